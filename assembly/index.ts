@@ -1,0 +1,11 @@
+// Entry point of the WebAssembly module: every exported kernel, one file per concept.
+export * from "./memory";
+export { relaxedSimd } from "./simd";
+export * from "./blas1";
+export * from "./gemm";
+export * from "./gemv";
+export * from "./gram";
+export * from "./qr";
+export * from "./svd";
+export * from "./eig";
+export * from "./hankel";

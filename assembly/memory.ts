@@ -1,0 +1,55 @@
+// Scratch memory discipline.
+//
+// Every block a call takes (inputs copied in by the host, outputs, kernel workspace)
+// is recorded on an allocation stack. The host takes a mark before a call and releases
+// down to it afterwards -- also when a kernel traps -- so nothing a call allocated
+// outlives it and repeated calls reuse the same pages. Long-lived blocks (an
+// estimator's ring buffer) bypass the stack and are freed explicitly.
+
+const STACK_CAPACITY: i32 = 1 << 14;
+const stackBase: usize = memory.data(STACK_CAPACITY << alignof<usize>(), 16);
+let depth: i32 = 0;
+
+/** Allocates `bytes` (16-byte aligned) of call-scoped scratch. */
+export function scratchAlloc(bytes: usize): usize {
+  if (depth >= STACK_CAPACITY) abort("allocation stack overflow");
+  const ptr = heap.alloc(bytes > 0 ? bytes : 16);
+  store<usize>(stackBase + (<usize>depth << alignof<usize>()), ptr);
+  depth++;
+  return ptr;
+}
+
+/** Allocates zeroed call-scoped scratch. */
+export function scratchAllocZeroed(bytes: usize): usize {
+  const ptr = scratchAlloc(bytes);
+  memory.fill(ptr, 0, bytes);
+  return ptr;
+}
+
+/** The current depth of the allocation stack; pass it to scratchRelease. */
+export function scratchMark(): i32 {
+  return depth;
+}
+
+/** Frees every scratch block taken since `mark`, newest first. */
+export function scratchRelease(mark: i32): void {
+  if (mark < 0) mark = 0;
+  while (depth > mark) {
+    depth--;
+    heap.free(load<usize>(stackBase + (<usize>depth << alignof<usize>())));
+  }
+}
+
+/** Allocates a long-lived block; the owner must call persistentFree. */
+export function persistentAlloc(bytes: usize): usize {
+  return heap.alloc(bytes > 0 ? bytes : 16);
+}
+
+export function persistentFree(ptr: usize): void {
+  heap.free(ptr);
+}
+
+/** Bytes of linear memory currently reserved (grows, never shrinks). */
+export function memoryBytes(): f64 {
+  return <f64>memory.size() * 65536.0;
+}

@@ -1,0 +1,27 @@
+// Bundles the TypeScript sources with esbuild: CommonJS and ESM entry points for Node,
+// the CLI, and a self-contained browser ESM bundle (WebAssembly inlined as base64).
+// Declarations come from `tsc -p tsconfig.build.json` (which also type-checks).
+import { build } from "esbuild";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const external = Object.keys(pkg.dependencies ?? {});
+const common = { bundle: true, sourcemap: true, target: "es2020", logLevel: "warning", absWorkingDir: root };
+
+await Promise.all([
+  build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.cjs", format: "cjs", platform: "node", external }),
+  build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.mjs", format: "esm", platform: "node", external }),
+  build({
+    ...common,
+    entryPoints: ["src/cli.ts"],
+    outfile: "dist/cli.cjs",
+    format: "cjs",
+    platform: "node",
+    external: [...external, "./bench.cjs"],
+    banner: { js: "#!/usr/bin/env node" },
+  }),
+]);
+console.log("js: dist/index.cjs, dist/index.mjs, dist/cli.cjs");

@@ -1,0 +1,52 @@
+/**
+ * Typed errors. Every failure the library reports is a GlocalError with a stable
+ * `code` and a message that names the offending argument, so callers (and the CLI)
+ * can branch on the code and show the message as is.
+ */
+export type GlocalErrorCode =
+  | "E_SHAPE" // wrong dimensions, ragged rows, empty input
+  | "E_NONFINITE" // NaN or ±Infinity where finite numbers are required
+  | "E_TYPE" // a value of the wrong type (a string where a matrix is expected, …)
+  | "E_TOO_SHORT" // a trajectory too short for the requested delay / method
+  | "E_OPTION" // an unknown option or an option value out of range
+  | "E_DIVERGED" // inner training produced a non-finite loss
+  | "E_ABORTED" // cancelled through an AbortSignal
+  | "E_NOCONVERGE" // an iterative factorisation hit its iteration limit
+  | "E_TOO_LARGE" // a problem that exceeds what WebAssembly memory can hold
+  | "E_DISPOSED" // an object used after dispose()
+  | "E_NOT_READY" // browser main thread: call `await ready()` first
+  | "E_UNSUPPORTED" // the runtime lacks WebAssembly SIMD
+  | "E_IO" // the CLI could not read or write a file
+  | "E_INTERNAL"; // a kernel trapped: a bug in glocal, please report it
+
+export class GlocalError extends Error {
+  readonly code: GlocalErrorCode;
+  /** The argument (or option path) the error is about, when there is one. */
+  readonly argument?: string;
+
+  constructor(code: GlocalErrorCode, message: string, argument?: string) {
+    super(message);
+    this.name = "GlocalError";
+    this.code = code;
+    this.argument = argument;
+    Object.setPrototypeOf(this, GlocalError.prototype);
+  }
+}
+
+/** True for a GlocalError, also one thrown by another copy of the library. */
+export function isGlocalError(e: unknown): e is GlocalError {
+  return e instanceof GlocalError || (typeof e === "object" && e !== null && (e as { name?: unknown }).name === "GlocalError");
+}
+
+/** A short printable description of a bad value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 37) + "..." : value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as { length: number }).length}`;
+  if (typeof value === "function") return "a function";
+  return `an object`;
+}

@@ -1,0 +1,46 @@
+/** Nonsymmetric eigendecomposition (mirror of assembly/eig.ts). */
+import { GlocalError } from "../errors";
+import { Matrix, MatrixLike, toMatrix } from "../matrix";
+import { Scope, withScope } from "../wasm";
+import { checkOptions, optBoolean } from "./options";
+
+export interface ComplexVector {
+  re: Float64Array;
+  im: Float64Array;
+}
+
+export interface EigResult {
+  /** Eigenvalues, sorted by modulus, then real part, then imaginary part (descending). */
+  values: ComplexVector;
+  /** Column j is the unit-norm eigenvector of values[j], its largest entry real positive. */
+  vectors: { re: Matrix; im: Matrix };
+}
+
+/** Runs the eig kernel on a matrix already in WebAssembly memory; returns pointers. */
+export function eigInPlace(s: Scope, n: number, pa: number, lda: number, wantVectors: boolean): { wr: number; wi: number; VR: number; VI: number } {
+  const wr = s.alloc(n), wi = s.alloc(n);
+  const VR = wantVectors ? s.alloc(n * n) : 0;
+  const VI = wantVectors ? s.alloc(n * n) : 0;
+  const info = s.k.eig(n, pa, lda, wr, wi, VR, VI, wantVectors ? 1 : 0);
+  if (info !== 0) throw new GlocalError("E_NOCONVERGE", `the eigenvalue iteration for the ${n} × ${n} matrix did not converge`);
+  return { wr, wi, VR, VI };
+}
+
+/** A X = X diag(λ) for a square real A; complex results as split re/im arrays. */
+export function eig(A: MatrixLike, options?: { vectors?: boolean }): EigResult {
+  const o = checkOptions(options, ["vectors"]);
+  const wantVectors = optBoolean(o.vectors, "vectors", true);
+  const a = toMatrix(A, "A");
+  if (a.rows !== a.cols) throw new GlocalError("E_SHAPE", `A must be square, got ${a.rows} × ${a.cols}`, "A");
+  const n = a.rows;
+  return withScope((s) => {
+    const r = eigInPlace(s, n, s.put(a.data), n, wantVectors);
+    const empty = { rows: 0, cols: 0, data: new Float64Array(0) };
+    return {
+      values: { re: s.read(r.wr, n), im: s.read(r.wi, n) },
+      vectors: wantVectors
+        ? { re: { rows: n, cols: n, data: s.read(r.VR, n * n) }, im: { rows: n, cols: n, data: s.read(r.VI, n * n) } }
+        : { re: empty, im: empty },
+    };
+  });
+}

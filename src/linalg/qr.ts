@@ -1,0 +1,19 @@
+/** Householder QR (mirror of assembly/qr.ts). */
+import { Matrix, MatrixLike, toMatrix } from "../matrix";
+import { withScope } from "../wasm";
+
+/** Thin QR: A (m × n) = Q R with Q m × k orthonormal columns, R k × n upper triangular, k = min(m, n). */
+export function qr(A: MatrixLike): { Q: Matrix; R: Matrix } {
+  const a = toMatrix(A, "A");
+  const { rows: m, cols: n } = a;
+  const k = Math.min(m, n);
+  return withScope((s) => {
+    const pa = s.put(a.data), tau = s.alloc(k), pq = s.alloc(m * k);
+    s.k.qrFactor(m, n, pa, n, tau);
+    s.k.qrFormQ(m, k, pa, n, tau, pq);
+    const f = s.f64(pa, m * n);
+    const R = new Float64Array(k * n);
+    for (let i = 0; i < k; i++) for (let j = i; j < n; j++) R[i * n + j] = f[i * n + j];
+    return { Q: { rows: m, cols: k, data: s.read(pq, m * k) }, R: { rows: k, cols: n, data: R } };
+  });
+}
