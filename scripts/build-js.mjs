@@ -23,5 +23,7 @@ await Promise.all([
     external: [...external, "./bench.cjs"],
     banner: { js: "#!/usr/bin/env node" },
   }),
+  // Benchmarks: loaded by `glocal bench`; ml-matrix (a devDependency) is an optional baseline.
+  build({ ...common, entryPoints: ["bench/index.ts"], outfile: "dist/bench.cjs", format: "cjs", platform: "node", external: [...external, "ml-matrix"] }),
 ]);
-console.log("js: dist/index.cjs, dist/index.mjs, dist/cli.cjs");
+console.log("js: dist/index.cjs, dist/index.mjs, dist/cli.cjs, dist/bench.cjs");
