@@ -2,7 +2,7 @@
 // the CLI, and a self-contained browser ESM bundle (WebAssembly inlined as base64).
 // Declarations come from `tsc -p tsconfig.build.json` (which also type-checks).
 import { build } from "esbuild";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,6 +24,7 @@ await Promise.all([
     banner: { js: "#!/usr/bin/env node" },
   }),
   // Benchmarks: loaded by `glocal bench`; ml-matrix (a devDependency) is an optional baseline.
-  build({ ...common, entryPoints: ["bench/index.ts"], outfile: "dist/bench.cjs", format: "cjs", platform: "node", external: [...external, "ml-matrix"] }),
+  existsSync(join(root, "bench", "index.ts")) &&
+    build({ ...common, entryPoints: ["bench/index.ts"], outfile: "dist/bench.cjs", format: "cjs", platform: "node", external: [...external, "ml-matrix"] }),
 ]);
 console.log("js: dist/index.cjs, dist/index.mjs, dist/cli.cjs, dist/bench.cjs");
