@@ -1,45 +1,28 @@
 /**
- * The `glocal` command line. Subcommands: bench (more arrive with the estimator and the
- * demo). Errors print exactly one line, `error: E_CODE: message`, and exit with status 2.
+ * The `glocal` command line. Errors print exactly one line, `error: E_CODE: message`, on
+ * stderr and exit with status 2; no stack traces.
  */
-import { GlocalError, isGlocalError } from "./errors";
+import { readFileSync } from "fs";
+import { isGlocalError, GlocalError } from "./errors";
 import { backendInfo } from "./wasm";
+import { parseFlags } from "./cli/args";
+import { ESTIMATE_USAGE, runEstimate } from "./cli/estimate";
 
 const VERSION = "0.1.0";
 
 const USAGE = `glocal ${VERSION}: glocal hypergradient estimation with the Koopman operator
 
 usage:
-  glocal bench [--quick] [--json FILE] [--markdown FILE]   microbenchmarks of the kernels
-  glocal info                                              which WebAssembly binary runs
+  ${ESTIMATE_USAGE}
+  glocal bench [--quick] [--json FILE] [--markdown FILE]
+  glocal info
   glocal --help | --version
 `;
 
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-}
-
-/** Parses `--flag value` / `--flag=value` / bare `--flag` arguments against a spec. */
-export function parseFlags(args: string[], spec: Record<string, "value" | "boolean">): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("--")) throw new GlocalError("E_OPTION", `unexpected argument '${arg}'`, arg);
-    const eq = arg.indexOf("=");
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const kind = spec[name];
-    if (kind === undefined) throw new GlocalError("E_OPTION", `unknown flag '--${name}'`, `--${name}`);
-    if (kind === "boolean") {
-      if (eq >= 0) throw new GlocalError("E_OPTION", `flag '--${name}' takes no value`, `--${name}`);
-      out[name] = true;
-    } else {
-      const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined) throw new GlocalError("E_OPTION", `flag '--${name}' needs a value`, `--${name}`);
-      out[name] = value;
-    }
-  }
-  return out;
+  readStdin: () => string;
 }
 
 async function main(argv: string[], io: CliIO): Promise<number> {
@@ -58,10 +41,12 @@ async function main(argv: string[], io: CliIO): Promise<number> {
       parseFlags(rest, {});
       io.stdout(JSON.stringify(backendInfo(), null, 2) + "\n");
       return 0;
+    case "estimate":
+      runEstimate(rest, io.stdout, io.readStdin);
+      return 0;
     case "bench": {
       const flags = parseFlags(rest, { quick: "boolean", json: "value", markdown: "value" });
       // The benchmark suites are a separate bundle next to this file.
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
       const bench = require("./bench.cjs") as { runBench(o: { quick: boolean; json?: string; markdown?: string; log: (s: string) => void }): Promise<void> };
       await bench.runBench({
         quick: flags.quick === true,
@@ -81,12 +66,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     return await main(argv, io);
   } catch (e) {
+    const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ");
     if (isGlocalError(e)) {
-      io.stderr(`error: ${e.code}: ${e.message.replace(/\s*\n\s*/g, " ")}\n`);
-      return 2;
+      io.stderr(`error: ${e.code}: ${oneLine(e.message)}\n`);
+    } else {
+      io.stderr(`error: E_INTERNAL: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
     }
-    const message = e instanceof Error ? e.message : String(e);
-    io.stderr(`error: E_INTERNAL: ${message.replace(/\s*\n\s*/g, " ")}\n`);
     return 2;
   }
 }
@@ -95,6 +80,7 @@ if (require.main === module) {
   runCli(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
+    readStdin: () => readFileSync(0, "utf8"),
   }).then((code) => {
     process.exitCode = code;
   });

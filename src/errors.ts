@@ -17,6 +17,7 @@ export type GlocalErrorCode =
   | "E_NOT_READY" // browser main thread: call `await ready()` first
   | "E_UNSUPPORTED" // the runtime lacks WebAssembly SIMD
   | "E_IO" // the CLI could not read or write a file
+  | "E_PARSE" // the CLI's input is not valid JSON
   | "E_INTERNAL"; // a kernel trapped: a bug in glocal, please report it
 
 export class GlocalError extends Error {

@@ -48,7 +48,8 @@ export function lstsqInPlace(s: Scope, m: number, n: number, nrhs: number, pa: n
   return svdSolve(s, m, n, nrhs, pa, pb, rcond);
 }
 
-function svdSolve(s: Scope, m: number, n: number, nrhs: number, pa: number, pb: number, rcond: number): { x: number; rank: number; method: "svd" } {
+/** Minimum-norm least squares by truncated SVD: singular values ≤ rcond·σ₁ are dropped. pa, pb are overwritten. */
+export function svdSolve(s: Scope, m: number, n: number, nrhs: number, pa: number, pb: number, rcond: number): { x: number; rank: number; method: "svd" } {
   const r = svdInPlace(s, m, n, pa, n, true);
   const k = r.k;
   const sv = s.f64(r.S, k);

@@ -1,0 +1,182 @@
+/**
+ * Least-squares (exact) dynamic mode decomposition (DESIGN §1.3 step 3).
+ *
+ *   X ≈ U_r Σ_r V_rᵀ,  K̃ = U_rᵀ Y V_r Σ_r⁻¹ (r × r),  K̃ W = W Λ,
+ *   exact modes Φ = Y V_r Σ_r⁻¹ W,  amplitudes b = argmin ‖Φ b − g_N‖.
+ *
+ * Never X⁺ then Y X⁺ (that loses three digits on ill-conditioned Hankel matrices). With
+ * B = Y V_r Σ_r⁻¹ we have Φ = B W, so the amplitude problem splits into the real least
+ * squares B y = g_N and the r × r complex system W b = y.
+ */
+import { GlocalError } from "./errors";
+import { Matrix, MatrixLike, toMatrix } from "./matrix";
+import { checkOptions } from "./linalg/options";
+import { eigInPlace } from "./linalg/eig";
+import { lstsqInPlace } from "./linalg/lstsq";
+import { svdInPlace } from "./linalg/svd";
+import { complexSolve } from "./linalg/complexSolve";
+import { RankRule, applyRankRule, checkRankRule } from "./rank";
+import { Scope, withScope } from "./wasm";
+
+const EPS = 2.220446049250313e-16;
+
+/** A DMD fit whose large pieces stay in WebAssembly memory (valid within its Scope). */
+export interface DmdFit {
+  /** State dimension (rows of X) and number of snapshot pairs (columns). */
+  n: number;
+  cols: number;
+  rank: number;
+  singularValues: Float64Array;
+  eigRe: Float64Array;
+  eigIm: Float64Array;
+  /** Pointers to the n × rank exact modes (row-major, leading dim rank). */
+  phiRe: number;
+  phiIm: number;
+  bRe: Float64Array;
+  bIm: Float64Array;
+  /** ‖Y − K X‖ / ‖Y‖ with K = Y V_r Σ_r⁻¹ U_rᵀ. */
+  residual: number;
+  /** Rank of W used for the amplitudes (< rank flags a defective eigenvector basis). */
+  amplitudeRank: number;
+}
+
+/** Copies an n × c block (leading dim ld) into fresh contiguous memory. */
+export function compact(s: Scope, P: number, n: number, c: number, ld: number): number {
+  const out = s.alloc(n * c);
+  const src = s.f64(P, (n - 1) * ld + c), dst = s.f64(out, n * c);
+  for (let i = 0; i < n; i++) dst.set(src.subarray(i * ld, i * ld + c), i * c);
+  return out;
+}
+
+/**
+ * DMD of X, Y (n × c each, leading dims ldx, ldy, in WebAssembly memory) with a
+ * resolved (non-auto) rank rule.
+ */
+export function dmdInScope(s: Scope, X: number, ldx: number, Y: number, ldy: number, n: number, c: number, rule: RankRule): DmdFit {
+  const svdr = svdInPlace(s, n, c, X, ldx, true);
+  const k = svdr.k;
+  const singularValues = s.read(svdr.S, k);
+  const r = applyRankRule(rule, singularValues, n, c);
+  const Yc = compact(s, Y, n, c, ldy);
+  const yNorm = s.k.nrm2(n * c, Yc);
+  if (r === 0) {
+    const none = new Float64Array(0);
+    return { n, cols: c, rank: 0, singularValues, eigRe: none, eigIm: none, phiRe: 0, phiIm: 0, bRe: none, bIm: none, residual: yNorm > 0 ? 1 : 0, amplitudeRank: 0 };
+  }
+  // YV = Y V_r (n × r)
+  const YV = s.alloc(n * r);
+  s.k.gemm(0, 0, n, r, c, 1, Yc, c, svdr.V, k, 0, YV, r);
+  // Residual Y − YV V_rᵀ
+  s.k.gemm(0, 1, n, c, r, -1, YV, r, svdr.V, k, 1, Yc, c);
+  const residual = yNorm > 0 ? s.k.nrm2(n * c, Yc) / yNorm : 0;
+  // B = YV Σ_r⁻¹, K̃ = U_rᵀ B
+  const Bp = s.alloc(n * r);
+  {
+    const yv = s.f64(YV, n * r), b = s.f64(Bp, n * r);
+    for (let i = 0; i < n; i++) for (let j = 0; j < r; j++) b[i * r + j] = yv[i * r + j] / singularValues[j];
+  }
+  const Kt = s.alloc(r * r);
+  s.k.gemm(1, 0, r, r, n, 1, svdr.U, k, Bp, r, 0, Kt, r);
+  const e = eigInPlace(s, r, Kt, r, true);
+  const eigRe = s.read(e.wr, r), eigIm = s.read(e.wi, r);
+  const phiRe = s.alloc(n * r), phiIm = s.alloc(n * r);
+  s.k.gemm(0, 0, n, r, r, 1, Bp, r, e.VR, r, 0, phiRe, r);
+  s.k.gemm(0, 0, n, r, r, 1, Bp, r, e.VI, r, 0, phiIm, r);
+  // Amplitudes: B y = g_N (newest observable = last column of Y), then W b = y.
+  const Bcopy = s.alloc(n * r);
+  s.f64(Bcopy, n * r).set(s.f64(Bp, n * r));
+  const g = s.alloc(n);
+  {
+    const yv = s.f64(Y, (n - 1) * ldy + c), gv = s.f64(g, n);
+    for (let i = 0; i < n; i++) gv[i] = yv[i * ldy + c - 1];
+  }
+  const ls = lstsqInPlace(s, n, r, 1, Bcopy, g, EPS * Math.max(n, r));
+  const y = s.read(ls.x, r);
+  const b = complexSolve(s, r, e.VR, e.VI, y, new Float64Array(r));
+  return { n, cols: c, rank: r, singularValues, eigRe, eigIm, phiRe, phiIm, bRe: b.re, bIm: b.im, residual, amplitudeRank: Math.min(ls.rank, b.rank) };
+}
+
+/** λᵏ for complex λ (polar form; exact 1 for k = 0). */
+export function complexPower(re: number, im: number, k: number): [number, number] {
+  if (k === 0) return [1, 0];
+  const mod = Math.hypot(re, im);
+  if (mod === 0) return [0, 0];
+  const arg = Math.atan2(im, re);
+  const mk = Math.pow(mod, k);
+  return [mk * Math.cos(k * arg), mk * Math.sin(k * arg)];
+}
+
+/**
+ * Re Σᵢ Φᵢ[rows from..to) wᵢ bᵢ for complex weights w (one per mode); the weights select
+ * and propagate modes (1 for kept modes, λᵏ for a k-step prediction, 0 to drop).
+ */
+export function modeSum(s: Scope, fit: DmdFit, from: number, to: number, weights: (i: number) => [number, number]): Float64Array {
+  const out = new Float64Array(to - from);
+  const r = fit.rank;
+  if (r === 0) return out;
+  const pr = s.f64(fit.phiRe, fit.n * r), pi = s.f64(fit.phiIm, fit.n * r);
+  for (let i = 0; i < r; i++) {
+    const [wr, wi] = weights(i);
+    if (wr === 0 && wi === 0) continue;
+    // c = w b
+    const cr = wr * fit.bRe[i] - wi * fit.bIm[i];
+    const ci = wr * fit.bIm[i] + wi * fit.bRe[i];
+    for (let row = from; row < to; row++) {
+      out[row - from] += pr[row * r + i] * cr - pi[row * r + i] * ci;
+    }
+  }
+  return out;
+}
+
+export interface DmdResult {
+  /** Eigenvalues of K̃ (descending modulus, then real, then imaginary part). */
+  eigenvalues: { re: Float64Array; im: Float64Array };
+  /** Exact modes Φ (n × rank), complex. */
+  modes: { re: Matrix; im: Matrix };
+  /** Amplitudes b fitted to the newest snapshot (last column of Y). */
+  amplitudes: { re: Float64Array; im: Float64Array };
+  /** All singular values of X. */
+  singularValues: Float64Array;
+  /** Rank used. */
+  rank: number;
+  /** ‖Y − K X‖ / ‖Y‖ */
+  residual: number;
+  /** Re Σ Φᵢ λᵢᵏ bᵢ: the model's snapshot k steps after the newest one (k = 0 reproduces it). */
+  predict(k: number): Float64Array;
+}
+
+/** DMD of snapshot pairs X → Y (n × c each). */
+export function dmd(X: MatrixLike, Y: MatrixLike, options?: { rank?: RankRule | "full" | "svht" }): DmdResult {
+  const o = checkOptions(options, ["rank"]);
+  const x = toMatrix(X, "X"), y = toMatrix(Y, "Y");
+  if (x.rows !== y.rows || x.cols !== y.cols) {
+    throw new GlocalError("E_SHAPE", `X and Y must have the same shape, got ${x.rows} × ${x.cols} and ${y.rows} × ${y.cols}`, "Y");
+  }
+  const rule = checkRankRule(o.rank);
+  if (rule.kind === "auto") throw new GlocalError("E_OPTION", "rank 'auto' is chosen with a method: use estimateGlobal", "rank");
+  const n = x.rows, c = x.cols;
+  const fit = withScope((s) => {
+    const f = dmdInScope(s, s.put(x.data), c, s.put(y.data), c, n, c, rule);
+    const r = f.rank;
+    return { ...f, modesRe: s.read(f.phiRe, n * r), modesIm: s.read(f.phiIm, n * r) };
+  });
+  const r = fit.rank;
+  return {
+    eigenvalues: { re: fit.eigRe, im: fit.eigIm },
+    modes: { re: { rows: n, cols: r, data: fit.modesRe }, im: { rows: n, cols: r, data: fit.modesIm } },
+    amplitudes: { re: fit.bRe, im: fit.bIm },
+    singularValues: fit.singularValues,
+    rank: r,
+    residual: fit.residual,
+    predict(k: number): Float64Array {
+      if (!Number.isInteger(k) || k < 0) throw new GlocalError("E_OPTION", `predict(k) needs an integer k >= 0, got ${k}`, "k");
+      const out = new Float64Array(n);
+      for (let i = 0; i < r; i++) {
+        const [pr, pi] = complexPower(fit.eigRe[i], fit.eigIm[i], k);
+        const cr = pr * fit.bRe[i] - pi * fit.bIm[i], ci = pr * fit.bIm[i] + pi * fit.bRe[i];
+        for (let row = 0; row < n; row++) out[row] += fit.modesRe[row * r + i] * cr - fit.modesIm[row * r + i] * ci;
+      }
+      return out;
+    },
+  };
+}

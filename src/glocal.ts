@@ -1,0 +1,392 @@
+/**
+ * The glocal estimate (DESIGN §1.3): from a hypergradient trajectory h_1 … h_m (the tangent
+ * zero at the window start), estimate the global hypergradient with Hankel DMD or one of its
+ * relatives, and say whether to trust it.
+ */
+import { GlocalError, describe } from "./errors";
+import { MatrixLike } from "./matrix";
+import { checkOptions, optInteger, optNumber } from "./linalg/options";
+import { DmdFit, dmdInScope } from "./dmd";
+import { hankelInScope } from "./hankel";
+import { RankRule, checkRankRule, formatRankRule } from "./rank";
+import { checkDelay, toTrajectory } from "./trajectory";
+import { Scope, withScope } from "./wasm";
+import { affineEstimate } from "./estimate/affine";
+import { horizonEstimate, limitEstimate } from "./estimate/dmdEstimates";
+import { extrapolationEstimate } from "./estimate/extrapolation";
+import { DEFAULT_TRUST, TrustThresholds, slowestTimeConstant, trustWarnings } from "./estimate/trust";
+import { EstimateWarning, Method, MethodResult } from "./estimate/types";
+
+export type { Method, EstimateWarning } from "./estimate/types";
+export type { TrustThresholds } from "./estimate/trust";
+
+export const METHODS: readonly Method[] = ["limit", "horizon", "affine", "rre", "mpe"];
+
+/** The default method, chosen by the accuracy benchmark (bench/accuracy.ts; README). */
+export const DEFAULT_METHOD: Method = "rre";
+
+export interface EstimateOptions {
+  /** Delay d of the Hankel embedding (≥ 1), or "auto". Default: defaultDelay(m, q). */
+  delay?: number | "auto";
+  /** Rank rule (tagged), or "full" | "svht" | "auto". Default full (numerical rank). */
+  rank?: RankRule | "full" | "svht" | "auto";
+  /** Estimator; "auto" picks by held-out prediction error. Default DEFAULT_METHOD. */
+  method?: Method | "auto";
+  /** Training length T in rows from the window start (method "horizon"; T > m). */
+  horizon?: number;
+  /** τ: eigenvalues with |λ − 1| ≤ τ count as the constant mode (limit). Default 0.01. */
+  tolerance?: number;
+  /** horizon: move eigenvalues with |λ| > 1 onto the unit circle ("clamp", default) or drop them ("drop", comparison only). */
+  unstable?: "clamp" | "drop";
+  /** Newest rows held out for the prediction test (0 disables it). Default ⌈m/5⌉. */
+  heldOut?: number;
+  /** Trust thresholds (see TrustThresholds). */
+  trust?: Partial<TrustThresholds>;
+}
+
+export interface AutoCandidate {
+  method: Method;
+  delay: number;
+  rank: string;
+  /** Held-out relative prediction error (Infinity when the candidate failed). */
+  error: number;
+}
+
+export interface EstimateDiagnostics {
+  /** Modes summed into the estimate (limit: |λ−1| ≤ τ; horizon: all kept); [] for affine/rre/mpe. */
+  keptModes: number[];
+  /** Rank used (the DMD's; rre/mpe report their own truncation rank in `methodRank`). */
+  rank: number;
+  methodRank: number;
+  rankRule: string;
+  /** Singular values of X (all of them). */
+  singularValues: Float64Array;
+  /** Relative fit residual ‖Y − K X‖ / ‖Y‖ of the DMD. */
+  residual: number;
+  /** Relative error of the method's prediction of the held-out newest rows (null if not run). */
+  heldOutError: number | null;
+  heldOutRows: number;
+  /** Time constant (rows) of the slowest decaying non-constant mode (null if none). */
+  slowestTimeConstant: number | null;
+  trusted: boolean;
+  warnings: EstimateWarning[];
+  /** h_m, the truncated hypergradient the driver falls back to. */
+  truncated: Float64Array;
+  /** The search `auto` ran, best first (present when anything was "auto"). */
+  auto?: AutoCandidate[];
+}
+
+export interface GlobalEstimate {
+  /** The estimate of the global hypergradient (q numbers). */
+  estimate: Float64Array;
+  method: Method;
+  delay: number;
+  /** Rank used by the DMD fit. */
+  rank: number;
+  /** What the estimate targets: the T → ∞ limit or h_T. */
+  target: "limit" | "horizon";
+  horizon: number | null;
+  trusted: boolean;
+  eigenvalues: { re: Float64Array; im: Float64Array };
+  diagnostics: EstimateDiagnostics;
+}
+
+/** Default delay: enough blocks to see ~16 modes (qd ≥ 16) while N − 1 ≥ 3qd columns. */
+export function defaultDelay(m: number, q: number): number {
+  const want = Math.ceil(16 / q);
+  const fit = Math.floor((m - 1) / (3 * q + 1));
+  return Math.max(1, Math.min(want, fit, m - 1));
+}
+
+interface Resolved {
+  delay: number | "auto";
+  rank: RankRule;
+  method: Method | "auto";
+  horizon: number | null;
+  tolerance: number;
+  unstable: "clamp" | "drop";
+  heldOut: number;
+  trust: TrustThresholds;
+}
+
+function resolveOptions(options: unknown, m: number, q: number): Resolved {
+  const o = checkOptions(options, ["delay", "rank", "method", "horizon", "tolerance", "unstable", "heldOut", "trust"]);
+  let delay: number | "auto";
+  if (o.delay === "auto") delay = "auto";
+  else if (o.delay === undefined) delay = defaultDelay(m, q);
+  else delay = checkDelay(o.delay, m);
+  const rank = checkRankRule(o.rank);
+  let method: Method | "auto";
+  if (o.method === undefined) method = DEFAULT_METHOD;
+  else if (o.method === "auto" || METHODS.includes(o.method as Method)) method = o.method as Method | "auto";
+  else throw new GlocalError("E_OPTION", `method must be one of ${METHODS.join(", ")}, auto; got ${describe(o.method)}`, "method");
+  let horizon: number | null = null;
+  if (o.horizon !== undefined && o.horizon !== null) {
+    if (typeof o.horizon !== "number" || !Number.isInteger(o.horizon) || o.horizon <= m) {
+      throw new GlocalError("E_OPTION", `horizon must be an integer T > m = ${m} (the window), got ${describe(o.horizon)}`, "horizon");
+    }
+    horizon = o.horizon;
+  }
+  if (method === "horizon" && horizon === null) {
+    throw new GlocalError("E_OPTION", "method 'horizon' needs the option horizon (the training length T > m)", "horizon");
+  }
+  const tolerance = optNumber(o.tolerance, "tolerance", 0.01, (v) => v > 0 && v < 1, "in (0, 1)");
+  if (o.unstable !== undefined && o.unstable !== "clamp" && o.unstable !== "drop") {
+    throw new GlocalError("E_OPTION", `unstable must be 'clamp' or 'drop', got ${describe(o.unstable)}`, "unstable");
+  }
+  const unstable = (o.unstable ?? "clamp") as "clamp" | "drop";
+  const heldOut = optInteger(o.heldOut, "heldOut", Math.ceil(m / 5), 0, m - 1);
+  const t = checkOptions(o.trust, ["heldOutError", "magnitude", "modeWeight"], "trust");
+  const trust: TrustThresholds = {
+    heldOutError: optNumber(t.heldOutError, "trust.heldOutError", DEFAULT_TRUST.heldOutError, (v) => v > 0),
+    magnitude: optNumber(t.magnitude, "trust.magnitude", DEFAULT_TRUST.magnitude, (v) => v > 0),
+    modeWeight: optNumber(t.modeWeight, "trust.modeWeight", DEFAULT_TRUST.modeWeight, (v) => v >= 0),
+  };
+  return { delay, rank, method, horizon, tolerance, unstable, heldOut, trust };
+}
+
+interface Config {
+  method: Method;
+  delay: number;
+  rank: RankRule;
+}
+
+/** Runs one method on the window traj[0 .. m) (already in WebAssembly memory, scaled). */
+function runMethod(s: Scope, traj: number, m: number, q: number, cfg: Config, r: Resolved, horizon: number | null): { result: MethodResult; fit: DmdFit; H: number; keptModes: number[] } {
+  const d = cfg.delay;
+  const n = q * d, N = m - d + 1;
+  if (N < 2) throw new GlocalError("E_TOO_SHORT", `trajectory has m = ${m} rows, too short for delay ${d}`, "trajectory");
+  const H = hankelInScope(s, traj, m, q, d);
+  const fit = dmdInScope(s, H, N, H + 8, N, n, N - 1, cfg.rank);
+  let keptModes: number[] = [];
+  let result: MethodResult;
+  switch (cfg.method) {
+    case "limit": {
+      const l = limitEstimate(s, fit, q, r.tolerance);
+      keptModes = l.keptModes;
+      result = l;
+      break;
+    }
+    case "horizon": {
+      const h = horizonEstimate(s, fit, q, (horizon as number) - m, r.unstable);
+      keptModes = h.keptModes;
+      result = h;
+      break;
+    }
+    case "affine":
+      result = affineEstimate(s, H, n, N, q, cfg.rank);
+      break;
+    case "rre":
+    case "mpe":
+      if (N < 3) throw new GlocalError("E_TOO_SHORT", `${cfg.method} needs at least 3 embedded snapshots (m >= delay + 2)`, "trajectory");
+      result = extrapolationEstimate(s, H, n, N, q, cfg.method);
+      break;
+  }
+  return { result, fit, H, keptModes };
+}
+
+/** Relative error of predicting rows [m', m) from a fit on [0, m'). */
+function heldOutError(s: Scope, traj: number, m: number, q: number, p: number, cfg: Config, r: Resolved): number {
+  const mTrain = m - p;
+  const horizon = r.horizon !== null ? Math.max(r.horizon - p, mTrain + 1) : null;
+  const { result } = runMethod(s, traj, mTrain, q, cfg, r, horizon);
+  const pred = result.predict(p);
+  const actual = s.f64(traj, m * q);
+  let num = 0, den = 0;
+  for (let t = 0; t < p; t++) {
+    for (let c = 0; c < q; c++) {
+      const a = actual[(mTrain + t) * q + c];
+      num += (pred[t][c] - a) ** 2;
+      den += a * a;
+    }
+  }
+  if (!Number.isFinite(num)) return Infinity;
+  return den > 0 ? Math.sqrt(num / den) : Math.sqrt(num);
+}
+
+const AUTO_DELAYS = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64];
+/** Cap on q·d for auto's candidates (cost grows like (qd)³). */
+const AUTO_MAX_DIM = 256;
+
+/** Every candidate configuration scored by held-out error, best first. */
+function autoSearch(s: Scope, traj: number, m: number, q: number, r: Resolved): Array<{ cfg: Config; error: number }> {
+  const p = Math.max(1, r.heldOut);
+  const mTrain = m - p;
+  const delays = r.delay === "auto" ? AUTO_DELAYS.filter((d) => d === 1 || (2 * d + 2 <= mTrain && q * d <= AUTO_MAX_DIM)) : [r.delay];
+  const ranks: RankRule[] = r.rank.kind === "auto" ? [{ kind: "full" }, { kind: "svht" }] : [r.rank];
+  const methods: Method[] = r.method === "auto" ? [r.horizon !== null ? "horizon" : "limit", "affine", "rre", "mpe"] : [r.method];
+  const out: Array<{ cfg: Config; error: number }> = [];
+  for (const delay of delays) {
+    for (const method of methods) {
+      // rre/mpe truncate with their own cutoff: the rank rule does not change them.
+      const rankList = method === "rre" || method === "mpe" ? [ranks[0]] : ranks;
+      for (const rank of rankList) {
+        const cfg = { method, delay, rank };
+        let error = Infinity;
+        try {
+          error = heldOutError(s, traj, m, q, p, cfg, r);
+        } catch {
+          error = Infinity;
+        }
+        out.push({ cfg, error });
+      }
+    }
+  }
+  // Stable sort: among equal errors the earlier (smaller delay, simpler) candidate wins.
+  return out.sort((a, b) => a.error - b.error);
+}
+
+function describeCandidate(c: { cfg: Config; error: number }): AutoCandidate {
+  const { method, delay, rank } = c.cfg;
+  return { method, delay, rank: method === "rre" || method === "mpe" ? "cutoff 1e-6" : formatRankRule(rank), error: c.error };
+}
+
+/** The estimate for a trajectory already in WebAssembly memory (m × q at `traj`). */
+export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, options: unknown): GlobalEstimate {
+  const r = resolveOptions(options, m, q);
+  const raw = s.f64(trajIn, m * q);
+  const truncated = raw.slice((m - 1) * q, m * q);
+  let maxAbs = 0, maxRowNorm = 0;
+  for (let t = 0; t < m; t++) {
+    let rn = 0;
+    for (let c = 0; c < q; c++) {
+      const v = raw[t * q + c];
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+      rn += v * v;
+    }
+    maxRowNorm = Math.max(maxRowNorm, Math.sqrt(rn));
+  }
+  const target = r.method === "horizon" ? "horizon" : "limit";
+  if (maxAbs === 0) {
+    const d = r.delay === "auto" ? 1 : r.delay;
+    const zero = new Float64Array(q);
+    return {
+      estimate: zero, method: r.method === "auto" ? DEFAULT_METHOD : r.method, delay: d, rank: 0, target, horizon: r.horizon, trusted: true,
+      eigenvalues: { re: new Float64Array(0), im: new Float64Array(0) },
+      diagnostics: {
+        keptModes: [], rank: 0, methodRank: 0, rankRule: formatRankRule(r.rank), singularValues: new Float64Array(Math.min(q * d, m - d)),
+        residual: 0, heldOutError: null, heldOutRows: 0, slowestTimeConstant: null, trusted: true,
+        warnings: [{ code: "ZERO_TRAJECTORY", message: "every hypergradient in the window is zero: the estimate is zero", fatal: false }],
+        truncated,
+      },
+    };
+  }
+  // Scale by a power of two (exact) so the arithmetic sits near 1 whatever the units.
+  const scale = Math.pow(2, Math.round(Math.log2(maxAbs)));
+  const traj = s.alloc(m * q);
+  {
+    const t = s.f64(traj, m * q), src = s.f64(trajIn, m * q);
+    for (let i = 0; i < m * q; i++) t[i] = src[i] / scale;
+  }
+
+  let cfg: Config;
+  let auto: AutoCandidate[] | undefined;
+  if (r.method === "auto" || r.delay === "auto" || r.rank.kind === "auto") {
+    if (m - Math.max(1, r.heldOut) < 3) {
+      throw new GlocalError("E_TOO_SHORT", `auto needs a window of at least ${Math.max(1, r.heldOut) + 3} rows (held-out rows + 3), got m = ${m}`, "trajectory");
+    }
+    const ranked = autoSearch(s, traj, m, q, r);
+    auto = ranked.map(describeCandidate);
+    const best = ranked[0];
+    cfg = best && Number.isFinite(best.error)
+      ? best.cfg
+      : {
+          method: r.method === "auto" ? DEFAULT_METHOD : r.method,
+          delay: r.delay === "auto" ? defaultDelay(m, q) : r.delay,
+          rank: r.rank.kind === "auto" ? { kind: "full" } : r.rank,
+        };
+  } else {
+    cfg = { method: r.method, delay: r.delay as number, rank: r.rank };
+  }
+  checkDelay(cfg.delay, m);
+  if ((cfg.method === "rre" || cfg.method === "mpe") && m < cfg.delay + 2) {
+    throw new GlocalError("E_TOO_SHORT", `method ${cfg.method} needs m >= delay + 2 = ${cfg.delay + 2} rows, got ${m}`, "trajectory");
+  }
+
+  const { result, fit, keptModes } = runMethod(s, traj, m, q, cfg, r, r.horizon);
+  const warnings: EstimateWarning[] = [...result.warnings];
+
+  // Held-out test: refit on the window without its newest rows and predict them.
+  let held: number | null = null;
+  const p = r.heldOut;
+  if (p > 0) {
+    const need = cfg.method === "rre" || cfg.method === "mpe" ? cfg.delay + 2 : cfg.delay + 1;
+    if (m - p >= need) {
+      try {
+        held = heldOutError(s, traj, m, q, p, cfg, r);
+      } catch (e) {
+        held = Infinity;
+      }
+    } else {
+      warnings.push({ code: "NO_HELD_OUT_TEST", message: `the window is too short to hold out ${p} rows with delay ${cfg.delay}`, fatal: false });
+    }
+  }
+
+  // Per-mode weights ‖Φᵢ bᵢ‖ and ‖g_N‖ for the unstable-mode test.
+  const weights = new Float64Array(fit.rank);
+  if (fit.rank > 0) {
+    const pr = s.f64(fit.phiRe, fit.n * fit.rank), pi = s.f64(fit.phiIm, fit.n * fit.rank);
+    for (let i = 0; i < fit.rank; i++) {
+      let acc = 0;
+      for (let row = 0; row < fit.n; row++) acc += pr[row * fit.rank + i] ** 2 + pi[row * fit.rank + i] ** 2;
+      weights[i] = Math.sqrt(acc) * Math.hypot(fit.bRe[i], fit.bIm[i]);
+    }
+  }
+  // g_N holds the newest d rows of the (scaled) window.
+  const gNorm = s.k.nrm2(cfg.delay * q, traj + (m - cfg.delay) * q * 8);
+
+  const estimate = result.estimate.map((v) => v * scale);
+  let estNorm = 0;
+  for (const v of estimate) estNorm += v * v;
+  estNorm = Math.sqrt(estNorm);
+  warnings.push(
+    ...trustWarnings({
+      fit, modeWeights: weights, gNorm, tolerance: r.tolerance, windowRows: m, heldOutError: held,
+      estimateNorm: estNorm, maxRowNorm, thresholds: r.trust,
+    }),
+  );
+  if (fit.amplitudeRank < fit.rank) {
+    warnings.push({ code: "DEFECTIVE_MODES", message: `the eigenvector basis is (nearly) defective: amplitudes solved with rank ${fit.amplitudeRank} of ${fit.rank}`, fatal: false });
+  }
+  if (fit.rank === 1 && Math.abs(fit.eigRe[0] - 1) <= r.tolerance && fit.eigIm[0] === 0) {
+    warnings.push({ code: "CONSTANT_TRAJECTORY", message: "the window is (numerically) constant: the estimate is that constant", fatal: false });
+  }
+  for (const v of estimate) {
+    if (!Number.isFinite(v)) throw new GlocalError("E_INTERNAL", "the estimate is not finite; this is a bug in glocal");
+  }
+  const trusted = !warnings.some((w) => w.fatal);
+  return {
+    estimate,
+    method: cfg.method,
+    delay: cfg.delay,
+    rank: fit.rank,
+    target: cfg.method === "horizon" ? "horizon" : "limit",
+    horizon: r.horizon,
+    trusted,
+    eigenvalues: { re: fit.eigRe.slice(), im: fit.eigIm.slice() },
+    diagnostics: {
+      keptModes,
+      rank: fit.rank,
+      methodRank: result.rank,
+      rankRule: formatRankRule(cfg.rank),
+      singularValues: fit.singularValues.map((v) => v * scale),
+      residual: fit.residual,
+      heldOutError: held,
+      heldOutRows: held === null ? 0 : p,
+      slowestTimeConstant: slowestTimeConstant(fit, r.tolerance),
+      trusted,
+      warnings,
+      truncated,
+      ...(auto ? { auto } : {}),
+    },
+  };
+}
+
+/**
+ * Estimates the global hypergradient from a trajectory h_1 … h_m (m rows of q numbers; row i
+ * is the hypergradient after i steps from the window start, where the tangent is zero).
+ */
+export function estimateGlobal(trajectory: MatrixLike, options?: EstimateOptions): GlobalEstimate {
+  const t = toTrajectory(trajectory);
+  return withScope((s) => estimateInScope(s, s.put(t.data), t.rows, t.cols, options));
+}
