@@ -1,0 +1,189 @@
+/**
+ * `glocal bench`: microbenchmarks of the WebAssembly kernels against ml-matrix and plain
+ * JavaScript, both WebAssembly binaries measured in one run (the second one in a child
+ * process, see child.ts), every result checked for correctness outside the timing.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { backendInfo } from "../src/index";
+import type { BinaryName } from "../src/index";
+import { passed } from "./checks";
+import { CaseDef, CaseInstance, benchCases } from "./cases";
+import { CHILD_ENV, ChildOutcome, ChildResult, runChild, writeOutputs, writeResult } from "./child";
+import { FULL_SETTINGS, MeasureSettings, QUICK_SETTINGS, Timing, measure } from "./measure";
+import { loadMlMatrix, packageVersion } from "./mlmatrix";
+import { BenchReport, CaseReport, Cell, Machine, figure, markdownReport, textReport } from "./report";
+
+export interface BenchOptions {
+  quick: boolean;
+  json?: string;
+  markdown?: string;
+  log: (s: string) => void;
+}
+
+function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0];
+}
+
+/** Measures one implementation; a failure becomes a table cell rather than an abort. */
+function tryMeasure(name: string, fn: (() => unknown) | null, s: MeasureSettings, absent: string): Cell {
+  if (!fn) return { missing: absent };
+  try {
+    return { timing: measure(name, fn, s) };
+  } catch (e) {
+    return { missing: `error: ${message(e)}` };
+  }
+}
+
+function machineInfo(): Machine {
+  const info = backendInfo();
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    cpu: cpus[0]?.model.trim() ?? "unknown CPU",
+    cores: cpus.length,
+    platform: `${process.platform} ${process.arch}`,
+    totalMemoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    wasm: info.wasm,
+    relaxedSimdSupported: info.relaxedSimdSupported,
+    mlMatrix: loadMlMatrix().mod ? loadMlMatrix().version ?? "(version unknown)" : null,
+    benchmarkJs: packageVersion("benchmark"),
+  };
+}
+
+/** Child mode: only the glocal cases, results left in `dir` for the parent. */
+function runAsChild(quick: boolean, dir: string): void {
+  const settings = quick ? QUICK_SETTINGS : FULL_SETTINGS;
+  const result: ChildResult = { binary: backendInfo().wasm, timings: {}, errors: {} };
+  for (const def of benchCases(quick)) {
+    try {
+      const inst = def.setup(null);
+      result.timings[def.id] = measure(`glocal ${def.id}`, inst.glocal, settings);
+      writeOutputs(dir, def.id, inst.glocal());
+    } catch (e) {
+      result.errors[def.id] = message(e);
+    }
+  }
+  writeResult(dir, result);
+}
+
+interface Measured {
+  def: CaseDef;
+  inst: CaseInstance;
+  report: CaseReport;
+}
+
+function speedup(base: Cell, glocal: Cell): number | null {
+  return "timing" in base && "timing" in glocal ? base.timing.mean / glocal.timing.mean : null;
+}
+
+function short(def: CaseDef, cell: Cell): string {
+  if ("missing" in cell) return cell.missing;
+  return `${figure(def, cell.timing).toPrecision(3)} ${def.unit}`;
+}
+
+function measureCase(def: CaseDef, binary: BinaryName, settings: MeasureSettings, log: (s: string) => void): Measured {
+  const ml = loadMlMatrix();
+  const inst = def.setup(ml.mod);
+  const glocal = tryMeasure(`glocal ${def.id}`, inst.glocal, settings, "n/a");
+  const mlMatrix = tryMeasure(`ml-matrix ${def.id}`, inst.ml, settings, "n/a");
+  const plainJs = tryMeasure(`plain ${def.id}`, inst.plain, settings, "—");
+  const report: CaseReport = {
+    id: def.id,
+    label: def.label,
+    unit: def.unit,
+    flops: def.flops,
+    glocal: { simd: { missing: "n/a" }, "relaxed-simd": { missing: "n/a" }, [binary]: glocal },
+    mlMatrix,
+    plainJs,
+    plainNote: def.plainNote,
+    speedupVsMlMatrix: speedup(mlMatrix, glocal),
+    speedupVsPlainJs: speedup(plainJs, glocal),
+    checks: [],
+  };
+  // Checked after the baselines ran: they keep their last result as the reference.
+  try {
+    const metrics = inst.check(inst.glocal());
+    report.checks.push({ binary, ok: passed(metrics), metrics });
+  } catch (e) {
+    report.checks.push({ binary, ok: false, metrics: [{ name: `error: ${message(e)}`, value: NaN, tol: 0 }] });
+  }
+  log(`  ${def.label}: glocal ${short(def, glocal)}, ml-matrix ${short(def, mlMatrix)}, plain JS ${def.plainNote ?? short(def, plainJs)}\n`);
+  return { def, inst, report };
+}
+
+/** Merges the child's column and checks its outputs against this process's baselines. */
+function mergeChild(measured: Measured[], other: BinaryName, outcome: ChildOutcome): void {
+  for (const { def, inst, report } of measured) {
+    if (!outcome.ok) {
+      report.glocal[other] = { missing: "unavailable" };
+      continue;
+    }
+    const timing: Timing | undefined = outcome.result.timings[def.id];
+    const error = outcome.result.errors[def.id];
+    report.glocal[other] = timing ? { timing } : { missing: error ? `error: ${error}` : "unavailable" };
+    const out = timing ? outcome.outputs(def.id) : null;
+    if (!out) continue;
+    try {
+      const metrics = inst.check(out);
+      report.checks.push({ binary: other, ok: passed(metrics), metrics });
+    } catch (e) {
+      report.checks.push({ binary: other, ok: false, metrics: [{ name: `error: ${message(e)}`, value: NaN, tol: 0 }] });
+    }
+  }
+}
+
+export async function runBench(o: BenchOptions): Promise<void> {
+  const childDir = process.env[CHILD_ENV];
+  if (childDir) {
+    runAsChild(o.quick, childDir);
+    return;
+  }
+  const started = Date.now();
+  const settings = o.quick ? QUICK_SETTINGS : FULL_SETTINGS;
+  const machine = machineInfo();
+  const notes: string[] = [];
+  const ml = loadMlMatrix();
+  if (ml.note) notes.push(ml.note);
+  else if (typeof ml.mod?.Matrix.prototype.gram === "function") {
+    notes.push("ml-matrix Gram uses X.gram() (one triangle, the faster of its two ways; X.transpose().mmul(X) is about 2× slower)");
+  }
+  notes.push("plain JS: i-k-j loops on row-major Float64Array; for svd/eig ml-matrix (a JAMA port) is the plain-JS implementation");
+  notes.push("glocal times include copying inputs into and results out of WebAssembly memory (the public API)");
+
+  o.log(`glocal bench${o.quick ? " --quick" : ""}: ${machine.node}, ${machine.cpu}, ${machine.cores} cores, wasm ${machine.wasm}\n`);
+  const measured = benchCases(o.quick).map((def) => measureCase(def, machine.wasm, settings, o.log));
+
+  // The other binary, in a child process (after the parent's timings, so they never overlap).
+  const other: BinaryName = machine.wasm === "simd" ? "relaxed-simd" : "simd";
+  o.log(`  measuring the ${other} binary in a child process...\n`);
+  const cliPath = path.join(__dirname, "cli.cjs");
+  const outcome = runChild(other, cliPath, o.quick, machine.relaxedSimdSupported, (o.quick ? 3 : 20) * 60_000);
+  if (!outcome.ok) notes.push(`glocal ${other} column unavailable: ${outcome.reason}`);
+  try {
+    mergeChild(measured, other, outcome);
+  } finally {
+    if (outcome.ok) outcome.cleanup();
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    quick: o.quick,
+    machine,
+    settings: { maxTime: settings.maxTime, minSamples: settings.minSamples, slowLimitS: settings.slowLimitS },
+    cases: measured.map((m) => m.report),
+    notes,
+    elapsedS: Math.round((Date.now() - started) / 100) / 10,
+  };
+  o.log("\n" + textReport(report));
+  o.log(`total ${report.elapsedS} s\n`);
+  if (o.json) {
+    fs.writeFileSync(o.json, JSON.stringify(report, null, 2) + "\n");
+    o.log(`wrote ${o.json}\n`);
+  }
+  if (o.markdown) {
+    fs.writeFileSync(o.markdown, markdownReport(report));
+    o.log(`wrote ${o.markdown}\n`);
+  }
+}
