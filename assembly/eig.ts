@@ -277,17 +277,26 @@ function schur(nn: i32, H: usize, Zt: usize, wr: usize, wi: usize): i32 {
           } else {
             rowUpdate2(nn - k, r0 + (<usize>k << 3), r1 + (<usize>k << 3), q, x, y);
           }
-          // Column modification.
+          // Column modification: three adjacent entries per row, walking down the rows.
           const iEnd = min(n, k + 3);
-          for (let i = 0; i <= iEnd; i++) {
-            const c = at(H, nn, i, k);
-            p = x * load<f64>(c) + y * load<f64>(c, 8);
-            if (notlast) {
-              p = p + z * load<f64>(c, 16);
-              store<f64>(c, load<f64>(c, 16) - p * r, 16);
+          let c = at(H, nn, 0, k);
+          if (notlast) {
+            for (let i = 0; i <= iEnd; i++) {
+              const h0 = load<f64>(c), h1 = load<f64>(c, 8), h2 = load<f64>(c, 16);
+              p = x * h0 + y * h1 + z * h2;
+              store<f64>(c, h0 - p);
+              store<f64>(c, h1 - p * q, 8);
+              store<f64>(c, h2 - p * r, 16);
+              c += rowBytes;
             }
-            store<f64>(c, load<f64>(c) - p);
-            store<f64>(c, load<f64>(c, 8) - p * q, 8);
+          } else {
+            for (let i = 0; i <= iEnd; i++) {
+              const h0 = load<f64>(c), h1 = load<f64>(c, 8);
+              p = x * h0 + y * h1;
+              store<f64>(c, h0 - p);
+              store<f64>(c, h1 - p * q, 8);
+              c += rowBytes;
+            }
           }
           // Accumulate into the Schur vectors (rows of Zt).
           const z0 = Zt + <usize>k * rowBytes, z1 = z0 + rowBytes;
