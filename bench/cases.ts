@@ -3,12 +3,13 @@
  * plain-JS loop then run on the same data, and the baselines keep their last result so
  * the correctness check needs no extra (slow) reference computation.
  */
-import { linalg } from "../src/index";
+import { dmd, linalg } from "../src/index";
 import type { Matrix } from "../src/index";
 import { plainGemm, plainGram } from "./baselines";
 import { Metric, eigMetrics, maxRelDiff, svdMetrics } from "./checks";
 import type { MlMatrixModule } from "./mlmatrix";
 import { randomMatrix } from "./prng";
+import { hankelPairFixture, mlDmd } from "./mlDmd";
 
 export type Unit = "GFLOP/s" | "ms";
 
@@ -157,13 +158,55 @@ function eigCase(n: number): CaseDef {
   };
 }
 
+/** The whole least-squares DMD of a Hankel pair (q = 100, d = 10, m = 200 → 1000 × 190). */
+function dmdCase(q: number, d: number, m: number): CaseDef {
+  const id = `dmd-${q}x${d}x${m}`;
+  const n = q * d, c = m - d;
+  return {
+    id,
+    label: `dmd ${n}×${c} pair`,
+    unit: "ms",
+    flops: 0,
+    plainNote: "(=ml-matrix)",
+    setup(ml) {
+      const { X, Y } = hankelPairFixture(seedOf(id), q, d, m);
+      const rank = dmd(X, Y).rank;
+      const mX = ml ? toMl(ml, X) : null, mY = ml ? toMl(ml, Y) : null;
+      let ref: { re: number[]; im: number[] } | null = null;
+      const run = ml && mX && mY ? () => void (ref = mlDmd(ml, mX, mY, rank)) : null;
+      return {
+        glocal: () => {
+          const f = dmd(X, Y);
+          return [f.eigenvalues.re, f.eigenvalues.im, f.singularValues];
+        },
+        ml: run,
+        plain: null,
+        check: (out) => {
+          if (!ref && run) run();
+          if (!ref) return [];
+          // Eigenvalues as a multiset: the nearest ml-matrix eigenvalue to each of ours.
+          const theirs = ref as { re: number[]; im: number[] };
+          let worst = 0;
+          for (let i = 0; i < out[0].length; i++) {
+            let best = Infinity;
+            for (let j = 0; j < theirs.re.length; j++) best = Math.min(best, Math.hypot(out[0][i] - theirs.re[j], out[1][i] - theirs.im[j]));
+            worst = Math.max(worst, best);
+          }
+          return [{ name: "eigenvalues vs ml-matrix pipeline (max distance)", value: worst, tol: 1e-6 }];
+        },
+      };
+    },
+  };
+}
+
 export function benchCases(quick: boolean): CaseDef[] {
   return quick
-    ? [gemmCase(64), gemmCase(256), gramCase(2000, 100), svdCase(300, 100), eigCase(100)]
+    ? [gemmCase(64), gemmCase(256), gramCase(2000, 100), svdCase(300, 100), eigCase(100), dmdCase(30, 5, 80)]
     : [
         gemmCase(64), gemmCase(128), gemmCase(256), gemmCase(512), gemmCase(1024),
         gramCase(10000, 100), gramCase(4000, 200),
         svdCase(1000, 200),
         eigCase(200),
+        dmdCase(100, 10, 200),
       ];
 }
