@@ -1,0 +1,4 @@
+// Kernels of the built-in inner problems (forward, gradient, batched JVP).
+export { gatherRows, allFinite, stackFinite, tangentDot } from "./stack";
+export { linearGradJvp, linearEval } from "./linear";
+export { mlpGradJvp, mlpEval } from "./mlp";
