@@ -4,6 +4,7 @@
  * disposal. Each model file (linear, logistic, softmax, mlp) adds its kernels.
  */
 import { GlocalError, describe } from "../errors";
+import { makeFinalizer } from "../finalizer";
 import { Kernels, allocPersistent, backendGeneration, freePersistent, kernels, withScope } from "../wasm";
 import { mixSeed, normals, checkSeed } from "../random";
 import { CheckedData } from "./data";
@@ -37,8 +38,7 @@ export interface SplitPointers {
 }
 
 type Block = { ptr: number; generation: number };
-const registry: FinalizationRegistry<Block> | null =
-  typeof FinalizationRegistry === "function" ? new FinalizationRegistry<Block>((b) => freePersistent(b)) : null;
+const registry = makeFinalizer<Block>((b) => freePersistent(b));
 
 export abstract class BuiltinProblem implements Problem {
   abstract readonly kind: ProblemKind;

@@ -10,6 +10,7 @@
  * batch indices.
  */
 import { GlocalError, describe } from "../errors";
+import { makeFinalizer } from "../finalizer";
 import { HyperParameters, HyperName, WeightsOptions } from "../hyperparams";
 import { checkOptions } from "../linalg/options";
 import { Matrix } from "../matrix";
@@ -41,8 +42,7 @@ export interface InnerTrainingOptions {
 export const INNER_TRAINING_OPTIONS = ["hyper", "batchSize", "seed", "weights", "state", "phi"] as const;
 
 type Block = { ptr: number; generation: number };
-const registry: FinalizationRegistry<Block> | null =
-  typeof FinalizationRegistry === "function" ? new FinalizationRegistry<Block>((b) => freePersistent(b)) : null;
+const registry = makeFinalizer<Block>((b) => freePersistent(b));
 
 interface Evaluation {
   loss: number;

@@ -81,8 +81,8 @@ export interface TrajectoryResult<State = TrainingState> {
   state: State;
   /** φ used for the window. */
   phi: Float64Array;
-  /** Validation loss at the end of the window. */
-  valLoss: number;
+  /** Validation loss at the end of the window (null for a plug-in without `valLoss`). */
+  valLoss: number | null;
   /** True when the tangents were finite-difference approximations. */
   approximate: boolean;
   counts: TrainingCounts;
