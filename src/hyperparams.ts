@@ -117,8 +117,14 @@ export class HyperParameters {
       if (typeof x !== "number") throw new GlocalError("E_TYPE", `${name}[${i}] must be a number, got ${describe(x)}`, name);
       if (!Number.isFinite(x)) throw new GlocalError("E_NONFINITE", `${name}[${i}] (${this.names[i]}) is not finite: ${describe(x)}`, name);
     }
+    const previous = this.phi.slice();
     for (let i = 0; i < this.q; i++) this.phi[i] = v[i] as number;
-    this.apply();
+    try {
+      this.apply();
+    } catch (e) {
+      this.phi.set(previous); // a rejected φ changes nothing
+      throw e;
+    }
   }
 
   /** Natural values from φ; a φ that overflows them (α = ∞) is rejected. */
