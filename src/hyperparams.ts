@@ -29,6 +29,9 @@ export interface WeightsOptions {
   /** Initial weights in natural units, one number for all or one per training example
    *  (default 0.5 for sigmoid, 1 for softplus). */
   initial?: number | ArrayLike<number>;
+  /** With `hyper: ['weights']`: the training examples whose weights are hyperparameters
+   *  (default all); the others stay fixed at their initial values. */
+  indices?: readonly number[];
 }
 
 const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
@@ -41,7 +44,7 @@ export interface HyperSlots {
   readonly lr: number;
   readonly wd: number;
   readonly momentum: number;
-  /** Slot of w[0]; w[i] is at weights + i. */
+  /** Slot of the first optimised weight (the rest follow in example order), −1 for none. */
   readonly weights: number;
 }
 
@@ -59,11 +62,15 @@ export class HyperParameters {
   readonly weights: Float64Array | null;
   /** dw_i/dφ_i when the weights are optimised, else null. */
   readonly weightDer: Float64Array | null;
+  /** Tangent slot of example i's weight (−1 when fixed), or null when none is optimised. */
+  readonly weightSlot: Int32Array | null;
+  /** Examples whose weights are in φ, in φ's order. */
+  private readonly weightIndices: Int32Array;
   private readonly phi: Float64Array;
 
   constructor(optimizer: OptimizerSpec, nTrain: number, hyper: unknown, weightsOption: unknown) {
     const selected = checkHyperList(hyper, optimizer);
-    const w = checkOptions(weightsOption, ["transform", "initial"], "weights");
+    const w = checkOptions(weightsOption, ["transform", "initial", "indices"], "weights");
     const transform = w.transform === undefined ? "sigmoid" : w.transform;
     if (transform !== "sigmoid" && transform !== "softplus") {
       throw new GlocalError("E_OPTION", `option 'weights.transform' must be 'sigmoid' or 'softplus', got ${describe(transform)}`, "weights.transform");
@@ -78,8 +85,16 @@ export class HyperParameters {
       return next++;
     };
     const lr = slot("lr", "log_lr"), wd = slot("wd", "log_wd"), mom = slot("momentum", "logit_momentum");
-    const wSlot = optimiseWeights ? next : -1;
-    if (optimiseWeights) for (let i = 0; i < nTrain; i++) names.push(`w[${i}]`), next++;
+    this.weightIndices = optimiseWeights ? checkIndices(w.indices, nTrain) : new Int32Array(0);
+    if (!optimiseWeights && w.indices !== undefined) {
+      throw new GlocalError("E_OPTION", "option 'weights.indices' needs 'weights' in hyper", "weights.indices");
+    }
+    const wSlot = this.weightIndices.length > 0 ? next : -1;
+    this.weightSlot = optimiseWeights ? new Int32Array(nTrain).fill(-1) : null;
+    for (const i of this.weightIndices) {
+      names.push(`w[${i}]`);
+      (this.weightSlot as Int32Array)[i] = next++;
+    }
     this.slots = { lr, wd, momentum: mom, weights: wSlot };
     this.names = Object.freeze(names);
     this.q = next;
@@ -93,10 +108,8 @@ export class HyperParameters {
     if (lr >= 0) this.phi[lr] = Math.log(this.lr);
     if (wd >= 0) this.phi[wd] = Math.log(this.wd);
     if (mom >= 0) this.phi[mom] = logit(this.momentum);
-    if (optimiseWeights) {
-      const ws = this.weights as Float64Array;
-      for (let i = 0; i < nTrain; i++) this.phi[wSlot + i] = transform === "sigmoid" ? logit(ws[i]) : softplusInv(ws[i]);
-    }
+    const ws = this.weights as Float64Array;
+    this.weightIndices.forEach((i, k) => (this.phi[wSlot + k] = transform === "sigmoid" ? logit(ws[i]) : softplusInv(ws[i])));
     this.apply();
   }
 
@@ -139,8 +152,8 @@ export class HyperParameters {
     if (momentum >= 0) this.momentum = sigmoid(this.phi[momentum]);
     if (weights >= 0) {
       const w = this.weights as Float64Array, d = this.weightDer as Float64Array;
-      for (let i = 0; i < w.length; i++) {
-        const x = this.phi[weights + i];
+      for (let k = 0; k < this.weightIndices.length; k++) {
+        const i = this.weightIndices[k], x = this.phi[weights + k];
         const s = sigmoid(x);
         if (this.transform === "sigmoid") {
           w[i] = s;
@@ -204,4 +217,20 @@ function initialWeights(initial: unknown, n: number, transform: WeightTransform,
   if (a.length !== n) throw new GlocalError("E_SHAPE", `weights.initial must have one entry per training example (${n}), got ${a.length}`, "weights.initial");
   for (let i = 0; i < n; i++) out[i] = check(a[i], `[${i}]`);
   return out;
+}
+
+function checkIndices(v: unknown, n: number): Int32Array {
+  if (v === undefined) return Int32Array.from({ length: n }, (_, i) => i);
+  if (!Array.isArray(v) && !ArrayBuffer.isView(v)) {
+    throw new GlocalError("E_OPTION", `option 'weights.indices' must be an array of example indices, got ${describe(v)}`, "weights.indices");
+  }
+  const a = v as ArrayLike<unknown>, seen = new Set<number>();
+  for (let k = 0; k < a.length; k++) {
+    const i = a[k];
+    if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= n || seen.has(i)) {
+      throw new GlocalError("E_OPTION", `weights.indices[${k}] must be a distinct training-example index in 0…${n - 1}, got ${describe(i)}`, "weights.indices");
+    }
+    seen.add(i);
+  }
+  return Int32Array.from(Array.from(seen).sort((x, y) => x - y));
 }

@@ -6,6 +6,8 @@ export * as linalg from "./linalg/index";
 // Forward-mode hypergradients: problems, optimisers, training sessions, datasets.
 export * as problems from "./problems/index";
 export * as datasets from "./datasets/index";
+export type { Problem, ProblemKind, ProblemData, ProblemOptions, ClassifierOptions, MlpOptions, Activation, DataSplit, Targets, ParameterBlock } from "./problems/index";
+export type { MnistOptions, ClassificationData, SyntheticOptions, SyntheticData } from "./datasets/index";
 export { optimizers } from "./optimizers";
 export type { OptimizerSpec, OptimizerKind, SgdSpec, MomentumSpec, AdamSpec } from "./optimizers";
 export type { HyperName, WeightsOptions, WeightTransform } from "./hyperparams";

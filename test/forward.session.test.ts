@@ -58,6 +58,19 @@ describe("batched tangents", () => {
     }
   }
 
+  it("a subset of example weights (weights.indices) = those columns of the all-weights run", () => {
+    const base = { batchSize: 4, seed: 3, hyper: ["lr", "weights"] as HyperName[] };
+    const all = new InnerTraining(problem("softmax"), optimizer("adam"), { ...base, weights: { initial: 0.3 } });
+    const some = new InnerTraining(problem("softmax"), optimizer("adam"), { ...base, weights: { initial: 0.3, indices: [5, 2] } });
+    expect(some.names).toEqual(["log_lr", "w[2]", "w[5]"]);
+    all.step(8);
+    some.step(8);
+    const ha = all.hypergradient(), hs = some.hypergradient();
+    expect(maxRel([hs[0], hs[1], hs[2]], [ha[0], ha[3], ha[6]])).toBeLessThan(1e-14);
+    all.dispose();
+    some.dispose();
+  });
+
   it("the tangent does not perturb training: θ after tangent steps = θ after plain steps (bit for bit)", () => {
     for (const model of MODELS) {
       const a = new InnerTraining(problem(model), optimizer("adam"), { hyper: ["lr", "wd", "momentum"], batchSize: 4, seed: 1 });

@@ -28,17 +28,22 @@ export function adamStep(rows: i32, cols: i32, q: i32, qa: i32, theta: usize, gr
       const sv = Math.sqrt(vh);
       const den = sv + eps;
       const u = mh / den;
+      // Per-element factors, so each tangent costs only multiply-adds:
+      // u̇ = m̂̇/den − m̂·ṡ/den², ṡ = v̇·ic2/(2√v̂) (0 where v̂ = 0).
+      const iden = 1.0 / den;
+      const sdc = sv > 0.0 ? ic2 / (2.0 * sv) : 0.0;
+      const uc = mh * iden * iden * sdc;
+      const g2 = 2.0 * (1.0 - b2) * g;
       for (let j = 0; j < qa; j++) {
         const o = (j + 1) * cols + e;
         const tp = f64At(tr, o), mp = f64At(mr, o), vp = f64At(vr, o);
         const gt = load<f64>(f64At(gr, o));
         let md = b1 * load<f64>(mp) + (1.0 - b1) * gt;
         if (j == jMom) md += db1 * (m - g);
-        const vd = b2 * load<f64>(vp) + 2.0 * (1.0 - b2) * g * gt;
+        const vd = b2 * load<f64>(vp) + g2 * gt;
         let mhd = md * ic1;
         if (j == jMom) mhd -= mn * dc1 * ic1 * ic1;
-        const sd = sv > 0.0 ? vd * ic2 / (2.0 * sv) : 0.0;
-        const ud = mhd / den - mh * sd / (den * den);
+        const ud = mhd * iden - uc * vd;
         const tt = load<f64>(tp);
         let td = tt - lr * (ud + wd * tt);
         if (j == jLr) td -= lr * (u + wd * th);

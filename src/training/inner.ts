@@ -361,15 +361,15 @@ export class InnerTraining implements TrainingSession {
   private putWeights(s: Scope, idx: Int32Array, qa: number, args: GradJvpArgs): void {
     const w = this.hp.weights;
     if (!w) return;
-    const n = idx.length, slot = this.hp.slots.weights, der = this.hp.weightDer;
+    const n = idx.length, slots = this.hp.weightSlot, der = this.hp.weightDer;
     const wp = s.alloc(n);
     const wv = s.f64(wp, n);
     for (let r = 0; r < n; r++) wv[r] = w[idx[r]];
     args.w = wp;
-    if (slot >= 0 && der && qa > 0) {
+    if (slots && der && qa > 0) {
       const ip = s.allocI32(n);
       const iv = s.i32(ip, n);
-      for (let r = 0; r < n; r++) iv[r] = slot + idx[r];
+      for (let r = 0; r < n; r++) iv[r] = slots[idx[r]];
       const dp = s.alloc(n);
       const dv = s.f64(dp, n);
       for (let r = 0; r < n; r++) dv[r] = der[idx[r]];
