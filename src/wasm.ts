@@ -37,6 +37,8 @@ export type Kernels = {
   allFinite(n: number, x: number): number;
   stackFinite(rows: number, cols: number, q: number, qa: number, x: number): number;
   tangentDot(rows: number, cols: number, q: number, theta: number, g: number, h: number): void;
+  skinnyNN(n: number, p: number, w: number, X: number, ldx: number, B: number, ldb: number, beta: number, C: number, ldc: number): void;
+  skinnyTN(n: number, p: number, w: number, X: number, ldx: number, D: number, ldd: number, C: number, ldc: number): void;
   linearGradJvp(head: number, n: number, p: number, k: number, q: number, qa: number, X: number, Y: number,
                 w: number, wIdx: number, wDer: number, scale: number, theta: number, grad: number): number;
   linearEval(head: number, n: number, p: number, k: number, q: number, X: number, Y: number, theta: number, out: number): void;

@@ -1,26 +1,41 @@
 // A dense layer z = a W + b on tangent stacks (see stack.ts), primal and all active
-// tangents at once: each product below is ONE gemm call, whatever the number of tangents.
+// tangents at once: each product below is ONE call (gemm or a skinny kernel), whatever
+// the number of tangents.
 //
 // Shapes: the parameter block is (din + 1) × dout(1+q) — the rows of W, then the bias
 // row — with q tangent slots of which the first qa are active. The input A is the data
 // (n × din, no tangents: aTangent = 0) or an activation stack (n × din(1+qa)).
-// Outputs and adjoints are stacks n × dout(1+qa).
+// Outputs and adjoints are stacks n × dout(1+qa). Products with few columns go to the
+// skinny kernels (skinny.ts), the rest to gemm.
 import { gemm } from "../gemm";
 import { scratchAlloc } from "../memory";
 import { f64At } from "./stack";
+import { SKINNY_NN_MAX, SKINNY_TN_MAX, skinnyNN, skinnyTN } from "./skinny";
+
+/** C ← A·B + βC (A m×k, lda; B k×n, ldb): the skinny kernel for few columns, else gemm. */
+function productNN(m: i32, n: i32, k: i32, A: usize, lda: i32, B: usize, ldb: i32, beta: f64, C: usize, ldc: i32): void {
+  if (n <= SKINNY_NN_MAX) skinnyNN(m, k, n, A, lda, B, ldb, beta, C, ldc);
+  else gemm(0, 0, m, n, k, 1.0, A, lda, B, ldb, beta, C, ldc);
+}
+
+/** C ← Aᵀ·B (A k×m, lda; B k×n, ldb). */
+function productTN(m: i32, n: i32, k: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
+  if (n <= SKINNY_TN_MAX) skinnyTN(k, m, n, A, lda, B, ldb, C, ldc);
+  else gemm(1, 0, m, n, k, 1.0, A, lda, B, ldb, 0.0, C, ldc);
+}
 
 /** Z ← A W + b, with tangents Ż_j = A Ẇ_j + Ȧ_j W + ḃ_j. */
 export function denseForward(n: i32, din: i32, dout: i32, q: i32, qa: i32, A: usize, aTangent: i32, theta: usize, Z: usize): void {
   const ldw = dout * (1 + q), ldz = dout * (1 + qa);
   if (!aTangent) {
     // X · [W | Ẇ₁ … Ẇ_qa]
-    gemm(0, 0, n, ldz, din, 1.0, A, din, theta, ldw, 0.0, Z, ldz);
+    productNN(n, ldz, din, A, din, theta, ldw, 0.0, Z, ldz);
   } else {
     // Rows [a_r; ȧ_{1,r}; …] (the stack read as n(1+qa) × din) times W: a W and every Ȧ_j W,
     // landing as the stack n × dout(1+qa).
-    gemm(0, 0, n * (1 + qa), dout, din, 1.0, A, din, theta, ldw, 0.0, Z, dout);
+    productNN(n * (1 + qa), dout, din, A, din, theta, ldw, 0.0, Z, dout);
     // + a · [Ẇ₁ … Ẇ_qa] into the tangent blocks.
-    if (qa > 0) gemm(0, 0, n, dout * qa, din, 1.0, A, din * (1 + qa), f64At(theta, dout), ldw, 1.0, f64At(Z, dout), ldz);
+    if (qa > 0) productNN(n, dout * qa, din, A, din * (1 + qa), f64At(theta, dout), ldw, 1.0, f64At(Z, dout), ldz);
   }
   const b = f64At(theta, din * ldw);
   for (let r = 0; r < n; r++) {
@@ -40,11 +55,11 @@ export function denseBackward(n: i32, din: i32, dout: i32, q: i32, qa: i32, A: u
                               theta: usize, D: usize, grad: usize, dA: usize): void {
   const ldw = dout * (1 + q), ldd = dout * (1 + qa);
   const lda = aTangent ? din * (1 + qa) : din;
-  gemm(1, 0, din, ldd, n, 1.0, A, lda, D, ldd, 0.0, grad, ldw);
+  productTN(din, ldd, n, A, lda, D, ldd, grad, ldw);
   if (aTangent && qa > 0) {
     // T (din·qa × dout) = [Ȧ₁ … Ȧ_qa]ᵀ δ, then scattered into the tangent blocks.
     const T = scratchAlloc(<usize>(din * qa * dout) << 3);
-    gemm(1, 0, din * qa, dout, n, 1.0, f64At(A, din), lda, D, ldd, 0.0, T, dout);
+    productTN(din * qa, dout, n, f64At(A, din), lda, D, ldd, T, dout);
     for (let j = 0; j < qa; j++) {
       for (let i = 0; i < din; i++) {
         const g = f64At(grad, i * ldw + (j + 1) * dout);
