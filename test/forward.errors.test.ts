@@ -50,6 +50,15 @@ describe("problem data", () => {
     expect(code(() => problems.logistic(undefined as never))).toEqual({ code: "E_TYPE", argument: "data" });
   });
 
+  it("evaluate() validates θ", () => {
+    const p = tinyProblem("softmax");
+    expect(code(() => p.evaluate(new Float64Array(3)))).toEqual({ code: "E_SHAPE", argument: "theta" });
+    expect(code(() => p.evaluate(new Float64Array(p.parameterCount).fill(NaN)))).toEqual({ code: "E_NONFINITE", argument: "theta" });
+    expect(code(() => p.evaluate(p.initialTheta(), "test" as "val"))).toEqual({ code: "E_OPTION", argument: "split" });
+    expect(p.evaluate(p.initialTheta()).loss).toBeCloseTo(Math.log(3), 14);
+    p.dispose();
+  });
+
   it("inputs are never mutated", () => {
     const x = [[1, 2], [3, 4], [5, 6], [7, 8]], y = new Int32Array([0, 1, 0, 1]);
     const xv = { rows: 2, cols: 2, data: new Float64Array([1, 1, 2, 2]) }, yv = new Float64Array([1, 0]);

@@ -7,6 +7,7 @@ import { GlocalError, describe } from "../errors";
 import { makeFinalizer } from "../finalizer";
 import { Kernels, allocPersistent, backendGeneration, freePersistent, kernels, withScope } from "../wasm";
 import { mixSeed, normals, checkSeed } from "../random";
+import { toVector } from "../matrix";
 import { CheckedData } from "./data";
 import { ParameterBlock, Problem, ProblemKind } from "./types";
 
@@ -117,13 +118,14 @@ export abstract class BuiltinProblem implements Problem {
 
   evaluate(theta: ArrayLike<number>, split: "train" | "val" = "val"): { loss: number; accuracy: number | null } {
     if (split !== "train" && split !== "val") throw new GlocalError("E_OPTION", `split must be 'train' or 'val', got ${describe(split)}`, "split");
-    if (!theta || theta.length !== this.parameterCount) {
-      throw new GlocalError("E_SHAPE", `theta must have ${this.parameterCount} entries, got ${describe(theta)}`, "theta");
+    const th = toVector(theta, "theta");
+    if (th.length !== this.parameterCount) {
+      throw new GlocalError("E_SHAPE", `theta must have ${this.parameterCount} entries, got ${th.length}`, "theta");
     }
     const sp = this.split(split);
     return withScope((s) => {
       // Canonical order is the tangent stack with q = 0.
-      const t = s.put(theta);
+      const t = s.put(th);
       const out = s.alloc(2);
       this.evalKernel(s.k, sp, 0, t, out);
       const [sum, correct] = s.read(out, 2);
