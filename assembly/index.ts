@@ -5,6 +5,8 @@ export * from "./blas1";
 export * from "./gemm";
 export * from "./gemv";
 export * from "./gram";
+export * from "./models/index";
+export * from "./optim/index";
 export * from "./qr";
 export * from "./svd";
 export * from "./eig";

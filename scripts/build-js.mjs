@@ -13,7 +13,9 @@ const common = { bundle: true, sourcemap: true, target: "es2020", logLevel: "war
 
 await Promise.all([
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.cjs", format: "cjs", platform: "node", external }),
-  build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.mjs", format: "esm", platform: "node", external }),
+  // The ESM build gets a real `require` for the lazily loaded data files of `mnist`.
+  build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.mjs", format: "esm", platform: "node", external,
+    banner: { js: 'import { createRequire as __glocalCreateRequire } from "node:module";\nconst require = __glocalCreateRequire(import.meta.url);' } }),
   build({
     ...common,
     entryPoints: ["src/cli.ts"],

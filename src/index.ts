@@ -3,6 +3,18 @@
  * WebAssembly f64 kernels (SIMD, relaxed-SIMD where available) behind a thin typed API.
  */
 export * as linalg from "./linalg/index";
+// Forward-mode hypergradients: problems, optimisers, training sessions, datasets.
+export * as problems from "./problems/index";
+export * as datasets from "./datasets/index";
+export type { Problem, ProblemKind, ProblemData, ProblemOptions, ClassifierOptions, MlpOptions, Activation, DataSplit, Targets, ParameterBlock } from "./problems/index";
+export type { MnistOptions, ClassificationData, SyntheticOptions, SyntheticData } from "./datasets/index";
+export { optimizers } from "./optimizers";
+export type { OptimizerSpec, OptimizerKind, SgdSpec, MomentumSpec, AdamSpec } from "./optimizers";
+export type { HyperName, WeightsOptions, WeightTransform } from "./hyperparams";
+export { InnerTraining, PluginTraining, hypergradientTrajectory, globalHypergradient, localHypergradient } from "./hypergrad";
+export type { InnerTrainingOptions, TrajectoryOptions, PluginTrajectoryOptions, HypergradientResult } from "./hypergrad";
+export type { TrainingSession, TrainingState, TrainingSnapshot, TrainingCounts, TrajectoryResult, StepOptions } from "./training/types";
+export type { PluginModel, PluginState, PluginSnapshot, PluginTrainingOptions } from "./problems/plugin";
 export { GlocalError, isGlocalError } from "./errors";
 export type { GlocalErrorCode } from "./errors";
 export { matrix, identity, get, toArray, transpose, toMatrix } from "./matrix";

@@ -32,6 +32,26 @@ export type Kernels = {
   gemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number,
        A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number): void;
   gram(n: number, p: number, X: number, G: number): void;
+  // Forward-mode hypergradient kernels (assembly/models, assembly/optim).
+  gatherRows(count: number, idx: number, cols: number, src: number, dst: number): void;
+  allFinite(n: number, x: number): number;
+  stackFinite(rows: number, cols: number, q: number, qa: number, x: number): number;
+  tangentDot(rows: number, cols: number, q: number, theta: number, g: number, h: number): void;
+  skinnyNN(n: number, p: number, w: number, X: number, ldx: number, B: number, ldb: number, beta: number, C: number, ldc: number): void;
+  skinnyTN(n: number, p: number, w: number, X: number, ldx: number, D: number, ldd: number, C: number, ldc: number): void;
+  linearGradJvp(head: number, n: number, p: number, k: number, q: number, qa: number, X: number, Y: number,
+                w: number, wIdx: number, wDer: number, scale: number, theta: number, grad: number): number;
+  linearEval(head: number, n: number, p: number, k: number, q: number, X: number, Y: number, theta: number, out: number): void;
+  mlpGradJvp(act: number, head: number, n: number, p: number, h1: number, h2: number, k: number, q: number, qa: number,
+             X: number, Y: number, w: number, wIdx: number, wDer: number, scale: number, theta: number, grad: number): number;
+  mlpEval(act: number, head: number, n: number, p: number, h1: number, h2: number, k: number, q: number,
+          X: number, Y: number, theta: number, out: number): void;
+  sgdStep(rows: number, cols: number, q: number, qa: number, theta: number, grad: number,
+          lr: number, wd: number, jLr: number, jWd: number): void;
+  momentumStep(rows: number, cols: number, q: number, qa: number, theta: number, grad: number, vel: number,
+               lr: number, wd: number, mu: number, jLr: number, jWd: number, jMom: number): void;
+  adamStep(rows: number, cols: number, q: number, qa: number, theta: number, grad: number, M: number, V: number,
+           lr: number, wd: number, b1: number, b2: number, eps: number, t: number, jLr: number, jWd: number, jMom: number): void;
   transpose(rows: number, cols: number, src: number, lds: number, dst: number, ldd: number): void;
   qrFactor(m: number, n: number, A: number, lda: number, tau: number): void;
   qrFormQ(m: number, k: number, A: number, lda: number, tau: number, Q: number): void;

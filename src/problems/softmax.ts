@@ -1,0 +1,29 @@
+/** Softmax (multinomial logistic) regression: ℓ_i = logsumexp(z_i) − z_{i,y_i}, z_i = Wᵀx_i + b. */
+import { GlocalError, describe } from "../errors";
+import { checkOptions } from "../linalg/options";
+import { HEAD, commonOptions } from "./base";
+import { checkProblemData } from "./data";
+import { LinearModelProblem } from "./linear";
+import { Problem, ProblemData, ProblemOptions } from "./types";
+
+export interface ClassifierOptions extends ProblemOptions {
+  /** Number of classes (default: 1 + the largest label in train and val). */
+  classes?: number;
+}
+
+/** Checks the `classes` option. */
+export function classesOption(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 2) {
+    throw new GlocalError("E_OPTION", `option 'classes' must be an integer >= 2, got ${describe(v)}`, "classes");
+  }
+  return v;
+}
+
+/** Softmax regression; labels are class indices 0 … classes − 1. θ₀ = 0 by default. */
+export function softmax(data: ProblemData, options: ClassifierOptions = {}): Problem {
+  const o = checkOptions(options, ["seed", "initScale", "classes"]);
+  const { seed, initScale } = commonOptions(o, 0);
+  const checked = checkProblemData(data, { kind: "classes", classes: classesOption(o.classes) });
+  return new LinearModelProblem("softmax", checked, HEAD.softmax, initScale, seed);
+}
