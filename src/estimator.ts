@@ -9,6 +9,7 @@ import { GlocalError, describe } from "./errors";
 import { checkOptions, optInteger } from "./linalg/options";
 import { EstimateOptions, GlobalEstimate, estimateInScope } from "./glocal";
 import { allocPersistent, backendGeneration, freePersistent, kernels, withScope } from "./wasm";
+import { makeFinalizer } from "./finalizer";
 
 export interface GlocalEstimatorOptions extends EstimateOptions {
   /** q: the number of hyperparameters (entries per hypergradient). */
@@ -19,8 +20,7 @@ export interface GlocalEstimatorOptions extends EstimateOptions {
 
 type Block = { ptr: number; generation: number };
 
-const registry: FinalizationRegistry<Block> | null =
-  typeof FinalizationRegistry === "function" ? new FinalizationRegistry<Block>((block) => freePersistent(block)) : null;
+const registry = makeFinalizer<Block>((block) => freePersistent(block));
 
 export class GlocalEstimator {
   readonly dim: number;
