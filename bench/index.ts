@@ -14,9 +14,12 @@ import { CHILD_ENV, ChildOutcome, ChildResult, runChild, writeOutputs, writeResu
 import { FULL_SETTINGS, MeasureSettings, QUICK_SETTINGS, Timing, measure } from "./measure";
 import { loadMlMatrix, packageVersion } from "./mlmatrix";
 import { BenchReport, CaseReport, Cell, Machine, figure, markdownReport, textReport } from "./report";
+import { JvpBenchResult, runJvpBench } from "./jvp";
+import { runAccuracyBench } from "./accuracy/index";
 
 export interface BenchOptions {
   quick: boolean;
+  suite?: Suite;
   json?: string;
   markdown?: string;
   log: (s: string) => void;
@@ -134,12 +137,8 @@ function mergeChild(measured: Measured[], other: BinaryName, outcome: ChildOutco
   }
 }
 
-export async function runBench(o: BenchOptions): Promise<void> {
-  const childDir = process.env[CHILD_ENV];
-  if (childDir) {
-    runAsChild(o.quick, childDir);
-    return;
-  }
+/** The linear-algebra and DMD microbenchmarks (both binaries); returns the report. */
+async function runMicro(o: BenchOptions): Promise<BenchReport> {
   const started = Date.now();
   const settings = o.quick ? QUICK_SETTINGS : FULL_SETTINGS;
   const machine = machineInfo();
@@ -178,12 +177,65 @@ export async function runBench(o: BenchOptions): Promise<void> {
   };
   o.log("\n" + textReport(report));
   o.log(`total ${report.elapsedS} s\n`);
+  return report;
+}
+
+export type Suite = "micro" | "jvp" | "accuracy" | "all";
+export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "all"];
+
+/**
+ * `glocal bench`: `micro` (linear algebra, DMD) and `jvp` (forward-mode step cost) by
+ * default; `accuracy` (the estimator against true global hypergradients) on request.
+ */
+export async function runBench(o: BenchOptions): Promise<void> {
+  const childDir = process.env[CHILD_ENV];
+  if (childDir) {
+    runAsChild(o.quick, childDir);
+    return;
+  }
+  const suite = o.suite ?? "micro";
+  const run = (s: Suite) => suite === "all" || suite === s || (suite === "micro" && s === "jvp");
+  const json: Record<string, unknown> = {};
+  let md = "";
+  if (run("micro")) {
+    const report = await runMicro(o);
+    json.micro = report;
+    md += markdownReport(report) + "\n";
+  }
+  if (run("jvp")) {
+    o.log("\n");
+    const jvp = await runJvpBench({ quick: o.quick, log: (line) => o.log(line + "\n") });
+    json.jvp = jvp;
+    md += jvpMarkdown(jvp) + "\n";
+  }
+  if (run("accuracy")) {
+    o.log("\n");
+    const accuracy = await runAccuracyBench({ quick: o.quick, log: o.log });
+    json.accuracy = accuracy.json;
+    md += accuracy.markdown + "\n";
+  }
   if (o.json) {
-    fs.writeFileSync(o.json, JSON.stringify(report, null, 2) + "\n");
+    fs.writeFileSync(o.json, JSON.stringify(json, null, 1) + "\n");
     o.log(`wrote ${o.json}\n`);
   }
   if (o.markdown) {
-    fs.writeFileSync(o.markdown, markdownReport(report));
+    fs.writeFileSync(o.markdown, md);
     o.log(`wrote ${o.markdown}\n`);
   }
+}
+
+function jvpMarkdown(r: JvpBenchResult): string {
+  const models = [...new Set(r.rows.map((x) => x.model))];
+  const qs = [...new Set(r.rows.map((x) => x.q))].filter((q) => q > 0);
+  let out = `## Forward-mode step cost (${r.binary} binary, batch ${r.throughput.batch}, 784 features)\n\n`;
+  out += `| model | plain step | ${qs.map((q) => `q = ${q}`).join(" | ")} |\n| :--- | ---: | ${qs.map(() => "---:").join(" | ")} |\n`;
+  for (const m of models) {
+    const plain = r.rows.find((x) => x.model === m && x.q === 0);
+    out += `| ${m} | ${plain ? plain.msPerStep.toFixed(3) + " ms" : "—"} | ${qs.map((q) => {
+      const x = r.rows.find((y) => y.model === m && y.q === q);
+      return x ? `${x.ratio.toFixed(2)}× (target ${x.target.toFixed(1)})` : "—";
+    }).join(" | ")} |\n`;
+  }
+  out += `\nSoftmax regression plain step: ${r.throughput.msPerStep.toFixed(3)} ms, ${Math.round(r.throughput.samplesPerSecond).toLocaleString("en-US")} samples/s.\n`;
+  return out;
 }

@@ -14,7 +14,7 @@ const USAGE = `glocal ${VERSION}: glocal hypergradient estimation with the Koopm
 
 usage:
   ${ESTIMATE_USAGE}
-  glocal bench [--quick] [--json FILE] [--markdown FILE]
+  glocal bench [--suite micro|jvp|accuracy|all] [--quick] [--json FILE] [--markdown FILE]
   glocal info
   glocal --help | --version
 `;
@@ -45,11 +45,16 @@ async function main(argv: string[], io: CliIO): Promise<number> {
       runEstimate(rest, io.stdout, io.readStdin);
       return 0;
     case "bench": {
-      const flags = parseFlags(rest, { quick: "boolean", json: "value", markdown: "value" });
+      const flags = parseFlags(rest, { quick: "boolean", json: "value", markdown: "value", suite: "value" });
+      const suites = ["micro", "jvp", "accuracy", "all"];
+      if (flags.suite !== undefined && !suites.includes(flags.suite as string)) {
+        throw new GlocalError("E_OPTION", `--suite must be one of ${suites.join(", ")}, got ${JSON.stringify(flags.suite)}`, "--suite");
+      }
       // The benchmark suites are a separate bundle next to this file.
-      const bench = require("./bench.cjs") as { runBench(o: { quick: boolean; json?: string; markdown?: string; log: (s: string) => void }): Promise<void> };
+      const bench = require("./bench.cjs") as { runBench(o: { quick: boolean; suite?: string; json?: string; markdown?: string; log: (s: string) => void }): Promise<void> };
       await bench.runBench({
         quick: flags.quick === true,
+        suite: flags.suite as string | undefined,
         json: flags.json as string | undefined,
         markdown: flags.markdown as string | undefined,
         log: io.stdout,

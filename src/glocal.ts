@@ -23,7 +23,7 @@ export type { TrustThresholds } from "./estimate/trust";
 export const METHODS: readonly Method[] = ["limit", "horizon", "affine", "rre", "mpe"];
 
 /** The default method, chosen by the accuracy benchmark (bench/accuracy.ts; README). */
-export const DEFAULT_METHOD: Method = "rre";
+export const DEFAULT_METHOD: Method = "affine";
 
 export interface EstimateOptions {
   /** Delay d of the Hankel embedding (≥ 1), or "auto". Default: defaultDelay(m, q). */
