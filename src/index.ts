@@ -31,3 +31,5 @@ export { estimateGlobal, defaultDelay, DEFAULT_METHOD, METHODS } from "./glocal"
 export type { EstimateOptions, GlobalEstimate, EstimateDiagnostics, AutoCandidate, Method, EstimateWarning, TrustThresholds } from "./glocal";
 export { GlocalEstimator } from "./estimator";
 export type { GlocalEstimatorOptions } from "./estimator";
+export { optimize, STRATEGIES } from "./optimize";
+export type { Strategy, OptimizeOptions, OptimizeResult, HistoryEntry, OptimizeEvent, Progress, GlocalOptions, GlocalTarget, MetaOptimizerSpec } from "./optimize";

@@ -1,0 +1,214 @@
+/**
+ * The bookkeeping every strategy shares: sessions, φ and the meta-optimiser, the clock
+ * (training time apart from evaluation time), counts, the history, abort checks and the
+ * rejection of divergent updates.
+ */
+import { GlocalError, isGlocalError } from "../errors";
+import { InnerTraining } from "../training/inner";
+import type { TrainingSnapshot } from "../training/types";
+import { MetaOptimizer } from "./meta";
+import type { HistoryEntry, OptimizeEvent, OptimizeOptions, OptimizeResult, Strategy } from "./types";
+
+/** Consecutive rejected windows after which the driver gives up. */
+export const MAX_CONSECUTIVE_REJECTIONS = 6;
+
+export class Aborted extends Error {}
+
+export interface ResolvedOptions extends Required<Pick<OptimizeOptions, "problem" | "optimizer" | "strategy" | "innerSteps">> {
+  hyper: OptimizeOptions["hyper"];
+  weights: OptimizeOptions["weights"];
+  window: number;
+  outerSteps: number;
+  batchSize: number | undefined;
+  seed: number;
+  evalEvery: number;
+  glocal: NonNullable<OptimizeOptions["glocal"]>;
+  metaOptimizer: OptimizeOptions["metaOptimizer"];
+  onProgress: OptimizeOptions["onProgress"];
+  signal: OptimizeOptions["signal"];
+}
+
+export class Run {
+  readonly o: ResolvedOptions;
+  readonly meta: MetaOptimizer;
+  phi: Float64Array;
+  /** φ before the most recent update: where a rejected update returns to. */
+  previousPhi: Float64Array;
+  names: string[] = [];
+  readonly history: HistoryEntry[] = [];
+  readonly events: OptimizeEvent[] = [];
+  /** Inner steps of work done (all sessions, retries included). */
+  innerSteps = 0;
+  updates = 0;
+  fallbacks = 0;
+  rejected = 0;
+  consecutiveRejections = 0;
+  stopped: OptimizeResult["stopped"] = "done";
+  private readonly started = now();
+  private evalMs = 0;
+  private lastEvalAt = -Infinity;
+  /** JVPs and validation gradients of sessions already disposed. */
+  private doneJvps = 0;
+  private doneValGrads = 0;
+  private live: InnerTraining | null = null;
+
+  constructor(o: ResolvedOptions) {
+    this.o = o;
+    const probe = this.session();
+    this.phi = probe.getPhi();
+    this.names = probe.names.slice();
+    this.release(probe);
+    this.previousPhi = this.phi.slice();
+    this.meta = new MetaOptimizer(o.metaOptimizer, this.phi.length);
+  }
+
+  get strategy(): Strategy {
+    return this.o.strategy;
+  }
+
+  /** A fresh session from θ₀ (or a state) with the current φ. */
+  session(): InnerTraining {
+    const s = new InnerTraining(this.o.problem, this.o.optimizer, {
+      hyper: this.o.hyper,
+      weights: this.o.weights,
+      batchSize: this.o.batchSize,
+      seed: this.o.seed,
+      ...(this.phi ? { phi: this.phi } : {}),
+    });
+    this.live = s;
+    return s;
+  }
+
+  release(s: InnerTraining): void {
+    const c = s.counts;
+    this.doneJvps += c.jvps;
+    this.doneValGrads += c.valGradients;
+    if (this.live === s) this.live = null;
+    s.dispose();
+  }
+
+  private counts(): { jvps: number; valGradients: number } {
+    const c = this.live && !this.live.disposed ? this.live.counts : { jvps: 0, valGradients: 0 };
+    return { jvps: this.doneJvps + c.jvps, valGradients: this.doneValGrads + c.valGradients };
+  }
+
+  trainingMs(): number {
+    return now() - this.started - this.evalMs;
+  }
+
+  /** n inner steps, one at a time so an abort is honoured within one step. */
+  steps(s: InnerTraining, n: number, tangent: boolean): void {
+    for (let i = 0; i < n; i++) {
+      if (this.o.signal?.aborted) throw new Aborted();
+      s.step(1, { tangent });
+      this.innerSteps++;
+    }
+  }
+
+  /** Applies h to φ (and the session), remembering where a rejection returns to. */
+  update(h: ArrayLike<number>, s: InnerTraining | null): void {
+    for (let i = 0; i < h.length; i++) {
+      if (!Number.isFinite(h[i])) throw new GlocalError("E_DIVERGED", `the hypergradient is not finite (${this.names[i]})`, "hypergradient");
+    }
+    this.previousPhi = this.phi;
+    this.phi = this.meta.step(this.phi, h);
+    if (s) s.setPhi(this.phi);
+    this.updates++;
+    this.consecutiveRejections = 0;
+  }
+
+  /**
+   * Rejects the work since `snapshot` after a divergence: restores the session, returns φ
+   * to its value before the last update and halves the meta step. False when the driver
+   * should give up.
+   */
+  reject(e: unknown, s: InnerTraining | null, snapshot: TrainingSnapshot | null): boolean {
+    if (!(isGlocalError(e) && e.code === "E_DIVERGED")) throw e;
+    this.rejected++;
+    this.consecutiveRejections++;
+    this.events.push({ kind: "diverged", innerSteps: this.innerSteps, update: this.updates, message: e.message });
+    this.phi = this.previousPhi.slice();
+    this.meta.shrink();
+    if (s && snapshot) {
+      s.restore(snapshot);
+      s.setPhi(this.phi);
+    }
+    if (this.consecutiveRejections >= MAX_CONSECUTIVE_REJECTIONS) {
+      this.stopped = "diverged";
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether an evaluation is due at `position` inner steps into the run. */
+  evalDue(position: number, force = false): boolean {
+    return force || position - this.lastEvalAt >= this.o.evalEvery;
+  }
+
+  /** Appends a history entry; evaluates the session's losses when due (timed apart). */
+  record(s: InnerTraining, position: number, extra: Partial<HistoryEntry>, forceEval = false): HistoryEntry {
+    let trainLoss: number | null = null, valLoss: number | null = null, valAccuracy: number | null = null;
+    if (this.evalDue(position, forceEval)) {
+      const t = now();
+      trainLoss = s.trainLoss();
+      valLoss = s.valLoss();
+      valAccuracy = s.valAccuracy();
+      this.evalMs += now() - t;
+      this.lastEvalAt = position;
+    }
+    const hv = s.hyperValues();
+    const c = this.counts();
+    const entry: HistoryEntry = {
+      update: this.updates,
+      innerSteps: this.innerSteps,
+      phi: Array.from(this.phi),
+      hyper: { lr: hv.lr, wd: hv.wd, momentum: hv.momentum },
+      hypergradient: null,
+      trainLoss,
+      valLoss,
+      valAccuracy,
+      wallTimeMs: this.trainingMs(),
+      jvps: c.jvps,
+      valGradients: c.valGradients,
+      ...extra,
+    };
+    this.history.push(entry);
+    this.o.onProgress?.({
+      strategy: this.o.strategy,
+      innerSteps: this.innerSteps,
+      totalInnerSteps: this.o.strategy === "global" ? this.o.innerSteps * this.o.outerSteps : this.o.innerSteps,
+      updates: this.updates,
+      valLoss,
+      phi: this.phi.slice(),
+    });
+    return entry;
+  }
+
+  result(s: InnerTraining): OptimizeResult {
+    const t = now();
+    const trainLoss = s.trainLoss(), valLoss = s.valLoss(), valAccuracy = s.valAccuracy();
+    this.evalMs += now() - t;
+    const hv = s.hyperValues();
+    const c = this.counts();
+    return {
+      strategy: this.o.strategy,
+      names: this.names,
+      history: this.history,
+      final: { phi: Array.from(this.phi), hyper: { lr: hv.lr, wd: hv.wd, momentum: hv.momentum }, trainLoss, valLoss, valAccuracy },
+      counts: { innerSteps: this.innerSteps, jvps: c.jvps, valGradients: c.valGradients, updates: this.updates, fallbacks: this.fallbacks, rejected: this.rejected, clipped: this.meta.clipped },
+      wallTimeMs: this.trainingMs(),
+      evalTimeMs: this.evalMs,
+      events: this.events,
+      stopped: this.stopped,
+    };
+  }
+
+  aborted(): void {
+    this.stopped = "aborted";
+    this.events.push({ kind: "aborted", innerSteps: this.innerSteps, update: this.updates, message: "stopped by the abort signal" });
+  }
+}
+
+function now(): number {
+  return typeof performance !== "undefined" ? performance.now() : Date.now();
+}
