@@ -14,7 +14,7 @@ import { Scope, withScope } from "./wasm";
 import { affineEstimate } from "./estimate/affine";
 import { horizonEstimate, limitEstimate } from "./estimate/dmdEstimates";
 import { extrapolationEstimate } from "./estimate/extrapolation";
-import { DEFAULT_TRUST, TrustThresholds, slowestTimeConstant, trustWarnings } from "./estimate/trust";
+import { DEFAULT_TRUST, Spectrum, TrustThresholds, dmdSpectrum, slowestTimeConstant, trustWarnings } from "./estimate/trust";
 import { EstimateWarning, Method, MethodResult } from "./estimate/types";
 
 export type { Method, EstimateWarning } from "./estimate/types";
@@ -66,7 +66,7 @@ export interface EstimateDiagnostics {
   /** Relative error of the method's prediction of the held-out newest rows (null if not run). */
   heldOutError: number | null;
   heldOutRows: number;
-  /** Time constant (rows) of the slowest decaying non-constant mode (null if none). */
+  /** Time constant (rows) of the slowest mode of the estimate's model: the DMD's non-constant modes (limit, horizon), the affine map's, or rre/mpe's recurrence (null if none). */
   slowestTimeConstant: number | null;
   trusted: boolean;
   warnings: EstimateWarning[];
@@ -339,9 +339,13 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
   let estNorm = 0;
   for (const v of estimate) estNorm += v * v;
   estNorm = Math.sqrt(estNorm);
+  // Stability and time constants of the model the estimate comes from.
+  const spectrum: Spectrum = result.modelEigenvalues
+    ? { re: result.modelEigenvalues.re, im: result.modelEigenvalues.im, weights: null, constantNearOne: false }
+    : dmdSpectrum(fit, weights);
   warnings.push(
     ...trustWarnings({
-      fit, modeWeights: weights, gNorm, tolerance: r.tolerance, windowRows: m, heldOutError: held,
+      spectrum, gNorm, tolerance: r.tolerance, windowRows: m, heldOutError: held,
       estimateNorm: estNorm, maxRowNorm, thresholds: r.trust,
     }),
   );
@@ -373,7 +377,7 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
       residual: fit.residual,
       heldOutError: held,
       heldOutRows: held === null ? 0 : p,
-      slowestTimeConstant: slowestTimeConstant(fit, r.tolerance),
+      slowestTimeConstant: slowestTimeConstant(spectrum, r.tolerance),
       trusted,
       warnings,
       truncated,

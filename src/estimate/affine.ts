@@ -11,6 +11,7 @@
 import { Scope } from "../wasm";
 import { svdInPlace } from "../linalg/svd";
 import { lstsqInPlace } from "../linalg/lstsq";
+import { eigInPlace } from "../linalg/eig";
 import { RankRule, applyRankRule } from "../rank";
 import { EstimateWarning, MethodResult } from "./types";
 
@@ -39,6 +40,10 @@ export function affineEstimate(s: Scope, H: number, n: number, N: number, q: num
   // M = I_r − U_xᵀ B, rhs = u₁ᵀ
   const M = s.alloc(r * r);
   s.k.gemm(1, 0, r, r, n, -1, svdr.U, k, B, r, 0, M, r);
+  // The linear part's spectrum: A = B U_xᵀ and U_xᵀ B share their nonzero eigenvalues.
+  const UB = s.alloc(r * r);
+  s.f64(UB, r * r).set(s.f64(M, r * r).map((v) => -v));
+  const modelEigenvalues = r > 0 ? (() => { const e = eigInPlace(s, r, UB, r, false); return { re: s.read(e.wr, r), im: s.read(e.wi, r) }; })() : { re: new Float64Array(0), im: new Float64Array(0) };
   const Mv = s.f64(M, r * r);
   for (let i = 0; i < r; i++) Mv[i * r + i] += 1;
   const rhs = s.alloc(r);
@@ -88,5 +93,5 @@ export function affineEstimate(s: Scope, H: number, n: number, N: number, q: num
     }
     return out;
   };
-  return { estimate, predict, warnings, rank: r };
+  return { estimate, predict, warnings, rank: r, modelEigenvalues };
 }

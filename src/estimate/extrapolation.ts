@@ -10,6 +10,7 @@
  */
 import { Scope } from "../wasm";
 import { svdSolve } from "../linalg/lstsq";
+import { eigInPlace } from "../linalg/eig";
 import { EstimateWarning, MethodResult } from "./types";
 
 export const EXTRAPOLATION_CUTOFF = 1e-6;
@@ -100,7 +101,21 @@ export function extrapolationEstimate(s: Scope, H: number, n: number, N: number,
     }
     return out;
   };
-  return { estimate, predict, warnings, rank };
+  return { estimate, predict, warnings, rank, modelEigenvalues: polynomialRoots(s, gamma) };
+}
+
+/** Roots of Σ γᵢ zⁱ (the implied recurrence's characteristic polynomial), by companion matrix. */
+function polynomialRoots(s: Scope, gamma: Float64Array): { re: Float64Array; im: Float64Array } {
+  const k = gamma.length - 1;
+  const lead = gamma[k];
+  if (k === 0 || lead === 0) return { re: new Float64Array(0), im: new Float64Array(0) };
+  const C = s.alloc(k * k);
+  const c = s.f64(C, k * k);
+  c.fill(0);
+  for (let j = 0; j < k; j++) c[j] = -gamma[k - 1 - j] / lead;
+  for (let i = 1; i < k; i++) c[i * k + i - 1] = 1;
+  const e = eigInPlace(s, k, C, k, false);
+  return { re: s.read(e.wr, k), im: s.read(e.wi, k) };
 }
 
 function normalise(c: Float64Array, warnings: EstimateWarning[]): Float64Array {

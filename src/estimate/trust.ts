@@ -24,22 +24,41 @@ export interface TrustThresholds {
 
 export const DEFAULT_TRUST: TrustThresholds = { heldOutError: 0.5, magnitude: 10, modeWeight: 1e-3 };
 
-/** Time constant of the slowest stable mode not counted as constant (∞ if none decays). */
-export function slowestTimeConstant(fit: DmdFit, tolerance: number): number | null {
+/**
+ * The spectrum the stability and time-constant tests read: the DMD's (limit, horizon), with
+ * per-mode weights and the constant modes (|λ − 1| ≤ τ) set aside, or the method's own model
+ * (affine map, rre/mpe recurrence), where every eigenvalue is a dynamic mode and none may
+ * sit at 1.
+ */
+export interface Spectrum {
+  re: ArrayLike<number>;
+  im: ArrayLike<number>;
+  /** ‖Φᵢ bᵢ‖ per mode (DMD); null when every mode counts. */
+  weights: ArrayLike<number> | null;
+  /** Whether modes within τ of 1 are the constant (DMD) rather than slow dynamics. */
+  constantNearOne: boolean;
+}
+
+export function dmdSpectrum(fit: DmdFit, weights: Float64Array): Spectrum {
+  return { re: fit.eigRe, im: fit.eigIm, weights, constantNearOne: true };
+}
+
+/** Time constant −1/ln|λ| of the slowest mode (Infinity at |λ| ≥ 1); null if there is none. */
+export function slowestTimeConstant(sp: Spectrum, tolerance: number): number | null {
   let best: number | null = null;
-  for (let i = 0; i < fit.rank; i++) {
-    const mod = Math.hypot(fit.eigRe[i], fit.eigIm[i]);
-    if (Math.hypot(fit.eigRe[i] - 1, fit.eigIm[i]) <= tolerance) continue;
-    if (mod >= 1 || mod === 0) continue;
-    const tc = -1 / Math.log(mod);
+  for (let i = 0; i < sp.re.length; i++) {
+    const mod = Math.hypot(sp.re[i], sp.im[i]);
+    if (sp.constantNearOne && Math.hypot(sp.re[i] - 1, sp.im[i]) <= tolerance) continue;
+    if (mod === 0 || (sp.constantNearOne && mod >= 1)) continue;
+    if (mod > 1 + tolerance) continue; // growing: the unstable test's business
+    const tc = mod >= 1 ? Infinity : -1 / Math.log(mod);
     if (best === null || tc > best) best = tc;
   }
   return best;
 }
 
 export function trustWarnings(args: {
-  fit: DmdFit;
-  modeWeights: Float64Array;
+  spectrum: Spectrum;
   gNorm: number;
   tolerance: number;
   windowRows: number;
@@ -48,20 +67,18 @@ export function trustWarnings(args: {
   maxRowNorm: number;
   thresholds: TrustThresholds;
 }): EstimateWarning[] {
-  const { fit, tolerance, thresholds } = args;
+  const { spectrum: sp, tolerance, thresholds } = args;
   const out: EstimateWarning[] = [];
-  for (let i = 0; i < fit.rank; i++) {
-    const mod = Math.hypot(fit.eigRe[i], fit.eigIm[i]);
-    if (mod > 1 + tolerance && args.modeWeights[i] > thresholds.modeWeight * args.gNorm) {
-      out.push({
-        code: "UNSTABLE_MODE",
-        message: `mode ${i} grows (|λ| = ${mod.toPrecision(6)}) with weight ${(args.modeWeights[i] / Math.max(args.gNorm, 1e-300)).toPrecision(3)} of the newest observable`,
-        fatal: true,
-      });
+  for (let i = 0; i < sp.re.length; i++) {
+    const mod = Math.hypot(sp.re[i], sp.im[i]);
+    const weight = sp.weights ? sp.weights[i] : Infinity;
+    if (mod > 1 + tolerance && weight > thresholds.modeWeight * args.gNorm) {
+      const share = sp.weights ? ` with weight ${(weight / Math.max(args.gNorm, 1e-300)).toPrecision(3)} of the newest observable` : "";
+      out.push({ code: "UNSTABLE_MODE", message: `a mode grows (|λ| = ${mod.toPrecision(6)})${share}`, fatal: true });
       break;
     }
   }
-  const tc = slowestTimeConstant(fit, tolerance);
+  const tc = slowestTimeConstant(sp, tolerance);
   if (tc !== null && tc > args.windowRows) {
     out.push({
       code: "SLOW_MODE",

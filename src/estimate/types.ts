@@ -29,4 +29,10 @@ export interface MethodResult {
   warnings: EstimateWarning[];
   /** Rank the method used (its own rule for rre/mpe). */
   rank: number;
+  /**
+   * Eigenvalues of the method's own linear model when it is not the DMD's: the affine
+   * map's linear part, or the roots of rre/mpe's polynomial. The trust test checks
+   * stability and time constants on these.
+   */
+  modelEigenvalues?: { re: Float64Array; im: Float64Array };
 }
