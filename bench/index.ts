@@ -16,6 +16,7 @@ import { loadMlMatrix, packageVersion } from "./mlmatrix";
 import { BenchReport, CaseReport, Cell, Machine, figure, markdownReport, textReport } from "./report";
 import { JvpBenchResult, runJvpBench } from "./jvp";
 import { runAccuracyBench } from "./accuracy/index";
+import { runE2eBench } from "./e2e/index";
 
 export interface BenchOptions {
   quick: boolean;
@@ -180,8 +181,8 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-export type Suite = "micro" | "jvp" | "accuracy" | "all";
-export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "all"];
+export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "all";
+export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "all"];
 
 /**
  * `glocal bench`: `micro` (linear algebra, DMD) and `jvp` (forward-mode step cost) by
@@ -213,6 +214,12 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const accuracy = await runAccuracyBench({ quick: o.quick, log: o.log });
     json.accuracy = accuracy.json;
     md += accuracy.markdown + "\n";
+  }
+  if (run("e2e")) {
+    o.log("\n");
+    const e2e = await runE2eBench({ quick: o.quick, log: o.log });
+    json.e2e = e2e.json;
+    md += e2e.markdown + "\n";
   }
   if (o.json) {
     fs.writeFileSync(o.json, JSON.stringify(json, null, 1) + "\n");

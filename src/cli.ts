@@ -7,14 +7,16 @@ import { isGlocalError, GlocalError } from "./errors";
 import { backendInfo } from "./wasm";
 import { parseFlags } from "./cli/args";
 import { ESTIMATE_USAGE, runEstimate } from "./cli/estimate";
+import { DEMO_USAGE, runDemoCommand } from "./cli/demo";
 
 const VERSION = "0.1.0";
 
 const USAGE = `glocal ${VERSION}: glocal hypergradient estimation with the Koopman operator
 
 usage:
+  ${DEMO_USAGE}
   ${ESTIMATE_USAGE}
-  glocal bench [--suite micro|jvp|accuracy|all] [--quick] [--json FILE] [--markdown FILE]
+  glocal bench [--suite micro|jvp|accuracy|e2e|all] [--quick] [--json FILE] [--markdown FILE]
   glocal info
   glocal --help | --version
 `;
@@ -23,6 +25,8 @@ export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readStdin: () => string;
+  /** Draw the demo's progress bar in place (stderr is a terminal). */
+  stderrIsTTY?: boolean;
 }
 
 async function main(argv: string[], io: CliIO): Promise<number> {
@@ -41,12 +45,14 @@ async function main(argv: string[], io: CliIO): Promise<number> {
       parseFlags(rest, {});
       io.stdout(JSON.stringify(backendInfo(), null, 2) + "\n");
       return 0;
+    case "demo":
+      return runDemoCommand(rest, { stdout: io.stdout, stderr: io.stderr, stderrIsTTY: io.stderrIsTTY === true });
     case "estimate":
       runEstimate(rest, io.stdout, io.readStdin);
       return 0;
     case "bench": {
       const flags = parseFlags(rest, { quick: "boolean", json: "value", markdown: "value", suite: "value" });
-      const suites = ["micro", "jvp", "accuracy", "all"];
+      const suites = ["micro", "jvp", "accuracy", "e2e", "all"];
       if (flags.suite !== undefined && !suites.includes(flags.suite as string)) {
         throw new GlocalError("E_OPTION", `--suite must be one of ${suites.join(", ")}, got ${JSON.stringify(flags.suite)}`, "--suite");
       }
@@ -86,6 +92,7 @@ if (require.main === module) {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     readStdin: () => readFileSync(0, "utf8"),
+    stderrIsTTY: process.stderr.isTTY === true,
   }).then((code) => {
     process.exitCode = code;
   });
