@@ -62,13 +62,15 @@ export function nrm2(n: i32, x: usize): f64 {
   if (ss > 1e-290 && ss < 1e290) return Math.sqrt(ss);
   const m = amax(n, x);
   if (m == 0 || !isFinite(m)) return m;
-  const inv = 1.0 / m;
+  // Scale by 2^-e (exact), not by 1/m: 1/m overflows for subnormal m (found by the
+  // property tests: ‖[5e-324]‖ was Infinity).
+  const e = ilog2(m);
   let acc = 0.0;
   for (let i = 0; i < n; i++) {
-    const v = load<f64>(x + (<usize>i << 3)) * inv;
+    const v = Math.scalbn(load<f64>(x + (<usize>i << 3)), -e);
     acc += v * v;
   }
-  return m * Math.sqrt(acc);
+  return Math.scalbn(Math.sqrt(acc), e);
 }
 
 /** Strided ‖x‖₂ (a column of a row-major matrix), scaled like nrm2. */
@@ -81,13 +83,27 @@ export function nrm2Strided(n: i32, x: usize, strideBytes: usize): f64 {
   }
   if (ss > 1e-290 && ss < 1e290) return Math.sqrt(ss);
   if (m == 0 || !isFinite(m)) return m;
-  const inv = 1.0 / m;
+  const e = ilog2(m); // as nrm2: 1/m overflows for subnormal m
   let acc = 0.0;
   for (let i = 0; i < n; i++) {
-    const v = load<f64>(x + <usize>i * strideBytes) * inv;
+    const v = Math.scalbn(load<f64>(x + <usize>i * strideBytes), -e);
     acc += v * v;
   }
-  return m * Math.sqrt(acc);
+  return Math.scalbn(Math.sqrt(acc), e);
+}
+
+/** ⌊log₂ x⌋ for finite x > 0 (subnormals included; may be one off near powers of two,
+ *  which is harmless for the exact power-of-two scalings it serves). */
+export function ilog2(x: f64): i32 {
+  return <i32>Math.floor(Math.log2(x));
+}
+
+/** x ← 2^e x for n entries `strideBytes` apart (exact unless the result under/overflows). */
+export function scalbnStrided(n: i32, x: usize, strideBytes: usize, e: i32): void {
+  for (let i = 0; i < n; i++) {
+    const p = x + <usize>i * strideBytes;
+    store<f64>(p, Math.scalbn(load<f64>(p), e));
+  }
 }
 
 /** Plane rotation of two contiguous vectors: [x; y] ← [c s; −s c] [x; y]. */

@@ -5,7 +5,7 @@
 // row: w = vᵀC accumulates rows of C (axpy) and C −= τ v wᵀ updates them (axpy) -- unit
 // stride throughout. Wide trailing updates are blocked (compact WY, I − V T Vᵀ) so that
 // most flops run in the gemm micro-kernel.
-import { axpy, dot, nrm2, nrm2Strided, scal } from "./blas1";
+import { axpy, dot, ilog2, nrm2, nrm2Strided, scal, scalbnStrided } from "./blas1";
 import { gemm, gemmEx } from "./gemm";
 import { scratchAlloc } from "./memory";
 
@@ -23,16 +23,22 @@ const NB: i32 = 32;
  */
 export function householder(n: i32, x0: usize, stride: usize): f64 {
   if (n <= 1) return 0.0;
-  const alpha = load<f64>(x0);
-  const xnorm = nrm2Strided(n - 1, x0 + stride, stride);
+  let alpha = load<f64>(x0);
+  let xnorm = nrm2Strided(n - 1, x0 + stride, stride);
   if (xnorm == 0.0) return 0.0;
-  let beta = -Math.sqrt(alpha * alpha + xnorm * xnorm);
-  if (!isFinite(beta)) {
-    // alpha² + xnorm² overflowed: compute the hypotenuse with scaling.
-    const s = max(abs(alpha), xnorm);
-    const a = alpha / s, b = xnorm / s;
-    beta = -s * Math.sqrt(a * a + b * b);
+  // Near the ends of the float64 range, scale x by an exact power of two first (as
+  // LAPACK's dlarfg does): alpha² + xnorm² underflowed to 0 for tiny columns (τ = NaN,
+  // found by the property tests on QR of [[5e-324], [5e-324]]) and alpha − beta
+  // overflowed for columns near 1e308. The reflector is the same; only β is scaled back.
+  let e: i32 = 0;
+  const big = max(abs(alpha), xnorm);
+  if (big < HH_SMALL || big > HH_LARGE) {
+    e = ilog2(big);
+    scalbnStrided(n, x0, stride, -e);
+    alpha = load<f64>(x0);
+    xnorm = nrm2Strided(n - 1, x0 + stride, stride);
   }
+  let beta = -Math.sqrt(alpha * alpha + xnorm * xnorm);
   if (alpha < 0) beta = -beta;
   const tau = (beta - alpha) / beta;
   const inv = 1.0 / (alpha - beta);
@@ -40,9 +46,13 @@ export function householder(n: i32, x0: usize, stride: usize): f64 {
     const p = x0 + <usize>i * stride;
     store<f64>(p, load<f64>(p) * inv);
   }
-  store<f64>(x0, beta);
+  store<f64>(x0, e == 0 ? beta : Math.scalbn(beta, e));
   return tau;
 }
+
+// Householder vectors whose largest entry lies outside [2^-500, 2^500] are rescaled.
+const HH_SMALL: f64 = 3.054936363499605e-151; // 2^-500
+const HH_LARGE: f64 = 3.273390607896142e+150; // 2^500
 
 /**
  * Applies H = I − τ v vᵀ from the left to C (rows × cols, leading dim ldc), where

@@ -6,7 +6,7 @@
 // LINPACK xSVDC form with negligible-entry deflation). The sweep rotations act on
 // columns of U and V; we keep those transposed, so each rotation updates two
 // contiguous rows with SIMD. A wide A is handled through its transpose.
-import { amax, rot, scal } from "./blas1";
+import { amax, ilog2, rot, scal, scalbnStrided } from "./blas1";
 import { applyReflectorLeft, applyReflectorRight, householder, qrApplyQ, qrFactor } from "./qr";
 import { scratchAlloc } from "./memory";
 
@@ -257,10 +257,15 @@ function svdTall(m: i32, n: i32, A: usize, lda: i32, S: usize, U: usize, V: usiz
     }
     return 0;
   }
-  const expo = <i32>Math.floor(Math.log2(big));
-  const scale = Math.pow(2.0, <f64>-expo);
+  const expo = ilog2(big);
   const unscale = Math.pow(2.0, <f64>expo);
-  for (let i = 0; i < m; i++) scal(n, scale, at(Q, n, i, 0));
+  if (expo > -1000) {
+    const scale = Math.pow(2.0, <f64>-expo);
+    for (let i = 0; i < m; i++) scal(n, scale, at(Q, n, i, 0));
+  } else {
+    // 2^-expo overflows for subnormal inputs (σ of [[5e-324]] was Infinity): scale in steps.
+    for (let i = 0; i < m; i++) scalbnStrided(n, at(Q, n, i, 0), 8, -expo);
+  }
 
   const tau = scratchAlloc(<usize>n << 3);
   qrFactor(m, n, Q, n, tau);

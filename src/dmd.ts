@@ -8,7 +8,7 @@
  * B = Y V_r Σ_r⁻¹ we have Φ = B W, so the amplitude problem splits into the real least
  * squares B y = g_N and the r × r complex system W b = y.
  */
-import { GlocalError } from "./errors";
+import { GlocalError, describe } from "./errors";
 import { Matrix, MatrixLike, toMatrix } from "./matrix";
 import { checkOptions } from "./linalg/options";
 import { eigInPlace } from "./linalg/eig";
@@ -17,6 +17,7 @@ import { svdInPlace } from "./linalg/svd";
 import { complexSolve } from "./linalg/complexSolve";
 import { RankRule, applyRankRule, checkRankRule } from "./rank";
 import { Scope, withScope } from "./wasm";
+import { checkResult, maxAbs, rescaleInPlace, scaleExponent, scaledCopy } from "./linalg/scaling";
 
 const EPS = 2.220446049250313e-16;
 
@@ -99,6 +100,8 @@ export function dmdInScope(s: Scope, X: number, ldx: number, Y: number, ldy: num
 /** λᵏ for complex λ (polar form; exact 1 for k = 0). */
 export function complexPower(re: number, im: number, k: number): [number, number] {
   if (k === 0) return [1, 0];
+  // Real λ: the polar form's sin(0) · |λ|ᵏ was 0 · Infinity = NaN for large k.
+  if (im === 0) return [Math.pow(re, k), 0];
   const mod = Math.hypot(re, im);
   if (mod === 0) return [0, 0];
   const arg = Math.atan2(im, re);
@@ -155,28 +158,36 @@ export function dmd(X: MatrixLike, Y: MatrixLike, options?: { rank?: RankRule | 
   const rule = checkRankRule(o.rank);
   if (rule.kind === "auto") throw new GlocalError("E_OPTION", "rank 'auto' is chosen with a method: use estimateGlobal", "rank");
   const n = x.rows, c = x.cols;
+  // Fit on X, Y scaled by one power of two (exact; eigenvalues and modes do not change,
+  // amplitudes and singular values scale back): the raw fit gave NaN amplitudes near
+  // 1e308 and an empty fit for subnormal snapshots (property tests).
+  const e = scaleExponent(Math.max(maxAbs(x.data), maxAbs(y.data)));
   const fit = withScope((s) => {
-    const f = dmdInScope(s, s.put(x.data), c, s.put(y.data), c, n, c, rule);
+    const f = dmdInScope(s, s.put(scaledCopy(x.data, e)), c, s.put(scaledCopy(y.data, e)), c, n, c, rule);
     const r = f.rank;
     return { ...f, modesRe: s.read(f.phiRe, n * r), modesIm: s.read(f.phiIm, n * r) };
   });
   const r = fit.rank;
+  const bRe = checkResult(rescaleInPlace(fit.bRe.slice(), e), "the amplitudes (dmd)");
+  const bIm = checkResult(rescaleInPlace(fit.bIm.slice(), e), "the amplitudes (dmd)");
+  const singularValues = checkResult(rescaleInPlace(fit.singularValues.slice(), e), "the singular values (dmd)");
   return {
     eigenvalues: { re: fit.eigRe, im: fit.eigIm },
     modes: { re: { rows: n, cols: r, data: fit.modesRe }, im: { rows: n, cols: r, data: fit.modesIm } },
-    amplitudes: { re: fit.bRe, im: fit.bIm },
-    singularValues: fit.singularValues,
+    amplitudes: { re: bRe, im: bIm },
+    singularValues,
     rank: r,
     residual: fit.residual,
     predict(k: number): Float64Array {
-      if (!Number.isInteger(k) || k < 0) throw new GlocalError("E_OPTION", `predict(k) needs an integer k >= 0, got ${k}`, "k");
+      if (typeof k !== "number" || !Number.isInteger(k) || k < 0) throw new GlocalError("E_OPTION", `predict(k) needs an integer k >= 0, got ${describe(k)}`, "k");
       const out = new Float64Array(n);
       for (let i = 0; i < r; i++) {
         const [pr, pi] = complexPower(fit.eigRe[i], fit.eigIm[i], k);
         const cr = pr * fit.bRe[i] - pi * fit.bIm[i], ci = pr * fit.bIm[i] + pi * fit.bRe[i];
         for (let row = 0; row < n; row++) out[row] += fit.modesRe[row * r + i] * cr - fit.modesIm[row * r + i] * ci;
       }
-      return out;
+      // A growing mode (|λ| > 1) raised to a large k leaves the float64 range: E_TOO_LARGE.
+      return checkResult(rescaleInPlace(out, e), `predict(${k})`);
     },
   };
 }

@@ -46,6 +46,7 @@ export function describe(value: unknown): string {
   if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 37) + "..." : value);
   if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "symbol") return value.toString();
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as { length: number }).length}`;
   if (typeof value === "function") return "a function";

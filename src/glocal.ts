@@ -6,6 +6,7 @@
 import { GlocalError, describe } from "./errors";
 import { MatrixLike } from "./matrix";
 import { checkOptions, optInteger, optNumber } from "./linalg/options";
+import { checkResult, scalbn } from "./linalg/scaling";
 import { DmdFit, dmdInScope } from "./dmd";
 import { hankelInScope } from "./hankel";
 import { RankRule, checkRankRule, formatRankRule } from "./rank";
@@ -246,19 +247,11 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
   const r = resolveOptions(options, m, q);
   const raw = s.f64(trajIn, m * q);
   const truncated = raw.slice((m - 1) * q, m * q);
-  let maxAbs = 0, maxRowNorm = 0;
-  for (let t = 0; t < m; t++) {
-    let rn = 0;
-    for (let c = 0; c < q; c++) {
-      const v = raw[t * q + c];
-      maxAbs = Math.max(maxAbs, Math.abs(v));
-      rn += v * v;
-    }
-    maxRowNorm = Math.max(maxRowNorm, Math.sqrt(rn));
-  }
+  let maxAbs = 0;
+  for (let i = 0; i < m * q; i++) maxAbs = Math.max(maxAbs, Math.abs(raw[i]));
   const target = r.method === "horizon" ? "horizon" : "limit";
   if (maxAbs === 0) {
-    const d = r.delay === "auto" ? 1 : r.delay;
+    const d = checkDelay(r.delay === "auto" ? 1 : r.delay, m);
     const zero = new Float64Array(q);
     return {
       estimate: zero, method: r.method === "auto" ? DEFAULT_METHOD : r.method, delay: d, rank: 0, target, horizon: r.horizon, trusted: true,
@@ -271,12 +264,20 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
       },
     };
   }
-  // Scale by a power of two (exact) so the arithmetic sits near 1 whatever the units.
-  const scale = Math.pow(2, Math.round(Math.log2(maxAbs)));
+  // Scale by 2^-e (exact) so the arithmetic sits near 1 whatever the units. scalbn, not a
+  // division by 2^e: 2^e overflowed for entries near 1.8e308 (property tests). Norms for
+  // the trust test are taken in these units too (their squares overflowed from 1e155).
+  const e = Math.round(Math.log2(maxAbs));
   const traj = s.alloc(m * q);
+  let maxRowNorm = 0;
   {
     const t = s.f64(traj, m * q), src = s.f64(trajIn, m * q);
-    for (let i = 0; i < m * q; i++) t[i] = src[i] / scale;
+    for (let i = 0; i < m * q; i++) t[i] = scalbn(src[i], -e);
+    for (let row = 0; row < m; row++) {
+      let rn = 0;
+      for (let c = 0; c < q; c++) rn += t[row * q + c] ** 2;
+      maxRowNorm = Math.max(maxRowNorm, Math.sqrt(rn));
+    }
   }
 
   let cfg: Config;
@@ -335,9 +336,8 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
   // g_N holds the newest d rows of the (scaled) window.
   const gNorm = s.k.nrm2(cfg.delay * q, traj + (m - cfg.delay) * q * 8);
 
-  const estimate = result.estimate.map((v) => v * scale);
   let estNorm = 0;
-  for (const v of estimate) estNorm += v * v;
+  for (const v of result.estimate) estNorm += v * v;
   estNorm = Math.sqrt(estNorm);
   // Stability and time constants of the model the estimate comes from.
   const spectrum: Spectrum = result.modelEigenvalues
@@ -355,9 +355,12 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
   if (fit.rank === 1 && Math.abs(fit.eigRe[0] - 1) <= r.tolerance && fit.eigIm[0] === 0) {
     warnings.push({ code: "CONSTANT_TRAJECTORY", message: "the window is (numerically) constant: the estimate is that constant", fatal: false });
   }
-  for (const v of estimate) {
+  for (const v of result.estimate) {
     if (!Number.isFinite(v)) throw new GlocalError("E_INTERNAL", "the estimate is not finite; this is a bug in glocal");
   }
+  // Finite in the scaled units but beyond float64 in the caller's (an absurd extrapolation
+  // of a window near 1e300): E_TOO_LARGE, never Infinity.
+  const estimate = checkResult(result.estimate.map((v) => scalbn(v, e)), "the estimate");
   const trusted = !warnings.some((w) => w.fatal);
   return {
     estimate,
@@ -373,7 +376,7 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
       rank: fit.rank,
       methodRank: result.rank,
       rankRule: formatRankRule(cfg.rank),
-      singularValues: fit.singularValues.map((v) => v * scale),
+      singularValues: checkResult(fit.singularValues.map((v) => scalbn(v, e)), "the singular values (diagnostics)"),
       residual: fit.residual,
       heldOutError: held,
       heldOutRows: held === null ? 0 : p,

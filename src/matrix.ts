@@ -22,22 +22,26 @@ export type MatrixLike =
 /** Anything the API accepts where a vector is expected. */
 export type VectorLike = ArrayLike<number>;
 
-/** Builds a Matrix, copying `data` when given (zeros otherwise). */
+/** Builds a Matrix, copying `data` (finite numbers) when given (zeros otherwise). */
 export function matrix(rows: number, cols: number, data?: ArrayLike<number>): Matrix {
   checkDim(rows, "rows");
   checkDim(cols, "cols");
+  checkSize(rows, cols, "matrix");
+  // Validated like every other input: a string or NaN data used to become NaN entries.
+  const d = data === undefined ? undefined : toVector(data, "data", { allowEmpty: true });
   const out = new Float64Array(rows * cols);
-  if (data !== undefined) {
-    if (data.length !== rows * cols) {
-      throw new GlocalError("E_SHAPE", `data has ${data.length} entries, expected rows × cols = ${rows * cols}`, "data");
+  if (d !== undefined) {
+    if (d.length !== rows * cols) {
+      throw new GlocalError("E_SHAPE", `data has ${d.length} entries, expected rows × cols = ${rows * cols}`, "data");
     }
-    out.set(data);
+    out.set(d);
   }
   return { rows, cols, data: out };
 }
 
 /** The identity matrix of order n. */
 export function identity(n: number): Matrix {
+  checkDim(n, "n");
   const m = matrix(n, n);
   for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
   return m;
@@ -45,18 +49,23 @@ export function identity(n: number): Matrix {
 
 /** Entry (i, j). */
 export function get(m: Matrix, i: number, j: number): number {
+  if (!isMatrix(m) || !(m.data instanceof Float64Array)) throw new GlocalError("E_TYPE", `m must be a Matrix ({ rows, cols, data: Float64Array }), got ${describe(m)}`, "m");
+  if (!Number.isInteger(i) || i < 0 || i >= m.rows) throw new GlocalError("E_SHAPE", `row index ${describe(i)} is outside 0…${m.rows - 1}`, "i");
+  if (!Number.isInteger(j) || j < 0 || j >= m.cols) throw new GlocalError("E_SHAPE", `column index ${describe(j)} is outside 0…${m.cols - 1}`, "j");
   return m.data[i * m.cols + j];
 }
 
-/** The matrix as an array of row arrays. */
-export function toArray(m: Matrix): number[][] {
+/** The matrix (any MatrixLike) as an array of row arrays. */
+export function toArray(input: MatrixLike): number[][] {
+  const m = toMatrix(input, "m", { allowEmpty: true });
   const out: number[][] = [];
   for (let i = 0; i < m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
   return out;
 }
 
-/** The transpose (a new matrix). */
-export function transpose(m: Matrix): Matrix {
+/** The transpose of any MatrixLike (a new matrix). */
+export function transpose(input: MatrixLike): Matrix {
+  const m = toMatrix(input, "m", { allowEmpty: true });
   const out = new Float64Array(m.rows * m.cols);
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) out[j * m.rows + i] = m.data[i * m.cols + j];
   return { rows: m.cols, cols: m.rows, data: out };
@@ -65,6 +74,16 @@ export function transpose(m: Matrix): Matrix {
 function checkDim(v: number, name: string): void {
   if (!Number.isInteger(v) || v < 0) {
     throw new GlocalError("E_SHAPE", `${name} must be a non-negative integer, got ${describe(v)}`, name);
+  }
+}
+
+/** The largest matrix the library can hold: one WebAssembly buffer (1 GiB) of doubles. */
+export const MAX_MATRIX_ENTRIES = Math.floor((2 ** 30 - 64) / 8);
+
+/** E_TOO_LARGE before allocating (a RangeError from the engine otherwise). */
+function checkSize(rows: number, cols: number, name: string): void {
+  if (rows * cols > MAX_MATRIX_ENTRIES) {
+    throw new GlocalError("E_TOO_LARGE", `${name} would have ${rows} × ${cols} entries, more than the ${MAX_MATRIX_ENTRIES} a WebAssembly buffer holds`, name);
   }
 }
 
@@ -104,6 +123,8 @@ export interface ToMatrixOptions {
  * Float64Array (never written to by the library).
  */
 export function toMatrix(input: unknown, name: string, options: ToMatrixOptions = {}): Matrix {
+  if (typeof name !== "string") name = "matrix";
+  if (options === null || typeof options !== "object") throw new GlocalError("E_OPTION", `options must be an object, got ${describe(options)}`, "options");
   let rows: number, cols: number, data: Float64Array;
   if (isMatrix(input)) {
     const { rows: r, cols: c } = input;
@@ -125,6 +146,7 @@ export function toMatrix(input: unknown, name: string, options: ToMatrixOptions 
   } else if (Array.isArray(input)) {
     rows = input.length;
     cols = rows > 0 ? rowLength(input[0], name, 0) : 0;
+    checkSize(rows, cols, name);
     data = new Float64Array(rows * cols);
     for (let i = 0; i < rows; i++) {
       const row: unknown = input[i];
@@ -147,6 +169,7 @@ export function toMatrix(input: unknown, name: string, options: ToMatrixOptions 
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
       throw new GlocalError("E_SHAPE", `${name} has invalid shape ${describe(rows)} × ${describe(cols)}`, name);
     }
+    checkSize(rows, cols, name);
     data = new Float64Array(rows * cols);
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {

@@ -238,6 +238,8 @@ export function memoryStats(): { wasmBytes: number; openScratchBlocks: number } 
 
 // The runtime's allocator caps one block at 1 GiB; WebAssembly memory at 4 GiB.
 const MAX_BLOCK_BYTES = 2 ** 30 - 64;
+// A trap with this much memory reserved is taken for a failed grow (see translateError).
+const OOM_BYTES = 3 * 2 ** 30;
 
 function checkBytes(bytes: number): void {
   if (!(bytes <= MAX_BLOCK_BYTES)) {
@@ -249,10 +251,19 @@ function checkBytes(bytes: number): void {
 export function translateError(e: unknown): unknown {
   if (isGlocalError(e)) return e;
   if (e instanceof WebAssembly.RuntimeError) {
+    // The allocator traps (unreachable) when memory cannot grow: near the 4 GiB ceiling
+    // that is running out of memory, not a bug (found by the property tests).
+    if (/unreachable/.test(e.message) && backend && backend.kernels.memory.buffer.byteLength > OOM_BYTES) {
+      return new GlocalError("E_TOO_LARGE", `out of WebAssembly memory (${backend.kernels.memory.buffer.byteLength} bytes reserved, 4 GiB at most)`);
+    }
     return new GlocalError("E_INTERNAL", `a WebAssembly kernel trapped (${e.message}); this is a bug in glocal`);
   }
   if (e instanceof RangeError && /memory|allocation|grow/i.test(e.message)) {
     return new GlocalError("E_TOO_LARGE", `out of WebAssembly memory: ${e.message}`);
+  }
+  if (e instanceof Error && /^abort: Allocation too large/.test(e.message)) {
+    // A kernel's own workspace beyond the allocator's 1 GiB block limit (a 7.7M-row trajectory).
+    return new GlocalError("E_TOO_LARGE", `a kernel's workspace exceeds the 1 GiB per-buffer limit of WebAssembly memory (${e.message})`);
   }
   if (e instanceof Error && /^abort/.test(e.message)) {
     return new GlocalError("E_INTERNAL", `a WebAssembly kernel aborted (${e.message}); this is a bug in glocal`);
@@ -274,7 +285,9 @@ export class Scope {
   alloc(n: number): number {
     const bytes = Math.max(n, 1) * 8;
     checkBytes(bytes);
-    return this.k.scratchAlloc(bytes);
+    // >>> 0: pointers at or above 2 GiB come back from WebAssembly as negative i32s
+    // (a typed-array view then threw a bare RangeError; found with a 16 MiB CLI input).
+    return this.k.scratchAlloc(bytes) >>> 0;
   }
 
   /** Allocates n doubles set to zero. */
@@ -288,7 +301,7 @@ export class Scope {
   allocI32(n: number): number {
     const bytes = Math.max(n, 1) * 4;
     checkBytes(bytes);
-    return this.k.scratchAlloc(bytes);
+    return this.k.scratchAlloc(bytes) >>> 0;
   }
 
   /** Copies numbers into fresh WebAssembly memory and returns the pointer. */
@@ -334,7 +347,11 @@ export function allocPersistent(n: number): { ptr: number; generation: number } 
   const bytes = Math.max(n, 1) * 8;
   checkBytes(bytes);
   const b = current();
-  return { ptr: b.kernels.persistentAlloc(bytes), generation: b.generation };
+  try {
+    return { ptr: b.kernels.persistentAlloc(bytes) >>> 0, generation: b.generation };
+  } catch (e) {
+    throw translateError(e); // a raw RuntimeError escaped here when memory was full
+  }
 }
 
 /** Frees a persistent block if its instance is still the running one. */

@@ -3,6 +3,7 @@ import { GlocalError } from "../errors";
 import { Matrix, MatrixLike, toMatrix } from "../matrix";
 import { withScope } from "../wasm";
 import { checkOptions, optBoolean, optNumber } from "./options";
+import { checkResult } from "./scaling";
 
 export interface GemmOptions {
   /** Use Aᵀ in place of A. */
@@ -17,7 +18,7 @@ export interface GemmOptions {
   beta?: number;
 }
 
-/** α op(A) op(B) + β C, a new m × n matrix. */
+/** α op(A) op(B) + β C, a new m × n matrix. E_TOO_LARGE when the product overflows float64. */
 export function gemm(A: MatrixLike, B: MatrixLike, options?: GemmOptions): Matrix {
   const o = checkOptions(options, ["transA", "transB", "alpha", "C", "beta"]);
   const a = toMatrix(A, "A"), b = toMatrix(B, "B");
@@ -33,11 +34,13 @@ export function gemm(A: MatrixLike, B: MatrixLike, options?: GemmOptions): Matri
   if (c && (c.rows !== m || c.cols !== n)) {
     throw new GlocalError("E_SHAPE", `C must be ${m} × ${n}, got ${c.rows} × ${c.cols}`, "C");
   }
-  const beta = c ? optNumber(o.beta, "beta", 1) : 0;
+  // Validated with or without C: a bad beta used to pass silently when C was absent.
+  const betaOpt = optNumber(o.beta, "beta", 1);
+  const beta = c ? betaOpt : 0;
   return withScope((s) => {
     const pa = s.put(a.data), pb = s.put(b.data);
     const pc = c ? s.put(c.data) : s.alloc(m * n);
     s.k.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, a.cols, pb, b.cols, beta, pc, n);
-    return { rows: m, cols: n, data: s.read(pc, m * n) };
+    return { rows: m, cols: n, data: checkResult(s.read(pc, m * n), "the product (gemm)") };
   });
 }

@@ -3,6 +3,7 @@ import { GlocalError } from "../errors";
 import { MatrixLike, toMatrix, toVector, VectorLike } from "../matrix";
 import { withScope } from "../wasm";
 import { checkOptions, optBoolean } from "./options";
+import { checkResult } from "./scaling";
 
 /** op(A) x as a new vector; `trans` selects Aᵀ x. */
 export function gemv(A: MatrixLike, x: VectorLike, options?: { trans?: boolean }): Float64Array {
@@ -18,6 +19,6 @@ export function gemv(A: MatrixLike, x: VectorLike, options?: { trans?: boolean }
   return withScope((s) => {
     const y = s.alloc(outLen);
     s.k.gemv(trans ? 1 : 0, a.rows, a.cols, 1, s.put(a.data), a.cols, s.put(xv), 0, y);
-    return s.read(y, outLen);
+    return checkResult(s.read(y, outLen), "the product (gemv)");
   });
 }

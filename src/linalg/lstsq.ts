@@ -8,6 +8,7 @@ import { Matrix, MatrixLike, toMatrix, toVector, VectorLike } from "../matrix";
 import { Scope, withScope } from "../wasm";
 import { checkOptions, optNumber } from "./options";
 import { svdInPlace } from "./svd";
+import { checkResult, maxAbs, rescaleInPlace, scaleExponent, scaledCopy } from "./scaling";
 
 const EPS = 2.220446049250313e-16;
 
@@ -78,9 +79,12 @@ export function lstsq(A: MatrixLike, B: MatrixLike | VectorLike, options?: { rco
   const isVector = isVectorInput(B);
   const b = isVector ? { rows: (B as ArrayLike<number>).length, cols: 1, data: toVector(B, "B") } : toMatrix(B, "B");
   if (b.rows !== m) throw new GlocalError("E_SHAPE", `B must have ${m} rows to match A (${m} × ${n}), got ${b.rows}`, "B");
+  // Least squares is scale invariant: A/2^ea, B/2^eb give X·2^(ea−eb) exactly, which
+  // keeps subnormal and huge inputs exact (x was Infinity for A = b = [5e-324, 5e-324]).
+  const ea = scaleExponent(maxAbs(a.data)), eb = scaleExponent(maxAbs(b.data));
   return withScope((s) => {
-    const r = lstsqInPlace(s, m, n, b.cols, s.put(a.data), s.put(b.data), rcond);
-    const data = s.read(r.x, n * b.cols);
+    const r = lstsqInPlace(s, m, n, b.cols, s.put(scaledCopy(a.data, ea)), s.put(scaledCopy(b.data, eb)), rcond);
+    const data = checkResult(rescaleInPlace(s.read(r.x, n * b.cols), eb - ea), "the solution x (lstsq)");
     return { x: isVector ? data : { rows: n, cols: b.cols, data }, rank: r.rank, method: r.method };
   });
 }

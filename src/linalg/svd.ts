@@ -3,6 +3,7 @@ import { GlocalError } from "../errors";
 import { Matrix, MatrixLike, toMatrix } from "../matrix";
 import { Scope, withScope } from "../wasm";
 import { checkOptions, optBoolean } from "./options";
+import { checkResult } from "./scaling";
 
 export interface SvdResult {
   /** m × k, orthonormal columns (absent when vectors: false). */
@@ -36,7 +37,7 @@ export function svd(A: MatrixLike, options?: { vectors?: boolean }): SvdResult {
     const empty = { rows: 0, cols: 0, data: new Float64Array(0) };
     return {
       U: wantVectors ? { rows: m, cols: k, data: s.read(r.U, m * k) } : empty,
-      S: s.read(r.S, k),
+      S: checkResult(s.read(r.S, k), "the singular values (svd)"),
       V: wantVectors ? { rows: n, cols: k, data: s.read(r.V, n * k) } : empty,
     };
   });

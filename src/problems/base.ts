@@ -7,7 +7,7 @@ import { GlocalError, describe } from "../errors";
 import { makeFinalizer } from "../finalizer";
 import { Kernels, allocPersistent, backendGeneration, freePersistent, kernels, withScope } from "../wasm";
 import { mixSeed, normals, checkSeed } from "../random";
-import { toVector } from "../matrix";
+import { MAX_MATRIX_ENTRIES, toVector } from "../matrix";
 import { CheckedData } from "./data";
 import { ParameterBlock, Problem, ProblemKind } from "./types";
 
@@ -69,6 +69,11 @@ export abstract class BuiltinProblem implements Problem {
     for (let l = 0; l + 1 < widths.length; l++) blocks.push({ name: `layer${l + 1}`, rows: widths[l] + 1, cols: widths[l + 1] });
     this.blocks = Object.freeze(blocks.map((b) => Object.freeze(b)));
     this.parameterCount = blocks.reduce((s, b) => s + b.rows * b.cols, 0);
+    // Before any allocation: a label of 1e9 (so 1e9 classes) or a huge hidden width made
+    // the engine throw a bare RangeError (property tests).
+    if (this.parameterCount > MAX_MATRIX_ENTRIES) {
+      throw new GlocalError("E_TOO_LARGE", `the model would have ${this.parameterCount} parameters, more than the ${MAX_MATRIX_ENTRIES} a WebAssembly buffer holds`, "problem");
+    }
     this.theta0 = initialParameters(this.blocks, initScale, seed);
 
     const { train, val } = data;

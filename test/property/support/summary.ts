@@ -1,0 +1,68 @@
+/**
+ * Runs properties through fast-check and records, per library function, the cases tried,
+ * what they ended in (ok or an error code) and any failure. Each test file writes its part
+ * to test-artifacts/property/<file>.json; summary-reporter.js merges the parts into
+ * test-artifacts/property-summary.json.
+ */
+import fc from "fast-check";
+import * as fs from "fs";
+import * as path from "path";
+import { RUNS, SEED, runsFor } from "./config";
+
+interface FunctionStats {
+  cases: number;
+  failures: number;
+  outcomes: Record<string, number>;
+  counterexamples: string[];
+  ms: number;
+}
+
+const stats: Record<string, FunctionStats> = {};
+let current: { stats: FunctionStats; remaining: number } | null = null;
+
+function entry(fn: string): FunctionStats {
+  return (stats[fn] ??= { cases: 0, failures: 0, outcomes: {}, counterexamples: [], ms: 0 });
+}
+
+/** Counts one outcome of the running property (shrinking runs are not counted). */
+export function note(outcome: string): void {
+  if (!current || current.remaining <= 0) return;
+  current.remaining--;
+  current.stats.outcomes[outcome] = (current.stats.outcomes[outcome] ?? 0) + 1;
+}
+
+/**
+ * Checks `body` on `runsFor(cost)` generated cases and records them under `fn`. The body
+ * throws on a violation; it may call `note` (contract() does) to count outcomes.
+ */
+export function check<T>(fn: string, arb: fc.Arbitrary<T>, body: (value: T) => void, cost = 1): void {
+  const numRuns = runsFor(cost);
+  const s = entry(fn);
+  current = { stats: s, remaining: numRuns };
+  const t0 = Date.now();
+  const details = fc.check(fc.property(arb, (v) => { body(v); }), { numRuns, seed: SEED });
+  current = null;
+  s.ms += Date.now() - t0;
+  s.cases += details.numRuns;
+  if (details.failed) {
+    s.failures++;
+    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    s.counterexamples.push(`${cause.slice(0, 500)} :: ${fc.stringify(details.counterexample).slice(0, 2000)}`);
+    throw new Error(`${fn}: ${cause}\n${fc.defaultReportMessage(details) ?? "property failed"}`);
+  }
+}
+
+/** Records cases run outside fast-check (e.g. the CLI's fixed abuse cases). */
+export function record(fn: string, cases: number, outcome: string): void {
+  const s = entry(fn);
+  s.cases += cases;
+  s.outcomes[outcome] = (s.outcomes[outcome] ?? 0) + cases;
+}
+
+/** Writes this file's part of the summary (call from afterAll). */
+export function writeSummaryPart(testFile: string): void {
+  const dir = path.join(__dirname, "..", "..", "..", "test-artifacts", "property");
+  fs.mkdirSync(dir, { recursive: true });
+  const name = path.basename(testFile).replace(/\.test\.ts$/, "");
+  fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ file: name, runs: RUNS, seed: SEED, functions: stats }, null, 1));
+}
