@@ -2,11 +2,10 @@
  * The `glocal` command line. Errors print exactly one line, `error: E_CODE: message`, on
  * stderr and exit with status 2; no stack traces.
  */
-import { readFileSync } from "fs";
 import { isGlocalError, GlocalError } from "./errors";
 import { backendInfo } from "./wasm";
 import { parseFlags } from "./cli/args";
-import { ESTIMATE_USAGE, runEstimate } from "./cli/estimate";
+import { ESTIMATE_USAGE, MAX_INPUT_BYTES, readBounded, runEstimate } from "./cli/estimate";
 import { DEMO_USAGE, runDemoCommand } from "./cli/demo";
 
 const VERSION = "0.1.0";
@@ -72,7 +71,7 @@ async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** Runs the CLI; returns the exit status (0 ok, 2 bad input or failure). */
+/** Runs the CLI; returns the exit status (0 ok, 2 bad input or failure, 130 interrupted by SIGINT). */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     return await main(argv, io);
@@ -80,6 +79,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ");
     if (isGlocalError(e)) {
       io.stderr(`error: ${e.code}: ${oneLine(e.message)}\n`);
+      if (e.code === "E_ABORTED" && e.argument === "SIGINT") return 130;
     } else {
       io.stderr(`error: E_INTERNAL: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
     }
@@ -91,7 +91,7 @@ if (require.main === module) {
   runCli(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    readStdin: () => readFileSync(0, "utf8"),
+    readStdin: () => readBounded(0, MAX_INPUT_BYTES, "stdin"),
     stderrIsTTY: process.stderr.isTTY === true,
   }).then((code) => {
     process.exitCode = code;

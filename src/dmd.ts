@@ -158,22 +158,28 @@ export function dmd(X: MatrixLike, Y: MatrixLike, options?: { rank?: RankRule | 
   const rule = checkRankRule(o.rank);
   if (rule.kind === "auto") throw new GlocalError("E_OPTION", "rank 'auto' is chosen with a method: use estimateGlobal", "rank");
   const n = x.rows, c = x.cols;
-  // Fit on X, Y scaled by one power of two (exact; eigenvalues and modes do not change,
-  // amplitudes and singular values scale back): the raw fit gave NaN amplitudes near
-  // 1e308 and an empty fit for subnormal snapshots (property tests).
-  const e = scaleExponent(Math.max(maxAbs(x.data), maxAbs(y.data)));
+  // Fit on X/2^ex and Y/2^ey (exact) and scale back: λ and Φ by 2^(ey−ex), b and σ by
+  // 2^ex. The raw fit gave NaN amplitudes near 1e308 and an empty fit for subnormal
+  // snapshots; one common scale flushed X to zero beside a Y 1e450 times larger, where
+  // the eigenvalue itself is beyond float64 (property tests).
+  const ex = scaleExponent(maxAbs(x.data)), ey = scaleExponent(maxAbs(y.data));
   const fit = withScope((s) => {
-    const f = dmdInScope(s, s.put(scaledCopy(x.data, e)), c, s.put(scaledCopy(y.data, e)), c, n, c, rule);
+    const f = dmdInScope(s, s.put(scaledCopy(x.data, ex)), c, s.put(scaledCopy(y.data, ey)), c, n, c, rule);
     const r = f.rank;
     return { ...f, modesRe: s.read(f.phiRe, n * r), modesIm: s.read(f.phiIm, n * r) };
   });
   const r = fit.rank;
-  const bRe = checkResult(rescaleInPlace(fit.bRe.slice(), e), "the amplitudes (dmd)");
-  const bIm = checkResult(rescaleInPlace(fit.bIm.slice(), e), "the amplitudes (dmd)");
-  const singularValues = checkResult(rescaleInPlace(fit.singularValues.slice(), e), "the singular values (dmd)");
+  const ratio = ey - ex;
+  const eigRe = checkResult(rescaleInPlace(fit.eigRe.slice(), ratio), "the eigenvalues (dmd)");
+  const eigIm = checkResult(rescaleInPlace(fit.eigIm.slice(), ratio), "the eigenvalues (dmd)");
+  const modesRe = checkResult(rescaleInPlace(fit.modesRe.slice(), ratio), "the modes (dmd)");
+  const modesIm = checkResult(rescaleInPlace(fit.modesIm.slice(), ratio), "the modes (dmd)");
+  const bRe = checkResult(rescaleInPlace(fit.bRe.slice(), ex), "the amplitudes (dmd)");
+  const bIm = checkResult(rescaleInPlace(fit.bIm.slice(), ex), "the amplitudes (dmd)");
+  const singularValues = checkResult(rescaleInPlace(fit.singularValues.slice(), ex), "the singular values (dmd)");
   return {
-    eigenvalues: { re: fit.eigRe, im: fit.eigIm },
-    modes: { re: { rows: n, cols: r, data: fit.modesRe }, im: { rows: n, cols: r, data: fit.modesIm } },
+    eigenvalues: { re: eigRe, im: eigIm },
+    modes: { re: { rows: n, cols: r, data: modesRe }, im: { rows: n, cols: r, data: modesIm } },
     amplitudes: { re: bRe, im: bIm },
     singularValues,
     rank: r,
@@ -182,12 +188,12 @@ export function dmd(X: MatrixLike, Y: MatrixLike, options?: { rank?: RankRule | 
       if (typeof k !== "number" || !Number.isInteger(k) || k < 0) throw new GlocalError("E_OPTION", `predict(k) needs an integer k >= 0, got ${describe(k)}`, "k");
       const out = new Float64Array(n);
       for (let i = 0; i < r; i++) {
-        const [pr, pi] = complexPower(fit.eigRe[i], fit.eigIm[i], k);
-        const cr = pr * fit.bRe[i] - pi * fit.bIm[i], ci = pr * fit.bIm[i] + pi * fit.bRe[i];
-        for (let row = 0; row < n; row++) out[row] += fit.modesRe[row * r + i] * cr - fit.modesIm[row * r + i] * ci;
+        const [pr, pi] = complexPower(eigRe[i], eigIm[i], k);
+        const cr = pr * bRe[i] - pi * bIm[i], ci = pr * bIm[i] + pi * bRe[i];
+        for (let row = 0; row < n; row++) out[row] += modesRe[row * r + i] * cr - modesIm[row * r + i] * ci;
       }
       // A growing mode (|λ| > 1) raised to a large k leaves the float64 range: E_TOO_LARGE.
-      return checkResult(rescaleInPlace(out, e), `predict(${k})`);
+      return checkResult(out, `predict(${k})`);
     },
   };
 }

@@ -2,7 +2,7 @@
  * One test per bug the property tests (test/property/) found, with the input that failed
  * and what it did before the fix. The failure list in the hardening report mirrors this.
  */
-import { GlocalError, dmd, estimateGlobal, get, hankel, identity, linalg, matrix, memoryStats, problems, toArray, toMatrix, transpose, GlocalEstimator } from "../src/index";
+import { GlocalError, dmd, estimateGlobal, get, hankel, identity, linalg, matrix, memoryStats, optimize, optimizers, problems, toArray, toMatrix, transpose, GlocalEstimator } from "../src/index";
 import type { Matrix } from "../src/index";
 import { orthogonalityError, reconstructSvd, refGemm, relDiff, frob, sub } from "./helpers";
 
@@ -176,6 +176,44 @@ describe("regressions found by the property tests", () => {
     }
     expect(memoryStats().openScratchBlocks).toBe(0);
     expect(Array.from(linalg.svd([[3, 0], [0, 4]]).S)).toEqual([4, 3]);
+  });
+
+  it("DMD of X beside a Y 1e450 times larger returned rank 0 (one common scale flushed X); its eigenvalue is beyond float64", () => {
+    expect(code(() => dmd([[1e-150, 2e-150]], [[1e300, 3e300]]))).toBe("E_TOO_LARGE");
+    const r = dmd([[1e-150, 2e-150, 4e-150]], [[2e-150, 4e-150, 8e-150]]);
+    expect(r.rank).toBe(1);
+    expect(r.eigenvalues.re[0]).toBeCloseTo(2, 12);
+  });
+
+  it("Problem.evaluate returned loss Infinity for data at 1e300 (now E_DIVERGED, as InnerTraining's losses)", () => {
+    const p = problems.linear({ train: { x: [[1e300, 1], [2e300, 1]], y: [1, 2] }, val: { x: [[1e300, 1]], y: [1] } }, { initScale: 1 });
+    try {
+      expect(code(() => p.evaluate(p.initialTheta()))).toBe("E_DIVERGED");
+    } finally {
+      p.dispose();
+    }
+  });
+
+  it("optimize threw E_OPTION when a meta step sent log lr to -7730 (now a rejected, divergent update)", () => {
+    const p = problems.linear({ train: { x: [[1]], y: [1] }, val: { x: [[1]], y: [1] } });
+    try {
+      const r = optimize({ problem: p, optimizer: optimizers.momentum({ lr: 1000, wd: 0.01 }), hyper: ["lr", "wd"], strategy: "global", innerSteps: 1, outerSteps: 3, metaOptimizer: { kind: "sgd", lr: 0.1 }, seed: 1 });
+      expect(["done", "diverged"]).toContain(r.stopped);
+      expect(r.final.phi.every(Number.isFinite)).toBe(true);
+    } finally {
+      p.dispose();
+    }
+  });
+
+  it("optimize with strategy glocal and a window of 1 step threw E_OPTION about the estimator's window", () => {
+    const p = problems.linear({ train: { x: [[1], [2]], y: [1, 2] }, val: { x: [[1]], y: [1] } });
+    try {
+      const r = optimize({ problem: p, optimizer: optimizers.sgd({ lr: 0.05, wd: 0.01 }), hyper: ["lr", "wd"], strategy: "glocal", innerSteps: 3, window: 1 });
+      expect(r.stopped).toBe("done");
+      expect(r.counts.fallbacks).toBe(3); // one row per window: nothing to estimate from, h_m is used
+    } finally {
+      p.dispose();
+    }
   });
 
   it("reference products still agree after the changes (sanity)", () => {

@@ -107,7 +107,30 @@ function progressBar(stderr: (t: string) => void, isTTY: boolean): (p: { strateg
   };
 }
 
-export function runDemoCommand(args: string[], io: { stdout: (t: string) => void; stderr: (t: string) => void; stderrIsTTY: boolean }): number {
+/**
+ * Runs `fn` with SIGINT deferred, so an interrupt cannot land between writing a temporary
+ * file and renaming it (which left a `*.tmp-*` file behind). The computation before is
+ * not wrapped: there SIGINT keeps its default action and ends the process at once, and
+ * no file has been written yet. A SIGINT that arrived meanwhile is reported afterwards
+ * as E_ABORTED (exit status 130); the files written are whole.
+ */
+async function withSigintDeferred(fn: () => void): Promise<void> {
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    fn();
+    // One turn of the event loop delivers a signal that arrived during fn.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+  if (interrupted) throw new GlocalError("E_ABORTED", "interrupted (SIGINT); the files written are complete", "SIGINT");
+}
+
+export async function runDemoCommand(args: string[], io: { stdout: (t: string) => void; stderr: (t: string) => void; stderrIsTTY: boolean }): Promise<number> {
   const flags = parseFlags(args, FLAGS);
   const options = demoOptionsFromFlags(flags);
   const out = typeof flags.out === "string" ? flags.out : "glocal-report.svg";
@@ -115,11 +138,13 @@ export function runDemoCommand(args: string[], io: { stdout: (t: string) => void
   const result = runDemo({ ...options, onProgress: bar });
   if (io.stderrIsTTY) io.stderr("\n");
   io.stdout(formatTable(result));
-  writeAtomic(out, renderReportSvg(result.report));
-  io.stdout(`report: ${out}\n`);
-  if (typeof flags.json === "string") {
-    writeAtomic(flags.json, JSON.stringify({ settings: result.settings, summary: result.summary, trajectory: result.trajectory, results: result.results }, null, 1));
-    io.stdout(`results: ${flags.json}\n`);
-  }
+  await withSigintDeferred(() => {
+    writeAtomic(out, renderReportSvg(result.report));
+    io.stdout(`report: ${out}\n`);
+    if (typeof flags.json === "string") {
+      writeAtomic(flags.json, JSON.stringify({ settings: result.settings, summary: result.summary, trajectory: result.trajectory, results: result.results }, null, 1));
+      io.stdout(`results: ${flags.json}\n`);
+    }
+  });
   return 0;
 }

@@ -26,6 +26,18 @@ export interface LstsqResult<T> {
  * (pa: m × n, pb: m × nrhs; both are overwritten). Returns the pointer to X (n × nrhs).
  */
 export function lstsqInPlace(s: Scope, m: number, n: number, nrhs: number, pa: number, pb: number, rcond: number): { x: number; rank: number; method: "qr" | "svd" } {
+  // Least squares is scale invariant: A/2^ea, B/2^eb give X·2^(ea−eb), exactly. Scaling
+  // here keeps subnormal and huge inputs exact for every caller (x was Infinity for
+  // A = b = [5e-324, 5e-324], and DMD amplitudes overflowed for subnormal snapshots).
+  const ea = scaleExponent(maxAbs(s.f64(pa, m * n))), eb = scaleExponent(maxAbs(s.f64(pb, m * nrhs)));
+  if (ea !== 0) s.f64(pa, m * n).set(scaledCopy(s.f64(pa, m * n), ea));
+  if (eb !== 0) s.f64(pb, m * nrhs).set(scaledCopy(s.f64(pb, m * nrhs), eb));
+  const r = lstsqScaled(s, m, n, nrhs, pa, pb, rcond);
+  if (eb !== ea) rescaleInPlace(s.f64(r.x, n * nrhs), eb - ea);
+  return r;
+}
+
+function lstsqScaled(s: Scope, m: number, n: number, nrhs: number, pa: number, pb: number, rcond: number): { x: number; rank: number; method: "qr" | "svd" } {
   if (m >= n) {
     // Keep a copy of A for the SVD fallback: the pivoted QR overwrites it.
     const acopy = s.alloc(m * n);
@@ -79,12 +91,9 @@ export function lstsq(A: MatrixLike, B: MatrixLike | VectorLike, options?: { rco
   const isVector = isVectorInput(B);
   const b = isVector ? { rows: (B as ArrayLike<number>).length, cols: 1, data: toVector(B, "B") } : toMatrix(B, "B");
   if (b.rows !== m) throw new GlocalError("E_SHAPE", `B must have ${m} rows to match A (${m} × ${n}), got ${b.rows}`, "B");
-  // Least squares is scale invariant: A/2^ea, B/2^eb give X·2^(ea−eb) exactly, which
-  // keeps subnormal and huge inputs exact (x was Infinity for A = b = [5e-324, 5e-324]).
-  const ea = scaleExponent(maxAbs(a.data)), eb = scaleExponent(maxAbs(b.data));
   return withScope((s) => {
-    const r = lstsqInPlace(s, m, n, b.cols, s.put(scaledCopy(a.data, ea)), s.put(scaledCopy(b.data, eb)), rcond);
-    const data = checkResult(rescaleInPlace(s.read(r.x, n * b.cols), eb - ea), "the solution x (lstsq)");
+    const r = lstsqInPlace(s, m, n, b.cols, s.put(a.data), s.put(b.data), rcond);
+    const data = checkResult(s.read(r.x, n * b.cols), "the solution x (lstsq)");
     return { x: isVector ? data : { rows: n, cols: b.cols, data }, rank: r.rank, method: r.method };
   });
 }

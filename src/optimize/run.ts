@@ -4,6 +4,7 @@
  * rejection of divergent updates.
  */
 import { GlocalError, isGlocalError } from "../errors";
+import { HyperParameters } from "../hyperparams";
 import { InnerTraining } from "../training/inner";
 import type { TrainingSnapshot } from "../training/types";
 import { MetaOptimizer } from "./meta";
@@ -51,6 +52,8 @@ export class Run {
   private doneJvps = 0;
   private doneValGrads = 0;
   private live: InnerTraining | null = null;
+  /** Validates φ after a meta step (natural values finite and in range). */
+  private phiCheck: HyperParameters | null = null;
 
   constructor(o: ResolvedOptions) {
     this.o = o;
@@ -111,7 +114,16 @@ export class Run {
       if (!Number.isFinite(h[i])) throw new GlocalError("E_DIVERGED", `the hypergradient is not finite (${this.names[i]})`, "hypergradient");
     }
     this.previousPhi = this.phi;
-    this.phi = this.meta.step(this.phi, h);
+    const next = this.meta.step(this.phi, h);
+    // A step that takes φ out of range (a huge hypergradient sent log lr to -7730, lr = 0)
+    // is a divergent update, rejected like one; it escaped optimize as E_OPTION before.
+    try {
+      (this.phiCheck ??= new HyperParameters(this.o.optimizer, this.o.problem.trainSize, this.o.hyper, this.o.weights)).setPhi(next);
+    } catch (e) {
+      if (!(isGlocalError(e) && e.code === "E_OPTION")) throw e;
+      throw new GlocalError("E_DIVERGED", `the meta step left the hyperparameters' range: ${e.message}`, "phi");
+    }
+    this.phi = next;
     if (s) s.setPhi(this.phi);
     this.updates++;
     this.consecutiveRejections = 0;

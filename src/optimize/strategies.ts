@@ -99,7 +99,9 @@ export function runTruncated(run: Run): OptimizeResult {
 
 export function runGlocal(run: Run): OptimizeResult {
   const { target = "limit", stride = 1, ...estimateOptions } = run.o.glocal;
-  const rowsPerWindow = Math.ceil(run.o.window / stride);
+  // At least 2 rows (the estimator's minimum): a window of 1 step made optimize throw
+  // E_OPTION about a 'window' the caller never set; such windows now fall back to h_m.
+  const rowsPerWindow = Math.max(2, Math.ceil(run.o.window / stride));
   const estimator = new GlocalEstimator({ dim: run.phi.length, window: rowsPerWindow, ...(estimateOptions as EstimateOptions) });
   try {
     return runWindows(run, (s, m, position) => {

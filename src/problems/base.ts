@@ -134,6 +134,8 @@ export abstract class BuiltinProblem implements Problem {
       const out = s.alloc(2);
       this.evalKernel(s.k, sp, 0, t, out);
       const [sum, correct] = s.read(out, 2);
+      // As InnerTraining's losses: never Infinity out (data at 1e300 overflowed the loss).
+      if (!Number.isFinite(sum)) throw new GlocalError("E_DIVERGED", `the ${split} loss at theta is not finite (${sum / sp.n})`, "theta");
       return { loss: sum / sp.n, accuracy: this.hasAccuracy ? correct / sp.n : null };
     });
   }

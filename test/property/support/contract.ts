@@ -104,6 +104,7 @@ export function contract<T>(inputs: readonly unknown[], call: () => T, ex: Expec
     }
     const { code, message } = error;
     assert(DOCUMENTED_CODES.includes(code), `undocumented error code ${code}`);
+    if (process.env.GLOCAL_PROPERTY_DEBUG) console.error(`${code}: ${message}`);
     assert(allowed.has(code), `threw ${code} (${message}); allowed here: ${[...allowed].join(", ") || "none (must succeed)"}`);
     assert(typeof message === "string" && message.length > 0, "an error without a message");
     note(code);

@@ -52,6 +52,24 @@ export function check<T>(fn: string, arb: fc.Arbitrary<T>, body: (value: T) => v
   }
 }
 
+/** `check` for an asynchronous body. */
+export async function checkAsync<T>(fn: string, arb: fc.Arbitrary<T>, body: (value: T) => Promise<void>, cost = 1): Promise<void> {
+  const numRuns = runsFor(cost);
+  const s = entry(fn);
+  current = { stats: s, remaining: numRuns };
+  const t0 = Date.now();
+  const details = await fc.check(fc.asyncProperty(arb, async (v) => { await body(v); }), { numRuns, seed: SEED });
+  current = null;
+  s.ms += Date.now() - t0;
+  s.cases += details.numRuns;
+  if (details.failed) {
+    s.failures++;
+    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    s.counterexamples.push(`${cause.slice(0, 500)} :: ${fc.stringify(details.counterexample).slice(0, 2000)}`);
+    throw new Error(`${fn}: ${cause}\n${fc.defaultReportMessage(details) ?? "property failed"}`);
+  }
+}
+
 /** Records cases run outside fast-check (e.g. the CLI's fixed abuse cases). */
 export function record(fn: string, cases: number, outcome: string): void {
   const s = entry(fn);

@@ -1,0 +1,117 @@
+/**
+ * The boundary conversion (toMatrix) and the matrix helpers agree with an independent
+ * statement of the contract (support/reference.ts): accepted inputs convert to exactly
+ * their numbers, everything else raises one of the error codes the input deserves.
+ */
+import fc from "fast-check";
+import { GlocalErrorCode, get, identity, matrix, toArray, toMatrix, transpose } from "../../src/index";
+import type { Matrix } from "../../src/index";
+import { garbage, matrixCase, materialize, vectorCase, materializeVector } from "./support/arbitraries";
+import { assert, contract } from "./support/contract";
+import { classifyMatrix, classifyVector } from "./support/reference";
+import { check, writeSummaryPart } from "./support/summary";
+
+afterAll(() => writeSummaryPart(__filename));
+
+const sameMatrix = (a: Matrix, b: Matrix) =>
+  a.rows === b.rows && a.cols === b.cols && a.data instanceof Float64Array && a.data.length === b.data.length && a.data.every((v, i) => Object.is(v, b.data[i]));
+
+describe("toMatrix", () => {
+  const arb = fc.record({ c: matrixCase(), allowEmpty: fc.boolean(), opts: fc.oneof({ weight: 8, arbitrary: fc.constant("object") }, { weight: 1, arbitrary: fc.constantFrom<unknown>(null, "x", 3) }) });
+  it("converts every accepted form to exactly its numbers, or names the problem", () => {
+    check("matrix.toMatrix", arb, ({ c, allowEmpty, opts }) => {
+      const input = materialize(c);
+      const ref = classifyMatrix(input, allowEmpty);
+      const options = opts === "object" ? { allowEmpty } : opts;
+      const codes = new Set<GlocalErrorCode>(ref.codes ?? []);
+      if (opts !== "object") codes.add("E_OPTION");
+      contract([input], () => toMatrix(input, "A", options as never), {
+        codes: opts !== "object" ? new Set([...codes, ...(ref.codes ?? [])]) : codes,
+        check: (m) => {
+          assert(opts === "object" && ref.ok !== undefined, "accepted an input the contract rejects");
+          assert(sameMatrix(m, ref.ok), "converted values differ from the input's numbers");
+        },
+      });
+    });
+  });
+
+  it("errors name the argument, on one line", () => {
+    check("matrix.toMatrix", garbage, (input) => {
+      try {
+        toMatrix(input, "trajectory");
+      } catch (e) {
+        const err = e as { argument?: string; message: string };
+        assert(err.argument === "trajectory" && err.message.includes("trajectory") && !err.message.includes("\n"), `message: ${err.message}`);
+      }
+    });
+  });
+});
+
+describe("matrix, identity, get, transpose, toArray", () => {
+  const dims = fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constantFrom<unknown>(-1, 1.5, NaN, "3", null, 1e9, 2 ** 53));
+  it("matrix(rows, cols, data) copies finite numeric data of the right length", () => {
+    check("matrix.matrix", fc.record({ rows: dims, cols: dims, v: fc.option(vectorCase(fc.integer({ min: 0, max: 60 })), { nil: undefined }) }), ({ rows, cols, v }) => {
+      const data = v === undefined ? undefined : materializeVector(v);
+      const codes = new Set<GlocalErrorCode>();
+      const dimOk = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
+      if (!dimOk(rows) || !dimOk(cols)) codes.add("E_SHAPE");
+      else if ((rows as number) * (cols as number) > (2 ** 30 - 64) / 8) codes.add("E_TOO_LARGE");
+      const d = data === undefined ? null : classifyVector(data, true);
+      if (d?.codes) d.codes.forEach((x) => codes.add(x));
+      if (!codes.size && d?.ok && d.ok.length !== (rows as number) * (cols as number)) codes.add("E_SHAPE");
+      contract([data], () => matrix(rows as number, cols as number, data as number[]), {
+        codes,
+        check: (m) => {
+          assert(m.rows === rows && m.cols === cols && m.data.length === (rows as number) * (cols as number), "wrong shape");
+          if (d?.ok) assert(m.data.every((x, i) => Object.is(x, d.ok[i])) && m.data !== data, "data not copied exactly");
+          else assert(m.data.every((x) => x === 0), "not zeros");
+        },
+      });
+    });
+  });
+
+  it("identity(n) has ones on the diagonal, zeros elsewhere", () => {
+    check("matrix.identity", dims, (n) => {
+      const ok = Number.isInteger(n) && (n as number) >= 0;
+      const codes = new Set<GlocalErrorCode>(ok ? ((n as number) ** 2 > (2 ** 30 - 64) / 8 ? ["E_TOO_LARGE"] : []) : ["E_SHAPE"]);
+      contract([], () => identity(n as number), {
+        codes,
+        check: (m) => {
+          for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) assert(m.data[i * m.cols + j] === (i === j ? 1 : 0), "not the identity");
+        },
+      });
+    });
+  });
+
+  it("transpose and toArray accept any MatrixLike; get checks its indices", () => {
+    const arb = fc.record({ c: matrixCase(), i: fc.oneof(fc.integer({ min: -2, max: 8 }), fc.constantFrom<unknown>(0.5, NaN, "1")), j: fc.integer({ min: -2, max: 8 }) });
+    check("matrix.transpose/toArray/get", arb, ({ c, i, j }) => {
+      const input = materialize(c);
+      const ref = classifyMatrix(input, true);
+      const codes = new Set<GlocalErrorCode>(ref.codes ?? []);
+      contract([input], () => transpose(input as never), {
+        codes,
+        check: (t) => {
+          const m = ref.ok as Matrix;
+          assert(t.rows === m.cols && t.cols === m.rows, "wrong shape");
+          for (let a = 0; a < m.rows; a++) for (let b = 0; b < m.cols; b++) assert(Object.is(t.data[b * m.rows + a], m.data[a * m.cols + b]), "not the transpose");
+        },
+      });
+      contract([input], () => toArray(input as never), {
+        codes,
+        check: (rows) => {
+          const m = ref.ok as Matrix;
+          assert(rows.length === m.rows && rows.every((r, a) => r.length === m.cols && r.every((v, b) => Object.is(v, m.data[a * m.cols + b]))), "rows differ");
+        },
+      });
+      if (ref.ok) {
+        const m = ref.ok;
+        const inRange = Number.isInteger(i) && (i as number) >= 0 && (i as number) < m.rows && j >= 0 && j < m.cols;
+        contract([m], () => get(m, i as number, j), {
+          codes: inRange ? [] : ["E_SHAPE"],
+          check: (v) => assert(Object.is(v, m.data[(i as number) * m.cols + j]), "wrong entry"),
+        });
+      }
+    });
+  });
+});
