@@ -11,8 +11,8 @@ export type GlocalErrorCode =
   | "E_OPTION" // an unknown option or an option value out of range
   | "E_DIVERGED" // inner training produced a non-finite loss
   | "E_ABORTED" // cancelled through an AbortSignal
-  | "E_NOCONVERGE" // an iterative factorisation hit its iteration limit
-  | "E_TOO_LARGE" // a problem that exceeds what WebAssembly memory can hold
+  | "E_NOCONVERGE" // an iterative factorisation hit its iteration limit (or, for entries spanning more than the float64 range, underflowed)
+  | "E_TOO_LARGE" // a problem that exceeds what WebAssembly memory (or the CLI's 4 MiB input) can hold, or a result beyond the float64 range
   | "E_DISPOSED" // an object used after dispose()
   | "E_NOT_READY" // browser main thread: call `await ready()` first
   | "E_UNSUPPORTED" // the runtime lacks WebAssembly SIMD

@@ -219,7 +219,7 @@ describe("InnerTraining and hypergradientTrajectory", () => {
       } finally {
         problem.dispose();
       }
-    }, 3);
+    });
   });
 });
 
@@ -274,6 +274,6 @@ describe("optimize", () => {
       } finally {
         problem.dispose();
       }
-    }, 20);
+    });
   });
 });
