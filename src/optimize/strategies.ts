@@ -99,8 +99,8 @@ export function runTruncated(run: Run): OptimizeResult {
 
 export function runGlocal(run: Run): OptimizeResult {
   const { target = "limit", stride = 1, ...estimateOptions } = run.o.glocal;
-  // At least 2 rows (the estimator's minimum): a window of 1 step made optimize throw
-  // E_OPTION about a 'window' the caller never set; such windows now fall back to h_m.
+  // A window shorter than two strides still gets a (two-row) ring; its estimate then fails
+  // and the update falls back to h_m, as for any window too short to extrapolate.
   const rowsPerWindow = Math.max(2, Math.ceil(run.o.window / stride));
   const estimator = new GlocalEstimator({ dim: run.phi.length, window: rowsPerWindow, ...(estimateOptions as EstimateOptions) });
   try {
