@@ -12,6 +12,13 @@ import { transpose } from "./svd";
 import { scratchAlloc } from "./memory";
 import { amax, ilog2, scalbnStrided } from "./blas1";
 
+/** max |H_ij| over the n × n matrix H. */
+function maxEntry(n: i32, H: usize): f64 {
+  let big = 0.0;
+  for (let i = 0; i < n * n; i++) big = max(big, abs(ld(H, i)));
+  return big;
+}
+
 /**
  * The exponent e of the scaling 2^-e applied before attempt 0, 1, 2 of the iteration
  * (0: none needed): magnitudes centred on 1 with the largest in [1, 2^500]; the largest
@@ -546,28 +553,37 @@ export function eig(n: i32, A: usize, lda: i32, wr: usize, wi: usize, VR: usize,
   // entries (eig of a 1e300 matrix gave -Infinity and NaN vectors; property tests). So A
   // is scaled by an exact power of two that centres its entries' magnitudes on 1 (the
   // largest kept within [1, 2^500]: squares cannot overflow). Where entries span more
-  // than the float64 range allows (1.8e308 beside a block of ones) the products of the
-  // small ones still underflow and the iteration can stall: then it is retried with the
-  // largest entry at 2^1000, and with the smallest at 1.
+  // than the float64 range allows (1.8e308 beside a block of ones) products of the small
+  // ones still underflow and the iteration can stall: it is then retried with the largest
+  // entry at 2^1000, with the smallest at 1, and last without balancing on A with its
+  // entries below 2^-60 of the largest set to zero -- a perturbation under n·2^-60‖A‖,
+  // within the backward error of the iteration itself.
   let expo = 0;
   let info = 1;
-  for (let attempt = 0; attempt < 3 && info != 0; attempt++) {
+  for (let attempt = 0; attempt < 4 && info != 0; attempt++) {
     for (let i = 0; i < n; i++) memory.copy(at(H, n, i, 0), at(A, lda, i, 0), <usize>n << 3);
-    expo = eigScaleExponent(n, H, attempt);
-    if (attempt > 0 && expo == eigScaleExponent(n, H, attempt - 1)) continue;
+    expo = eigScaleExponent(n, H, attempt == 3 ? 0 : attempt);
+    if ((attempt == 1 || attempt == 2) && expo == eigScaleExponent(n, H, attempt - 1)) continue;
     if (expo != 0) scalbnStrided(n * n, H, 8, -expo);
-    balance(n, H, D);
-    if (wantVectors != 0) {
-      // Eigenvectors come back as D X: the components that balancing shrank carry the
-      // absolute error of X, magnified by max D / min D. With a strongly graded D that gave
-      // ‖A v − λ v‖ ≈ 1e-7 ‖A‖ for [[1,0,1e-10],[0,0.5,0.594],[1e-10,0,0.2]] (property
-      // tests), so then the vectors are computed without balancing: backward stable.
-      let dmin = ld(D, 0), dmax = dmin;
-      for (let i = 1; i < n; i++) { dmin = min(dmin, ld(D, i)); dmax = max(dmax, ld(D, i)); }
-      if (n > 0 && dmax > BALANCE_RANGE * dmin) {
-        for (let i = 0; i < n; i++) memory.copy(at(H, n, i, 0), at(A, lda, i, 0), <usize>n << 3);
-        if (expo != 0) scalbnStrided(n * n, H, 8, -expo);
-        for (let i = 0; i < n; i++) st(D, i, 1.0);
+    if (attempt == 3) {
+      const cut = Math.scalbn(1.0, ilog2(maxEntry(n, H)) - 60);
+      for (let i = 0; i < n * n; i++) if (abs(ld(H, i)) < cut) st(H, i, 0.0);
+      for (let i = 0; i < n; i++) st(D, i, 1.0);
+    } else {
+      balance(n, H, D);
+      if (wantVectors != 0) {
+        // Eigenvectors come back as D X: the components that balancing shrank carry the
+        // absolute error of X, magnified by max D / min D. With a strongly graded D that
+        // gave ‖A v − λ v‖ ≈ 1e-7 ‖A‖ for [[1,0,1e-10],[0,0.5,0.594],[1e-10,0,0.2]]
+        // (property tests), so then the vectors are computed without balancing: backward
+        // stable.
+        let dmin = ld(D, 0), dmax = dmin;
+        for (let i = 1; i < n; i++) { dmin = min(dmin, ld(D, i)); dmax = max(dmax, ld(D, i)); }
+        if (n > 0 && dmax > BALANCE_RANGE * dmin) {
+          for (let i = 0; i < n; i++) memory.copy(at(H, n, i, 0), at(A, lda, i, 0), <usize>n << 3);
+          if (expo != 0) scalbnStrided(n * n, H, 8, -expo);
+          for (let i = 0; i < n; i++) st(D, i, 1.0);
+        }
       }
     }
     hessenberg(n, H, Zt);

@@ -5,6 +5,7 @@
 import { GlocalError, dmd, estimateGlobal, get, hankel, identity, linalg, matrix, memoryStats, optimize, optimizers, problems, toArray, toMatrix, transpose, GlocalEstimator } from "../src/index";
 import type { Matrix } from "../src/index";
 import { orthogonalityError, reconstructSvd, refGemm, relDiff, frob, sub } from "./helpers";
+import { buildMatrix } from "./property/support/arbitraries";
 
 const code = (fn: () => unknown): string => {
   try {
@@ -95,6 +96,13 @@ describe("regressions found by the property tests", () => {
     // Entries 1e-300 beside 1.6e25 (a span of 1e325): NaN eigenvectors before.
     const B = [[9.659740590152263e-301, -1.6300185926214792e25, -4.922786278649901e-302], [-1.808915033144518e-301, 1.3060548291241843e-300, -1.2513702872399978e-300], [-1.634414901027784e-300, 9.436811497095164e-301, 1.0903569016386006e-300]];
     expect(code(() => linalg.eig(B))).toBe("E_NOCONVERGE");
+  });
+
+  it("eig with vectors of integers beside one entry 1e201 times larger stalled unbalanced (the vectors' no-balancing rule; now a last attempt flushes entries below 2^-60 of the largest)", () => {
+    const A = buildMatrix({ rows: 15, cols: 15, mode: "integers", scale: 1e-300, seed: 79452961, plants: [[78, -1.7299338373141985e-99]] });
+    const r = linalg.eig(A);
+    expect(Array.from(r.vectors.re.data).every(Number.isFinite)).toBe(true);
+    expect(r.values.re.length).toBe(15);
   });
 
   it("lstsq of subnormal A, b returned x = Infinity (now scaled: x = 1)", () => {
