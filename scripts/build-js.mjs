@@ -3,7 +3,8 @@
 // Declarations come from `tsc -p tsconfig.build.json` (which also type-checks).
 import { build } from "esbuild";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { builtinModules } from "node:module";
+import { dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -11,7 +12,29 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const external = Object.keys(pkg.dependencies ?? {});
 const common = { bundle: true, sourcemap: true, target: "es2020", logLevel: "warning", absWorkingDir: root };
 
+// The browser bundle: a module `x.ts` with a sibling `x.browser.ts` is replaced by it
+// (gpu.js is not bundled, the mnist package's JSON files are not reachable), and any
+// reference to a Node built-in fails the build.
+const browserBundle = {
+  name: "glocal-browser",
+  setup(b) {
+    const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (builtins.has(args.path) || args.path.startsWith("node:")) {
+        return { errors: [{ text: `the browser bundle must not use the Node built-in '${args.path}' (imported by ${args.importer})` }] };
+      }
+      if (args.path.startsWith(".") && args.importer) {
+        const swap = resolvePath(dirname(args.importer), args.path) + ".browser.ts";
+        if (existsSync(swap)) return { path: swap };
+      }
+      return undefined;
+    });
+  },
+};
+
 await Promise.all([
+  // One ESM file for browsers (and workers): both WebAssembly binaries inlined, no Node built-ins.
+  build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/browser.mjs", format: "esm", platform: "browser", plugins: [browserBundle] }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.cjs", format: "cjs", platform: "node", external }),
   // The ESM build gets a real `require` for the lazily loaded data files of `mnist`.
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.mjs", format: "esm", platform: "node", external,
@@ -29,4 +52,4 @@ await Promise.all([
   existsSync(join(root, "bench", "index.ts")) &&
     build({ ...common, entryPoints: ["bench/index.ts"], outfile: "dist/bench.cjs", format: "cjs", platform: "node", external: [...external, "ml-matrix"] }),
 ]);
-console.log("js: dist/index.cjs, dist/index.mjs, dist/cli.cjs, dist/bench.cjs");
+console.log("js: dist/index.cjs, dist/index.mjs, dist/browser.mjs, dist/cli.cjs, dist/bench.cjs");

@@ -19,8 +19,13 @@ export { GlocalError, isGlocalError } from "./errors";
 export type { GlocalErrorCode } from "./errors";
 export { matrix, identity, get, toArray, transpose, toMatrix } from "./matrix";
 export type { Matrix, MatrixLike, VectorLike } from "./matrix";
-export { backendInfo, ready, initSync, memoryStats, relaxedSimdSupported } from "./wasm";
-export type { BackendInfo, BinaryName, BinaryPreference } from "./wasm";
+export { ready, initSync, memoryStats, relaxedSimdSupported } from "./wasm";
+export type { BinaryName, BinaryPreference } from "./wasm";
+export { backendInfo } from "./backend";
+export type { BackendInfo } from "./backend";
+// Where the batched model products run: WebAssembly f64 or gpu.js f32 (src/gpu).
+export { setProductBackend, productDefaults, provideGpuJs, batchedProduct, GPU_MODES, PRODUCT_BACKENDS } from "./gpu/index";
+export type { ProductBackend, ProductOptions, ProductDefaults, GpuInfo, GpuMode, BatchedProductOptions } from "./gpu/index";
 export { hankel } from "./hankel";
 export type { HankelPair } from "./hankel";
 export { dmd } from "./dmd";

@@ -7,6 +7,7 @@ import { GlocalError, isGlocalError } from "../errors";
 import { InnerTraining } from "../training/inner";
 import type { TrainingSnapshot } from "../training/types";
 import { MetaOptimizer } from "./meta";
+import type { ProductOptions } from "../gpu/dispatch";
 import type { HistoryEntry, OptimizeEvent, OptimizeOptions, OptimizeResult, Strategy } from "./types";
 
 /** Consecutive rejected windows after which the driver gives up. */
@@ -26,6 +27,8 @@ export interface ResolvedOptions extends Required<Pick<OptimizeOptions, "problem
   metaOptimizer: OptimizeOptions["metaOptimizer"];
   onProgress: OptimizeOptions["onProgress"];
   signal: OptimizeOptions["signal"];
+  /** Where the sessions' batched model products run (passed through to InnerTraining). */
+  products: ProductOptions;
 }
 
 export class Run {
@@ -74,6 +77,7 @@ export class Run {
       batchSize: this.o.batchSize,
       seed: this.o.seed,
       ...(this.phi ? { phi: this.phi } : {}),
+      ...this.o.products,
     });
     this.live = s;
     return s;
