@@ -38,3 +38,8 @@ export { GlocalEstimator } from "./estimator";
 export type { GlocalEstimatorOptions } from "./estimator";
 export { optimize, STRATEGIES } from "./optimize";
 export type { Strategy, OptimizeOptions, OptimizeResult, HistoryEntry, OptimizeEvent, Progress, GlocalOptions, GlocalTarget, MetaOptimizerSpec } from "./optimize";
+// The demo's whole job (also the browser demo's worker) and its SVG report.
+export { runDemo } from "./demo/run";
+export type { DemoOptions, DemoProgress, DemoResult, DemoSettings } from "./demo/run";
+export { renderReportSvg, STRATEGY_COLOURS } from "./report/svg";
+export type { DemoReport } from "./report/svg";

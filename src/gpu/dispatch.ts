@@ -298,14 +298,14 @@ export function productDefaults(): ProductDefaults {
 }
 
 /**
- * Hands gpu.js to glocal (the GPU class or `require('gpu.js')`), e.g. where the browser
+ * Hands gpu.js to glocal (its GPU class, or the module object Node's require gives), e.g. where the browser
  * bundle cannot see a global `GPU`; null forgets it. The GPU is probed again on next use.
  */
 export function provideGpuJs(gpujs: unknown): void {
   let lib: GpuJs | null = null;
   if (gpujs !== null) {
     lib = asGpuJs(gpujs);
-    if (!lib) throw new GlocalError("E_TYPE", `provideGpuJs expects gpu.js's GPU class (or require('gpu.js')), got ${describe(gpujs)}`, "gpujs");
+    if (!lib) throw new GlocalError("E_TYPE", `provideGpuJs expects gpu.js's GPU class (or the gpu.js module object), got ${describe(gpujs)}`, "gpujs");
   }
   for (const e of engines.values()) e.dispose();
   engines.clear();
