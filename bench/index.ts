@@ -17,6 +17,7 @@ import { BenchReport, CaseReport, Cell, Machine, figure, markdownReport, textRep
 import { JvpBenchResult, runJvpBench } from "./jvp";
 import { runAccuracyBench } from "./accuracy/index";
 import { runE2eBench } from "./e2e/index";
+import { runProductsBench } from "./products";
 
 export interface BenchOptions {
   quick: boolean;
@@ -181,8 +182,8 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "all";
-export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "all"];
+export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "gpu" | "all";
+export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "gpu", "all"];
 
 /**
  * `glocal bench`: `micro` (linear algebra, DMD) and `jvp` (forward-mode step cost) by
@@ -220,6 +221,12 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const e2e = await runE2eBench({ quick: o.quick, log: o.log });
     json.e2e = e2e.json;
     md += e2e.markdown + "\n";
+  }
+  if (run("gpu")) {
+    const products = await runProductsBench({ quick: o.quick, log: o.log });
+    if (process.env.GLOCAL_PRODUCTS_CHILD_FILE) return; // a child measuring its binary only
+    json.gpu = products.json;
+    md += products.markdown + "\n";
   }
   if (o.json) {
     fs.writeFileSync(o.json, JSON.stringify(json, null, 1) + "\n");

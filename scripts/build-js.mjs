@@ -3,34 +3,14 @@
 // Declarations come from `tsc -p tsconfig.build.json` (which also type-checks).
 import { build } from "esbuild";
 import { existsSync, readFileSync } from "node:fs";
-import { builtinModules } from "node:module";
-import { dirname, join, resolve as resolvePath } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { browserBundle } from "./browser-plugin.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const external = Object.keys(pkg.dependencies ?? {});
 const common = { bundle: true, sourcemap: true, target: "es2020", logLevel: "warning", absWorkingDir: root };
-
-// The browser bundle: a module `x.ts` with a sibling `x.browser.ts` is replaced by it
-// (gpu.js is not bundled, the mnist package's JSON files are not reachable), and any
-// reference to a Node built-in fails the build.
-const browserBundle = {
-  name: "glocal-browser",
-  setup(b) {
-    const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-    b.onResolve({ filter: /.*/ }, (args) => {
-      if (builtins.has(args.path) || args.path.startsWith("node:")) {
-        return { errors: [{ text: `the browser bundle must not use the Node built-in '${args.path}' (imported by ${args.importer})` }] };
-      }
-      if (args.path.startsWith(".") && args.importer) {
-        const swap = resolvePath(dirname(args.importer), args.path) + ".browser.ts";
-        if (existsSync(swap)) return { path: swap };
-      }
-      return undefined;
-    });
-  },
-};
 
 await Promise.all([
   // One ESM file for browsers (and workers): both WebAssembly binaries inlined, no Node built-ins.
