@@ -127,7 +127,7 @@ function productsMarkdown(r: ProductsReport, columns: Column[]): string {
   let md = `## Batched model product on each backend (ms per call)\n\n${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}` +
     (r.browser ? `; Chromium ${r.browser.chromium} (${r.browser.renderer ?? "unknown renderer"}), measured ${r.browser.date.slice(0, 10)}` : "") + ".\n\n";
   md += `| product | MFLOP | ${columns.join(" | ")} |\n| :--- | ---: | ${columns.map(() => "---:").join(" | ")} |\n`;
-  for (const c of r.cases) md += `| ${c.label} | ${(c.flops / 1e6).toFixed(1)} | ${columns.map((col) => fmt(c.cells[col])).join(" | ")} |\n`;
+  for (const c of r.cases) md += `| ${c.label.replace(/\|/g, "\\|")} | ${(c.flops / 1e6).toFixed(1)} | ${columns.map((col) => fmt(c.cells[col])).join(" | ")} |\n`;
   md += `\nCrossover used by 'auto' (src/gpu/crossover.ts): ${r.crossover.used.toExponential(2)} flops; implied by this run: ${r.crossover.implied === null ? "n/a" : r.crossover.implied.toExponential(2)} flops. ${r.crossover.note}\n`;
   return md;
 }

@@ -3,7 +3,7 @@
  * them next to a fresh measurement (bench/results/products.md); the browser columns come
  * from `npm run bench:browser` (bench/results/products-browser.json).
  *
- * Measured on the development machine: 2 vCPU Intel Xeon (Cascade Lake), headless
+ * Measured on the development machine: 2 vCPU AMD EPYC, Node 20, headless
  * Chromium 150 with WebGL2 on SwiftShader (ANGLE, software), gpu.js 2.24.1.
  */
 export const MEASURED = {
