@@ -10,7 +10,7 @@ const form = $("form");
 
 // State for tests and the curious: window.glocalDemo.
 const state = (window.glocalDemo = { status: "idle", info: null, result: null, progress: 0, error: null, ms: null });
-let worker = null, used = false, flag = null, series = {}, trajectory = [], pending = false;
+let worker = null, used = false, flag = null, series = {}, trajectory = [], pending = false, running = null;
 
 // URL parameters preset the form (?steps=200&backend=wasm&autostart=1).
 const params = new URLSearchParams(location.search);
@@ -45,11 +45,13 @@ function redraw() {
   pending = false;
   const names = Object.keys(series);
   $("legend").innerHTML = names.map((n) => `<span><i style="background:${COLOURS[n] ?? "#000"}"></i>${n}</span>`).join("");
-  const lines = (key) => names.map((n) => ({ colour: COLOURS[n] ?? "#000", points: series[n].map((p) => [p.innerSteps, p[key]]) }));
-  drawPlot($("plot-lr"), lines("lr"), { logY: true, xLabel: "steps" });
-  drawPlot($("plot-wd"), lines("wd"), { logY: true, xLabel: "steps" });
-  drawPlot($("plot-momentum"), lines("momentum"), { xLabel: "steps" });
-  drawPlot($("plot-loss"), lines("valLoss"), { xLabel: "steps" });
+  // x: the share of each strategy's training budget spent (global spends `outer` runs of T).
+  const budget = (n) => (running ? running.steps * (n === "global" ? running.outer : 1) : 1);
+  const lines = (key) => names.map((n) => ({ colour: COLOURS[n] ?? "#000", points: series[n].map((p) => [p.innerSteps / budget(n), p[key]]) }));
+  drawPlot($("plot-lr"), lines("lr"), { logY: true, xLabel: "of budget" });
+  drawPlot($("plot-wd"), lines("wd"), { logY: true, xLabel: "of budget" });
+  drawPlot($("plot-momentum"), lines("momentum"), { xLabel: "of budget" });
+  drawPlot($("plot-loss"), lines("valLoss"), { xLabel: "of budget" });
   const t = state.result?.trajectory;
   const traj = [{ colour: COLOURS.trajectory, points: trajectory }];
   const marks = t ? [
@@ -121,7 +123,8 @@ form.addEventListener("submit", (e) => {
   $("status").textContent = "starting…";
   // A shared stop flag needs cross-origin isolation (scripts/serve.mjs sends COOP/COEP).
   flag = self.crossOriginIsolated ? new SharedArrayBuffer(4) : null;
-  worker.postMessage({ type: "start", options: options(), flag });
+  running = options();
+  worker.postMessage({ type: "start", options: running, flag });
   setRunning(true);
   schedule();
 });
