@@ -18,6 +18,7 @@ import { JvpBenchResult, runJvpBench } from "./jvp";
 import { runAccuracyBench } from "./accuracy/index";
 import { runE2eBench } from "./e2e/index";
 import { runProductsBench } from "./products";
+import { runSoak } from "./soak";
 
 export interface BenchOptions {
   quick: boolean;
@@ -182,8 +183,8 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "gpu" | "all";
-export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "gpu", "all"];
+export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "gpu" | "soak" | "all";
+export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "all"];
 
 /**
  * `glocal bench`: `micro` (linear algebra, DMD) and `jvp` (forward-mode step cost) by
@@ -217,10 +218,21 @@ export async function runBench(o: BenchOptions): Promise<void> {
     md += accuracy.markdown + "\n";
   }
   if (run("e2e")) {
+    // The convex model and a non-convex one (DESIGN §1.4: where glocal could pay).
+    const e2e: Record<string, object> = {};
+    for (const model of ["softmax", "mlp"] as const) {
+      o.log("\n");
+      const r = await runE2eBench({ quick: o.quick, log: o.log, model });
+      e2e[model] = r.json;
+      md += r.markdown + "\n";
+    }
+    json.e2e = e2e;
+  }
+  if (run("soak")) {
     o.log("\n");
-    const e2e = await runE2eBench({ quick: o.quick, log: o.log });
-    json.e2e = e2e.json;
-    md += e2e.markdown + "\n";
+    const soak = await runSoak({ quick: o.quick, log: o.log });
+    json.soak = soak.json;
+    md += soak.markdown + "\n";
   }
   if (run("gpu")) {
     const products = await runProductsBench({ quick: o.quick, log: o.log });

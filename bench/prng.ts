@@ -3,18 +3,7 @@
  * WebAssembly binary) sees bit-identical matrices.
  */
 import type { Matrix } from "../src/index";
-
-/** mulberry32: a tiny 32-bit PRNG; plenty for benchmark inputs. Returns [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../src/random";
 
 /** Standard normal samples by Box–Muller (both outputs of each pair are used). */
 export function normals(count: number, seed: number): Float64Array {

@@ -14,6 +14,15 @@ import type { TrainingSnapshot } from "../training/types";
 import { Aborted, Run } from "./run";
 import type { HistoryEntry, OptimizeResult } from "./types";
 
+/** The result from the final session, which is then released. */
+function finish(run: Run, s: InnerTraining): OptimizeResult {
+  try {
+    return run.result(s);
+  } finally {
+    run.release(s);
+  }
+}
+
 export function runGlobal(run: Run): OptimizeResult {
   const { innerSteps: T, outerSteps: K } = run.o;
   let s = run.session();
@@ -41,11 +50,7 @@ export function runGlobal(run: Run): OptimizeResult {
     if (!(e instanceof Aborted)) throw e;
     run.aborted();
   }
-  try {
-    return run.result(s);
-  } finally {
-    run.release(s);
-  }
+  return finish(run, s);
 }
 
 /** Shared loop of the single-run strategies: windows of `run.o.window` steps. */
@@ -72,11 +77,7 @@ function runWindows(run: Run, window: (s: InnerTraining, m: number, position: nu
     if (!(e instanceof Aborted)) throw e;
     run.aborted();
   }
-  try {
-    return run.result(s);
-  } finally {
-    run.release(s);
-  }
+  return finish(run, s);
 }
 
 export function runLocal(run: Run): OptimizeResult {
