@@ -227,7 +227,7 @@ function recordTrajectory(problem: Problem, optimizer: ReturnType<typeof optimiz
   const run = new InnerTraining(problem, optimizer, { hyper: ["lr", "wd", "momentum"], batchSize: s.batch, seed: s.seed, phi, ...s.products });
   const stride = s.glocal.stride ?? 1;
   const { target: _t, stride: _s, ...estimateOptions } = s.glocal;
-  const estimator = new GlocalEstimator({ dim: run.q, window: Math.ceil(s.window / stride), ...estimateOptions });
+  const estimator = new GlocalEstimator({ dim: run.q, window: Math.max(2, Math.ceil(s.window / stride)), ...estimateOptions });
   try {
     for (let i = 0; i < steps; i++) {
       if (options.signal?.aborted) return null;

@@ -99,7 +99,9 @@ export function runTruncated(run: Run): OptimizeResult {
 
 export function runGlocal(run: Run): OptimizeResult {
   const { target = "limit", stride = 1, ...estimateOptions } = run.o.glocal;
-  const rowsPerWindow = Math.ceil(run.o.window / stride);
+  // A window shorter than two strides still gets a (two-row) ring; its estimate then fails
+  // and the update falls back to h_m, as for any window too short to extrapolate.
+  const rowsPerWindow = Math.max(2, Math.ceil(run.o.window / stride));
   const estimator = new GlocalEstimator({ dim: run.phi.length, window: rowsPerWindow, ...(estimateOptions as EstimateOptions) });
   try {
     return runWindows(run, (s, m, position) => {
