@@ -17,6 +17,7 @@ import { BenchReport, CaseReport, Cell, Machine, figure, markdownReport, textRep
 import { JvpBenchResult, runJvpBench } from "./jvp";
 import { runAccuracyBench } from "./accuracy/index";
 import { runE2eBench } from "./e2e/index";
+import { runProductsBench } from "./products";
 import { runSoak } from "./soak";
 
 export interface BenchOptions {
@@ -182,8 +183,8 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "soak" | "all";
-export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "soak", "all"];
+export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "gpu" | "soak" | "all";
+export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "all"];
 
 /**
  * `glocal bench`: `micro` (linear algebra, DMD) and `jvp` (forward-mode step cost) by
@@ -232,6 +233,12 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const soak = await runSoak({ quick: o.quick, log: o.log });
     json.soak = soak.json;
     md += soak.markdown + "\n";
+  }
+  if (run("gpu")) {
+    const products = await runProductsBench({ quick: o.quick, log: o.log });
+    if (process.env.GLOCAL_PRODUCTS_CHILD_FILE) return; // a child measuring its binary only
+    json.gpu = products.json;
+    md += products.markdown + "\n";
   }
   if (o.json) {
     fs.writeFileSync(o.json, JSON.stringify(json, null, 1) + "\n");

@@ -5,6 +5,7 @@ import { build } from "esbuild";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { browserBundle } from "./browser-plugin.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -12,6 +13,8 @@ const external = Object.keys(pkg.dependencies ?? {});
 const common = { bundle: true, sourcemap: true, target: "es2020", logLevel: "warning", absWorkingDir: root };
 
 await Promise.all([
+  // One ESM file for browsers (and workers): both WebAssembly binaries inlined, no Node built-ins.
+  build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/browser.mjs", format: "esm", platform: "browser", plugins: [browserBundle] }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.cjs", format: "cjs", platform: "node", external }),
   // The ESM build gets a real `require` for the lazily loaded data files of `mnist`.
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.mjs", format: "esm", platform: "node", external,
@@ -29,4 +32,4 @@ await Promise.all([
   existsSync(join(root, "bench", "index.ts")) &&
     build({ ...common, entryPoints: ["bench/index.ts"], outfile: "dist/bench.cjs", format: "cjs", platform: "node", external: [...external, "ml-matrix"] }),
 ]);
-console.log("js: dist/index.cjs, dist/index.mjs, dist/cli.cjs, dist/bench.cjs");
+console.log("js: dist/index.cjs, dist/index.mjs, dist/browser.mjs, dist/cli.cjs, dist/bench.cjs");

@@ -3,7 +3,7 @@
  * stderr and exit with status 2; no stack traces.
  */
 import { isGlocalError, GlocalError } from "./errors";
-import { backendInfo } from "./wasm";
+import { backendInfo } from "./backend";
 import { parseFlags } from "./cli/args";
 import { ESTIMATE_USAGE, MAX_INPUT_BYTES, readBounded, runEstimate } from "./cli/estimate";
 import { DEMO_USAGE, runDemoCommand } from "./cli/demo";
@@ -15,7 +15,7 @@ const USAGE = `glocal ${VERSION}: glocal hypergradient estimation with the Koopm
 usage:
   ${DEMO_USAGE}
   ${ESTIMATE_USAGE}
-  glocal bench [--suite micro|jvp|accuracy|e2e|soak|all] [--quick] [--json FILE] [--markdown FILE]
+  glocal bench [--suite micro|jvp|accuracy|e2e|gpu|soak|all] [--quick] [--json FILE] [--markdown FILE]
   glocal info
   glocal --help | --version
 `;
@@ -51,7 +51,7 @@ async function main(argv: string[], io: CliIO): Promise<number> {
       return 0;
     case "bench": {
       const flags = parseFlags(rest, { quick: "boolean", json: "value", markdown: "value", suite: "value" });
-      const suites = ["micro", "jvp", "accuracy", "e2e", "soak", "all"];
+      const suites = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "all"];
       if (flags.suite !== undefined && !suites.includes(flags.suite as string)) {
         throw new GlocalError("E_OPTION", `--suite must be one of ${suites.join(", ")}, got ${JSON.stringify(flags.suite)}`, "--suite");
       }

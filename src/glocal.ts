@@ -319,7 +319,8 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
         held = Infinity;
       }
     } else {
-      warnings.push({ code: "NO_HELD_OUT_TEST", message: `the window is too short to hold out ${p} rows with delay ${cfg.delay}`, fatal: false });
+      // A model nothing could check is not trusted (heldOut: 0 opts out of the test instead).
+      warnings.push({ code: "NO_HELD_OUT_TEST", message: `the window is too short to hold out ${p} rows with delay ${cfg.delay}: the estimate cannot be checked`, fatal: true });
     }
   }
 

@@ -19,8 +19,13 @@ export { GlocalError, isGlocalError } from "./errors";
 export type { GlocalErrorCode } from "./errors";
 export { matrix, identity, get, toArray, transpose, toMatrix } from "./matrix";
 export type { Matrix, MatrixLike, VectorLike } from "./matrix";
-export { backendInfo, ready, initSync, memoryStats, relaxedSimdSupported } from "./wasm";
-export type { BackendInfo, BinaryName, BinaryPreference } from "./wasm";
+export { ready, initSync, memoryStats, relaxedSimdSupported } from "./wasm";
+export type { BinaryName, BinaryPreference } from "./wasm";
+export { backendInfo } from "./backend";
+export type { BackendInfo } from "./backend";
+// Where the batched model products run: WebAssembly f64 or gpu.js f32 (src/gpu).
+export { setProductBackend, productDefaults, provideGpuJs, batchedProduct, GPU_MODES, PRODUCT_BACKENDS } from "./gpu/index";
+export type { ProductBackend, ProductOptions, ProductDefaults, GpuInfo, GpuMode, BatchedProductOptions } from "./gpu/index";
 export { hankel } from "./hankel";
 export type { HankelPair } from "./hankel";
 export { dmd } from "./dmd";
@@ -33,3 +38,8 @@ export { GlocalEstimator } from "./estimator";
 export type { GlocalEstimatorOptions } from "./estimator";
 export { optimize, STRATEGIES } from "./optimize";
 export type { Strategy, OptimizeOptions, OptimizeResult, HistoryEntry, OptimizeEvent, Progress, GlocalOptions, GlocalTarget, MetaOptimizerSpec } from "./optimize";
+// The demo's whole job (also the browser demo's worker) and its SVG report.
+export { runDemo } from "./demo/run";
+export type { DemoOptions, DemoProgress, DemoResult, DemoSettings } from "./demo/run";
+export { renderReportSvg, STRATEGY_COLOURS } from "./report/svg";
+export type { DemoReport } from "./report/svg";

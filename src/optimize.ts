@@ -9,6 +9,7 @@ import { Run, ResolvedOptions } from "./optimize/run";
 import { runGlobal, runGlocal, runLocal, runTruncated } from "./optimize/strategies";
 import { STRATEGIES, OptimizeOptions, OptimizeResult, Strategy } from "./optimize/types";
 import { translateError } from "./wasm";
+import { PRODUCT_OPTION_KEYS, ProductOptions } from "./gpu/dispatch";
 
 export type { Strategy, OptimizeOptions, OptimizeResult, HistoryEntry, OptimizeEvent, Progress, GlocalOptions, GlocalTarget } from "./optimize/types";
 export type { MetaOptimizerSpec } from "./optimize/meta";
@@ -16,7 +17,7 @@ export { STRATEGIES } from "./optimize/types";
 
 const OPTION_KEYS = [
   "problem", "optimizer", "hyper", "weights", "strategy", "innerSteps", "window", "outerSteps", "batchSize",
-  "metaOptimizer", "glocal", "evalEvery", "seed", "onProgress", "signal",
+  "metaOptimizer", "glocal", "evalEvery", "seed", "onProgress", "signal", ...PRODUCT_OPTION_KEYS,
 ] as const;
 
 function resolve(options: OptimizeOptions): ResolvedOptions {
@@ -62,6 +63,7 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
     metaOptimizer: o.metaOptimizer as OptimizeOptions["metaOptimizer"],
     onProgress: o.onProgress as OptimizeOptions["onProgress"],
     signal,
+    products: { backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] },
   };
 }
 

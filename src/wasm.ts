@@ -62,6 +62,29 @@ export type Kernels = {
   svd(m: number, n: number, A: number, lda: number, S: number, U: number, V: number, wantU: number, wantV: number): number;
   eig(n: number, A: number, lda: number, wr: number, wi: number, VR: number, VI: number, wantVectors: number): number;
   hankel(m: number, q: number, d: number, traj: number, G: number): void;
+  // The batched model products (assembly/models/product.ts) and their offload switch.
+  setProductOffload(on: number): void;
+  modelProduct(transA: number, transB: number, m: number, n: number, k: number, A: number, lda: number,
+               B: number, ldb: number, beta: number, C: number, ldc: number): void;
+};
+
+/**
+ * The host side of assembly/models/product.ts: C (m×n, ldc) ← op(A)·op(B) + βC on
+ * pointers into WebAssembly memory; returns 1 when it wrote C, 0 to leave the product to
+ * WebAssembly. Installed only for the duration of `withProductHook`.
+ */
+export type ProductHook = (transA: number, transB: number, m: number, n: number, k: number, A: number, lda: number,
+                           B: number, ldb: number, beta: number, C: number, ldc: number) => number;
+
+let productHook: ProductHook | null = null;
+
+// The module imports `glocal.product`; it is called only while offloading is switched on.
+const imports = {
+  glocal: {
+    product: (transA: number, transB: number, m: number, n: number, k: number, A: number, lda: number,
+              B: number, ldb: number, beta: number, C: number, ldc: number): number =>
+      productHook === null ? 0 : productHook(transA, transB, m, n, k, A, lda, B, ldb, beta, C, ldc),
+  },
 };
 
 export type BinaryName = "simd" | "relaxed-simd";
@@ -173,7 +196,7 @@ export async function ready(options: { binary?: BinaryPreference } = {}): Promis
   const pref = checkPreference(options.binary);
   if (backend && (options.binary === undefined || backend.binary === pick(pref).binary)) return backendInfo();
   const { binary, bytes } = pick(pref);
-  const result = await instantiate<Kernels>(bytes, {});
+  const result = await instantiate<Kernels>(bytes, imports);
   install(result.exports as unknown as Kernels, binary);
   return backendInfo();
 }
@@ -186,7 +209,7 @@ export function initSync(options: { binary?: BinaryPreference } = {}): BackendIn
   if (backend && backend.binary === binary) return backendInfo();
   let result;
   try {
-    result = instantiateSync<Kernels>(bytes, {});
+    result = instantiateSync<Kernels>(bytes, imports);
   } catch (e) {
     if (e instanceof RangeError) {
       throw new GlocalError("E_NOT_READY", "WebAssembly cannot be compiled synchronously here (browser main thread): call `await glocal.ready()` once before using the library");
@@ -228,6 +251,23 @@ export interface BackendInfo {
 export function backendInfo(): BackendInfo {
   const b = current();
   return { wasm: b.binary, relaxedSimdSupported: relaxedSimdSupported(), memoryBytes: b.kernels.memory.buffer.byteLength };
+}
+
+/**
+ * Runs `fn` with every batched model product offered to `hook` first (the GPU path of
+ * src/gpu/dispatch.ts); offloading is switched off again afterwards, also on error.
+ */
+export function withProductHook<T>(hook: ProductHook, fn: () => T): T {
+  const k = kernels();
+  const previous = productHook;
+  productHook = hook;
+  k.setProductOffload(1);
+  try {
+    return fn();
+  } finally {
+    productHook = previous;
+    k.setProductOffload(previous === null ? 0 : 1);
+  }
 }
 
 /** WebAssembly memory statistics: reserved bytes and open scratch blocks (0 between calls). */

@@ -156,3 +156,14 @@ describe("options and determinism", () => {
     expect(targets[targets.length - 1]).toBe("truncated"); // no training left after the last window
   });
 });
+
+describe("glocal with a window shorter than two strides", () => {
+  it("falls back to h_m instead of failing", () => {
+    const d = datasets.synthetic({ kind: "multiclass", train: 60, val: 40, features: 5, classes: 3, seed: 8 });
+    const problem = problems.softmax(d, { classes: 3 });
+    const r = optimize({ problem, optimizer: optimizers.sgd({ lr: 0.1, wd: 1e-3 }), strategy: "glocal", innerSteps: 20, window: 3, glocal: { stride: 2 } });
+    expect(r.stopped).toBe("done");
+    expect(r.counts.fallbacks).toBe(r.counts.updates);
+    problem.dispose();
+  });
+});

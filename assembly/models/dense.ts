@@ -6,22 +6,21 @@
 // row — with q tangent slots of which the first qa are active. The input A is the data
 // (n × din, no tangents: aTangent = 0) or an activation stack (n × din(1+qa)).
 // Outputs and adjoints are stacks n × dout(1+qa). Products with few columns go to the
-// skinny kernels (skinny.ts), the rest to gemm.
-import { gemm } from "../gemm";
+// skinny kernels (skinny.ts), the rest to gemm, all through modelProduct (product.ts).
 import { scratchAlloc } from "../memory";
 import { f64At } from "./stack";
-import { SKINNY_NN_MAX, SKINNY_TN_MAX, skinnyNN, skinnyTN } from "./skinny";
+import { modelProduct } from "./product";
 
-/** C ← A·B + βC (A m×k, lda; B k×n, ldb): the skinny kernel for few columns, else gemm. */
-function productNN(m: i32, n: i32, k: i32, A: usize, lda: i32, B: usize, ldb: i32, beta: f64, C: usize, ldc: i32): void {
-  if (n <= SKINNY_NN_MAX) skinnyNN(m, k, n, A, lda, B, ldb, beta, C, ldc);
-  else gemm(0, 0, m, n, k, 1.0, A, lda, B, ldb, beta, C, ldc);
+/** C ← A·B + βC (A m×k, lda; B k×n, ldb). */
+// @ts-ignore: decorator
+@inline function productNN(m: i32, n: i32, k: i32, A: usize, lda: i32, B: usize, ldb: i32, beta: f64, C: usize, ldc: i32): void {
+  modelProduct(0, 0, m, n, k, A, lda, B, ldb, beta, C, ldc);
 }
 
 /** C ← Aᵀ·B (A k×m, lda; B k×n, ldb). */
-function productTN(m: i32, n: i32, k: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
-  if (n <= SKINNY_TN_MAX) skinnyTN(k, m, n, A, lda, B, ldb, C, ldc);
-  else gemm(1, 0, m, n, k, 1.0, A, lda, B, ldb, 0.0, C, ldc);
+// @ts-ignore: decorator
+@inline function productTN(m: i32, n: i32, k: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
+  modelProduct(1, 0, m, n, k, A, lda, B, ldb, 0.0, C, ldc);
 }
 
 /** Z ← A W + b, with tangents Ż_j = A Ẇ_j + Ȧ_j W + ḃ_j. */
@@ -76,7 +75,7 @@ export function denseBackward(n: i32, din: i32, dout: i32, q: i32, qa: i32, A: u
   }
   if (dA) {
     // Rows [δ_r; δ̇_{1,r}; …] (D read as n(1+qa) × dout) times Wᵀ.
-    gemm(0, 1, n * (1 + qa), din, dout, 1.0, D, dout, theta, ldw, 0.0, dA, din);
+    modelProduct(0, 1, n * (1 + qa), din, dout, D, dout, theta, ldw, 0.0, dA, din);
     if (qa > 0) {
       // δ · [Ẇ₁ … Ẇ_qa]ᵀ: pack the tangent weights as (qa·din) × dout, then one product.
       const P = scratchAlloc(<usize>(qa * din * dout) << 3);
@@ -85,7 +84,7 @@ export function denseBackward(n: i32, din: i32, dout: i32, q: i32, qa: i32, A: u
           memory.copy(f64At(P, (j * din + i) * dout), f64At(theta, i * ldw + (j + 1) * dout), <usize>dout << 3);
         }
       }
-      gemm(0, 1, n, din * qa, dout, 1.0, D, ldd, P, dout, 1.0, f64At(dA, din), din * (1 + qa));
+      modelProduct(0, 1, n, din * qa, dout, D, ldd, P, dout, 1.0, f64At(dA, din), din * (1 + qa));
     }
   }
 }

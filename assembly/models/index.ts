@@ -3,3 +3,4 @@ export { gatherRows, allFinite, stackFinite, tangentDot } from "./stack";
 export { skinnyNN, skinnyTN } from "./skinny";
 export { linearGradJvp, linearEval } from "./linear";
 export { mlpGradJvp, mlpEval } from "./mlp";
+export { setProductOffload, modelProduct } from "./product";

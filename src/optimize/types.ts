@@ -4,6 +4,7 @@ import type { HyperName, WeightsOptions } from "../hyperparams";
 import type { OptimizerSpec } from "../optimizers";
 import type { Problem } from "../problems/types";
 import type { MetaOptimizerSpec } from "./meta";
+import type { ProductOptions } from "../gpu/dispatch";
 
 export type Strategy = "global" | "local" | "truncated" | "glocal";
 export const STRATEGIES: readonly Strategy[] = ["global", "local", "truncated", "glocal"];
@@ -18,7 +19,9 @@ export interface GlocalOptions extends EstimateOptions {
   stride?: number;
 }
 
-export interface OptimizeOptions {
+/** `backend` / `gpuMode` (ProductOptions): where the batched model products of every
+ *  session run (default 'auto', see src/gpu/dispatch.ts). */
+export interface OptimizeOptions extends ProductOptions {
   /** A built-in problem (problems.softmax(...), …). */
   problem: Problem;
   /** The inner optimiser with the initial hyperparameter values (natural units). */

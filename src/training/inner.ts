@@ -18,12 +18,14 @@ import { OptimizerSpec, bufferNames, checkOptimizer } from "../optimizers";
 import { BuiltinProblem, GradJvpArgs } from "../problems/base";
 import { Problem } from "../problems/types";
 import { checkSeed } from "../random";
+import { PRODUCT_OPTION_KEYS, ProductOptions, ProductRoute, resolveProducts, runProducts } from "../gpu/dispatch";
 import { Kernels, Scope, allocPersistent, backendGeneration, freePersistent, kernels, withScope } from "../wasm";
 import { BatchSampler } from "./sampler";
 import { StepOptions, TrainingCounts, TrainingSession, TrainingSnapshot, TrainingState } from "./types";
 
-/** Options of an inner-training session. */
-export interface InnerTrainingOptions {
+/** Options of an inner-training session (`backend`, `gpuMode`: where the batched model
+ *  products run, see src/gpu/dispatch.ts; default 'auto'). */
+export interface InnerTrainingOptions extends ProductOptions {
   /** Hyperparameters to differentiate (φ, in this order: lr, wd, momentum, weights).
    *  Default: `lr`, plus `wd` when the optimiser's wd > 0. */
   hyper?: readonly HyperName[];
@@ -39,7 +41,7 @@ export interface InnerTrainingOptions {
   phi?: ArrayLike<number>;
 }
 
-export const INNER_TRAINING_OPTIONS = ["hyper", "batchSize", "seed", "weights", "state", "phi"] as const;
+export const INNER_TRAINING_OPTIONS = ["hyper", "batchSize", "seed", "weights", "state", "phi", ...PRODUCT_OPTION_KEYS] as const;
 
 type Block = { ptr: number; generation: number };
 const registry = makeFinalizer<Block>((b) => freePersistent(b));
@@ -73,6 +75,8 @@ export class InnerTraining implements TrainingSession {
   private readonly p: BuiltinProblem;
   private readonly hp: HyperParameters;
   private readonly sampler: BatchSampler;
+  /** Where the batched model products go (null: WebAssembly only). */
+  private readonly route: ProductRoute | null;
   private readonly bufNames: readonly string[];
   /** Offset (in doubles) of each parameter block inside one stack. */
   private readonly offsets: number[];
@@ -111,6 +115,7 @@ export class InnerTraining implements TrainingSession {
     this.stackSize = off;
     const state = o.state === undefined ? undefined : checkState(o.state, problem.parameterCount, this.bufNames);
     if (o.phi !== undefined) this.hp.setPhi(o.phi, "phi");
+    this.route = resolveProducts({ backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] });
 
     const block = allocPersistent((2 + this.bufNames.length) * this.stackSize);
     this.block = block;
@@ -121,6 +126,12 @@ export class InnerTraining implements TrainingSession {
       this.bufNames.forEach((name, i) => this.writePart(1 + i, state.buffers[name]));
       this.t = state.step;
     }
+  }
+
+  /** Where this session's batched model products run: 'gpu' (gpu.js f32, products above
+   *  the crossover under 'auto') or 'wasm' (WebAssembly f64). */
+  get products(): "wasm" | "gpu" {
+    return this.route === null ? "wasm" : "gpu";
   }
 
   /** Inner steps taken since θ₀. */
@@ -337,7 +348,7 @@ export class InnerTraining implements TrainingSession {
       }
       const args: GradJvpArgs = { n: B, X, Y, w: 0, wIdx: 0, wDer: 0, scale: 1 / B, q, qa, theta: this.ptr(0), grad: this.ptr(1 + this.bufNames.length) };
       this.putWeights(s, idx, qa, args);
-      const loss = p.gradJvp(k, args);
+      const loss = runProducts(this.route, () => p.gradJvp(k, args));
       if (!Number.isFinite(loss)) {
         throw new GlocalError("E_DIVERGED", `the training loss is not finite (${loss}) at step ${this.t + 1}; the state is unchanged`, "step");
       }
@@ -407,7 +418,7 @@ export class InnerTraining implements TrainingSession {
   private validationGradientInto(s: Scope): number {
     const val = this.p.split("val");
     const gv = s.alloc(this.stackSize);
-    this.p.gradJvp(s.k, { n: val.n, X: val.x, Y: val.y, w: 0, wIdx: 0, wDer: 0, scale: 1 / val.n, q: this.q, qa: 0, theta: this.ptr(0), grad: gv });
+    runProducts(this.route, () => this.p.gradJvp(s.k, { n: val.n, X: val.x, Y: val.y, w: 0, wIdx: 0, wDer: 0, scale: 1 / val.n, q: this.q, qa: 0, theta: this.ptr(0), grad: gv }));
     this.work.valGradients++;
     return gv;
   }
@@ -420,7 +431,7 @@ export class InnerTraining implements TrainingSession {
     const sp = this.p.split(split);
     const e = withScope((s) => {
       const out = s.alloc(2);
-      this.p.evalKernel(s.k, sp, this.q, this.ptr(0), out);
+      runProducts(this.route, () => this.p.evalKernel(s.k, sp, this.q, this.ptr(0), out));
       const [loss, correct] = s.read(out, 2);
       return { loss, correct };
     });
