@@ -1,13 +1,15 @@
-// Merges the per-file parts the property tests write (test-artifacts/property/*.json,
-// see summary.ts) into test-artifacts/property-summary.json: cases tried per function,
-// their outcomes, failures with counterexamples, the seed and the wall time.
+// Merges the per-file parts the property tests write (GLOCAL_PROPERTY_PARTS, by default
+// test-artifacts/property-long; see summary.ts) into test-artifacts/property-summary.json:
+// cases tried per function, their outcomes, failures with counterexamples, the seeds and
+// the wall time.
 const fs = require("fs");
 const path = require("path");
 
 class PropertySummaryReporter {
   constructor(globalConfig) {
     this.root = path.join(globalConfig.rootDir, "test-artifacts");
-    this.parts = path.join(this.root, "property");
+    this.parts = path.resolve(globalConfig.rootDir, process.env.GLOCAL_PROPERTY_PARTS || path.join("test-artifacts", "property-long"));
+    process.env.GLOCAL_PROPERTY_PARTS = this.parts; // the workers write there
   }
 
   onRunStart() {

@@ -77,9 +77,14 @@ export function record(fn: string, cases: number, outcome: string): void {
   s.outcomes[outcome] = (s.outcomes[outcome] ?? 0) + cases;
 }
 
-/** Writes this file's part of the summary (call from afterAll). */
+/**
+ * Writes this file's part of the summary (call from afterAll) into GLOCAL_PROPERTY_PARTS,
+ * set by `npm run test:property:long`; a plain `npm test` writes nothing (so one running
+ * beside the long run cannot overwrite its parts).
+ */
 export function writeSummaryPart(testFile: string): void {
-  const dir = path.join(__dirname, "..", "..", "..", "test-artifacts", "property");
+  if (!process.env.GLOCAL_PROPERTY_PARTS) return;
+  const dir = path.resolve(process.env.GLOCAL_PROPERTY_PARTS);
   fs.mkdirSync(dir, { recursive: true });
   const name = path.basename(testFile).replace(/\.test\.ts$/, "");
   fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ file: name, runs: RUNS, seed: SEED, functions: stats }, null, 1));
