@@ -224,6 +224,18 @@ describe("regressions found by the property tests", () => {
     }
   });
 
+  it("optimize (global) threw E_DIVERGED when it gave up on a run that kept diverging (result() read the diverged session)", () => {
+    const x = Array.from({ length: 12 }, (_, i) => [Math.sin(i), Math.cos(3 * i), 1]);
+    const p = problems.linear({ train: { x, y: x.map((r) => r[0] - r[1]) }, val: { x: x.slice(0, 4), y: [0, 1, 2, 3] } });
+    try {
+      const r = optimize({ problem: p, optimizer: optimizers.sgd({ lr: 1000, wd: 0.01 }), hyper: ["lr", "wd"], strategy: "global", innerSteps: 200, outerSteps: 2 });
+      expect(r.stopped).toBe("diverged");
+      expect(Number.isFinite(r.final.valLoss) && Number.isFinite(r.final.trainLoss)).toBe(true);
+    } finally {
+      p.dispose();
+    }
+  });
+
   it("reference products still agree after the changes (sanity)", () => {
     const A: Matrix = { rows: 2, cols: 2, data: Float64Array.of(1, 2, 3, 4) };
     expect(relDiff(linalg.gemm(A, A).data, refGemm(A, A).data)).toBe(0);

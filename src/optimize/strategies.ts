@@ -50,6 +50,12 @@ export function runGlobal(run: Run): OptimizeResult {
     if (!(e instanceof Aborted)) throw e;
     run.aborted();
   }
+  // Given up after repeated divergence, s is a diverged session whose losses are not
+  // finite (optimize threw E_DIVERGED from result()): report the final φ on θ₀ instead.
+  if (run.stopped === "diverged") {
+    run.release(s);
+    s = run.session();
+  }
   return finish(run, s);
 }
 
