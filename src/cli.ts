@@ -30,6 +30,11 @@ export interface CliIO {
 
 async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
+  // `glocal demo --help` and the like: the usage, whatever the other flags are.
+  if (command !== undefined && ["demo", "estimate", "bench", "info"].includes(command) && (rest.includes("--help") || rest.includes("-h"))) {
+    io.stdout(USAGE);
+    return 0;
+  }
   switch (command) {
     case undefined:
     case "--help":

@@ -142,6 +142,15 @@ describe("glocal estimate: bad flags", () => {
   ])("%s → E_OPTION", (_name, args) => expectError(run(args()), "E_OPTION"));
 });
 
+describe("--help after a command", () => {
+  it.each([["demo"], ["estimate"], ["bench"], ["info"]])("glocal %s --help prints the usage, exit 0, runs nothing", (command) => {
+    const r = run([command, "--quick", "--help"].filter((a) => a !== "--quick" || command === "demo"));
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(r.stdout).toMatch(/^glocal \d+\.\d+\.\d+: /);
+    expect(r.stdout).toContain(`glocal ${command}`);
+  });
+});
+
 describe("glocal demo: SIGINT", () => {
   /** Runs the quick demo into dir and sends SIGINT once `when` says so. */
   function interrupt(dir: string, when: (elapsedMs: number, stdout: string) => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {

@@ -3,7 +3,7 @@
  * modes ('webasm' accumulates in f32 like a GPU; 'cpu' rounds operands and results to f32):
  * hypergradient trajectories agree to a cosine >= 0.999 per hyperparameter, and the glocal
  * estimate (default method) from them to a relative error <= 1e-2. Measured on these cases
- * (and the wider sweep in docs/browser-and-gpu.md): cosines >= 0.99999995, estimate errors
+ * (and the wider sweep in the README, "Accuracy of the GPU path"): cosines >= 0.99999995, estimate errors
  * 2e-7 … 2.6e-3, the largest on estimates the estimator itself does not trust.
  */
 import { estimateGlobal, hypergradientTrajectory, optimize, optimizers } from "../src/index";

@@ -1,17 +1,9 @@
 /** Shared test utilities: a seeded generator, reference products and norms. */
 import { Matrix } from "../src/matrix";
+import { mulberry32 } from "../src/random";
 
-/** Mulberry32: small, fast, seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32: small, fast, seeded (the library's own generator). */
+export const rng = mulberry32;
 
 /** Standard normal samples (Box–Muller). */
 export function gaussian(seed: number): () => number {

@@ -14,7 +14,7 @@ const artifacts = join(root, "test-artifacts");
 const require = createRequire(import.meta.url);
 mkdirSync(artifacts, { recursive: true });
 
-// Tolerances (see docs/browser-and-gpu.md): the page runs the relaxed-SIMD binary, Node the
+// Tolerances (see the README, "Accuracy of the GPU path"): the page runs the relaxed-SIMD binary, Node the
 // plain one; fused multiply-adds round differently, measured 4e-15 relative after a demo run.
 const SAME_SEED_REL = 1e-9;
 // The GPU path is f32: trajectories agree to a cosine of at least this, estimates to this.

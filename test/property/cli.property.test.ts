@@ -86,7 +86,12 @@ describe("glocal estimate (spawned)", () => {
       const status = await runCli(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: () => text });
       const r = spawnSync(process.execPath, [cli, ...args], { input: text, encoding: "utf8", timeout: 60000 });
       assert(r.status === 0 || r.status === 2, `exit status ${r.status} (signal ${r.signal}); stderr ${r.stderr}`);
-      if (r.status === 0) {
+      assert(!args.includes("--help") || r.status === 0, `--help exited ${r.status}`);
+      if (r.status === 0 && args.includes("--help")) {
+        // --help anywhere after the command prints the usage and runs nothing.
+        assert(r.stderr === "" && /^glocal \d+\.\d+\.\d+: [^]*glocal estimate --input/.test(r.stdout), `--help: ${r.stdout.slice(0, 200)}`);
+        note("usage");
+      } else if (r.status === 0) {
         assert(r.stderr === "", `stderr on success: ${r.stderr}`);
         const lines = r.stdout.trimEnd().split("\n");
         assert(lines.length === 1, "stdout must be one JSON line");

@@ -3,30 +3,14 @@
  * everything is compared after dividing by exact powers of two.
  */
 import type { Matrix } from "../../../src/index";
+import { maxAbs, scalbn } from "../../../src/linalg/scaling";
 
 export const EPS = 2.220446049250313e-16;
 /** Results below this are underflow noise (a few subnormal units per term). */
 export const TINY = 2 ** -1000;
 
-export function maxAbs(d: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < d.length; i++) m = Math.max(m, Math.abs(d[i]));
-  return m;
-}
-
-/** x · 2^e without intermediate overflow. */
-export function scalbn(x: number, e: number): number {
-  if (!Number.isFinite(e)) return x * 2 ** e; // no endless loop on a non-finite exponent
-  while (e > 1000) {
-    x *= 2 ** 1000;
-    e -= 1000;
-  }
-  while (e < -1000) {
-    x *= 2 ** -1000;
-    e += 1000;
-  }
-  return x * 2 ** e;
-}
+// Exact power-of-two helpers shared with the library.
+export { maxAbs, scalbn };
 
 /** The exponent e with max/2^e near 1 (0 for max = 0). */
 export function expOf(max: number): number {
