@@ -12,13 +12,6 @@ import { transpose } from "./svd";
 import { scratchAlloc } from "./memory";
 import { amax, ilog2, scalbnStrided } from "./blas1";
 
-/** max |H_ij| over the n × n matrix H. */
-function maxEntry(n: i32, H: usize): f64 {
-  let big = 0.0;
-  for (let i = 0; i < n * n; i++) big = max(big, abs(ld(H, i)));
-  return big;
-}
-
 /**
  * The exponent e of the scaling 2^-e applied before attempt 0, 1, 2 of the iteration
  * (0: none needed): magnitudes centred on 1 with the largest in [1, 2^500]; the largest
@@ -562,11 +555,12 @@ export function eig(n: i32, A: usize, lda: i32, wr: usize, wi: usize, VR: usize,
   let info = 1;
   for (let attempt = 0; attempt < 4 && info != 0; attempt++) {
     for (let i = 0; i < n; i++) memory.copy(at(H, n, i, 0), at(A, lda, i, 0), <usize>n << 3);
+    const previous = expo; // the exponent of attempt − 1 (also when that attempt was skipped)
     expo = eigScaleExponent(n, H, attempt == 3 ? 0 : attempt);
-    if ((attempt == 1 || attempt == 2) && expo == eigScaleExponent(n, H, attempt - 1)) continue;
+    if ((attempt == 1 || attempt == 2) && expo == previous) continue;
     if (expo != 0) scalbnStrided(n * n, H, 8, -expo);
     if (attempt == 3) {
-      const cut = Math.scalbn(1.0, ilog2(maxEntry(n, H)) - 60);
+      const cut = Math.scalbn(1.0, ilog2(amax(n * n, H)) - 60);
       for (let i = 0; i < n * n; i++) if (abs(ld(H, i)) < cut) st(H, i, 0.0);
       for (let i = 0; i < n; i++) st(D, i, 1.0);
     } else {

@@ -257,15 +257,9 @@ function svdTall(m: i32, n: i32, A: usize, lda: i32, S: usize, U: usize, V: usiz
     }
     return 0;
   }
+  // Exact, and in steps where 2^-expo itself is not representable (subnormal inputs).
   const expo = ilog2(big);
-  const unscale = Math.pow(2.0, <f64>expo);
-  if (expo > -1000) {
-    const scale = Math.pow(2.0, <f64>-expo);
-    for (let i = 0; i < m; i++) scal(n, scale, at(Q, n, i, 0));
-  } else {
-    // 2^-expo overflows for subnormal inputs (σ of [[5e-324]] was Infinity): scale in steps.
-    for (let i = 0; i < m; i++) scalbnStrided(n, at(Q, n, i, 0), 8, -expo);
-  }
+  scalbnStrided(m * n, Q, 8, -expo);
 
   const tau = scratchAlloc(<usize>n << 3);
   qrFactor(m, n, Q, n, tau);
@@ -279,7 +273,7 @@ function svdTall(m: i32, n: i32, A: usize, lda: i32, S: usize, U: usize, V: usiz
   const Vt = wantV ? scratchAlloc(<usize>n * <usize>n << 3) : 0;
   bidiagonalize(n, B, S, e, Ut, Vt, wantU, wantV);
   const info = bidiagonalQR(n, S, e, Ut, Vt, wantU, wantV);
-  scal(n, unscale, S);
+  scalbnStrided(n, S, 8, expo);
   if (wantV) transpose(n, n, Vt, n, V, n);
   if (wantU) {
     // U = Q [U_R; 0] with U_R = Utᵀ.

@@ -34,7 +34,6 @@ export type Kernels = {
   gram(n: number, p: number, X: number, G: number): void;
   // Forward-mode hypergradient kernels (assembly/models, assembly/optim).
   gatherRows(count: number, idx: number, cols: number, src: number, dst: number): void;
-  allFinite(n: number, x: number): number;
   stackFinite(rows: number, cols: number, q: number, qa: number, x: number): number;
   tangentDot(rows: number, cols: number, q: number, theta: number, g: number, h: number): void;
   skinnyNN(n: number, p: number, w: number, X: number, ldx: number, B: number, ldb: number, beta: number, C: number, ldc: number): void;

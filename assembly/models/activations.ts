@@ -12,12 +12,12 @@ const GELU_A: f64 = 0.044715;
 
 /**
  * Forward through the activation for a stack Z (n × d(1+qa)): A ← σ(Z) with tangents
- * Ȧ_j = σ'(Z) ⊙ Ż_j; S1 ← σ'(Z) and, when qa > 0 or wantS2 ≠ 0, S2 ← σ''(Z) (n × d each),
+ * Ȧ_j = σ'(Z) ⊙ Ż_j; S1 ← σ'(Z) and, when qa > 0, S2 ← σ''(Z) (n × d each),
  * kept for the backward pass.
  */
-export function activationForward(act: i32, n: i32, d: i32, qa: i32, Z: usize, A: usize, S1: usize, S2: usize, wantS2: i32): void {
+export function activationForward(act: i32, n: i32, d: i32, qa: i32, Z: usize, A: usize, S1: usize, S2: usize): void {
   const ld = d * (1 + qa);
-  const second = wantS2 != 0 || qa > 0;
+  const second = qa > 0;
   for (let r = 0; r < n; r++) {
     const zr = f64At(Z, r * ld), ar = f64At(A, r * ld);
     for (let c = 0; c < d; c++) {

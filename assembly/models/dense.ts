@@ -8,39 +8,25 @@
 // Outputs and adjoints are stacks n × dout(1+qa). Products with few columns go to the
 // skinny kernels (skinny.ts), the rest to gemm, all through modelProduct (product.ts).
 import { scratchAlloc } from "../memory";
+import { axpy } from "../blas1";
 import { f64At } from "./stack";
 import { modelProduct } from "./product";
-
-/** C ← A·B + βC (A m×k, lda; B k×n, ldb). */
-// @ts-ignore: decorator
-@inline function productNN(m: i32, n: i32, k: i32, A: usize, lda: i32, B: usize, ldb: i32, beta: f64, C: usize, ldc: i32): void {
-  modelProduct(0, 0, m, n, k, A, lda, B, ldb, beta, C, ldc);
-}
-
-/** C ← Aᵀ·B (A k×m, lda; B k×n, ldb). */
-// @ts-ignore: decorator
-@inline function productTN(m: i32, n: i32, k: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32): void {
-  modelProduct(1, 0, m, n, k, A, lda, B, ldb, 0.0, C, ldc);
-}
 
 /** Z ← A W + b, with tangents Ż_j = A Ẇ_j + Ȧ_j W + ḃ_j. */
 export function denseForward(n: i32, din: i32, dout: i32, q: i32, qa: i32, A: usize, aTangent: i32, theta: usize, Z: usize): void {
   const ldw = dout * (1 + q), ldz = dout * (1 + qa);
   if (!aTangent) {
     // X · [W | Ẇ₁ … Ẇ_qa]
-    productNN(n, ldz, din, A, din, theta, ldw, 0.0, Z, ldz);
+    modelProduct(0, 0, n, ldz, din, A, din, theta, ldw, 0.0, Z, ldz);
   } else {
     // Rows [a_r; ȧ_{1,r}; …] (the stack read as n(1+qa) × din) times W: a W and every Ȧ_j W,
     // landing as the stack n × dout(1+qa).
-    productNN(n * (1 + qa), dout, din, A, din, theta, ldw, 0.0, Z, dout);
+    modelProduct(0, 0, n * (1 + qa), dout, din, A, din, theta, ldw, 0.0, Z, dout);
     // + a · [Ẇ₁ … Ẇ_qa] into the tangent blocks.
-    if (qa > 0) productNN(n, dout * qa, din, A, din * (1 + qa), f64At(theta, dout), ldw, 1.0, f64At(Z, dout), ldz);
+    if (qa > 0) modelProduct(0, 0, n, dout * qa, din, A, din * (1 + qa), f64At(theta, dout), ldw, 1.0, f64At(Z, dout), ldz);
   }
   const b = f64At(theta, din * ldw);
-  for (let r = 0; r < n; r++) {
-    const zr = f64At(Z, r * ldz);
-    for (let c = 0; c < ldz; c++) store<f64>(f64At(zr, c), load<f64>(f64At(zr, c)) + load<f64>(f64At(b, c)));
-  }
+  for (let r = 0; r < n; r++) axpy(ldz, 1.0, b, f64At(Z, r * ldz));
 }
 
 /**
@@ -54,25 +40,18 @@ export function denseBackward(n: i32, din: i32, dout: i32, q: i32, qa: i32, A: u
                               theta: usize, D: usize, grad: usize, dA: usize): void {
   const ldw = dout * (1 + q), ldd = dout * (1 + qa);
   const lda = aTangent ? din * (1 + qa) : din;
-  productTN(din, ldd, n, A, lda, D, ldd, grad, ldw);
+  modelProduct(1, 0, din, ldd, n, A, lda, D, ldd, 0.0, grad, ldw);
   if (aTangent && qa > 0) {
     // T (din·qa × dout) = [Ȧ₁ … Ȧ_qa]ᵀ δ, then scattered into the tangent blocks.
     const T = scratchAlloc(<usize>(din * qa * dout) << 3);
-    productTN(din * qa, dout, n, f64At(A, din), lda, D, ldd, T, dout);
+    modelProduct(1, 0, din * qa, dout, n, f64At(A, din), lda, D, ldd, 0.0, T, dout);
     for (let j = 0; j < qa; j++) {
-      for (let i = 0; i < din; i++) {
-        const g = f64At(grad, i * ldw + (j + 1) * dout);
-        const t = f64At(T, (j * din + i) * dout);
-        for (let c = 0; c < dout; c++) store<f64>(f64At(g, c), load<f64>(f64At(g, c)) + load<f64>(f64At(t, c)));
-      }
+      for (let i = 0; i < din; i++) axpy(dout, 1.0, f64At(T, (j * din + i) * dout), f64At(grad, i * ldw + (j + 1) * dout));
     }
   }
   const gb = f64At(grad, din * ldw);
   memory.fill(gb, 0, <usize>ldd << 3);
-  for (let r = 0; r < n; r++) {
-    const dr = f64At(D, r * ldd);
-    for (let c = 0; c < ldd; c++) store<f64>(f64At(gb, c), load<f64>(f64At(gb, c)) + load<f64>(f64At(dr, c)));
-  }
+  for (let r = 0; r < n; r++) axpy(ldd, 1.0, f64At(D, r * ldd), gb);
   if (dA) {
     // Rows [δ_r; δ̇_{1,r}; …] (D read as n(1+qa) × dout) times Wᵀ.
     modelProduct(0, 1, n * (1 + qa), din, dout, D, dout, theta, ldw, 0.0, dA, din);

@@ -26,12 +26,12 @@ export function mlpGradJvp(act: i32, head: i32, n: i32, p: i32, h1: i32, h2: i32
   // Forward, keeping pre-activations and σ', σ'' for the backward pass.
   const Z1 = alloc(n * h1 * s), A1 = alloc(n * h1 * s), S11 = alloc(n * h1), S21 = alloc(n * h1);
   denseForward(n, p, h1, q, qa, X, 0, theta, Z1);
-  activationForward(act, n, h1, qa, Z1, A1, S11, S21, 0);
+  activationForward(act, n, h1, qa, Z1, A1, S11, S21);
   let Zl = Z1, Al = A1, S1l = S11, S2l = S21;
   if (two) {
     Zl = alloc(n * h2 * s); Al = alloc(n * h2 * s); S1l = alloc(n * h2); S2l = alloc(n * h2);
     denseForward(n, h1, h2, q, qa, A1, 1, f64At(theta, o2), Zl);
-    activationForward(act, n, h2, qa, Zl, Al, S1l, S2l, 0);
+    activationForward(act, n, h2, qa, Zl, Al, S1l, S2l);
   }
   const Zo = alloc(n * k * s);
   denseForward(n, last, k, q, qa, Al, 1, f64At(theta, oOut), Zo);
@@ -60,13 +60,13 @@ export function mlpEval(act: i32, head: i32, n: i32, p: i32, h1: i32, h2: i32, k
   const oOut = two ? o2 + (h1 + 1) * h2 * (1 + q) : o2;
   const Z1 = alloc(n * h1), A1 = alloc(n * h1), S = alloc(n * max(h1, h2));
   denseForward(n, p, h1, q, 0, X, 0, theta, Z1);
-  activationForward(act, n, h1, 0, Z1, A1, S, 0, 0);
+  activationForward(act, n, h1, 0, Z1, A1, S, 0);
   let Al = A1;
   if (two) {
     const Z2 = alloc(n * h2);
     Al = alloc(n * h2);
     denseForward(n, h1, h2, q, 0, A1, 1, f64At(theta, o2), Z2);
-    activationForward(act, n, h2, 0, Z2, Al, S, 0, 0);
+    activationForward(act, n, h2, 0, Z2, Al, S, 0);
   }
   const Zo = alloc(n * k);
   denseForward(n, last, k, q, 0, Al, 1, f64At(theta, oOut), Zo);

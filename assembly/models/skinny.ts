@@ -22,7 +22,7 @@ export function skinnyNN(n: i32, p: i32, w: i32, X: usize, ldx: i32, B: usize, l
   // Bᵀ, contiguous and zero padded to a multiple of 4 rows (one row per column of B).
   const w4 = (w + 3) & ~3;
   const Bt = scratchAlloc(<usize>(w4 * p) << 3);
-  memory.fill(Bt, 0, <usize>(w4 * p) << 3);
+  memory.fill(f64At(Bt, w * p), 0, <usize>((w4 - w) * p) << 3); // the padding rows only
   for (let j = 0; j < p; j++) {
     const row = f64At(B, j * ldb);
     for (let c = 0; c < w; c++) store<f64>(f64At(Bt, c * p + j), load<f64>(f64At(row, c)));
