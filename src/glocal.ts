@@ -6,7 +6,7 @@
 import { GlocalError, describe } from "./errors";
 import { MatrixLike } from "./matrix";
 import { checkOptions, optInteger, optNumber } from "./linalg/options";
-import { checkResult, scalbn } from "./linalg/scaling";
+import { checkResult, maxAbs, scalbn } from "./linalg/scaling";
 import { DmdFit, dmdInScope } from "./dmd";
 import { hankelInScope } from "./hankel";
 import { RankRule, checkRankRule, formatRankRule } from "./rank";
@@ -152,24 +152,28 @@ interface Config {
   rank: RankRule;
 }
 
-/** Runs one method on the window traj[0 .. m) (already in WebAssembly memory, scaled). */
-function runMethod(s: Scope, traj: number, m: number, q: number, cfg: Config, r: Resolved, horizon: number | null): { result: MethodResult; fit: DmdFit; H: number; keptModes: number[] } {
+/**
+ * Runs one method on the window traj[0 .. m) (already in WebAssembly memory, scaled). The
+ * DMD fit is computed where the method needs it, or for the diagnostics (`withFit`).
+ */
+function runMethod(s: Scope, traj: number, m: number, q: number, cfg: Config, r: Resolved, horizon: number | null, withFit: boolean): { result: MethodResult; fit: DmdFit | null; keptModes: number[] } {
   const d = cfg.delay;
   const n = q * d, N = m - d + 1;
   if (N < 2) throw new GlocalError("E_TOO_SHORT", `trajectory has m = ${m} rows, too short for delay ${d}`, "trajectory");
   const H = hankelInScope(s, traj, m, q, d);
-  const fit = dmdInScope(s, H, N, H + 8, N, n, N - 1, cfg.rank);
+  const dmdMethod = cfg.method === "limit" || cfg.method === "horizon";
+  const fit = withFit || dmdMethod ? dmdInScope(s, H, N, H + 8, N, n, N - 1, cfg.rank) : null;
   let keptModes: number[] = [];
   let result: MethodResult;
   switch (cfg.method) {
     case "limit": {
-      const l = limitEstimate(s, fit, q, r.tolerance);
+      const l = limitEstimate(s, fit as DmdFit, q, r.tolerance);
       keptModes = l.keptModes;
       result = l;
       break;
     }
     case "horizon": {
-      const h = horizonEstimate(s, fit, q, (horizon as number) - m, r.unstable);
+      const h = horizonEstimate(s, fit as DmdFit, q, (horizon as number) - m, r.unstable);
       keptModes = h.keptModes;
       result = h;
       break;
@@ -183,14 +187,14 @@ function runMethod(s: Scope, traj: number, m: number, q: number, cfg: Config, r:
       result = extrapolationEstimate(s, H, n, N, q, cfg.method);
       break;
   }
-  return { result, fit, H, keptModes };
+  return { result, fit, keptModes };
 }
 
 /** Relative error of predicting rows [m', m) from a fit on [0, m'). */
 function heldOutError(s: Scope, traj: number, m: number, q: number, p: number, cfg: Config, r: Resolved): number {
   const mTrain = m - p;
   const horizon = r.horizon !== null ? Math.max(r.horizon - p, mTrain + 1) : null;
-  const { result } = runMethod(s, traj, mTrain, q, cfg, r, horizon);
+  const { result } = runMethod(s, traj, mTrain, q, cfg, r, horizon, false);
   const pred = result.predict(p);
   const actual = s.f64(traj, m * q);
   let num = 0, den = 0;
@@ -225,7 +229,8 @@ function autoSearch(s: Scope, traj: number, m: number, q: number, r: Resolved): 
         const cfg = { method, delay, rank };
         let error = Infinity;
         try {
-          error = heldOutError(s, traj, m, q, p, cfg, r);
+          // Its own scope: the candidates' workspace is released as the search goes.
+          error = withScope((cs) => heldOutError(cs, traj, m, q, p, cfg, r));
         } catch {
           error = Infinity;
         }
@@ -247,10 +252,9 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
   const r = resolveOptions(options, m, q);
   const raw = s.f64(trajIn, m * q);
   const truncated = raw.slice((m - 1) * q, m * q);
-  let maxAbs = 0;
-  for (let i = 0; i < m * q; i++) maxAbs = Math.max(maxAbs, Math.abs(raw[i]));
+  const largest = maxAbs(raw);
   const target = r.method === "horizon" ? "horizon" : "limit";
-  if (maxAbs === 0) {
+  if (largest === 0) {
     const d = checkDelay(r.delay === "auto" ? 1 : r.delay, m);
     const zero = new Float64Array(q);
     return {
@@ -267,7 +271,7 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
   // Scale by 2^-e (exact) so the arithmetic sits near 1 whatever the units. scalbn, not a
   // division by 2^e: 2^e overflowed for entries near 1.8e308 (property tests). Norms for
   // the trust test are taken in these units too (their squares overflowed from 1e155).
-  const e = Math.round(Math.log2(maxAbs));
+  const e = Math.round(Math.log2(largest));
   const traj = s.alloc(m * q);
   let maxRowNorm = 0;
   {
@@ -282,6 +286,7 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
 
   let cfg: Config;
   let auto: AutoCandidate[] | undefined;
+  let searchedHeldOut: number | null = null; // the held-out error auto measured for cfg
   if (r.method === "auto" || r.delay === "auto" || r.rank.kind === "auto") {
     if (m - Math.max(1, r.heldOut) < 3) {
       throw new GlocalError("E_TOO_SHORT", `auto needs a window of at least ${Math.max(1, r.heldOut) + 3} rows (held-out rows + 3), got m = ${m}`, "trajectory");
@@ -289,6 +294,7 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
     const ranked = autoSearch(s, traj, m, q, r);
     auto = ranked.map(describeCandidate);
     const best = ranked[0];
+    if (best && Number.isFinite(best.error) && r.heldOut > 0) searchedHeldOut = best.error;
     cfg = best && Number.isFinite(best.error)
       ? best.cfg
       : {
@@ -304,7 +310,9 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
     throw new GlocalError("E_TOO_SHORT", `method ${cfg.method} needs m >= delay + 2 = ${cfg.delay + 2} rows, got ${m}`, "trajectory");
   }
 
-  const { result, fit, keptModes } = runMethod(s, traj, m, q, cfg, r, r.horizon);
+  const run = runMethod(s, traj, m, q, cfg, r, r.horizon, true);
+  const { result, keptModes } = run;
+  const fit = run.fit as DmdFit; // withFit: always computed
   const warnings: EstimateWarning[] = [...result.warnings];
 
   // Held-out test: refit on the window without its newest rows and predict them.
@@ -312,7 +320,9 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
   const p = r.heldOut;
   if (p > 0) {
     const need = cfg.method === "rre" || cfg.method === "mpe" ? cfg.delay + 2 : cfg.delay + 1;
-    if (m - p >= need) {
+    if (searchedHeldOut !== null) {
+      held = searchedHeldOut; // the search ran this very test (same rows, same configuration)
+    } else if (m - p >= need) {
       try {
         held = heldOutError(s, traj, m, q, p, cfg, r);
       } catch (e) {
