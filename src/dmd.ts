@@ -83,15 +83,14 @@ export function dmdInScope(s: Scope, X: number, ldx: number, Y: number, ldy: num
   const phiRe = s.alloc(n * r), phiIm = s.alloc(n * r);
   s.k.gemm(0, 0, n, r, r, 1, Bp, r, e.VR, r, 0, phiRe, r);
   s.k.gemm(0, 0, n, r, r, 1, Bp, r, e.VI, r, 0, phiIm, r);
-  // Amplitudes: B y = g_N (newest observable = last column of Y), then W b = y.
-  const Bcopy = s.alloc(n * r);
-  s.f64(Bcopy, n * r).set(s.f64(Bp, n * r));
+  // Amplitudes: B y = g_N (newest observable = last column of Y), then W b = y. The least
+  // squares overwrites B, which nothing reads after this.
   const g = s.alloc(n);
   {
     const yv = s.f64(Y, (n - 1) * ldy + c), gv = s.f64(g, n);
     for (let i = 0; i < n; i++) gv[i] = yv[i * ldy + c - 1];
   }
-  const ls = lstsqInPlace(s, n, r, 1, Bcopy, g, EPS * Math.max(n, r));
+  const ls = lstsqInPlace(s, n, r, 1, Bp, g, EPS * Math.max(n, r));
   const y = s.read(ls.x, r);
   const b = complexSolve(s, r, e.VR, e.VI, y, new Float64Array(r));
   return { n, cols: c, rank: r, singularValues, eigRe, eigIm, phiRe, phiIm, bRe: b.re, bIm: b.im, residual, amplitudeRank: Math.min(ls.rank, b.rank) };
@@ -170,13 +169,14 @@ export function dmd(X: MatrixLike, Y: MatrixLike, options?: { rank?: RankRule | 
   });
   const r = fit.rank;
   const ratio = ey - ex;
-  const eigRe = checkResult(rescaleInPlace(fit.eigRe.slice(), ratio), "the eigenvalues (dmd)");
-  const eigIm = checkResult(rescaleInPlace(fit.eigIm.slice(), ratio), "the eigenvalues (dmd)");
-  const modesRe = checkResult(rescaleInPlace(fit.modesRe.slice(), ratio), "the modes (dmd)");
-  const modesIm = checkResult(rescaleInPlace(fit.modesIm.slice(), ratio), "the modes (dmd)");
-  const bRe = checkResult(rescaleInPlace(fit.bRe.slice(), ex), "the amplitudes (dmd)");
-  const bIm = checkResult(rescaleInPlace(fit.bIm.slice(), ex), "the amplitudes (dmd)");
-  const singularValues = checkResult(rescaleInPlace(fit.singularValues.slice(), ex), "the singular values (dmd)");
+  // Every array of the fit is already a fresh copy out of WebAssembly memory: scaled in place.
+  const eigRe = checkResult(rescaleInPlace(fit.eigRe, ratio), "the eigenvalues (dmd)");
+  const eigIm = checkResult(rescaleInPlace(fit.eigIm, ratio), "the eigenvalues (dmd)");
+  const modesRe = checkResult(rescaleInPlace(fit.modesRe, ratio), "the modes (dmd)");
+  const modesIm = checkResult(rescaleInPlace(fit.modesIm, ratio), "the modes (dmd)");
+  const bRe = checkResult(rescaleInPlace(fit.bRe, ex), "the amplitudes (dmd)");
+  const bIm = checkResult(rescaleInPlace(fit.bIm, ex), "the amplitudes (dmd)");
+  const singularValues = checkResult(rescaleInPlace(fit.singularValues, ex), "the singular values (dmd)");
   return {
     eigenvalues: { re: eigRe, im: eigIm },
     modes: { re: { rows: n, cols: r, data: modesRe }, im: { rows: n, cols: r, data: modesIm } },

@@ -91,14 +91,18 @@ export class GlocalEstimator {
   /** The rows held, oldest first, as an m × q row-major copy. */
   rows(): Float64Array {
     const block = this.live();
+    const out = new Float64Array(this.count * this.dim);
+    this.unroll(new Float64Array(kernels().memory.buffer, block.ptr, this.window * this.dim), out);
+    return out;
+  }
+
+  /** Copies the rows held from the ring into `dst`, oldest first. */
+  private unroll(ring: Float64Array, dst: Float64Array): void {
     const q = this.dim;
-    const ring = new Float64Array(kernels().memory.buffer, block.ptr, this.window * q);
-    const out = new Float64Array(this.count * q);
     for (let i = 0; i < this.count; i++) {
       const slot = (this.start + i) % this.window;
-      out.set(ring.subarray(slot * q, slot * q + q), i * q);
+      dst.set(ring.subarray(slot * q, slot * q + q), i * q);
     }
-    return out;
   }
 
   /** The glocal estimate from the rows held; `overrides` replace construction options. */
@@ -111,11 +115,7 @@ export class GlocalEstimator {
     if (typeof options.horizon === "number") options.horizon -= this.pushed - m;
     return withScope((s) => {
       const traj = s.alloc(m * q);
-      const ring = s.f64(block.ptr, this.window * q), dst = s.f64(traj, m * q);
-      for (let i = 0; i < m; i++) {
-        const slot = (this.start + i) % this.window;
-        dst.set(ring.subarray(slot * q, slot * q + q), i * q);
-      }
+      this.unroll(s.f64(block.ptr, this.window * q), s.f64(traj, m * q));
       return estimateInScope(s, traj, m, q, options);
     });
   }

@@ -23,6 +23,12 @@ export type { TrustThresholds } from "./estimate/trust";
 
 export const METHODS: readonly Method[] = ["limit", "horizon", "affine", "rre", "mpe"];
 
+/** A method name or "auto"; E_OPTION naming `argument` (an option or a CLI flag) otherwise. */
+export function checkMethod(value: unknown, argument: string): Method | "auto" {
+  if (value === "auto" || METHODS.includes(value as Method)) return value as Method | "auto";
+  throw new GlocalError("E_OPTION", `${argument} must be one of ${METHODS.join(", ")}, auto; got ${describe(value)}`, argument);
+}
+
 /** The default method, chosen by the accuracy benchmark (bench/accuracy.ts; README). */
 export const DEFAULT_METHOD: Method = "affine";
 
@@ -117,10 +123,7 @@ function resolveOptions(options: unknown, m: number, q: number): Resolved {
   else if (o.delay === undefined) delay = defaultDelay(m, q);
   else delay = checkDelay(o.delay, m);
   const rank = checkRankRule(o.rank);
-  let method: Method | "auto";
-  if (o.method === undefined) method = DEFAULT_METHOD;
-  else if (o.method === "auto" || METHODS.includes(o.method as Method)) method = o.method as Method | "auto";
-  else throw new GlocalError("E_OPTION", `method must be one of ${METHODS.join(", ")}, auto; got ${describe(o.method)}`, "method");
+  const method = o.method === undefined ? DEFAULT_METHOD : checkMethod(o.method, "method");
   let horizon: number | null = null;
   if (o.horizon !== undefined && o.horizon !== null) {
     if (typeof o.horizon !== "number" || !Number.isInteger(o.horizon) || o.horizon <= m) {

@@ -7,7 +7,7 @@ import { renameSync, unlinkSync, writeFileSync } from "fs";
 import { GlocalError } from "../errors";
 import { DemoOptions, DemoResult, comparisons, runDemo } from "../demo/run";
 import { STRATEGIES, Strategy } from "../optimize/types";
-import { METHODS, Method } from "../glocal";
+import { checkMethod } from "../glocal";
 import { renderReportSvg } from "../report/svg";
 import { integerFlag, numberFlag, parseFlags } from "./args";
 
@@ -49,10 +49,7 @@ export function demoOptionsFromFlags(flags: Record<string, string | boolean>): D
     if (flags.target !== "limit" && flags.target !== "remaining") throw new GlocalError("E_OPTION", `--target must be limit or remaining, got ${JSON.stringify(flags.target)}`, "--target");
     glocal.target = flags.target;
   }
-  if (typeof flags.method === "string") {
-    if (flags.method !== "auto" && !METHODS.includes(flags.method as Method)) throw new GlocalError("E_OPTION", `--method must be one of ${METHODS.join(", ")}, auto`, "--method");
-    glocal.method = flags.method as Method | "auto";
-  }
+  if (typeof flags.method === "string") glocal.method = checkMethod(flags.method, "--method");
   const stride = int("stride", 1);
   if (stride !== undefined) glocal.stride = stride;
   if (Object.keys(glocal).length) o.glocal = glocal;

@@ -1,7 +1,7 @@
 /** `glocal estimate`: one trajectory in (JSON), one estimate out (JSON on stdout). */
 import { closeSync, openSync, readSync } from "fs";
 import { GlocalError } from "../errors";
-import { EstimateOptions, GlobalEstimate, Method, METHODS, estimateGlobal } from "../glocal";
+import { EstimateOptions, GlobalEstimate, checkMethod, estimateGlobal } from "../glocal";
 import { parseRankRule } from "../rank";
 import { integerFlag, numberFlag, parseFlags } from "./args";
 import { parseTrajectoryJson } from "./json";
@@ -73,12 +73,7 @@ export function estimateOptionsFromFlags(flags: Record<string, string | boolean>
   const options: EstimateOptions = {};
   if (typeof flags.delay === "string") options.delay = flags.delay === "auto" ? "auto" : integerFlag(flags.delay, "delay", 1);
   if (typeof flags.rank === "string") options.rank = parseRankRule(flags.rank);
-  if (typeof flags.method === "string") {
-    if (flags.method !== "auto" && !METHODS.includes(flags.method as Method)) {
-      throw new GlocalError("E_OPTION", `--method must be one of ${METHODS.join(", ")}, auto; got ${JSON.stringify(flags.method)}`, "--method");
-    }
-    options.method = flags.method as Method | "auto";
-  }
+  if (typeof flags.method === "string") options.method = checkMethod(flags.method, "--method");
   if (typeof flags.horizon === "string") options.horizon = integerFlag(flags.horizon, "horizon", 1);
   if (typeof flags.tolerance === "string") options.tolerance = numberFlag(flags.tolerance, "tolerance");
   return options;

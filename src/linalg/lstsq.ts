@@ -8,7 +8,7 @@ import { Matrix, MatrixLike, toMatrix, toVector, VectorLike } from "../matrix";
 import { Scope, withScope } from "../wasm";
 import { checkOptions, optNumber } from "./options";
 import { svdInPlace } from "./svd";
-import { checkResult, maxAbs, rescaleInPlace, scaleExponent, scaledCopy } from "./scaling";
+import { checkResult, maxAbs, rescaleInPlace, scaleExponent } from "./scaling";
 
 const EPS = 2.220446049250313e-16;
 
@@ -30,8 +30,8 @@ export function lstsqInPlace(s: Scope, m: number, n: number, nrhs: number, pa: n
   // here keeps subnormal and huge inputs exact for every caller (x was Infinity for
   // A = b = [5e-324, 5e-324], and DMD amplitudes overflowed for subnormal snapshots).
   const ea = scaleExponent(maxAbs(s.f64(pa, m * n))), eb = scaleExponent(maxAbs(s.f64(pb, m * nrhs)));
-  if (ea !== 0) s.f64(pa, m * n).set(scaledCopy(s.f64(pa, m * n), ea));
-  if (eb !== 0) s.f64(pb, m * nrhs).set(scaledCopy(s.f64(pb, m * nrhs), eb));
+  rescaleInPlace(s.f64(pa, m * n), -ea);
+  rescaleInPlace(s.f64(pb, m * nrhs), -eb);
   const r = lstsqScaled(s, m, n, nrhs, pa, pb, rcond);
   if (eb !== ea) rescaleInPlace(s.f64(r.x, n * nrhs), eb - ea);
   return r;
