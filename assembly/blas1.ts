@@ -60,14 +60,19 @@ export function amax(n: i32, x: usize): f64 {
 export function nrm2(n: i32, x: usize): f64 {
   const ss = dot(n, x, x);
   if (ss > 1e-290 && ss < 1e290) return Math.sqrt(ss);
-  const m = amax(n, x);
+  return scaledNrm2(n, x, 8, amax(n, x));
+}
+
+/**
+ * ‖x‖₂ by the slow, safe way, given m = max |x_i|: scaled by 2^-e (exact), not by 1/m,
+ * which overflows for subnormal m (found by the property tests: ‖[5e-324]‖ was Infinity).
+ */
+function scaledNrm2(n: i32, x: usize, strideBytes: usize, m: f64): f64 {
   if (m == 0 || !isFinite(m)) return m;
-  // Scale by 2^-e (exact), not by 1/m: 1/m overflows for subnormal m (found by the
-  // property tests: ‖[5e-324]‖ was Infinity).
   const e = ilog2(m);
   let acc = 0.0;
   for (let i = 0; i < n; i++) {
-    const v = Math.scalbn(load<f64>(x + (<usize>i << 3)), -e);
+    const v = Math.scalbn(load<f64>(x + <usize>i * strideBytes), -e);
     acc += v * v;
   }
   return Math.scalbn(Math.sqrt(acc), e);
@@ -82,14 +87,7 @@ export function nrm2Strided(n: i32, x: usize, strideBytes: usize): f64 {
     m = max(m, abs(v));
   }
   if (ss > 1e-290 && ss < 1e290) return Math.sqrt(ss);
-  if (m == 0 || !isFinite(m)) return m;
-  const e = ilog2(m); // as nrm2: 1/m overflows for subnormal m
-  let acc = 0.0;
-  for (let i = 0; i < n; i++) {
-    const v = Math.scalbn(load<f64>(x + <usize>i * strideBytes), -e);
-    acc += v * v;
-  }
-  return Math.scalbn(Math.sqrt(acc), e);
+  return scaledNrm2(n, x, strideBytes, m);
 }
 
 /** ⌊log₂ x⌋ for finite x > 0 (subnormals included; may be one off near powers of two,
