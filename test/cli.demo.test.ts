@@ -19,6 +19,7 @@ describe("glocal demo", () => {
     for (const s of ["global", "local", "truncated", "glocal"]) expect(r.stdout).toMatch(new RegExp(`^${s}\\s+\\d\\.\\d{4}`, "m"));
     expect(r.stdout).toMatch(/glocal vs global: validation loss [+-]\d/);
     expect(r.stdout).toContain(`report: ${out}`);
+    expect(r.stdout).toMatch(/^whole run \(.*\): \d+\.\d s$/m);
   });
 
   it("writes a valid SVG report with the expected series", () => {

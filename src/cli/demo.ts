@@ -132,6 +132,7 @@ export async function runDemoCommand(args: string[], io: { stdout: (t: string) =
   const options = demoOptionsFromFlags(flags);
   const out = typeof flags.out === "string" ? flags.out : "glocal-report.svg";
   const bar = progressBar(io.stderr, io.stderrIsTTY);
+  const started = Date.now();
   const result = runDemo({ ...options, onProgress: bar });
   if (io.stderrIsTTY) io.stderr("\n");
   io.stdout(formatTable(result));
@@ -143,5 +144,6 @@ export async function runDemoCommand(args: string[], io: { stdout: (t: string) =
       io.stdout(`results: ${flags.json}\n`);
     }
   });
+  io.stdout(`whole run (every strategy, evaluations, the trajectory, the report): ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   return 0;
 }
