@@ -76,12 +76,15 @@ export function hypergradientTrajectory(
   }
 }
 
+/** Options of `globalHypergradient`: a session's, without `state`, plus `steps`. */
+const GLOBAL_OPTIONS = [...INNER_TRAINING_OPTIONS.filter((k) => k !== "state"), "steps"];
+
 /**
  * The global hypergradient h_T: T = `steps` inner steps from θ₀ with the tangent, exact
  * (no truncation). Options as `hypergradientTrajectory` without `state` and `stride`.
  */
 export function globalHypergradient(problem: Problem, optimizer: OptimizerSpec, options: Omit<TrajectoryOptions, "state" | "stride">): HypergradientResult {
-  const o = checkOptions(options, ["hyper", "batchSize", "seed", "weights", "phi", "steps"]) as unknown as TrajectoryOptions;
+  const o = checkOptions(options, GLOBAL_OPTIONS) as unknown as TrajectoryOptions;
   const steps = o.steps;
   if (typeof steps !== "number" || !Number.isInteger(steps) || steps < 1) {
     throw new GlocalError("E_OPTION", `option 'steps' must be an integer >= 1, got ${describe(steps)}`, "steps");
