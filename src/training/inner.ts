@@ -91,29 +91,25 @@ export class InnerTraining implements TrainingSession {
   private readonly work: TrainingCounts = { steps: 0, tangentSteps: 0, jvps: 0, valGradients: 0 };
 
   constructor(problem: Problem, optimizer: OptimizerSpec, options: InnerTrainingOptions = {}) {
-    if (!(problem instanceof BuiltinProblem)) {
-      throw new GlocalError("E_TYPE", `problem must be a built-in problem (problems.linear/logistic/softmax/mlp); plug-in models use PluginTraining`, "problem");
-    }
-    problem.checkLive();
+    const p = (this.p = builtinProblem(problem));
     const o = checkOptions(options, INNER_TRAINING_OPTIONS);
-    this.p = problem;
     this.problem = problem;
     this.optimizer = checkOptimizer(optimizer);
-    this.hp = new HyperParameters(this.optimizer, problem.trainSize, o.hyper, o.weights);
+    this.hp = new HyperParameters(this.optimizer, p.trainSize, o.hyper, o.weights);
     this.names = this.hp.names;
     this.q = this.hp.q;
-    this.batchSize = checkBatchSize(o.batchSize, problem.trainSize);
+    this.batchSize = checkBatchSize(o.batchSize, p.trainSize);
     this.seed = checkSeed(o.seed, "seed");
-    this.sampler = new BatchSampler(problem.trainSize, this.batchSize, this.seed);
+    this.sampler = new BatchSampler(p.trainSize, this.batchSize, this.seed);
     this.bufNames = bufferNames(this.optimizer);
     this.offsets = [];
     let off = 0;
-    for (const b of problem.blocks) {
+    for (const b of p.blocks) {
       this.offsets.push(off);
       off += b.rows * b.cols * (1 + this.q);
     }
     this.stackSize = off;
-    const state = o.state === undefined ? undefined : checkState(o.state, problem.parameterCount, this.bufNames);
+    const state = o.state === undefined ? undefined : checkState(o.state, p.parameterCount, this.bufNames);
     if (o.phi !== undefined) this.hp.setPhi(o.phi, "phi");
     this.route = resolveProducts({ backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] });
 
@@ -121,7 +117,7 @@ export class InnerTraining implements TrainingSession {
     this.block = block;
     registry?.register(this, block, this);
     this.view().fill(0);
-    this.writePart(0, state ? state.theta : problem.initialTheta());
+    this.writePart(0, state ? state.theta : p.initialTheta());
     if (state) {
       this.bufNames.forEach((name, i) => this.writePart(1 + i, state.buffers[name]));
       this.t = state.step;
@@ -505,7 +501,17 @@ export class InnerTraining implements TrainingSession {
   }
 }
 
-function checkBatchSize(v: unknown, n: number): number {
+/** The problem as a live built-in problem (plug-in models use PluginTraining). */
+export function builtinProblem(problem: Problem): BuiltinProblem {
+  if (!(problem instanceof BuiltinProblem)) {
+    throw new GlocalError("E_TYPE", `problem must be a built-in problem (problems.linear/logistic/softmax/mlp); plug-in models use PluginTraining`, "problem");
+  }
+  problem.checkLive();
+  return problem;
+}
+
+/** The `batchSize` option: 1 … n (default n, the whole training set). */
+export function checkBatchSize(v: unknown, n: number): number {
   if (v === undefined) return n;
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > n) {
     throw new GlocalError("E_OPTION", `option 'batchSize' must be an integer in [1, ${n}] (the training-set size), got ${describe(v)}`, "batchSize");
