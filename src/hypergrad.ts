@@ -5,7 +5,7 @@
  * for caller-supplied models.
  */
 import { GlocalError, describe } from "./errors";
-import { checkOptions } from "./linalg/options";
+import { checkOptions, optInteger } from "./linalg/options";
 import { OptimizerSpec } from "./optimizers";
 import { PLUGIN_OPTIONS, PluginModel, PluginState, PluginTraining, PluginTrainingOptions, isPluginModel } from "./problems/plugin";
 import { Problem } from "./problems/types";
@@ -110,10 +110,7 @@ export function localHypergradient(problem: Problem, optimizer: OptimizerSpec, o
 }
 
 function windowOptions(o: { steps?: unknown; stride?: unknown }): { steps: number; stride: number } {
-  const stride = o.stride === undefined ? 1 : o.stride;
-  if (typeof stride !== "number" || !Number.isInteger(stride) || stride < 1) {
-    throw new GlocalError("E_OPTION", `option 'stride' must be an integer >= 1, got ${describe(stride)}`, "stride");
-  }
+  const stride = optInteger(o.stride, "stride", 1, 1);
   const steps = o.steps;
   if (typeof steps !== "number" || !Number.isInteger(steps) || steps < stride || steps % stride !== 0) {
     throw new GlocalError("E_OPTION", `option 'steps' must be a positive multiple of stride (${stride}), got ${describe(steps)}`, "steps");
