@@ -9,6 +9,7 @@
 import { GlocalError, describe } from "../errors";
 import { checkOptions } from "../linalg/options";
 import { Matrix } from "../matrix";
+import { WorkCounter, localHypergradient, stepArguments } from "../training/common";
 import { StepOptions, TrainingCounts, TrainingSession } from "../training/types";
 
 /** A caller-supplied inner problem (model + optimiser + data, as one step function). */
@@ -78,7 +79,7 @@ export class PluginTraining implements TrainingSession {
   private t = 0;
   private disposedFlag = false;
   private diverged = false;
-  private readonly work: TrainingCounts = { steps: 0, tangentSteps: 0, jvps: 0, valGradients: 0 };
+  private readonly work: WorkCounter;
 
   constructor(model: PluginModel, options: PluginTrainingOptions) {
     if (!isPluginModel(model)) throw new GlocalError("E_TYPE", `model must have step(state, phi, t) and valGrad(theta) functions, got ${describe(model)}`, "model");
@@ -89,6 +90,7 @@ export class PluginTraining implements TrainingSession {
     }
     this.names = Object.freeze(model.names.slice());
     this.q = this.names.length;
+    this.work = new WorkCounter(this.q);
     const s0 = finiteVector(model.initialState, "model.initialState");
     const ts = model.thetaSize ?? s0.length;
     if (!Number.isInteger(ts) || ts < 1 || ts > s0.length) {
@@ -123,17 +125,13 @@ export class PluginTraining implements TrainingSession {
   }
 
   get counts(): TrainingCounts {
-    return { ...this.work };
+    return this.work.counts;
   }
 
   /** Takes nSteps steps, carrying the tangent unless `tangent: false` (which discards it). */
   step(nSteps = 1, options: StepOptions = {}): void {
-    const o = checkOptions(options, ["tangent"], "step options");
-    if (typeof nSteps !== "number" || !Number.isInteger(nSteps) || nSteps < 0) {
-      throw new GlocalError("E_OPTION", `nSteps must be an integer >= 0, got ${describe(nSteps)}`, "nSteps");
-    }
+    const withTangent = stepArguments(nSteps, options) && this.q > 0;
     this.checkUsable();
-    const withTangent = o.tangent !== false && this.q > 0;
     for (let i = 0; i < nSteps; i++) {
       if (withTangent) this.tangents = this.propagate();
       const next = this.callStep(this.s, this.phi);
@@ -143,11 +141,7 @@ export class PluginTraining implements TrainingSession {
       }
       this.s = next;
       this.t++;
-      this.work.steps++;
-      if (withTangent) {
-        this.work.tangentSteps++;
-        this.work.jvps += this.q;
-      }
+      this.work.step(withTangent);
     }
     if (!withTangent && nSteps > 0) this.tangents = this.zeroTangents();
   }
@@ -173,14 +167,7 @@ export class PluginTraining implements TrainingSession {
 
   /** The one-step hypergradient of the next step; the session is left unchanged. */
   localHypergradient(): Float64Array {
-    const snap = this.snapshot();
-    try {
-      this.tangents = this.zeroTangents();
-      this.step(1);
-      return this.hypergradient();
-    } finally {
-      this.restore(snap);
-    }
+    return localHypergradient(this);
   }
 
   /** ∇ℓ̃(θ) from the model (validated). */

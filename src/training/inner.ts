@@ -20,6 +20,7 @@ import { Problem } from "../problems/types";
 import { checkSeed } from "../random";
 import { PRODUCT_OPTION_KEYS, ProductOptions, ProductRoute, resolveProducts, runProducts } from "../gpu/dispatch";
 import { Kernels, Scope, allocPersistent, backendGeneration, freePersistent, kernels, withScope } from "../wasm";
+import { WorkCounter, localHypergradient, stepArguments } from "./common";
 import { BatchSampler } from "./sampler";
 import { StepOptions, TrainingCounts, TrainingSession, TrainingSnapshot, TrainingState } from "./types";
 
@@ -88,7 +89,7 @@ export class InnerTraining implements TrainingSession {
   private diverged = false;
   private version = 0;
   private cache: { version: number; train?: Evaluation; val?: Evaluation } = { version: -1 };
-  private readonly work: TrainingCounts = { steps: 0, tangentSteps: 0, jvps: 0, valGradients: 0 };
+  private readonly work: WorkCounter;
 
   constructor(problem: Problem, optimizer: OptimizerSpec, options: InnerTrainingOptions = {}) {
     const p = (this.p = builtinProblem(problem));
@@ -98,6 +99,7 @@ export class InnerTraining implements TrainingSession {
     this.hp = new HyperParameters(this.optimizer, p.trainSize, o.hyper, o.weights);
     this.names = this.hp.names;
     this.q = this.hp.q;
+    this.work = new WorkCounter(this.q);
     this.batchSize = checkBatchSize(o.batchSize, p.trainSize);
     this.seed = checkSeed(o.seed, "seed");
     this.sampler = new BatchSampler(p.trainSize, this.batchSize, this.seed);
@@ -137,7 +139,7 @@ export class InnerTraining implements TrainingSession {
 
   /** Work done so far (a copy). */
   get counts(): TrainingCounts {
-    return { ...this.work };
+    return this.work.counts;
   }
 
   get disposed(): boolean {
@@ -151,15 +153,8 @@ export class InnerTraining implements TrainingSession {
    * `restore`.
    */
   step(nSteps = 1, options: StepOptions = {}): void {
-    const o = checkOptions(options, ["tangent"], "step options");
-    if (typeof nSteps !== "number" || !Number.isInteger(nSteps) || nSteps < 0) {
-      throw new GlocalError("E_OPTION", `nSteps must be an integer >= 0, got ${describe(nSteps)}`, "nSteps");
-    }
-    if (o.tangent !== undefined && typeof o.tangent !== "boolean") {
-      throw new GlocalError("E_OPTION", `option 'tangent' must be a boolean, got ${describe(o.tangent)}`, "tangent");
-    }
+    const withTangent = stepArguments(nSteps, options) && this.q > 0;
     this.checkUsable();
-    const withTangent = o.tangent !== false && this.q > 0;
     if (withTangent && this.tangentStale) this.zeroTangents();
     for (let i = 0; i < nSteps; i++) this.stepOnce(withTangent ? this.q : 0);
     if (!withTangent && nSteps > 0 && this.q > 0) this.tangentStale = true;
@@ -197,14 +192,7 @@ export class InnerTraining implements TrainingSession {
    */
   localHypergradient(): Float64Array {
     this.checkUsable();
-    const snap = this.snapshot();
-    try {
-      this.zeroTangents();
-      this.step(1, { tangent: true });
-      return this.hypergradient();
-    } finally {
-      this.restore(snap);
-    }
+    return localHypergradient(this);
   }
 
   /** ∇_θ ℓ̃(θ), the gradient of the validation loss, in canonical order. */
@@ -357,11 +345,7 @@ export class InnerTraining implements TrainingSession {
       }
     });
     this.t++;
-    this.work.steps++;
-    if (qa > 0) {
-      this.work.tangentSteps++;
-      this.work.jvps += qa;
-    }
+    this.work.step(qa > 0);
   }
 
   /** Writes the batch's weights (w, tangent slot, dw/dφ) when the loss is weighted. */
