@@ -8,6 +8,7 @@
  */
 import { GlocalError, describe } from "../errors";
 import { checkOptions } from "../linalg/options";
+import { maxAbs } from "../linalg/scaling";
 import { Matrix } from "../matrix";
 import { WorkCounter, localHypergradient, stepArguments } from "../training/common";
 import { StepOptions, TrainingCounts, TrainingSession } from "../training/types";
@@ -117,7 +118,7 @@ export class PluginTraining implements TrainingSession {
       this.s = finiteVector(st.state, "state.state", s0.length);
       this.t = st.step;
     } else this.s = s0;
-    this.tangents = this.zeroTangents();
+    this.tangents = Array.from({ length: this.q }, () => new Float64Array(this.s.length));
   }
 
   get stepIndex(): number {
@@ -143,12 +144,12 @@ export class PluginTraining implements TrainingSession {
       this.t++;
       this.work.step(withTangent);
     }
-    if (!withTangent && nSteps > 0) this.tangents = this.zeroTangents();
+    if (!withTangent && nSteps > 0) this.zeroTangents();
   }
 
   resetTangent(): void {
     this.checkUsable();
-    this.tangents = this.zeroTangents();
+    this.zeroTangents();
   }
 
   /** h = Ż[θ]ᵀ ∇ℓ̃(θ). */
@@ -234,12 +235,20 @@ export class PluginTraining implements TrainingSession {
 
   // --- internals -------------------------------------------------------------------
 
-  private zeroTangents(): Float64Array[] {
-    return Array.from({ length: this.q }, () => new Float64Array(this.s.length));
+  /** Zeroes the tangents in place: they are the session's own arrays, never handed out
+   *  (the model, snapshots and tangent() get copies; restore and propagate make new ones). */
+  private zeroTangents(): void {
+    for (const t of this.tangents) t.fill(0);
   }
 
+  /** The model's step on copies of s and φ (they may be the session's own arrays). */
   private callStep(s: Float64Array, phi: Float64Array): Float64Array {
-    const out = this.model.step(s.slice(), phi.slice(), this.t);
+    return this.callStepOn(s.slice(), phi.slice());
+  }
+
+  /** The model's step on s and φ as they are: fresh arrays no one else holds. */
+  private callStepOn(s: Float64Array, phi: Float64Array): Float64Array {
+    const out = this.model.step(s, phi, this.t);
     return vectorOf(out, "step(state, phi, t)", this.s.length);
   }
 
@@ -269,7 +278,7 @@ export class PluginTraining implements TrainingSession {
       const pp = this.phi.slice(), pm = this.phi.slice();
       pp[j] += eps;
       pm[j] -= eps;
-      const fp = this.callStep(plus, pp), fm = this.callStep(minus, pm);
+      const fp = this.callStepOn(plus, pp), fm = this.callStepOn(minus, pm);
       const out = new Float64Array(fp.length);
       for (let i = 0; i < out.length; i++) out[i] = (fp[i] - fm[i]) / (2 * eps);
       if (!allFinite(out)) {
@@ -288,12 +297,6 @@ export class PluginTraining implements TrainingSession {
     this.checkLive();
     if (this.diverged) throw new GlocalError("E_DIVERGED", "the session diverged; restore a snapshot taken before", "session");
   }
-}
-
-function maxAbs(v: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
-  return m;
 }
 
 function allFinite(v: Float64Array): boolean {
