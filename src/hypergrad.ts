@@ -10,7 +10,7 @@ import { OptimizerSpec } from "./optimizers";
 import { PLUGIN_OPTIONS, PluginModel, PluginState, PluginTraining, PluginTrainingOptions, isPluginModel } from "./problems/plugin";
 import { Problem } from "./problems/types";
 import { INNER_TRAINING_OPTIONS, InnerTraining, InnerTrainingOptions } from "./training/inner";
-import { TrainingCounts, TrainingSession, TrainingState, TrajectoryResult } from "./training/types";
+import { TrainingSession, TrainingState, TrajectoryResult } from "./training/types";
 
 export { InnerTraining } from "./training/inner";
 export type { InnerTrainingOptions } from "./training/inner";
@@ -30,17 +30,13 @@ export interface PluginTrajectoryOptions extends PluginTrainingOptions {
   stride?: number;
 }
 
-/** Result of `globalHypergradient` and `localHypergradient`. */
-export interface HypergradientResult<State = TrainingState> {
+/** Result of `globalHypergradient` and `localHypergradient`: a trajectory result with one
+ *  hypergradient in place of the trajectory. */
+export interface HypergradientResult<State = TrainingState> extends Omit<TrajectoryResult<State>, "trajectory"> {
   /** The hypergradient, one entry per name. */
   hypergradient: Float64Array;
-  names: string[];
   /** State after the steps taken (for `localHypergradient`: the unchanged input state). */
   state: State;
-  phi: Float64Array;
-  valLoss: number | null;
-  approximate: boolean;
-  counts: TrainingCounts;
 }
 
 /**
