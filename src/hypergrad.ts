@@ -5,12 +5,12 @@
  * for caller-supplied models.
  */
 import { GlocalError, describe } from "./errors";
-import { checkOptions } from "./linalg/options";
+import { checkOptions, optInteger } from "./linalg/options";
 import { OptimizerSpec } from "./optimizers";
 import { PLUGIN_OPTIONS, PluginModel, PluginState, PluginTraining, PluginTrainingOptions, isPluginModel } from "./problems/plugin";
 import { Problem } from "./problems/types";
 import { INNER_TRAINING_OPTIONS, InnerTraining, InnerTrainingOptions } from "./training/inner";
-import { TrainingCounts, TrainingSession, TrainingState, TrajectoryResult } from "./training/types";
+import { TrainingSession, TrainingState, TrajectoryResult } from "./training/types";
 
 export { InnerTraining } from "./training/inner";
 export type { InnerTrainingOptions } from "./training/inner";
@@ -30,17 +30,13 @@ export interface PluginTrajectoryOptions extends PluginTrainingOptions {
   stride?: number;
 }
 
-/** Result of `globalHypergradient` and `localHypergradient`. */
-export interface HypergradientResult<State = TrainingState> {
+/** Result of `globalHypergradient` and `localHypergradient`: a trajectory result with one
+ *  hypergradient in place of the trajectory. */
+export interface HypergradientResult<State = TrainingState> extends Omit<TrajectoryResult<State>, "trajectory"> {
   /** The hypergradient, one entry per name. */
   hypergradient: Float64Array;
-  names: string[];
   /** State after the steps taken (for `localHypergradient`: the unchanged input state). */
   state: State;
-  phi: Float64Array;
-  valLoss: number | null;
-  approximate: boolean;
-  counts: TrainingCounts;
 }
 
 /**
@@ -76,12 +72,15 @@ export function hypergradientTrajectory(
   }
 }
 
+/** Options of `globalHypergradient`: a session's, without `state`, plus `steps`. */
+const GLOBAL_OPTIONS = [...INNER_TRAINING_OPTIONS.filter((k) => k !== "state"), "steps"];
+
 /**
  * The global hypergradient h_T: T = `steps` inner steps from θ₀ with the tangent, exact
  * (no truncation). Options as `hypergradientTrajectory` without `state` and `stride`.
  */
 export function globalHypergradient(problem: Problem, optimizer: OptimizerSpec, options: Omit<TrajectoryOptions, "state" | "stride">): HypergradientResult {
-  const o = checkOptions(options, ["hyper", "batchSize", "seed", "weights", "phi", "steps"]) as unknown as TrajectoryOptions;
+  const o = checkOptions(options, GLOBAL_OPTIONS) as unknown as TrajectoryOptions;
   const steps = o.steps;
   if (typeof steps !== "number" || !Number.isInteger(steps) || steps < 1) {
     throw new GlocalError("E_OPTION", `option 'steps' must be an integer >= 1, got ${describe(steps)}`, "steps");
@@ -107,10 +106,7 @@ export function localHypergradient(problem: Problem, optimizer: OptimizerSpec, o
 }
 
 function windowOptions(o: { steps?: unknown; stride?: unknown }): { steps: number; stride: number } {
-  const stride = o.stride === undefined ? 1 : o.stride;
-  if (typeof stride !== "number" || !Number.isInteger(stride) || stride < 1) {
-    throw new GlocalError("E_OPTION", `option 'stride' must be an integer >= 1, got ${describe(stride)}`, "stride");
-  }
+  const stride = optInteger(o.stride, "stride", 1, 1);
   const steps = o.steps;
   if (typeof steps !== "number" || !Number.isInteger(steps) || steps < stride || steps % stride !== 0) {
     throw new GlocalError("E_OPTION", `option 'steps' must be a positive multiple of stride (${stride}), got ${describe(steps)}`, "steps");

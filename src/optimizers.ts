@@ -4,7 +4,7 @@
  * objects; the kernels live in assembly/optim/.
  */
 import { GlocalError, describe } from "./errors";
-import { checkOptions } from "./linalg/options";
+import { checkOptions, optNumber } from "./linalg/options";
 
 /** Plain SGD with coupled weight decay: θ ← θ − α(∇L + λθ). */
 export interface SgdSpec {
@@ -40,19 +40,14 @@ export interface AdamSpec {
 export type OptimizerSpec = SgdSpec | MomentumSpec | AdamSpec;
 export type OptimizerKind = OptimizerSpec["kind"];
 
-function positive(v: unknown, name: string): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
-    throw new GlocalError("E_OPTION", `option '${name}' must be a finite number > 0, got ${describe(v)}`, name);
-  }
-  return v;
+/** A finite number > 0; `fallback` when undefined (none for a required option). */
+function positive(v: unknown, name: string, fallback = NaN): number {
+  return optNumber(v, name, fallback, (x) => x > 0, "> 0");
 }
 
+/** A finite number >= 0; `fallback` when undefined. */
 function nonNegative(v: unknown, name: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-    throw new GlocalError("E_OPTION", `option '${name}' must be a finite number >= 0, got ${describe(v)}`, name);
-  }
-  return v;
+  return optNumber(v, name, fallback, (x) => x >= 0, ">= 0");
 }
 
 function unitOpen(v: unknown, name: string, fallback: number): number {
@@ -110,7 +105,7 @@ export function checkOptimizer(spec: unknown, name = "optimizer"): OptimizerSpec
         wd: nonNegative(o.wd, p + "wd", 0),
         beta1: unitOpen(o.beta1, p + "beta1", 0.9),
         beta2: unitOpen(o.beta2, p + "beta2", 0.999),
-        eps: o.eps === undefined ? 1e-8 : positive(o.eps, p + "eps"),
+        eps: positive(o.eps, p + "eps", 1e-8),
       });
     default:
       throw new GlocalError("E_OPTION", `${p}kind must be 'sgd', 'momentum' or 'adam', got ${describe(o.kind)}`, p + "kind");

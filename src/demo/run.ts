@@ -11,10 +11,11 @@ import { mlp, softmax } from "../problems/index";
 import type { Problem } from "../problems/types";
 import { optimizers } from "../optimizers";
 import { optimize } from "../optimize";
+import { windowEstimator } from "../optimize/strategies";
 import { STRATEGIES } from "../optimize/types";
 import type { GlocalOptions, OptimizeOptions, OptimizeResult, Strategy } from "../optimize/types";
 import { InnerTraining } from "../training/inner";
-import { GlocalEstimator } from "../estimator";
+import type { HyperName } from "../hyperparams";
 import type { DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "../report/types";
 import { PRODUCT_OPTION_KEYS, ProductOptions, resolveProducts } from "../gpu/dispatch";
 
@@ -140,15 +141,20 @@ export function makeDemoProblem(s: DemoSettings, data: ClassificationData): Prob
     : softmax(data, { seed: s.seed });
 }
 
+/** What every training session of the demo shares: φ = (log lr, log wd, logit momentum),
+ *  the mini-batches and where the products run. */
+function sessionOptions(s: DemoSettings): { hyper: HyperName[]; batchSize: number; seed: number } & ProductOptions {
+  return { hyper: ["lr", "wd", "momentum"], batchSize: s.batch, seed: s.seed, ...s.products };
+}
+
 /** The optimize() options the demo uses for one strategy (the end-to-end benchmark reuses them). */
 export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy: Strategy): OptimizeOptions {
   return {
-    problem, optimizer: optimizers.momentum(s.initial), strategy, hyper: ["lr", "wd", "momentum"], batchSize: s.batch, seed: s.seed,
+    problem, optimizer: optimizers.momentum(s.initial), strategy, ...sessionOptions(s),
     innerSteps: s.steps, outerSteps: s.outer, window: strategy === "local" ? s.localEvery : s.window,
     evalEvery: Math.max(s.window, Math.floor(s.steps / 20)),
     metaOptimizer: { kind: "adam", lr: s.metaLr },
     glocal: s.glocal,
-    ...s.products,
   };
 }
 
@@ -157,7 +163,7 @@ export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy:
  * include the engine compiling the kernels.
  */
 export function warmUp(problem: Problem, s: DemoSettings): void {
-  const run = new InnerTraining(problem, optimizers.momentum(s.initial), { hyper: ["lr", "wd", "momentum"], batchSize: s.batch, seed: s.seed, ...s.products });
+  const run = new InnerTraining(problem, optimizers.momentum(s.initial), sessionOptions(s));
   try {
     for (let i = 0; i < 10; i++) {
       run.step(2, { tangent: false });
@@ -224,10 +230,9 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
  */
 function recordTrajectory(problem: Problem, optimizer: ReturnType<typeof optimizers.momentum>, s: DemoSettings, phi: number[], steps: number, options: DemoOptions,
                           progress: (step: number, value: number, name: string) => void): TrajectoryPlot | null {
-  const run = new InnerTraining(problem, optimizer, { hyper: ["lr", "wd", "momentum"], batchSize: s.batch, seed: s.seed, phi, ...s.products });
+  const run = new InnerTraining(problem, optimizer, { ...sessionOptions(s), phi });
   const stride = s.glocal.stride ?? 1;
-  const { target: _t, stride: _s, ...estimateOptions } = s.glocal;
-  const estimator = new GlocalEstimator({ dim: run.q, window: Math.max(2, Math.ceil(s.window / stride)), ...estimateOptions });
+  const estimator = windowEstimator(run.q, s.window, s.glocal);
   try {
     for (let i = 0; i < steps; i++) {
       if (options.signal?.aborted) return null;

@@ -54,8 +54,8 @@ export class GpuProducts {
           A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number): void {
     const sk = this.shape(m, n, k);
     const heap = new Float64Array(memory);
-    packA(heap, A >>> 3, lda, transA !== 0, m, k, sk.a);
-    packB(heap, B >>> 3, ldb, transB !== 0, k, n, sk.b);
+    pack(heap, A >>> 3, lda, transA !== 0, m, k, sk.a);
+    pack(heap, B >>> 3, ldb, transB !== 0, k, n, sk.b);
     const rows = sk.kernel(sk.a, sk.b) as ArrayLike<ArrayLike<number>>;
     this.checkBackend(sk.kernel);
     if (!rows || rows.length !== m) throw new Error(`gpu.js returned ${rows ? rows.length : "no"} rows for a ${m} × ${n} product`);
@@ -138,32 +138,17 @@ function safeDestroy(kernel: GpuJsKernel): void {
   }
 }
 
-/** out (m × k) ← op(A): A is m × k (lda) or, transposed, k × m. */
-function packA(heap: Float64Array, a0: number, lda: number, trans: boolean, m: number, k: number, out: Float32Array): void {
+/** out (rows × cols, row-major) ← op(X): X is rows × cols (ld) or, transposed, cols × rows. */
+function pack(heap: Float64Array, x0: number, ld: number, trans: boolean, rows: number, cols: number, out: Float32Array): void {
   if (!trans) {
-    for (let i = 0; i < m; i++) {
-      const src = a0 + i * lda, dst = i * k;
-      for (let p = 0; p < k; p++) out[dst + p] = heap[src + p];
+    for (let i = 0; i < rows; i++) {
+      const src = x0 + i * ld, dst = i * cols;
+      for (let j = 0; j < cols; j++) out[dst + j] = heap[src + j];
     }
   } else {
-    for (let p = 0; p < k; p++) {
-      const src = a0 + p * lda;
-      for (let i = 0; i < m; i++) out[i * k + p] = heap[src + i];
-    }
-  }
-}
-
-/** out (k × n) ← op(B): B is k × n (ldb) or, transposed, n × k. */
-function packB(heap: Float64Array, b0: number, ldb: number, trans: boolean, k: number, n: number, out: Float32Array): void {
-  if (!trans) {
-    for (let p = 0; p < k; p++) {
-      const src = b0 + p * ldb, dst = p * n;
-      for (let j = 0; j < n; j++) out[dst + j] = heap[src + j];
-    }
-  } else {
-    for (let j = 0; j < n; j++) {
-      const src = b0 + j * ldb;
-      for (let p = 0; p < k; p++) out[p * n + j] = heap[src + p];
+    for (let j = 0; j < cols; j++) {
+      const src = x0 + j * ld;
+      for (let i = 0; i < rows; i++) out[i * cols + j] = heap[src + i];
     }
   }
 }

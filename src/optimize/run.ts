@@ -5,10 +5,11 @@
  */
 import { GlocalError, isGlocalError } from "../errors";
 import { HyperParameters } from "../hyperparams";
-import { InnerTraining } from "../training/inner";
+import { checkSeed } from "../random";
+import { InnerTraining, builtinProblem, checkBatchSize } from "../training/inner";
 import type { TrainingSnapshot } from "../training/types";
 import { MetaOptimizer } from "./meta";
-import type { ProductOptions } from "../gpu/dispatch";
+import { ProductOptions, resolveProducts } from "../gpu/dispatch";
 import type { HistoryEntry, OptimizeEvent, OptimizeOptions, OptimizeResult, Strategy } from "./types";
 
 /** Consecutive rejected windows after which the driver gives up. */
@@ -38,7 +39,7 @@ export class Run {
   phi: Float64Array;
   /** φ before the most recent update: where a rejected update returns to. */
   previousPhi: Float64Array;
-  names: string[] = [];
+  readonly names: string[];
   readonly history: HistoryEntry[] = [];
   readonly events: OptimizeEvent[] = [];
   /** Inner steps of work done (all sessions, retries included). */
@@ -55,15 +56,19 @@ export class Run {
   private doneJvps = 0;
   private doneValGrads = 0;
   private live: InnerTraining | null = null;
-  /** Validates φ after a meta step (natural values finite and in range). */
-  private phiCheck: HyperParameters | null = null;
+  /** The hyperparameters: names, φ₀, and the range check of φ between sessions. */
+  private readonly hp: HyperParameters;
 
   constructor(o: ResolvedOptions) {
     this.o = o;
-    const probe = this.session();
-    this.phi = probe.getPhi();
-    this.names = probe.names.slice();
-    this.release(probe);
+    // What a session would reject is rejected here, before any work, in InnerTraining's order.
+    const problem = builtinProblem(o.problem);
+    this.hp = new HyperParameters(o.optimizer, problem.trainSize, o.hyper, o.weights);
+    checkBatchSize(o.batchSize, problem.trainSize);
+    checkSeed(o.seed, "seed");
+    resolveProducts(o.products);
+    this.phi = this.hp.getPhi();
+    this.names = this.hp.names.slice();
     this.previousPhi = this.phi.slice();
     this.meta = new MetaOptimizer(o.metaOptimizer, this.phi.length);
   }
@@ -79,7 +84,7 @@ export class Run {
       weights: this.o.weights,
       batchSize: this.o.batchSize,
       seed: this.o.seed,
-      ...(this.phi ? { phi: this.phi } : {}),
+      phi: this.phi,
       ...this.o.products,
     });
     this.live = s;
@@ -121,14 +126,15 @@ export class Run {
     const next = this.meta.step(this.phi, h);
     // A step that takes φ out of range (a huge hypergradient sent log lr to -7730, lr = 0)
     // is a divergent update, rejected like one; it escaped optimize as E_OPTION before.
+    // A rejected φ leaves the session (or the check's hyperparameters) as they were.
     try {
-      (this.phiCheck ??= new HyperParameters(this.o.optimizer, this.o.problem.trainSize, this.o.hyper, this.o.weights)).setPhi(next);
+      if (s) s.setPhi(next);
+      else this.hp.setPhi(next);
     } catch (e) {
       if (!(isGlocalError(e) && e.code === "E_OPTION")) throw e;
       throw new GlocalError("E_DIVERGED", `the meta step left the hyperparameters' range: ${e.message}`, "phi");
     }
     this.phi = next;
-    if (s) s.setPhi(this.phi);
     this.updates++;
     this.consecutiveRejections = 0;
   }

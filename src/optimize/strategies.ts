@@ -12,7 +12,7 @@ import type { EstimateOptions } from "../glocal";
 import type { InnerTraining } from "../training/inner";
 import type { TrainingSnapshot } from "../training/types";
 import { Aborted, Run } from "./run";
-import type { HistoryEntry, OptimizeResult } from "./types";
+import type { GlocalOptions, HistoryEntry, OptimizeResult } from "./types";
 
 /** The result from the final session, which is then released. */
 function finish(run: Run, s: InnerTraining): OptimizeResult {
@@ -103,12 +103,20 @@ export function runTruncated(run: Run): OptimizeResult {
   });
 }
 
+/**
+ * The estimator of a window of `window` inner steps that records h every `glocal.stride`
+ * steps (default 1), with glocal's estimate options (all but `target` and `stride`).
+ * A window shorter than two strides still gets a (two-row) ring; its estimate then fails
+ * and the update falls back to h_m, as for any window too short to extrapolate.
+ */
+export function windowEstimator(dim: number, window: number, glocal: GlocalOptions): GlocalEstimator {
+  const { target: _target, stride = 1, ...estimateOptions } = glocal;
+  return new GlocalEstimator({ dim, window: Math.max(2, Math.ceil(window / stride)), ...(estimateOptions as EstimateOptions) });
+}
+
 export function runGlocal(run: Run): OptimizeResult {
-  const { target = "limit", stride = 1, ...estimateOptions } = run.o.glocal;
-  // A window shorter than two strides still gets a (two-row) ring; its estimate then fails
-  // and the update falls back to h_m, as for any window too short to extrapolate.
-  const rowsPerWindow = Math.max(2, Math.ceil(run.o.window / stride));
-  const estimator = new GlocalEstimator({ dim: run.phi.length, window: rowsPerWindow, ...(estimateOptions as EstimateOptions) });
+  const { target = "limit", stride = 1 } = run.o.glocal;
+  const estimator = windowEstimator(run.phi.length, run.o.window, run.o.glocal);
   try {
     return runWindows(run, (s, m, position) => {
       estimator.reset();

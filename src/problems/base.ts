@@ -4,6 +4,7 @@
  * disposal. Each model file (linear, logistic, softmax, mlp) adds its kernels.
  */
 import { GlocalError, describe } from "../errors";
+import { optNumber } from "../linalg/options";
 import { makeFinalizer } from "../finalizer";
 import { Kernels, allocPersistent, backendGeneration, freePersistent, kernels, withScope } from "../wasm";
 import { mixSeed, normals, checkSeed } from "../random";
@@ -165,12 +166,6 @@ function initialParameters(blocks: readonly ParameterBlock[], initScale: number,
 /** Validates the options every problem takes. */
 export function commonOptions(o: Record<string, unknown>, defaultScale: number): { seed: number; initScale: number } {
   const seed = checkSeed(o.seed, "seed");
-  let initScale = defaultScale;
-  if (o.initScale !== undefined) {
-    if (typeof o.initScale !== "number" || !Number.isFinite(o.initScale) || o.initScale < 0) {
-      throw new GlocalError("E_OPTION", `option 'initScale' must be a finite number >= 0, got ${describe(o.initScale)}`, "initScale");
-    }
-    initScale = o.initScale;
-  }
+  const initScale = optNumber(o.initScale, "initScale", defaultScale, (v) => v >= 0, ">= 0");
   return { seed, initScale };
 }

@@ -8,7 +8,9 @@
  */
 import { GlocalError, describe } from "../errors";
 import { checkOptions } from "../linalg/options";
+import { maxAbs } from "../linalg/scaling";
 import { Matrix } from "../matrix";
+import { WorkCounter, localHypergradient, stepArguments } from "../training/common";
 import { StepOptions, TrainingCounts, TrainingSession } from "../training/types";
 
 /** A caller-supplied inner problem (model + optimiser + data, as one step function). */
@@ -78,7 +80,7 @@ export class PluginTraining implements TrainingSession {
   private t = 0;
   private disposedFlag = false;
   private diverged = false;
-  private readonly work: TrainingCounts = { steps: 0, tangentSteps: 0, jvps: 0, valGradients: 0 };
+  private readonly work: WorkCounter;
 
   constructor(model: PluginModel, options: PluginTrainingOptions) {
     if (!isPluginModel(model)) throw new GlocalError("E_TYPE", `model must have step(state, phi, t) and valGrad(theta) functions, got ${describe(model)}`, "model");
@@ -89,6 +91,7 @@ export class PluginTraining implements TrainingSession {
     }
     this.names = Object.freeze(model.names.slice());
     this.q = this.names.length;
+    this.work = new WorkCounter(this.q);
     const s0 = finiteVector(model.initialState, "model.initialState");
     const ts = model.thetaSize ?? s0.length;
     if (!Number.isInteger(ts) || ts < 1 || ts > s0.length) {
@@ -115,7 +118,7 @@ export class PluginTraining implements TrainingSession {
       this.s = finiteVector(st.state, "state.state", s0.length);
       this.t = st.step;
     } else this.s = s0;
-    this.tangents = this.zeroTangents();
+    this.tangents = Array.from({ length: this.q }, () => new Float64Array(this.s.length));
   }
 
   get stepIndex(): number {
@@ -123,17 +126,13 @@ export class PluginTraining implements TrainingSession {
   }
 
   get counts(): TrainingCounts {
-    return { ...this.work };
+    return this.work.counts;
   }
 
   /** Takes nSteps steps, carrying the tangent unless `tangent: false` (which discards it). */
   step(nSteps = 1, options: StepOptions = {}): void {
-    const o = checkOptions(options, ["tangent"], "step options");
-    if (typeof nSteps !== "number" || !Number.isInteger(nSteps) || nSteps < 0) {
-      throw new GlocalError("E_OPTION", `nSteps must be an integer >= 0, got ${describe(nSteps)}`, "nSteps");
-    }
+    const withTangent = stepArguments(nSteps, options) && this.q > 0;
     this.checkUsable();
-    const withTangent = o.tangent !== false && this.q > 0;
     for (let i = 0; i < nSteps; i++) {
       if (withTangent) this.tangents = this.propagate();
       const next = this.callStep(this.s, this.phi);
@@ -143,18 +142,14 @@ export class PluginTraining implements TrainingSession {
       }
       this.s = next;
       this.t++;
-      this.work.steps++;
-      if (withTangent) {
-        this.work.tangentSteps++;
-        this.work.jvps += this.q;
-      }
+      this.work.step(withTangent);
     }
-    if (!withTangent && nSteps > 0) this.tangents = this.zeroTangents();
+    if (!withTangent && nSteps > 0) this.zeroTangents();
   }
 
   resetTangent(): void {
     this.checkUsable();
-    this.tangents = this.zeroTangents();
+    this.zeroTangents();
   }
 
   /** h = Ż[θ]ᵀ ∇ℓ̃(θ). */
@@ -173,14 +168,7 @@ export class PluginTraining implements TrainingSession {
 
   /** The one-step hypergradient of the next step; the session is left unchanged. */
   localHypergradient(): Float64Array {
-    const snap = this.snapshot();
-    try {
-      this.tangents = this.zeroTangents();
-      this.step(1);
-      return this.hypergradient();
-    } finally {
-      this.restore(snap);
-    }
+    return localHypergradient(this);
   }
 
   /** ∇ℓ̃(θ) from the model (validated). */
@@ -247,12 +235,20 @@ export class PluginTraining implements TrainingSession {
 
   // --- internals -------------------------------------------------------------------
 
-  private zeroTangents(): Float64Array[] {
-    return Array.from({ length: this.q }, () => new Float64Array(this.s.length));
+  /** Zeroes the tangents in place: they are the session's own arrays, never handed out
+   *  (the model, snapshots and tangent() get copies; restore and propagate make new ones). */
+  private zeroTangents(): void {
+    for (const t of this.tangents) t.fill(0);
   }
 
+  /** The model's step on copies of s and φ (they may be the session's own arrays). */
   private callStep(s: Float64Array, phi: Float64Array): Float64Array {
-    const out = this.model.step(s.slice(), phi.slice(), this.t);
+    return this.callStepOn(s.slice(), phi.slice());
+  }
+
+  /** The model's step on s and φ as they are: fresh arrays no one else holds. */
+  private callStepOn(s: Float64Array, phi: Float64Array): Float64Array {
+    const out = this.model.step(s, phi, this.t);
     return vectorOf(out, "step(state, phi, t)", this.s.length);
   }
 
@@ -282,7 +278,7 @@ export class PluginTraining implements TrainingSession {
       const pp = this.phi.slice(), pm = this.phi.slice();
       pp[j] += eps;
       pm[j] -= eps;
-      const fp = this.callStep(plus, pp), fm = this.callStep(minus, pm);
+      const fp = this.callStepOn(plus, pp), fm = this.callStepOn(minus, pm);
       const out = new Float64Array(fp.length);
       for (let i = 0; i < out.length; i++) out[i] = (fp[i] - fm[i]) / (2 * eps);
       if (!allFinite(out)) {
@@ -301,12 +297,6 @@ export class PluginTraining implements TrainingSession {
     this.checkLive();
     if (this.diverged) throw new GlocalError("E_DIVERGED", "the session diverged; restore a snapshot taken before", "session");
   }
-}
-
-function maxAbs(v: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
-  return m;
 }
 
 function allFinite(v: Float64Array): boolean {

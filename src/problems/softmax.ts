@@ -1,6 +1,5 @@
 /** Softmax (multinomial logistic) regression: ℓ_i = logsumexp(z_i) − z_{i,y_i}, z_i = Wᵀx_i + b. */
-import { GlocalError, describe } from "../errors";
-import { checkOptions } from "../linalg/options";
+import { checkOptions, optInteger } from "../linalg/options";
 import { HEAD, commonOptions } from "./base";
 import { checkProblemData } from "./data";
 import { LinearModelProblem } from "./linear";
@@ -13,11 +12,7 @@ export interface ClassifierOptions extends ProblemOptions {
 
 /** Checks the `classes` option. */
 export function classesOption(v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 2) {
-    throw new GlocalError("E_OPTION", `option 'classes' must be an integer >= 2, got ${describe(v)}`, "classes");
-  }
-  return v;
+  return v === undefined ? undefined : optInteger(v, "classes", 2, 2);
 }
 
 /** Softmax regression; labels are class indices 0 … classes − 1. θ₀ = 0 by default. */

@@ -20,6 +20,7 @@ import { Problem } from "../problems/types";
 import { checkSeed } from "../random";
 import { PRODUCT_OPTION_KEYS, ProductOptions, ProductRoute, resolveProducts, runProducts } from "../gpu/dispatch";
 import { Kernels, Scope, allocPersistent, backendGeneration, freePersistent, kernels, withScope } from "../wasm";
+import { WorkCounter, localHypergradient, stepArguments } from "./common";
 import { BatchSampler } from "./sampler";
 import { StepOptions, TrainingCounts, TrainingSession, TrainingSnapshot, TrainingState } from "./types";
 
@@ -88,32 +89,29 @@ export class InnerTraining implements TrainingSession {
   private diverged = false;
   private version = 0;
   private cache: { version: number; train?: Evaluation; val?: Evaluation } = { version: -1 };
-  private readonly work: TrainingCounts = { steps: 0, tangentSteps: 0, jvps: 0, valGradients: 0 };
+  private readonly work: WorkCounter;
 
   constructor(problem: Problem, optimizer: OptimizerSpec, options: InnerTrainingOptions = {}) {
-    if (!(problem instanceof BuiltinProblem)) {
-      throw new GlocalError("E_TYPE", `problem must be a built-in problem (problems.linear/logistic/softmax/mlp); plug-in models use PluginTraining`, "problem");
-    }
-    problem.checkLive();
+    const p = (this.p = builtinProblem(problem));
     const o = checkOptions(options, INNER_TRAINING_OPTIONS);
-    this.p = problem;
     this.problem = problem;
     this.optimizer = checkOptimizer(optimizer);
-    this.hp = new HyperParameters(this.optimizer, problem.trainSize, o.hyper, o.weights);
+    this.hp = new HyperParameters(this.optimizer, p.trainSize, o.hyper, o.weights);
     this.names = this.hp.names;
     this.q = this.hp.q;
-    this.batchSize = checkBatchSize(o.batchSize, problem.trainSize);
+    this.work = new WorkCounter(this.q);
+    this.batchSize = checkBatchSize(o.batchSize, p.trainSize);
     this.seed = checkSeed(o.seed, "seed");
-    this.sampler = new BatchSampler(problem.trainSize, this.batchSize, this.seed);
+    this.sampler = new BatchSampler(p.trainSize, this.batchSize, this.seed);
     this.bufNames = bufferNames(this.optimizer);
     this.offsets = [];
     let off = 0;
-    for (const b of problem.blocks) {
+    for (const b of p.blocks) {
       this.offsets.push(off);
       off += b.rows * b.cols * (1 + this.q);
     }
     this.stackSize = off;
-    const state = o.state === undefined ? undefined : checkState(o.state, problem.parameterCount, this.bufNames);
+    const state = o.state === undefined ? undefined : checkState(o.state, p.parameterCount, this.bufNames);
     if (o.phi !== undefined) this.hp.setPhi(o.phi, "phi");
     this.route = resolveProducts({ backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] });
 
@@ -121,7 +119,7 @@ export class InnerTraining implements TrainingSession {
     this.block = block;
     registry?.register(this, block, this);
     this.view().fill(0);
-    this.writePart(0, state ? state.theta : problem.initialTheta());
+    this.writePart(0, state ? state.theta : p.initialTheta());
     if (state) {
       this.bufNames.forEach((name, i) => this.writePart(1 + i, state.buffers[name]));
       this.t = state.step;
@@ -141,7 +139,7 @@ export class InnerTraining implements TrainingSession {
 
   /** Work done so far (a copy). */
   get counts(): TrainingCounts {
-    return { ...this.work };
+    return this.work.counts;
   }
 
   get disposed(): boolean {
@@ -155,15 +153,8 @@ export class InnerTraining implements TrainingSession {
    * `restore`.
    */
   step(nSteps = 1, options: StepOptions = {}): void {
-    const o = checkOptions(options, ["tangent"], "step options");
-    if (typeof nSteps !== "number" || !Number.isInteger(nSteps) || nSteps < 0) {
-      throw new GlocalError("E_OPTION", `nSteps must be an integer >= 0, got ${describe(nSteps)}`, "nSteps");
-    }
-    if (o.tangent !== undefined && typeof o.tangent !== "boolean") {
-      throw new GlocalError("E_OPTION", `option 'tangent' must be a boolean, got ${describe(o.tangent)}`, "tangent");
-    }
+    const withTangent = stepArguments(nSteps, options) && this.q > 0;
     this.checkUsable();
-    const withTangent = o.tangent !== false && this.q > 0;
     if (withTangent && this.tangentStale) this.zeroTangents();
     for (let i = 0; i < nSteps; i++) this.stepOnce(withTangent ? this.q : 0);
     if (!withTangent && nSteps > 0 && this.q > 0) this.tangentStale = true;
@@ -201,14 +192,7 @@ export class InnerTraining implements TrainingSession {
    */
   localHypergradient(): Float64Array {
     this.checkUsable();
-    const snap = this.snapshot();
-    try {
-      this.zeroTangents();
-      this.step(1, { tangent: true });
-      return this.hypergradient();
-    } finally {
-      this.restore(snap);
-    }
+    return localHypergradient(this);
   }
 
   /** ∇_θ ℓ̃(θ), the gradient of the validation loss, in canonical order. */
@@ -361,11 +345,7 @@ export class InnerTraining implements TrainingSession {
       }
     });
     this.t++;
-    this.work.steps++;
-    if (qa > 0) {
-      this.work.tangentSteps++;
-      this.work.jvps += qa;
-    }
+    this.work.step(qa > 0);
   }
 
   /** Writes the batch's weights (w, tangent slot, dw/dφ) when the loss is weighted. */
@@ -505,7 +485,17 @@ export class InnerTraining implements TrainingSession {
   }
 }
 
-function checkBatchSize(v: unknown, n: number): number {
+/** The problem as a live built-in problem (plug-in models use PluginTraining). */
+export function builtinProblem(problem: Problem): BuiltinProblem {
+  if (!(problem instanceof BuiltinProblem)) {
+    throw new GlocalError("E_TYPE", `problem must be a built-in problem (problems.linear/logistic/softmax/mlp); plug-in models use PluginTraining`, "problem");
+  }
+  problem.checkLive();
+  return problem;
+}
+
+/** The `batchSize` option: 1 … n (default n, the whole training set). */
+export function checkBatchSize(v: unknown, n: number): number {
   if (v === undefined) return n;
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > n) {
     throw new GlocalError("E_OPTION", `option 'batchSize' must be an integer in [1, ${n}] (the training-set size), got ${describe(v)}`, "batchSize");
