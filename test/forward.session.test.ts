@@ -133,6 +133,13 @@ describe("determinism and windows", () => {
     const fd = fdGradient((p) => unrolledValLoss(problem("linear"), optimizer("sgd"), { hyper: ["lr", "wd"], batchSize: 3, seed: 9 }, p, 15), phi);
     expect(vecRelErr(g.hypergradient, fd)).toBeLessThan(1e-8);
   });
+
+  it("globalHypergradient takes the session's backend options (its type allows them; E_OPTION before)", () => {
+    const opts = { steps: 6, hyper: ["lr", "wd"] as HyperName[], batchSize: 3, seed: 9 };
+    const a = globalHypergradient(problem("linear"), optimizer("sgd"), opts);
+    const b = globalHypergradient(problem("linear"), optimizer("sgd"), { ...opts, backend: "wasm" });
+    expect(b.hypergradient).toEqual(a.hypergradient);
+  });
 });
 
 describe("local hypergradient", () => {

@@ -64,6 +64,9 @@ describe("global equals finite-difference hyperparameter gradient descent", () =
       phi = phi.map((v, i) => v - eta * g[i]);
       const ours = r.history[k].phi;
       expect(Math.hypot(ours[0] - phi[0], ours[1] - phi[1]) / Math.hypot(phi[0], phi[1])).toBeLessThan(1e-8);
+      // The entry's natural values are those of its φ (they lagged one update behind).
+      expect(r.history[k].hyper.lr).toBe(Math.exp(ours[0]));
+      expect(r.history[k].hyper.wd).toBe(Math.exp(ours[1]));
     }
     problem.dispose();
   });

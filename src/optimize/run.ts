@@ -126,10 +126,10 @@ export class Run {
     const next = this.meta.step(this.phi, h);
     // A step that takes φ out of range (a huge hypergradient sent log lr to -7730, lr = 0)
     // is a divergent update, rejected like one; it escaped optimize as E_OPTION before.
-    // A rejected φ leaves the session (or the check's hyperparameters) as they were.
+    // A rejected φ leaves the hyperparameters (and the session) as they were.
     try {
+      this.hp.setPhi(next);
       if (s) s.setPhi(next);
-      else this.hp.setPhi(next);
     } catch (e) {
       if (!(isGlocalError(e) && e.code === "E_OPTION")) throw e;
       throw new GlocalError("E_DIVERGED", `the meta step left the hyperparameters' range: ${e.message}`, "phi");
@@ -150,6 +150,7 @@ export class Run {
     this.consecutiveRejections++;
     this.events.push({ kind: "diverged", innerSteps: this.innerSteps, update: this.updates, message: e.message });
     this.phi = this.previousPhi.slice();
+    this.hp.setPhi(this.phi);
     this.meta.shrink();
     if (s && snapshot) {
       s.restore(snapshot);
@@ -167,6 +168,11 @@ export class Run {
     return force || position - this.lastEvalAt >= this.o.evalEvery;
   }
 
+  /** The natural values of the current φ (global's session still holds the previous one). */
+  private hyper(): { lr: number; wd: number; momentum: number | null } {
+    return { lr: this.hp.lr, wd: this.hp.wd, momentum: this.o.optimizer.kind === "sgd" ? null : this.hp.momentum };
+  }
+
   /** Appends a history entry; evaluates the session's losses when due (timed apart). */
   record(s: InnerTraining, position: number, extra: Partial<HistoryEntry>, forceEval = false): HistoryEntry {
     let trainLoss: number | null = null, valLoss: number | null = null, valAccuracy: number | null = null;
@@ -178,13 +184,12 @@ export class Run {
       this.evalMs += now() - t;
       this.lastEvalAt = position;
     }
-    const hv = s.hyperValues();
     const c = this.counts();
     const entry: HistoryEntry = {
       update: this.updates,
       innerSteps: this.innerSteps,
       phi: Array.from(this.phi),
-      hyper: { lr: hv.lr, wd: hv.wd, momentum: hv.momentum },
+      hyper: this.hyper(),
       hypergradient: null,
       trainLoss,
       valLoss,
@@ -210,13 +215,12 @@ export class Run {
     const t = now();
     const trainLoss = s.trainLoss(), valLoss = s.valLoss(), valAccuracy = s.valAccuracy();
     this.evalMs += now() - t;
-    const hv = s.hyperValues();
     const c = this.counts();
     return {
       strategy: this.o.strategy,
       names: this.names,
       history: this.history,
-      final: { phi: Array.from(this.phi), hyper: { lr: hv.lr, wd: hv.wd, momentum: hv.momentum }, trainLoss, valLoss, valAccuracy },
+      final: { phi: Array.from(this.phi), hyper: this.hyper(), trainLoss, valLoss, valAccuracy },
       counts: { innerSteps: this.innerSteps, jvps: c.jvps, valGradients: c.valGradients, updates: this.updates, fallbacks: this.fallbacks, rejected: this.rejected, clipped: this.meta.clipped },
       wallTimeMs: this.trainingMs(),
       evalTimeMs: this.evalMs,
