@@ -94,3 +94,34 @@ export function orthonormalColumns(m: number, k: number, seed: number): Matrix {
   }
   return A;
 }
+
+/** An eigendecomposition as linalg.eig returns it: values and unit-norm eigenvector columns. */
+export interface EigPairs {
+  values: { re: ArrayLike<number>; im: ArrayLike<number> };
+  vectors: { re: Matrix; im: Matrix };
+}
+
+/** max_j ‖A v_j − λ_j v_j‖ / (‖A‖_F ‖v_j‖) over all eigenpairs (‖A‖ taken as 1 for A = 0). */
+export function eigResidual(A: Matrix | number[][], { values, vectors }: EigPairs): number {
+  const M: Matrix = Array.isArray(A) ? { rows: A.length, cols: A.length, data: Float64Array.from(A.flat()) } : A;
+  const n = M.rows;
+  const normA = frob(M) || 1;
+  let worst = 0;
+  for (let j = 0; j < n; j++) {
+    let res = 0, vn = 0;
+    for (let i = 0; i < n; i++) {
+      let sr = 0, si = 0;
+      for (let p = 0; p < n; p++) {
+        sr += M.data[i * n + p] * vectors.re.data[p * n + j];
+        si += M.data[i * n + p] * vectors.im.data[p * n + j];
+      }
+      const vr = vectors.re.data[i * n + j], vi = vectors.im.data[i * n + j];
+      sr -= values.re[j] * vr - values.im[j] * vi;
+      si -= values.re[j] * vi + values.im[j] * vr;
+      res += sr * sr + si * si;
+      vn += vr * vr + vi * vi;
+    }
+    worst = Math.max(worst, Math.sqrt(res) / (normA * Math.sqrt(vn)));
+  }
+  return worst;
+}
