@@ -10,10 +10,10 @@ import type { GlobalEstimate, Matrix } from "../../src/index";
 import { gaussian } from "../helpers";
 import { SCALES, coupled, matrixCase, materialize, wrongValue, options } from "./support/arbitraries";
 import { allFinite, assert, contract, fail } from "./support/contract";
-import { maxAbs, norm2 } from "./support/numeric";
+import { magnitudeSpan, maxAbs, norm2 } from "./support/numeric";
 import { classifyMatrix, codesOf } from "./support/reference";
 import { check, writeSummaryPart } from "./support/summary";
-import { buildTrajectory, magnitudeSpan, mayBeTooShort, materializeTrajectory, optionsSpec, resolveOptions, trajCase, trajSpec } from "./support/trajectories";
+import { buildTrajectory, mayBeTooShort, materializeTrajectory, optionsSpec, resolveOptions, trajCase, trajSpec } from "./support/trajectories";
 
 afterAll(() => writeSummaryPart(__filename));
 

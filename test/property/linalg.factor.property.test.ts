@@ -10,7 +10,7 @@ import { GlocalErrorCode, linalg } from "../../src/index";
 import type { Matrix } from "../../src/index";
 import { coupled, dim, matrixCase, materialize, materializeVector, options, vectorCase, wrongValue } from "./support/arbitraries";
 import { allFinite, assert, contract } from "./support/contract";
-import { EPS, expOf, maxAbs, mul, norm2, orthogonalityError, scaled, scalbn, sub, transpose } from "./support/numeric";
+import { EPS, expOf, magnitudeSpan, maxAbs, mul, norm2, orthogonalityError, scaled, scalbn, sub, transpose } from "./support/numeric";
 import { classifyMatrix, classifyVector, codesOf } from "./support/reference";
 import { check, writeSummaryPart } from "./support/summary";
 
@@ -18,17 +18,6 @@ afterAll(() => writeSummaryPart(__filename));
 
 /** Results that may exceed float64: a norm bound above this. */
 const NEAR_MAX = 1e307;
-
-/** log₂ of the largest over the smallest non-zero |entry|. */
-function magnitudeSpan(d: ArrayLike<number>): number {
-  let big = 0, small = Infinity;
-  for (let i = 0; i < d.length; i++) {
-    const v = Math.abs(d[i]);
-    if (v > big) big = v;
-    if (v > 0 && v < small) small = v;
-  }
-  return big > 0 ? Math.log2(big) - Math.log2(small) : 0;
-}
 
 const orthoTol = (m: number, n: number) => Math.max(1e-13, 40 * EPS * Math.max(m, n));
 
