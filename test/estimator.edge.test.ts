@@ -6,16 +6,9 @@
  * typed error; never a confident wrong estimate.
  */
 import { GlocalError, GlobalEstimate, Method, estimateGlobal } from "../src/index";
+import { relErr } from "./helpers";
 
 const METHODS: Method[] = ["limit", "horizon", "affine", "rre", "mpe"];
-const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-300));
-};
 const codes = (r: GlobalEstimate) => r.diagnostics.warnings.map((w) => w.code);
 const finite = (r: GlobalEstimate) => [r.estimate, r.eigenvalues.re, r.eigenvalues.im, r.diagnostics.singularValues].every((a) => Array.from(a).every(Number.isFinite));
 

@@ -74,13 +74,3 @@ export function fdGradient(f: (phi: Float64Array) => number, phi: Float64Array, 
   }
   return out;
 }
-
-/** ‖a − b‖₂ / ‖b‖₂ */
-export function vecRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-}

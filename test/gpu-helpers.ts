@@ -40,13 +40,3 @@ export function worstColumnCosine(a: Matrix, b: Matrix): number {
   }
   return worst;
 }
-
-/** ‖a − b‖ / ‖b‖ */
-export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-}

@@ -45,7 +45,23 @@ export function sub(A: Matrix, B: Matrix): Matrix {
   return { rows: A.rows, cols: A.cols, data: out };
 }
 
+/**
+ * ‖a − b‖₂ / ‖b‖₂, NaN when b = 0 (there is no relative error then, and NaN fails every
+ * comparison) or when the lengths differ.
+ */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return NaN;
+  let num = 0, den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return den === 0 ? NaN : Math.sqrt(num / den);
+}
+
+/** ‖a − b‖₂ / ‖b‖₂, or ‖a − b‖₂ when b = 0; NaN when the lengths differ. */
 export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return NaN;
   let num = 0, den = 0;
   for (let i = 0; i < a.length; i++) {
     num += (a[i] - b[i]) ** 2;
