@@ -1,5 +1,5 @@
 /** Shared pieces of the gpu.js offload tests: small MNIST problems and comparisons. */
-import { datasets, problems } from "../src/index";
+import { datasets, problems, productDefaults, provideGpuJs, setProductBackend } from "../src/index";
 import type { Matrix, Problem } from "../src/index";
 
 let cached: ReturnType<typeof datasets.mnist> | null = null;
@@ -39,4 +39,24 @@ export function worstColumnCosine(a: Matrix, b: Matrix): number {
     worst = Math.min(worst, cosine(x, y));
   }
   return worst;
+}
+
+/**
+ * The gpu tests' shared setup: one softmax problem for the file (fixture.problem, built
+ * in beforeAll), and after each test no gpu.js handed in and the product defaults as the
+ * file found them (backend 'auto', no gpuMode, the crossover it started with).
+ */
+export function useSoftmaxGpuFixture(): { readonly problem: Problem } {
+  const fixture = {} as { problem: Problem };
+  let initial: ReturnType<typeof productDefaults>;
+  beforeAll(() => {
+    initial = productDefaults();
+    fixture.problem = makeProblem("softmax");
+  });
+  afterAll(() => fixture.problem.dispose());
+  afterEach(() => {
+    provideGpuJs(null);
+    setProductBackend({ backend: "auto", gpuMode: null, crossover: initial.crossover });
+  });
+  return fixture;
 }
