@@ -4,11 +4,11 @@
  * divergence, counts.
  */
 import {
-  InnerTraining, GlocalError, globalHypergradient, hypergradientTrajectory, localHypergradient, optimizers,
+  InnerTraining, GlocalError, datasets, globalHypergradient, hypergradientTrajectory, localHypergradient, optimizers,
 } from "../src/index";
 import type { HyperName, Problem } from "../src/index";
 import {
-  MODELS, OPTIMIZERS, N_TRAIN, allHypers, fdGradient, optimizer, tinyProblem, tinyWeights, unrolledValLoss,
+  MODELS, OPTIMIZERS, N_TRAIN, TINY_DATA, allHypers, fdGradient, optimizer, tinyProblem, tinyWeights, unrolledValLoss,
 } from "./forward-helpers";
 import { relErr } from "./helpers";
 
@@ -233,6 +233,11 @@ describe("session state", () => {
   it("reports losses and accuracy; natural hyperparameter values follow φ", () => {
     const s = new InnerTraining(problem("logistic"), optimizer("momentum"), { hyper: ["lr", "momentum", "weights"], weights: { transform: "softplus" } });
     expect(s.valAccuracy()).toBeGreaterThanOrEqual(0);
+    expect(s.valAccuracy()).toBeLessThanOrEqual(1);
+    // θ₀ = 0: every logit is 0, read as class 0 (z > 0 is class 1), so the accuracy is the
+    // share of 0 labels in the validation split (tinyProblem's data, regenerated here).
+    const valY = Array.from(datasets.synthetic({ kind: "binary", ...TINY_DATA, seed: 1 }).val.y as Int32Array);
+    expect(s.valAccuracy()).toBe(valY.filter((y) => y === 0).length / valY.length);
     expect(s.trainLoss()).toBeCloseTo(Math.log(2), 12); // θ₀ = 0: every logit is 0
     const phi = s.getPhi();
     phi[0] = Math.log(0.05);
