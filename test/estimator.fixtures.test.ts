@@ -46,9 +46,13 @@ function baseOptions(fx: Fixture): EstimateOptions {
   };
 }
 
-it("the fixture set is present (7 good, 3 bad)", () => {
+it("the fixture set is present (6 good, 3 bad)", () => {
   expect(fixtures.filter((f) => !f.expected_error)).toHaveLength(6);
   expect(fixtures.filter((f) => f.expected_error)).toHaveLength(3);
+  // Every fixture names itself after its file (bad_*: the rejected ones).
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  expect(fixtures.map((f) => `${f.name}.json`)).toEqual(files);
+  expect(fixtures.map((f) => f.name.startsWith("bad_"))).toEqual(fixtures.map((f) => !!f.expected_error));
 });
 
 for (const fx of fixtures) {
