@@ -9,9 +9,12 @@ export const OPTIMIZERS: OptimizerName[] = ["sgd", "momentum", "adam"];
 
 export const N_TRAIN = 12;
 
-/** A tiny problem of each kind (12 training, 8 validation examples, 4 features). */
+/** The sizes and noise of the tiny problems' synthetic data (12 training, 8 validation examples, 4 features). */
+export const TINY_DATA = { train: N_TRAIN, val: 8, features: 4, noise: 0.3 };
+
+/** A tiny problem of each kind (data: TINY_DATA). */
 export function tinyProblem(model: ModelName, seed = 1): Problem {
-  const common = { train: N_TRAIN, val: 8, features: 4, seed, noise: 0.3 };
+  const common = { ...TINY_DATA, seed };
   switch (model) {
     case "linear":
       return problems.linear(datasets.synthetic({ kind: "regression", outputs: 2, ...common }));
@@ -73,14 +76,4 @@ export function fdGradient(f: (phi: Float64Array) => number, phi: Float64Array, 
     out[j] = (-at(2 * eps) + 8 * at(eps) - 8 * at(-eps) + at(-2 * eps)) / (12 * eps);
   }
   return out;
-}
-
-/** ‖a − b‖₂ / ‖b‖₂ */
-export function vecRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
 }

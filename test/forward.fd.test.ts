@@ -9,8 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { InnerTraining } from "../src/index";
 import {
-  MODELS, OPTIMIZERS, ModelName, OptimizerName, allHypers, fdGradient, optimizer, tinyProblem, tinyWeights, unrolledValLoss, vecRelErr,
+  MODELS, OPTIMIZERS, ModelName, OptimizerName, allHypers, fdGradient, optimizer, tinyProblem, tinyWeights, unrolledValLoss,
 } from "./forward-helpers";
+import { relErr } from "./helpers";
 
 const TOL = 1e-8;
 // Per-component absolute floor: entries near zero sit at the finite-difference noise
@@ -36,7 +37,7 @@ function check(model: ModelName, opt: OptimizerName, steps: number, batchSize: n
     session.dispose();
     const fd = fdGradient((p) => unrolledValLoss(problem, optimizer(opt), options, p, steps), phi);
 
-    expect(vecRelErr(h, fd)).toBeLessThan(TOL);
+    expect(relErr(h, fd)).toBeLessThan(TOL);
     const scale = Math.hypot(...fd);
     for (let j = 0; j < h.length; j++) {
       if (Math.abs(h[j] - fd[j]) > TOL * Math.max(Math.abs(fd[j]), scale) + FLOOR) {
@@ -47,9 +48,9 @@ function check(model: ModelName, opt: OptimizerName, steps: number, batchSize: n
     const groups: Record<string, number[]> = {};
     names.forEach((n, j) => (groups[n.startsWith("w[") ? "weights" : n] ??= []).push(j));
     const key = `${model} ${opt}${batchSize ? "" : " full-batch"} ${transform}`;
-    measured[key] = { all: vecRelErr(h, fd) };
+    measured[key] = { all: relErr(h, fd) };
     for (const [g, idx] of Object.entries(groups)) {
-      measured[key][g] = vecRelErr(idx.map((j) => h[j]), idx.map((j) => fd[j]));
+      measured[key][g] = relErr(idx.map((j) => h[j]), idx.map((j) => fd[j]));
     }
   } finally {
     problem.dispose();
@@ -86,7 +87,7 @@ describe("forward-mode hypergradient = 4th-order finite differences of the unrol
       const h = session.hypergradient();
       session.dispose();
       const errs = [1e-3, 5e-4, 2.5e-4].map((eps) =>
-        vecRelErr(h, fdGradient((p) => unrolledValLoss(problem, optimizer("adam"), options, p, 25), phi, eps)));
+        relErr(h, fdGradient((p) => unrolledValLoss(problem, optimizer("adam"), options, p, 25), phi, eps)));
       // Truncation error ∝ ε⁴: each halving divides it by about 16.
       expect(errs[0] / errs[1]).toBeGreaterThan(12);
       expect(errs[1] / errs[2]).toBeGreaterThan(12);
@@ -109,7 +110,7 @@ describe("model gradients = finite differences in θ", () => {
         const g = session.validationGradient();
         const f = (t: Float64Array) => problem.evaluate(t, "val").loss;
         const fd = fdGradient(f, theta, 1e-3);
-        expect(vecRelErr(g, fd)).toBeLessThan(1e-9);
+        expect(relErr(g, fd)).toBeLessThan(1e-9);
       } finally {
         session.dispose();
         problem.dispose();

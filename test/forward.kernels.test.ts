@@ -2,8 +2,8 @@
  *  product paths (skinny for few columns, gemm for many). */
 import { InnerTraining, datasets, problems } from "../src/index";
 import { withScope } from "../src/wasm";
-import { randomMatrix, refGemm, relDiff } from "./helpers";
-import { fdGradient, optimizer, unrolledValLoss, vecRelErr } from "./forward-helpers";
+import { randomMatrix, refGemm, relDiff, relErr } from "./helpers";
+import { fdGradient, optimizer, unrolledValLoss } from "./forward-helpers";
 
 describe("skinny kernels", () => {
   const shapes: Array<[number, number, number]> = [[1, 1, 1], [2, 3, 1], [7, 5, 3], [9, 13, 4], [6, 8, 5], [33, 17, 9], [40, 31, 17], [11, 784, 2], [5, 2, 96]];
@@ -39,7 +39,7 @@ describe("model kernels on the gemm path (more than 96 columns)", () => {
     const h = s.hypergradient();
     s.dispose();
     const fd = fdGradient((f) => unrolledValLoss(p, optimizer("momentum"), { ...options, hyper: [...options.hyper] }, f, 8), phi);
-    expect(vecRelErr(h, fd)).toBeLessThan(1e-8);
+    expect(relErr(h, fd)).toBeLessThan(1e-8);
     p.dispose();
   });
 
@@ -53,11 +53,11 @@ describe("model kernels on the gemm path (more than 96 columns)", () => {
       const h = s.hypergradient();
       s.dispose();
       const f = (x: Float64Array) => unrolledValLoss(p, optimizer(opt), options, x, 8);
-      if (opt === "momentum") expect(vecRelErr(h, fdGradient(f, phi))).toBeLessThan(1e-8);
+      if (opt === "momentum") expect(relErr(h, fdGradient(f, phi))).toBeLessThan(1e-8);
       else {
         // Adam normalises this wide net's tiny gradient entries to full steps: at ε = 1e-3
         // the 4th-order formula is still in its truncation range (2e-8); it converges as ε⁴.
-        const errs = [1e-3, 5e-4, 2.5e-4].map((e) => vecRelErr(h, fdGradient(f, phi, e)));
+        const errs = [1e-3, 5e-4, 2.5e-4].map((e) => relErr(h, fdGradient(f, phi, e)));
         expect(errs[0] / errs[1]).toBeGreaterThan(12);
         expect(errs[2]).toBeLessThan(1e-9);
       }

@@ -4,12 +4,13 @@
  * divergence, counts.
  */
 import {
-  InnerTraining, GlocalError, globalHypergradient, hypergradientTrajectory, localHypergradient, optimizers,
+  InnerTraining, GlocalError, datasets, globalHypergradient, hypergradientTrajectory, localHypergradient, optimizers,
 } from "../src/index";
 import type { HyperName, Problem } from "../src/index";
 import {
-  MODELS, OPTIMIZERS, N_TRAIN, allHypers, fdGradient, optimizer, tinyProblem, tinyWeights, unrolledValLoss, vecRelErr,
+  MODELS, OPTIMIZERS, N_TRAIN, TINY_DATA, allHypers, fdGradient, optimizer, tinyProblem, tinyWeights, unrolledValLoss,
 } from "./forward-helpers";
+import { relErr } from "./helpers";
 
 /** max |a − b| / max |b| */
 function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -131,7 +132,7 @@ describe("determinism and windows", () => {
     expect(g.hypergradient).toEqual(t.trajectory.data.subarray(28, 30));
     const phi = g.phi;
     const fd = fdGradient((p) => unrolledValLoss(problem("linear"), optimizer("sgd"), { hyper: ["lr", "wd"], batchSize: 3, seed: 9 }, p, 15), phi);
-    expect(vecRelErr(g.hypergradient, fd)).toBeLessThan(1e-8);
+    expect(relErr(g.hypergradient, fd)).toBeLessThan(1e-8);
   });
 
   it("globalHypergradient takes the session's backend options (its type allows them; E_OPTION before)", () => {
@@ -163,7 +164,7 @@ describe("local hypergradient", () => {
     const r = localHypergradient(problem("softmax"), optimizer("momentum"), options);
     expect(r.state.step).toBe(4);
     const fd = fdGradient((p) => unrolledValLoss(problem("softmax"), optimizer("momentum"), options, p, 1), r.phi);
-    expect(vecRelErr(r.hypergradient, fd)).toBeLessThan(1e-8);
+    expect(relErr(r.hypergradient, fd)).toBeLessThan(1e-8);
   });
 });
 
@@ -239,6 +240,11 @@ describe("session state", () => {
   it("reports losses and accuracy; natural hyperparameter values follow φ", () => {
     const s = new InnerTraining(problem("logistic"), optimizer("momentum"), { hyper: ["lr", "momentum", "weights"], weights: { transform: "softplus" } });
     expect(s.valAccuracy()).toBeGreaterThanOrEqual(0);
+    expect(s.valAccuracy()).toBeLessThanOrEqual(1);
+    // θ₀ = 0: every logit is 0, read as class 0 (z > 0 is class 1), so the accuracy is the
+    // share of 0 labels in the validation split (tinyProblem's data, regenerated here).
+    const valY = Array.from(datasets.synthetic({ kind: "binary", ...TINY_DATA, seed: 1 }).val.y as Int32Array);
+    expect(s.valAccuracy()).toBe(valY.filter((y) => y === 0).length / valY.length);
     expect(s.trainLoss()).toBeCloseTo(Math.log(2), 12); // θ₀ = 0: every logit is 0
     const phi = s.getPhi();
     phi[0] = Math.log(0.05);

@@ -1,5 +1,5 @@
 /** Shared pieces of the gpu.js offload tests: small MNIST problems and comparisons. */
-import { datasets, problems } from "../src/index";
+import { datasets, problems, productDefaults, provideGpuJs, setProductBackend } from "../src/index";
 import type { Matrix, Problem } from "../src/index";
 
 let cached: ReturnType<typeof datasets.mnist> | null = null;
@@ -41,12 +41,22 @@ export function worstColumnCosine(a: Matrix, b: Matrix): number {
   return worst;
 }
 
-/** ‖a − b‖ / ‖b‖ */
-export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
+/**
+ * The gpu tests' shared setup: one softmax problem for the file (fixture.problem, built
+ * in beforeAll), and after each test no gpu.js handed in and the product defaults as the
+ * file found them (backend 'auto', no gpuMode, the crossover it started with).
+ */
+export function useSoftmaxGpuFixture(): { readonly problem: Problem } {
+  const fixture = {} as { problem: Problem };
+  let initial: ReturnType<typeof productDefaults>;
+  beforeAll(() => {
+    initial = productDefaults();
+    fixture.problem = makeProblem("softmax");
+  });
+  afterAll(() => fixture.problem.dispose());
+  afterEach(() => {
+    provideGpuJs(null);
+    setProductBackend({ backend: "auto", gpuMode: null, crossover: initial.crossover });
+  });
+  return fixture;
 }

@@ -8,7 +8,8 @@
  */
 import { estimateGlobal, hypergradientTrajectory, optimize, optimizers } from "../src/index";
 import type { OptimizerSpec, Problem, HyperName } from "../src/index";
-import { makeProblem, relErr, worstColumnCosine } from "./gpu-helpers";
+import { makeProblem, worstColumnCosine } from "./gpu-helpers";
+import { relErr } from "./helpers";
 
 export const TRAJECTORY_COSINE = 0.999;
 export const ESTIMATE_REL_ERROR = 1e-2;

@@ -5,26 +5,17 @@
  * backends within f32 accuracy.
  */
 import {
-  InnerTraining, optimizers, optimize, runDemo, backendInfo, setProductBackend, productDefaults, provideGpuJs,
+  InnerTraining, optimizers, optimize, runDemo, backendInfo, setProductBackend, provideGpuJs,
   batchedProduct, memoryStats, GlocalError, datasets,
 } from "../src/index";
-import type { Problem } from "../src/index";
-import { makeProblem, digits } from "./gpu-helpers";
+import { digits, useSoftmaxGpuFixture } from "./gpu-helpers";
 import { randomMatrix, refGemm } from "./helpers";
 
 // gpu.js itself (a dependency): the real library, used to build a stand-in "hardware GPU".
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const gpujs = require("gpu.js") as { GPU: new (s: { mode: string }) => unknown };
 
-let softmax: Problem;
-beforeAll(() => {
-  softmax = makeProblem("softmax");
-});
-afterAll(() => softmax.dispose());
-afterEach(() => {
-  provideGpuJs(null);
-  setProductBackend({ backend: "auto", gpuMode: null, crossover: productDefaults().crossover });
-});
+const fixture = useSoftmaxGpuFixture();
 
 const sgd = () => optimizers.sgd({ lr: 0.05, wd: 0.01 });
 const gpuCount = () => backendInfo().gpu.products.gpu;
@@ -36,7 +27,7 @@ describe("default dispatch in Node (no GPU)", () => {
     expect(info.gpu.available).toBe(false);
     expect(info.gpu.loaded).toBe(false);
     expect(info.gpu.reason).toMatch(/headless-gl/);
-    const run = new InnerTraining(softmax, sgd(), { batchSize: 50 });
+    const run = new InnerTraining(fixture.problem, sgd(), { batchSize: 50 });
     expect(run.products).toBe("wasm");
     const before = backendInfo().gpu.products;
     run.step(5);
@@ -47,7 +38,7 @@ describe("default dispatch in Node (no GPU)", () => {
   });
 
   it("backend 'gpu' without a GPU is E_UNSUPPORTED and names the way to force gpu.js's CPU modes", () => {
-    const attempt = () => new InnerTraining(softmax, sgd(), { backend: "gpu" });
+    const attempt = () => new InnerTraining(fixture.problem, sgd(), { backend: "gpu" });
     expect(attempt).toThrow(GlocalError);
     expect(attempt).toThrow(expect.objectContaining({ code: "E_UNSUPPORTED", argument: "backend" }));
     expect(attempt).toThrow(/gpuMode 'webasm' or 'cpu'/);
@@ -57,7 +48,7 @@ describe("default dispatch in Node (no GPU)", () => {
 describe("overrides", () => {
   it("per session: backend 'gpu' with gpuMode 'cpu' or 'webasm' runs the products on gpu.js", () => {
     for (const gpuMode of ["cpu", "webasm"] as const) {
-      const run = new InnerTraining(softmax, sgd(), { batchSize: 50, backend: "gpu", gpuMode });
+      const run = new InnerTraining(fixture.problem, sgd(), { batchSize: 50, backend: "gpu", gpuMode });
       expect(run.products).toBe("gpu");
       const before = gpuCount();
       run.step(2);
@@ -71,8 +62,8 @@ describe("overrides", () => {
   it("backend 'wasm' wins over a process default of 'gpu'", () => {
     setProductBackend({ backend: "gpu", gpuMode: "cpu" });
     expect(backendInfo().products).toBe("gpu");
-    const byDefault = new InnerTraining(softmax, sgd(), { batchSize: 50 });
-    const wasm = new InnerTraining(softmax, sgd(), { batchSize: 50, backend: "wasm" });
+    const byDefault = new InnerTraining(fixture.problem, sgd(), { batchSize: 50 });
+    const wasm = new InnerTraining(fixture.problem, sgd(), { batchSize: 50, backend: "wasm" });
     expect(byDefault.products).toBe("gpu");
     expect(wasm.products).toBe("wasm");
     const before = gpuCount();
@@ -87,7 +78,7 @@ describe("overrides", () => {
   it("optimize() and runDemo() pass backend and gpuMode through", () => {
     const before = gpuCount();
     const r = optimize({
-      problem: softmax, optimizer: sgd(), strategy: "truncated", innerSteps: 6, window: 3, batchSize: 50, seed: 1,
+      problem: fixture.problem, optimizer: sgd(), strategy: "truncated", innerSteps: 6, window: 3, batchSize: 50, seed: 1,
       backend: "gpu", gpuMode: "cpu",
     });
     expect(r.stopped).toBe("done");
@@ -105,7 +96,7 @@ describe("overrides", () => {
 
   it("the caller's options are not modified", () => {
     const options = Object.freeze({ batchSize: 50, backend: "gpu" as const, gpuMode: "cpu" as const });
-    const run = new InnerTraining(softmax, sgd(), options);
+    const run = new InnerTraining(fixture.problem, sgd(), options);
     run.step(1);
     run.dispose();
     expect(options).toEqual({ batchSize: 50, backend: "gpu", gpuMode: "cpu" });
@@ -114,11 +105,11 @@ describe("overrides", () => {
 
 describe("bad values", () => {
   const cases: Array<[string, () => unknown, string]> = [
-    ["backend 'cuda'", () => new InnerTraining(softmax, sgd(), { backend: "cuda" as never }), "backend"],
-    ["gpuMode 'metal'", () => new InnerTraining(softmax, sgd(), { backend: "gpu", gpuMode: "metal" as never }), "gpuMode"],
-    ["gpuMode with backend 'wasm'", () => new InnerTraining(softmax, sgd(), { backend: "wasm", gpuMode: "cpu" }), "gpuMode"],
-    ["gpuMode 'cpu' with 'auto'", () => new InnerTraining(softmax, sgd(), { backend: "auto", gpuMode: "cpu" }), "gpuMode"],
-    ["optimize backend 7", () => optimize({ problem: softmax, optimizer: sgd(), strategy: "local", innerSteps: 2, backend: 7 as never }), "backend"],
+    ["backend 'cuda'", () => new InnerTraining(fixture.problem, sgd(), { backend: "cuda" as never }), "backend"],
+    ["gpuMode 'metal'", () => new InnerTraining(fixture.problem, sgd(), { backend: "gpu", gpuMode: "metal" as never }), "gpuMode"],
+    ["gpuMode with backend 'wasm'", () => new InnerTraining(fixture.problem, sgd(), { backend: "wasm", gpuMode: "cpu" }), "gpuMode"],
+    ["gpuMode 'cpu' with 'auto'", () => new InnerTraining(fixture.problem, sgd(), { backend: "auto", gpuMode: "cpu" }), "gpuMode"],
+    ["optimize backend 7", () => optimize({ problem: fixture.problem, optimizer: sgd(), strategy: "local", innerSteps: 2, backend: 7 as never }), "backend"],
     ["runDemo backend 'x'", () => runDemo({ backend: "x" as never }), "backend"],
     ["setProductBackend crossover -1", () => setProductBackend({ crossover: -1 }), "crossover"],
     ["setProductBackend crossover NaN", () => setProductBackend({ crossover: NaN }), "crossover"],
@@ -139,9 +130,9 @@ describe("bad values", () => {
   });
 
   it("a failed validation leaves no memory behind", () => {
-    new InnerTraining(softmax, sgd(), { batchSize: 50 }).dispose();
+    new InnerTraining(fixture.problem, sgd(), { batchSize: 50 }).dispose();
     const before = memoryStats();
-    for (let i = 0; i < 50; i++) expect(() => new InnerTraining(softmax, sgd(), { backend: "nope" as never })).toThrow(GlocalError);
+    for (let i = 0; i < 50; i++) expect(() => new InnerTraining(fixture.problem, sgd(), { backend: "nope" as never })).toThrow(GlocalError);
     expect(memoryStats()).toEqual(before);
   });
 });
@@ -172,7 +163,7 @@ describe("'auto' with a GPU present (simulated)", () => {
     const forward = 2 * 50 * 784 * 30;
     const count = (crossover: number) => {
       setProductBackend({ crossover });
-      const run = new InnerTraining(softmax, sgd(), { batchSize: 50 });
+      const run = new InnerTraining(fixture.problem, sgd(), { batchSize: 50 });
       expect(run.products).toBe("gpu");
       const before = backendInfo().gpu.products;
       run.step(1);
@@ -201,7 +192,7 @@ describe("'auto' with a GPU present (simulated)", () => {
     expect(info.gpu).toMatchObject({ available: true, software: true, renderer: "Google SwiftShader" });
     expect(info.gpu.reason).toMatch(/software renderer/);
     expect(info.products).toBe("wasm");
-    const run = new InnerTraining(softmax, sgd(), { batchSize: 50 });
+    const run = new InnerTraining(fixture.problem, sgd(), { batchSize: 50 });
     expect(run.products).toBe("wasm");
     run.dispose();
   });

@@ -11,22 +11,13 @@ import {
   InnerTraining, optimizers, hypergradientTrajectory, backendInfo, setProductBackend, provideGpuJs, memoryStats,
   batchedProduct, GlocalError,
 } from "../src/index";
-import type { Problem } from "../src/index";
 import { withProductHook, withScope } from "../src/wasm";
-import { makeProblem } from "./gpu-helpers";
+import { useSoftmaxGpuFixture } from "./gpu-helpers";
 
-let softmax: Problem;
-beforeAll(() => {
-  softmax = makeProblem("softmax");
-});
-afterAll(() => softmax.dispose());
-afterEach(() => {
-  provideGpuJs(null);
-  setProductBackend({ backend: "auto", gpuMode: null });
-});
+const fixture = useSoftmaxGpuFixture();
 
 const opt = () => optimizers.momentum({ lr: 0.05, wd: 0.01, momentum: 0.8 });
-const traj = (extra: object) => hypergradientTrajectory(softmax, opt(), { hyper: ["lr", "wd", "momentum"], steps: 20, batchSize: 50, seed: 4, ...extra });
+const traj = (extra: object) => hypergradientTrajectory(fixture.problem, opt(), { hyper: ["lr", "wd", "momentum"], steps: 20, batchSize: 50, seed: 4, ...extra });
 
 /** A stand-in gpu.js whose kernels compute on the CPU in f64 until `failAfter` runs, then throw. */
 function flakyGpuJs(failAfter: number): { lib: unknown; runs: () => number } {
@@ -56,11 +47,11 @@ function flakyGpuJs(failAfter: number): { lib: unknown; runs: () => number } {
 
 describe("gpu.js that cannot be loaded", () => {
   it("'auto' runs on WebAssembly; forcing 'gpu' is E_UNSUPPORTED with the load error", () => {
-    const run = new InnerTraining(softmax, opt(), { batchSize: 50 });
+    const run = new InnerTraining(fixture.problem, opt(), { batchSize: 50 });
     expect(run.products).toBe("wasm");
     run.step(3);
     run.dispose();
-    const attempt = () => new InnerTraining(softmax, opt(), { backend: "gpu", gpuMode: "cpu" });
+    const attempt = () => new InnerTraining(fixture.problem, opt(), { backend: "gpu", gpuMode: "cpu" });
     expect(attempt).toThrow(expect.objectContaining({ code: "E_UNSUPPORTED", argument: "backend" }));
     expect(attempt).toThrow(/simulated: gpu.js failed to load/);
     expect(() => batchedProduct([[1]], [[2]], { backend: "gpu", gpuMode: "webasm" })).toThrow(GlocalError);
@@ -103,12 +94,12 @@ describe("gpu.js failing in the middle of a run", () => {
 describe("memory and state", () => {
   it("many GPU-path steps and sessions leave WebAssembly memory where it was", () => {
     provideGpuJs(flakyGpuJs(Infinity).lib);
-    const warm = new InnerTraining(softmax, opt(), { batchSize: 50, backend: "gpu", gpuMode: "cpu" });
+    const warm = new InnerTraining(fixture.problem, opt(), { batchSize: 50, backend: "gpu", gpuMode: "cpu" });
     warm.step(3);
     warm.dispose();
     const before = memoryStats();
     for (let s = 0; s < 12; s++) {
-      const run = new InnerTraining(softmax, opt(), { batchSize: 50, backend: "gpu", gpuMode: "cpu", seed: s });
+      const run = new InnerTraining(fixture.problem, opt(), { batchSize: 50, backend: "gpu", gpuMode: "cpu", seed: s });
       run.step(4);
       run.hypergradient();
       run.valLoss();
@@ -119,13 +110,13 @@ describe("memory and state", () => {
 
   it("offloading is switched off after a GPU session's call, also when the call throws", () => {
     provideGpuJs(flakyGpuJs(Infinity).lib);
-    const gpu = new InnerTraining(softmax, opt(), { batchSize: 50, backend: "gpu", gpuMode: "cpu" });
+    const gpu = new InnerTraining(fixture.problem, opt(), { batchSize: 50, backend: "gpu", gpuMode: "cpu" });
     // A huge learning rate: the loss overflows and the step throws E_DIVERGED inside the offload.
     gpu.setPhi([Math.log(1e200), Math.log(0.01)]);
     expect(() => gpu.step(5)).toThrow(expect.objectContaining({ code: "E_DIVERGED" }));
     gpu.dispose();
     const before = backendInfo().gpu.products;
-    const wasm = new InnerTraining(softmax, opt(), { batchSize: 50, backend: "wasm" });
+    const wasm = new InnerTraining(fixture.problem, opt(), { batchSize: 50, backend: "wasm" });
     wasm.step(5);
     wasm.dispose();
     expect(backendInfo().gpu.products).toEqual(before);

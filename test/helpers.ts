@@ -45,7 +45,23 @@ export function sub(A: Matrix, B: Matrix): Matrix {
   return { rows: A.rows, cols: A.cols, data: out };
 }
 
+/**
+ * ‖a − b‖₂ / ‖b‖₂, NaN when b = 0 (there is no relative error then, and NaN fails every
+ * comparison) or when the lengths differ.
+ */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return NaN;
+  let num = 0, den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return den === 0 ? NaN : Math.sqrt(num / den);
+}
+
+/** ‖a − b‖₂ / ‖b‖₂, or ‖a − b‖₂ when b = 0; NaN when the lengths differ. */
 export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return NaN;
   let num = 0, den = 0;
   for (let i = 0; i < a.length; i++) {
     num += (a[i] - b[i]) ** 2;
@@ -93,4 +109,35 @@ export function orthonormalColumns(m: number, k: number, seed: number): Matrix {
     }
   }
   return A;
+}
+
+/** An eigendecomposition as linalg.eig returns it: values and unit-norm eigenvector columns. */
+export interface EigPairs {
+  values: { re: ArrayLike<number>; im: ArrayLike<number> };
+  vectors: { re: Matrix; im: Matrix };
+}
+
+/** max_j ‖A v_j − λ_j v_j‖ / (‖A‖_F ‖v_j‖) over all eigenpairs (‖A‖ taken as 1 for A = 0). */
+export function eigResidual(A: Matrix | number[][], { values, vectors }: EigPairs): number {
+  const M: Matrix = Array.isArray(A) ? { rows: A.length, cols: A.length, data: Float64Array.from(A.flat()) } : A;
+  const n = M.rows;
+  const normA = frob(M) || 1;
+  let worst = 0;
+  for (let j = 0; j < n; j++) {
+    let res = 0, vn = 0;
+    for (let i = 0; i < n; i++) {
+      let sr = 0, si = 0;
+      for (let p = 0; p < n; p++) {
+        sr += M.data[i * n + p] * vectors.re.data[p * n + j];
+        si += M.data[i * n + p] * vectors.im.data[p * n + j];
+      }
+      const vr = vectors.re.data[i * n + j], vi = vectors.im.data[i * n + j];
+      sr -= values.re[j] * vr - values.im[j] * vi;
+      si -= values.re[j] * vi + values.im[j] * vr;
+      res += sr * sr + si * si;
+      vn += vr * vr + vi * vi;
+    }
+    worst = Math.max(worst, Math.sqrt(res) / (normA * Math.sqrt(vn)));
+  }
+  return worst;
 }

@@ -153,10 +153,20 @@ describe("options and determinism", () => {
   });
 
   it("glocal with target 'remaining' uses the horizon method and says so", () => {
-    const r = optimize({ ...base, strategy: "glocal", innerSteps: 60, window: 20, glocal: { target: "remaining" } });
-    const targets = r.history.slice(1).map((e) => e.target);
+    // Full batch, a large step and strong weight decay: training converges well within each
+    // 20-step window, so the estimates are trusted and the 'remaining' target is exercised
+    // (with lr 0.05 every window fell back to 'truncated').
+    const r = optimize({ ...base, optimizer: optimizers.sgd({ lr: 1, wd: 0.1 }), strategy: "glocal", innerSteps: 60, window: 20, glocal: { target: "remaining" } });
+    const windows = r.history.slice(1);
+    const targets = windows.map((e) => e.target);
     expect(targets.every((t) => t === "remaining" || t === "truncated")).toBe(true);
+    expect(targets).toContain("remaining");
     expect(targets[targets.length - 1]).toBe("truncated"); // no training left after the last window
+    for (const e of windows) {
+      // A trusted window says 'remaining' and used the horizon method; an untrusted one falls back.
+      expect(e.target).toBe(e.trusted ? "remaining" : "truncated");
+      if (e.trusted) expect(e.method).toBe("horizon");
+    }
   });
 });
 

@@ -8,7 +8,8 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import fc from "fast-check";
 import { runCli } from "../../src/cli";
-import { METHODS } from "../../src/index";
+import { METHODS, estimateGlobal } from "../../src/index";
+import type { EstimateOptions, Matrix } from "../../src/index";
 import { DOCUMENTED_CODES, assert } from "./support/contract";
 import { checkAsync, note, writeSummaryPart } from "./support/summary";
 import { buildTrajectory, trajSpec } from "./support/trajectories";
@@ -43,31 +44,19 @@ const arb = fc.record({
   ),
 });
 
-function inputText(c: typeof arb extends fc.Arbitrary<infer T> ? T : never): string {
+/** Damages that replace one entry's token with another. */
+const TOKEN_DAMAGE: Partial<Record<TextDamage, string>> = { nanToken: "NaN", infinityToken: "-Infinity", nanString: '"NaN"', string: '"1"', nested: "[1]" };
+
+type Case = typeof arb extends fc.Arbitrary<infer T> ? T : never;
+
+function inputText(c: Case): string {
   const t = buildTrajectory(c.spec);
   const rows: string[][] = [];
   for (let i = 0; i < t.rows; i++) rows.push(Array.from(t.data.subarray(i * t.cols, (i + 1) * t.cols), token));
   const i = c.cut % Math.max(rows.length, 1), j = c.cut % Math.max(t.cols, 1);
-  switch (c.damage) {
-    case "nanToken":
-      if (rows.length) rows[i][j] = "NaN";
-      break;
-    case "infinityToken":
-      if (rows.length) rows[i][j] = "-Infinity";
-      break;
-    case "nanString":
-      if (rows.length) rows[i][j] = '"NaN"';
-      break;
-    case "ragged":
-      if (rows.length) rows[i].push("1");
-      break;
-    case "string":
-      if (rows.length) rows[i][j] = '"1"';
-      break;
-    case "nested":
-      if (rows.length) rows[i][j] = "[1]";
-      break;
-  }
+  const replacement = TOKEN_DAMAGE[c.damage];
+  if (replacement !== undefined && rows.length) rows[i][j] = replacement;
+  if (c.damage === "ragged" && rows.length) rows[i].push("1");
   let body = `[${rows.map((r) => `[${r.join(",")}]`).join(",")}]`;
   if (c.damage === "empty") body = "[]";
   if (c.damage === "notArray") body = '"trajectory"';
@@ -75,6 +64,55 @@ function inputText(c: typeof arb extends fc.Arbitrary<infer T> ? T : never): str
   if (c.damage === "truncate") text = text.slice(0, c.cut % Math.max(text.length, 1));
   if (c.damage === "garbage") text = String.fromCharCode(...Array.from({ length: 40 }, (_, k) => (c.cut * (k + 7) * 2654435761) % 256));
   return text;
+}
+
+/**
+ * The estimate options the (valid) flags ask for, written out here rather than by the
+ * CLI's own estimateOptionsFromFlags: --delay N|auto, --rank full|svht|auto|N|energy:X,
+ * --method M, --horizon T, --tolerance X.
+ */
+function optionsOf(flags: string[][]): EstimateOptions {
+  const o: Record<string, unknown> = {};
+  for (const [name, value] of flags) {
+    switch (name) {
+      case "--delay":
+        o.delay = value === "auto" ? "auto" : Number(value);
+        break;
+      case "--rank":
+        o.rank = value.startsWith("energy:") ? { kind: "energy", fraction: Number(value.slice(7)) } : /^[0-9]+$/.test(value) ? { kind: "fixed", rank: Number(value) } : { kind: value };
+        break;
+      case "--method":
+        o.method = value;
+        break;
+      case "--horizon":
+        o.horizon = Number(value);
+        break;
+      case "--tolerance":
+        o.tolerance = Number(value);
+        break;
+      default:
+        throw new Error(`no option for ${name}`);
+    }
+  }
+  return o as EstimateOptions;
+}
+
+/** A successful `glocal estimate` printed what estimateGlobal gives for the same rows and options. */
+function expectLibraryEstimate(c: Case, o: { estimate: number[]; method: string; delay: number; rank: number; diagnostics: { trusted: boolean } }): void {
+  // Only undamaged input is accepted: its rows are the generated trajectory (every token
+  // is the number's shortest round-trip form, so JSON reads back the same doubles).
+  assert(c.damage === "none", `accepted input damaged by ${c.damage}`);
+  const traj: Matrix = buildTrajectory(c.spec);
+  // Accepted flags come in name/value pairs (the horizon entry holds two of them).
+  const flat = c.flags.flat();
+  assert(flat.length % 2 === 0, `accepted flags ${flat.join(" ")}`);
+  const byName: string[][] = [];
+  for (let k = 0; k < flat.length; k += 2) byName.push([flat[k], flat[k + 1]]);
+  const r = estimateGlobal(traj, optionsOf(byName));
+  const want = Array.from(r.estimate);
+  // Bit-identical (JSON writes -0 as 0, hence === rather than Object.is).
+  assert(o.estimate.length === want.length && o.estimate.every((v, i) => v === want[i]), () => `CLI estimate ${JSON.stringify(o.estimate)}, library ${JSON.stringify(want)}`);
+  assert(o.method === r.method && o.delay === r.delay && o.rank === r.rank && o.diagnostics.trusted === r.trusted, "CLI method/delay/rank/trusted differ from the library's");
 }
 
 describe("glocal estimate (spawned)", () => {
@@ -97,6 +135,7 @@ describe("glocal estimate (spawned)", () => {
         assert(lines.length === 1, "stdout must be one JSON line");
         const o = JSON.parse(lines[0]);
         assert(Array.isArray(o.estimate) && o.estimate.every((v: unknown) => typeof v === "number" && Number.isFinite(v)), "estimate not finite");
+        expectLibraryEstimate(c, o);
         note("ok");
       } else {
         assert(r.stdout === "", "stdout on failure");
@@ -108,7 +147,7 @@ describe("glocal estimate (spawned)", () => {
         assert(m[1] !== "E_INTERNAL", `internal error: ${lines[0]}`);
         note(m[1]);
       }
-      // The in-process CLI (the library) gives the same answer, byte for byte.
+      // The in-process CLI (the same code, unspawned) gives the same answer, byte for byte.
       assert(status === r.status, `in-process exit ${status}, spawned ${r.status}`);
       assert(out === r.stdout && err === r.stderr, `in-process output differs: ${err || out.slice(0, 200)} vs ${r.stderr || r.stdout.slice(0, 200)}`);
     }, 20);

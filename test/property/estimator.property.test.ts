@@ -10,10 +10,10 @@ import type { GlobalEstimate, Matrix } from "../../src/index";
 import { gaussian } from "../helpers";
 import { SCALES, coupled, matrixCase, materialize, wrongValue, options } from "./support/arbitraries";
 import { allFinite, assert, contract, fail } from "./support/contract";
-import { maxAbs, norm2 } from "./support/numeric";
+import { magnitudeSpan, maxAbs, norm2 } from "./support/numeric";
 import { classifyMatrix, codesOf } from "./support/reference";
 import { check, writeSummaryPart } from "./support/summary";
-import { buildTrajectory, magnitudeSpan, mayBeTooShort, materializeTrajectory, optionsSpec, resolveOptions, trajCase, trajSpec } from "./support/trajectories";
+import { buildTrajectory, mayBeTooShort, materializeTrajectory, optionsSpec, resolveOptions, trajCase, trajSpec } from "./support/trajectories";
 
 afterAll(() => writeSummaryPart(__filename));
 
@@ -56,6 +56,7 @@ describe("hankel", () => {
       if (delayOk && options !== undefined && c.ok && c.ok.rows < (delay as number) + 1) codes.add("E_TOO_SHORT");
       contract([traj, options], () => hankel(traj as Matrix, options as never), {
         codes,
+        rejects: codes.size > 0,
         check: (res) => {
           const h = c.ok as Matrix, d = delay as number, q = h.cols, N = h.rows - d + 1;
           const entry = (i: number, j: number) => h.data[(j + Math.floor(i / q)) * q + (i % q)];
@@ -90,6 +91,7 @@ describe("dmd", () => {
       const codes = codesOf(x, y);
       if (c.rank.bad) codes.add("E_OPTION");
       if (x.ok && y.ok && (x.ok.rows !== y.ok.rows || x.ok.cols !== y.ok.cols)) codes.add("E_SHAPE");
+      const rejects = codes.size > 0; // broken X or Y, shapes that differ, or a bad rank (E_NOCONVERGE below is only allowed)
       const all = x.ok && y.ok ? Float64Array.from([...x.ok.data, ...y.ok.data]) : new Float64Array(0);
       if (magnitudeSpan(all) > 800) codes.add("E_NOCONVERGE");
       // Results near 1e308, eigenvalues ‖Y‖/σ_r(X) with σ_r ≥ ε·max(n, c)·σ₁ beyond it, or
@@ -103,6 +105,7 @@ describe("dmd", () => {
       contract([X, Y, c.rank.value], () => dmd(X as Matrix, Y as Matrix, c.rank.value as never), {
         codes,
         mayOverflow: big,
+        rejects,
         check: (r) => {
           const n = (x.ok as Matrix).rows, cols = (x.ok as Matrix).cols;
           assert(r.rank >= 0 && r.rank <= Math.min(n, cols), `rank ${r.rank}`);
@@ -113,8 +116,10 @@ describe("dmd", () => {
           for (let i = 0; i < S.length; i++) assert(Math.abs(S[i] - r.singularValues[i]) <= 1e-12 * S[0] + 2 ** -1060, "σ differ from svd(X)");
           let grows = false;
           for (let i = 0; i < r.rank; i++) grows ||= Math.hypot(r.eigenvalues.re[i], r.eigenvalues.im[i]) > 1;
+          const kOk = Number.isInteger(c.k) && (c.k as number) >= 0;
           contract([], () => r.predict(c.k as number), {
-            codes: Number.isInteger(c.k) && (c.k as number) >= 0 ? [] : ["E_OPTION"],
+            codes: kOk ? [] : ["E_OPTION"],
+            rejects: !kOk,
             mayOverflow: grows || big,
             check: (p) => {
               assert(p.length === n, "prediction length");
@@ -159,6 +164,8 @@ describe("estimateGlobal", () => {
       const m = c.ok?.rows ?? t.spec.m, q = c.ok?.cols ?? t.spec.q;
       const opts = resolveOptions(o, m, q);
       const codes = new Set<GlocalErrorCode>([...codesOf(c), ...opts.codes]);
+      // A broken window or bad options must be rejected; E_TOO_SHORT and E_NOCONVERGE below are only allowed.
+      const rejects = codes.size > 0;
       if (c.ok && mayBeTooShort(opts, m)) codes.add("E_TOO_SHORT");
       if (c.ok && magnitudeSpan(c.ok.data) > 800) codes.add("E_NOCONVERGE");
       const huge = !!c.ok && maxAbs(c.ok.data) > 1e250;
@@ -166,6 +173,7 @@ describe("estimateGlobal", () => {
       contract([traj, opts.value], () => estimateGlobal(traj as Matrix, opts.value as never), {
         codes,
         mayOverflow: huge,
+        rejects,
         check: (r) => {
           result = r;
           checkEstimate(r, c.ok as Matrix, opts.value as Record<string, unknown>);
@@ -260,7 +268,7 @@ describe("GlocalEstimator", () => {
             if (op.row === "nan") (row = base.map((v, i) => (i === 0 ? NaN : v))), (code = "E_NONFINITE");
             if (op.row === "string") (row = base.map((v, i) => (i === 0 ? String(v) : v))), (code = "E_TYPE");
             if (op.row === "null") (row = null), (code = "E_TYPE");
-            contract([row], () => estimator.push(row as number[]), { codes: code ? [code] : [] });
+            contract([row], () => estimator.push(row as number[]), { codes: code ? [code] : [], rejects: code !== null });
             if (!code) {
               model.push(base);
               if (model.length > W) model.shift();

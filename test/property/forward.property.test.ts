@@ -114,20 +114,52 @@ function makeProblem(kind: Kind, data: unknown, options: unknown): Problem {
   }
 }
 
-const DATA_CODES: GlocalErrorCode[] = ["E_TYPE", "E_SHAPE", "E_NONFINITE", "E_OPTION"];
+/**
+ * The documented code a damage must raise for a model, or null where the damaged data is
+ * still valid for it. yRange plants label 99: the class count is inferred from the labels
+ * (no valid option here gives `classes`), so softmax and mlp read it as a 100th class,
+ * while logistic labels must be 0/1 (E_OPTION: a label out of range). oneClass makes every
+ * label 0: valid 0/1 labels for logistic, a single class for softmax and mlp (E_SHAPE).
+ * For least squares a planted NaN/Infinity target is E_NONFINITE, but in the matrix form
+ * it replaces a whole row (E_TYPE); oneClass there sets y to a string.
+ */
+function damageCode(d: DataCase): GlocalErrorCode | null {
+  const classification = d.kind !== "linear";
+  switch (d.damage) {
+    case "none":
+      return null;
+    case "xNaN":
+      return "E_NONFINITE";
+    case "yRange":
+      if (d.kind === "softmax" || d.kind === "mlp") return null;
+      return d.kind === "logistic" ? "E_OPTION" : d.yForm === "matrix" ? "E_TYPE" : "E_NONFINITE";
+    case "yFraction":
+      return classification || d.yForm === "matrix" ? "E_TYPE" : "E_NONFINITE";
+    case "length":
+    case "features":
+      return "E_SHAPE";
+    case "oneClass":
+      return d.kind === "logistic" ? null : classification ? "E_SHAPE" : "E_TYPE";
+    case "garbage":
+    case "yString":
+      return "E_TYPE";
+  }
+}
 
 describe("problems", () => {
   it("build from clean data with valid options (else a typed error); evaluate(θ₀) is finite or E_DIVERGED", () => {
     check("problems.*", dataCase, (d) => {
       const data = buildData(d);
+      // Logistic labels are 0/1 (our generator's k is ignored there). The yForm "matrix"
+      // gives a matrix y to least squares only: classification labels stay a plain array.
       const codes = new Set<GlocalErrorCode>();
-      if (d.damage !== "none") DATA_CODES.forEach((c) => codes.add(c));
+      const dataCode = damageCode(d);
+      if (dataCode) codes.add(dataCode);
       if (d.options.bad) codes.add("E_OPTION");
-      // Logistic labels are 0/1 (our generator's k is ignored there); a matrix y is only for least squares.
-      if (d.kind !== "linear" && d.yForm === "matrix") codes.add("E_TYPE");
       let problem: Problem | null = null;
       contract([data, d.options.value], () => makeProblem(d.kind, data, d.options.value), {
         codes,
+        rejects: codes.size > 0, // damaged data (where it breaks the model's rules) or bad options
         check: (p) => {
           problem = p;
           assert(p.kind === d.kind && p.parameterCount > 0 && p.blocks.length >= 1, "problem shape");
@@ -185,6 +217,7 @@ describe("InnerTraining and hypergradientTrajectory", () => {
         if (c.seed !== undefined) opts.seed = c.seed;
         contract([opts], () => hypergradientTrajectory(problem, optimizer, opts as never), {
           codes,
+          rejects: codes.has("E_OPTION"), // E_DIVERGED is only allowed
           check: (r) => {
             const q = r.names.length;
             assert(r.trajectory.rows === c.rows && r.trajectory.cols === q && q === (c.hyper as string[]).length + ((c.hyper as string[]).includes("weights") ? problem.trainSize - 1 : 0), "trajectory shape");
@@ -258,6 +291,7 @@ describe("optimize", () => {
         if (c.extra) Object.assign(options, c.extra);
         contract([], () => optimize(options as never), {
           codes,
+          rejects: codes.size > 0, // every code here is E_OPTION, owed for a bad option
           check: (r) => {
             assert(["done", "diverged", "aborted"].includes(r.stopped), `stopped ${r.stopped}`);
             if (c.aborted) assert(r.stopped === "aborted", "an aborted signal must stop the run");

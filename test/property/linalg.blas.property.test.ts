@@ -100,6 +100,7 @@ describe("gemm", () => {
       contract([A, B, optsIn], () => linalg.gemm(A as Matrix, B as Matrix, optsIn as never), {
         codes: codes as Set<GlocalErrorCode>,
         mayOverflow: bound !== null && mayOverflow(bound),
+        rejects: codes.size > 0,
         check: (r) => {
           assert(ref !== null && bound !== null, "succeeded on invalid input");
           const k = transA ? (a.ok as Matrix).rows : (a.ok as Matrix).cols;
@@ -121,6 +122,7 @@ describe("gram", () => {
       contract([X], () => linalg.gram(X as Matrix), {
         codes: codesOf(x) as Set<GlocalErrorCode>,
         mayOverflow: bound !== null && mayOverflow(bound),
+        rejects: !x.ok,
         check: (G) => {
           const p = (x.ok as Matrix).cols;
           assert(G.rows === p && G.cols === p, "wrong shape");
@@ -155,6 +157,7 @@ describe("gemv", () => {
       contract([A, x, c.opts.value], () => linalg.gemv(A as Matrix, x as number[], c.opts.value as never), {
         codes: codes as Set<GlocalErrorCode>,
         mayOverflow: bound !== null && mayOverflow(bound),
+        rejects: codes.size > 0,
         check: (y) => {
           assert(y instanceof Float64Array && y.length === (ref as Float64Array).length, "wrong length");
           expectClose(y, ref as Float64Array, bound as Float64Array, (v.ok as Float64Array).length, "y");
@@ -185,6 +188,7 @@ describe("dot, axpy, norm", () => {
       contract([x, y], () => linalg.dot(x as number[], y as number[]), {
         codes: codes as Set<GlocalErrorCode>,
         mayOverflow: bound !== null && mayOverflow(bound),
+        rejects: codes.size > 0,
         check: (d) => expectClose([d], ref as Float64Array, bound as Float64Array, (a.ok as Float64Array).length, "dot"),
       });
     });
@@ -206,6 +210,7 @@ describe("dot, axpy, norm", () => {
       contract([x, y], () => linalg.axpy(a as number, x as number[], y as number[]), {
         codes: codes as Set<GlocalErrorCode>,
         mayOverflow: bound !== null && mayOverflow(bound),
+        rejects: codes.size > 0,
         check: (r) => {
           const xs = u.ok as Float64Array, ys = v.ok as Float64Array;
           assert(r.length === xs.length && r !== ys && r !== x && r !== y, "axpy must return a new vector of the same length");
@@ -234,6 +239,7 @@ describe("dot, axpy, norm", () => {
       contract([x], () => linalg.norm(x as number[]), {
         codes: codesOf(v) as Set<GlocalErrorCode>,
         mayOverflow: !(ref <= OVERFLOW),
+        rejects: !v.ok,
         check: (r) => {
           assert(Number.isFinite(r) && r >= 0, `norm ${r}`);
           const n = (v.ok as Float64Array).length;

@@ -10,7 +10,7 @@ import { GlocalErrorCode, linalg } from "../../src/index";
 import type { Matrix } from "../../src/index";
 import { coupled, dim, matrixCase, materialize, materializeVector, options, vectorCase, wrongValue } from "./support/arbitraries";
 import { allFinite, assert, contract } from "./support/contract";
-import { EPS, expOf, maxAbs, mul, norm2, orthogonalityError, scaled, scalbn, sub, transpose } from "./support/numeric";
+import { EPS, expOf, magnitudeSpan, maxAbs, mul, norm2, orthogonalityError, scaled, scalbn, sub, transpose } from "./support/numeric";
 import { classifyMatrix, classifyVector, codesOf } from "./support/reference";
 import { check, writeSummaryPart } from "./support/summary";
 
@@ -18,17 +18,6 @@ afterAll(() => writeSummaryPart(__filename));
 
 /** Results that may exceed float64: a norm bound above this. */
 const NEAR_MAX = 1e307;
-
-/** log₂ of the largest over the smallest non-zero |entry|. */
-function magnitudeSpan(d: ArrayLike<number>): number {
-  let big = 0, small = Infinity;
-  for (let i = 0; i < d.length; i++) {
-    const v = Math.abs(d[i]);
-    if (v > big) big = v;
-    if (v > 0 && v < small) small = v;
-  }
-  return big > 0 ? Math.log2(big) - Math.log2(small) : 0;
-}
 
 const orthoTol = (m: number, n: number) => Math.max(1e-13, 40 * EPS * Math.max(m, n));
 
@@ -55,6 +44,7 @@ describe("qr", () => {
       contract([A], () => linalg.qr(A as Matrix), {
         codes: codesOf(a) as Set<GlocalErrorCode>,
         mayOverflow,
+        rejects: !a.ok,
         check: ({ Q, R }) => {
           const { rows: m, cols: n } = a.ok as Matrix;
           const k = Math.min(m, n);
@@ -84,6 +74,7 @@ describe("svd", () => {
       contract([A, c.opts.value], () => linalg.svd(A as Matrix, c.opts.value as never), {
         codes: codes as Set<GlocalErrorCode>,
         mayOverflow,
+        rejects: codes.size > 0, // a broken A or bad options: every code here is owed
         check: ({ U, S, V }) => {
           const { rows: m, cols: n } = a.ok as Matrix;
           const k = Math.min(m, n);
@@ -124,6 +115,7 @@ describe("eig", () => {
       const codes = codesOf(a);
       if (c.opts.bad) codes.add("E_OPTION");
       if (a.ok && a.ok.rows !== a.ok.cols) codes.add("E_SHAPE");
+      const rejects = codes.size > 0; // a broken or non-square A, or bad options (E_NOCONVERGE below is only allowed)
       const mayOverflow = !!a.ok && a.ok.rows * maxAbs(a.ok.data) > NEAR_MAX;
       // Entries spanning more than float64 itself (2^800 and up) may stall the iteration in
       // underflow: E_NOCONVERGE (documented) is then allowed, a NaN never.
@@ -132,6 +124,7 @@ describe("eig", () => {
       contract([A, c.opts.value], () => linalg.eig(A as Matrix, c.opts.value as never), {
         codes: codes as Set<GlocalErrorCode>,
         mayOverflow,
+        rejects,
         check: ({ values, vectors: V }) => {
           const M = a.ok as Matrix, n = M.rows;
           assert(values.re.length === n && values.im.length === n, "wrong number of eigenvalues");
@@ -177,6 +170,31 @@ describe("eig", () => {
   });
 });
 
+/**
+ * x against the truncated-SVD minimum-norm solution V Σ⁺ Uᵀ b, Σ⁺ keeping 1/σᵢ for
+ * σᵢ > rcond·σ₁ (the documented cutoff), computed here from linalg.svd of A (A, B, X
+ * scaled by powers of two). Skipped where a σᵢ lies within 1e-6·σ₁ of the cutoff (the
+ * rank is then a matter of rounding).
+ */
+function expectTruncatedSvdSolution(A: Matrix, B: Float64Array, nrhs: number, X: Float64Array, rcond: number, rank: number, xUlp: number): void {
+  const { rows: m, cols: n } = A, k = Math.min(m, n);
+  const { U, S, V } = linalg.svd(A);
+  const cut = rcond * (S[0] ?? 0);
+  for (let i = 0; i < k; i++) if (Math.abs(S[i] - cut) <= 1e-6 * S[0]) return;
+  let r = 0;
+  while (r < k && S[r] > cut) r++;
+  assert(rank === r, `rank ${rank}, but ${r} singular values exceed rcond·σ₁`);
+  // x_ref = V_r diag(1/σ) U_rᵀ B
+  const t = mul(transpose(U).data, k, m, B, nrhs);
+  for (let i = 0; i < k; i++) for (let j = 0; j < nrhs; j++) t[i * nrhs + j] = i < r ? t[i * nrhs + j] / S[i] : 0;
+  const ref = mul(V.data, n, k, t, nrhs);
+  // Both solutions carry rounding amplified by σ₁/σ_r ≤ 1/rcond and by σ₁/gap ≤ 1e6.
+  const scale = norm2(ref) + (r > 0 ? norm2(B) / S[r - 1] : 0);
+  const tol = 1e-8 * scale + 4 * Math.sqrt(n * nrhs) * xUlp + 2 ** -1000;
+  const err = norm2(sub(X, ref));
+  assert(err <= tol, () => `‖x − x_tsvd‖ = ${err} > ${tol} (scaled; rcond ${rcond}, rank ${r} of ${k})`);
+}
+
 describe("lstsq", () => {
   const arb = fc.record({
     A: matrixCase(), b: vectorCase(), B: matrixCase(), asMatrix: fc.boolean(), coupled,
@@ -212,6 +230,7 @@ describe("lstsq", () => {
       contract([A, B, c.opts.value], () => linalg.lstsq(A as Matrix, B as never, c.opts.value as never), {
         codes: codes as Set<GlocalErrorCode>,
         mayOverflow,
+        rejects: codes.size > 0, // a broken A or b, rows that differ, or bad options
         check: (r) => {
           const M = a.ok as Matrix, Bmat = Bm as Matrix, n = M.cols, nrhs = Bmat.cols;
           const xdata = asVector ? (r.x as unknown as Float64Array) : (r.x as unknown as Matrix).data;
@@ -233,6 +252,19 @@ describe("lstsq", () => {
           const tol = 200 * EPS * Math.max(M.rows, n) * nA * (nA * nX + nB) + 2 * Math.max(rcond, EPS) * nA * nB * Math.sqrt(nrhs)
             + nA * nA * Math.sqrt(n * nrhs) * ulp(eb - ea) + 2 ** -1000;
           assert(norm2(g) <= tol, () => `‖Aᵀ(Ax − b)‖ = ${norm2(g)} > ${tol} (scaled; ‖A‖ ${nA}, ‖x‖ ${nX}, ‖b‖ ${nB}, rank ${r.rank})`);
+          // A large rcond (1e-6, 0.5) puts a term 2·rcond·‖A‖‖b‖ in that tolerance, which
+          // almost any x passes. There x is checked against what it must be instead.
+          if (opts?.rcond !== undefined && opts.rcond >= 1e-6) {
+            if (r.method === "qr") {
+              // Full rank by the pivoted QR: the exact least-squares solution, so the normal
+              // equations hold to rounding, without the truncation term.
+              assert(r.rank === n, `method qr with rank ${r.rank} < ${n}`);
+              const tight = 200 * EPS * Math.max(M.rows, n) * nA * (nA * nX + nB) + nA * nA * Math.sqrt(n * nrhs) * ulp(eb - ea) + 2 ** -1000;
+              assert(norm2(g) <= tight, () => `qr solution: ‖Aᵀ(Ax − b)‖ = ${norm2(g)} > ${tight} (scaled)`);
+            } else {
+              expectTruncatedSvdSolution({ rows: M.rows, cols: n, data: As }, Bs, nrhs, Xs, opts.rcond, r.rank, ulp(eb - ea));
+            }
+          }
         },
       });
     });

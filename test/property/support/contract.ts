@@ -1,7 +1,8 @@
 /**
  * The contract every public call is held to: it returns a result that passes the caller's
  * check (finite, satisfying the function's identities), or it throws a GlocalError with a
- * documented code that the test allows for those inputs. Never another exception (a
+ * documented code that the test allows for those inputs -- and for inputs the test knows
+ * to be bad (`rejects`) it must throw: accepting them is a violation. Never another exception (a
  * WebAssembly RuntimeError, a TypeError, a RangeError), never a mutated input, never an
  * allocation left open.
  */
@@ -23,6 +24,12 @@ export interface Expectation<T> {
   codes: Iterable<GlocalErrorCode>;
   /** The result may overflow float64 for these inputs: E_TOO_LARGE is then allowed too. */
   mayOverflow?: boolean;
+  /**
+   * The inputs are known bad (the generator broke them, or they break a documented rule):
+   * the call must throw, one of `codes`; a result is a violation, and `check` is not run.
+   * Without it `codes` only permits errors.
+   */
+  rejects?: boolean;
   /** Checks a result; throws on a violation. */
   check?: (result: T) => void;
 }
@@ -109,6 +116,9 @@ export function contract<T>(inputs: readonly unknown[], call: () => T, ex: Expec
     assert(typeof message === "string" && message.length > 0, "an error without a message");
     note(code);
     return code;
+  }
+  if (ex.rejects) {
+    fail(`accepted inputs it must reject (with ${[...allowed].join(" or ")}): ${before.map((b) => b.slice(0, 200)).join(" | ")}`);
   }
   ex.check?.(result as T);
   note("ok");

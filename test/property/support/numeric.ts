@@ -63,3 +63,14 @@ export function sub(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
   for (let i = 0; i < a.length; i++) out[i] = a[i] - b[i];
   return out;
 }
+
+/** log₂ of the largest over the smallest non-zero magnitude (0 when all are zero). */
+export function magnitudeSpan(d: ArrayLike<number>): number {
+  let big = 0, small = Infinity;
+  for (let i = 0; i < d.length; i++) {
+    const v = Math.abs(d[i]);
+    if (v > big) big = v;
+    if (v > 0 && v < small) small = v;
+  }
+  return big > 0 ? Math.log2(big) - Math.log2(small) : 0;
+}

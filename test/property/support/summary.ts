@@ -32,15 +32,10 @@ export function note(outcome: string): void {
 }
 
 /**
- * Checks `body` on `runsFor(cost)` generated cases and records them under `fn`. The body
- * throws on a violation; it may call `note` (contract() does) to count outcomes.
+ * Ends a property run started at t0: records its time, cases and any failure under `fn`,
+ * and throws the failure with fast-check's report (seed, path and counterexample).
  */
-export function check<T>(fn: string, arb: fc.Arbitrary<T>, body: (value: T) => void, cost = 1): void {
-  const numRuns = runsFor(cost);
-  const s = entry(fn);
-  current = { stats: s, remaining: numRuns };
-  const t0 = Date.now();
-  const details = fc.check(fc.property(arb, (v) => { body(v); }), { numRuns, seed: SEED });
+function recordDetails<T>(fn: string, s: FunctionStats, t0: number, details: fc.RunDetails<T>): void {
   current = null;
   s.ms += Date.now() - t0;
   s.cases += details.numRuns;
@@ -52,6 +47,19 @@ export function check<T>(fn: string, arb: fc.Arbitrary<T>, body: (value: T) => v
   }
 }
 
+/**
+ * Checks `body` on `runsFor(cost)` generated cases and records them under `fn`. The body
+ * throws on a violation; it may call `note` (contract() does) to count outcomes.
+ */
+export function check<T>(fn: string, arb: fc.Arbitrary<T>, body: (value: T) => void, cost = 1): void {
+  const numRuns = runsFor(cost);
+  const s = entry(fn);
+  current = { stats: s, remaining: numRuns };
+  const t0 = Date.now();
+  const details = fc.check(fc.property(arb, (v) => { body(v); }), { numRuns, seed: SEED });
+  recordDetails(fn, s, t0, details);
+}
+
 /** `check` for an asynchronous body. */
 export async function checkAsync<T>(fn: string, arb: fc.Arbitrary<T>, body: (value: T) => Promise<void>, cost = 1): Promise<void> {
   const numRuns = runsFor(cost);
@@ -59,15 +67,7 @@ export async function checkAsync<T>(fn: string, arb: fc.Arbitrary<T>, body: (val
   current = { stats: s, remaining: numRuns };
   const t0 = Date.now();
   const details = await fc.check(fc.asyncProperty(arb, async (v) => { await body(v); }), { numRuns, seed: SEED });
-  current = null;
-  s.ms += Date.now() - t0;
-  s.cases += details.numRuns;
-  if (details.failed) {
-    s.failures++;
-    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    s.counterexamples.push(`${cause.slice(0, 500)} :: ${fc.stringify(details.counterexample).slice(0, 2000)}`);
-    throw new Error(`${fn}: ${cause}\n${fc.defaultReportMessage(details) ?? "property failed"}`);
-  }
+  recordDetails(fn, s, t0, details);
 }
 
 /** Records cases run outside fast-check (e.g. the CLI's fixed abuse cases). */

@@ -212,14 +212,3 @@ export function mayBeTooShort(r: ResolvedOptions, m: number): boolean {
   const d = r.delay === "auto" ? 1 : r.delay;
   return m < d + 2 || (r.auto && m - Math.max(1, r.heldOut) < 3);
 }
-
-/** log₂ of the largest over the smallest non-zero magnitude. */
-export function magnitudeSpan(d: ArrayLike<number>): number {
-  let big = 0, small = Infinity;
-  for (let i = 0; i < d.length; i++) {
-    const v = Math.abs(d[i]);
-    if (v > big) big = v;
-    if (v > 0 && v < small) small = v;
-  }
-  return big > 0 ? Math.log2(big) - Math.log2(small) : 0;
-}
