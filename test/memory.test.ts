@@ -1,4 +1,4 @@
-import { linalg, memoryStats, GlocalError } from "../src/index";
+import { estimateGlobal, linalg, memoryStats, GlocalError } from "../src/index";
 import { withScope } from "../src/wasm";
 import { randomMatrix, relDiff } from "./helpers";
 
@@ -21,6 +21,16 @@ describe("WebAssembly memory discipline", () => {
     const after = memoryStats();
     expect(after.wasmBytes).toBe(before.wasmBytes);
     expect(after.openScratchBlocks).toBe(0);
+  });
+
+  it("an auto estimate releases each candidate's workspace as it goes (it held all of them until it returned)", () => {
+    const h = Array.from({ length: 300 }, (_, t) => [1 - 0.9 ** (t + 1), 0.5 * 0.8 ** t + 0.3 * Math.cos(0.3 * t) * 0.95 ** t]);
+    estimateGlobal(h.slice(0, 40), { method: "auto", delay: "auto", rank: "auto" }); // warm-up
+    const before = memoryStats();
+    const r = estimateGlobal(h, { method: "auto", delay: "auto", rank: "auto" });
+    expect(r.diagnostics.auto?.length).toBeGreaterThan(50);
+    expect(memoryStats().wasmBytes - before.wasmBytes).toBeLessThan(16 * 2 ** 20);
+    expect(memoryStats().openScratchBlocks).toBe(0);
   });
 
   it("errors (validation and inside a call) release everything and the module stays usable", () => {
