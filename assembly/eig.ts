@@ -525,11 +525,12 @@ function schurVectors(nn: i32, T: usize, wr: usize, wi: usize, Y: usize): void {
 
 // @ts-ignore: decorator
 @inline function precedes(ar: f64, ai: f64, br: f64, bi: f64): bool {
-  // Descending modulus, then real part, then imaginary part.
+  // Descending modulus, then real part. The rest is left to the (stable) sort: the Schur
+  // form holds each complex pair adjacent, +im first, so pairs stay together even when a
+  // pair is repeated (sorting on the imaginary part put ±i, ±i as +i, +i, −i, −i).
   const ma = Math.hypot(ar, ai), mb = Math.hypot(br, bi);
   if (ma != mb) return ma > mb;
-  if (ar != br) return ar > br;
-  return ai > bi;
+  return ar > br;
 }
 
 /**

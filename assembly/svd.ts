@@ -95,6 +95,36 @@ function bidiagonalize(n: i32, B: usize, d: usize, e: usize, Ut: usize, Vt: usiz
   }
 }
 
+// The rotation [c s; −s c] taking (f, g) to (r, 0): givens() returns r and leaves c, s here.
+let rotC: f64 = 1.0;
+let rotS: f64 = 0.0;
+/**
+ * c = f/r, s = g/r, r = hypot(f, g), with f and g first scaled by an exact power of two
+ * when they are subnormal or nearly so: quotients of subnormals keep only a few bits, and
+ * rotations built from them were not orthogonal (VᵀV − I ≈ 1e-8 for a matrix whose
+ * singular values span 1e270 down to 1e-18; long property run).
+ */
+function givens(f: f64, g: f64): f64 {
+  const m = max(abs(f), abs(g));
+  if (m == 0.0) {
+    rotC = 1.0;
+    rotS = 0.0;
+    return 0.0;
+  }
+  if (m >= 1e-290) {
+    const t = Math.hypot(f, g);
+    rotC = f / t;
+    rotS = g / t;
+    return t;
+  }
+  const e = ilog2(m);
+  const fs = Math.scalbn(f, -e), gs = Math.scalbn(g, -e);
+  const t = Math.hypot(fs, gs);
+  rotC = fs / t;
+  rotS = gs / t;
+  return Math.scalbn(t, e);
+}
+
 /**
  * Diagonalises the upper bidiagonal (d, e) by implicit-shift QR. Rotations are applied to
  * the rows of Ut and Vt (both n × n) when wanted. On return d holds the singular values in
@@ -142,9 +172,8 @@ function bidiagonalQR(n: i32, d: usize, e: usize, Ut: usize, Vt: usize, wantU: b
       let f = ld(e, p - 2);
       st(e, p - 2, 0.0);
       for (let j = p - 2; j >= k; j--) {
-        const t = Math.hypot(ld(d, j), f);
-        const cs = ld(d, j) / t;
-        const sn = f / t;
+        const t = givens(ld(d, j), f);
+        const cs = rotC, sn = rotS;
         st(d, j, t);
         if (j != k) {
           f = -sn * ld(e, j - 1);
@@ -157,9 +186,8 @@ function bidiagonalQR(n: i32, d: usize, e: usize, Ut: usize, Vt: usize, wantU: b
       let f = ld(e, k - 1);
       st(e, k - 1, 0.0);
       for (let j = k; j < p; j++) {
-        const t = Math.hypot(ld(d, j), f);
-        const cs = ld(d, j) / t;
-        const sn = f / t;
+        const t = givens(ld(d, j), f);
+        const cs = rotC, sn = rotS;
         st(d, j, t);
         f = -sn * ld(e, j);
         st(e, j, cs * ld(e, j));
@@ -184,18 +212,17 @@ function bidiagonalQR(n: i32, d: usize, e: usize, Ut: usize, Vt: usize, wantU: b
       let f = (sk + sp) * (sk - sp) + shift;
       let g = sk * ek;
       for (let j = k; j < p - 1; j++) {
-        let t = Math.hypot(f, g);
-        let cs = f / t;
-        let sn = g / t;
+        let t = givens(f, g);
+        let cs = rotC, sn = rotS;
         if (j != k) st(e, j - 1, t);
         f = cs * ld(d, j) + sn * ld(e, j);
         st(e, j, cs * ld(e, j) - sn * ld(d, j));
         g = sn * ld(d, j + 1);
         st(d, j + 1, cs * ld(d, j + 1));
         if (wantV) rot(n, Vt + <usize>j * rowBytes, Vt + <usize>(j + 1) * rowBytes, cs, sn);
-        t = Math.hypot(f, g);
-        cs = f / t;
-        sn = g / t;
+        t = givens(f, g);
+        cs = rotC;
+        sn = rotS;
         st(d, j, t);
         f = cs * ld(e, j) + sn * ld(d, j + 1);
         st(d, j + 1, -sn * ld(e, j) + cs * ld(d, j + 1));

@@ -131,7 +131,7 @@ export function modeSum(s: Scope, fit: DmdFit, from: number, to: number, weights
 }
 
 export interface DmdResult {
-  /** Eigenvalues of K̃ (descending modulus, then real, then imaginary part). */
+  /** Eigenvalues of K̃ (descending modulus, then real part; complex pairs adjacent, +im first). */
   eigenvalues: { re: Float64Array; im: Float64Array };
   /** Exact modes Φ (n × rank), complex. */
   modes: { re: Matrix; im: Matrix };

@@ -225,6 +225,30 @@ describe("regressions found by the property tests", () => {
     }
   });
 
+  it("eig of a matrix with a repeated complex pair listed +i, +i, −i, −i (long property run): pairs stay adjacent", () => {
+    const A = [[0, 0, -128, -128], [0, 0, -128, 0], [0, 127, 0, 0], [127, -1, 0, 0]];
+    const r = linalg.eig(A);
+    for (let j = 0; j < 4; j += 2) {
+      expect(r.values.im[j]).toBeGreaterThan(0);
+      expect(r.values.im[j + 1]).toBe(-r.values.im[j]);
+      expect(r.values.re[j + 1]).toBe(r.values.re[j]);
+    }
+    expect(eigResidual(A, r)).toBeLessThan(1e-12);
+  });
+
+  it("SVD of a matrix with singular values from 1e270 down to 1e-18: V lost orthogonality (1e-8) to rotations built from subnormals (long property run)", () => {
+    const a = [0.6746821715029997, -0.15239910501348575, -1.1286751087811138, 0.5665388597799212, 0.5730757951558016, 1.8133652593691945,
+      -1.8591973472299004, 0.3646945420485253, 0.33075610366158836, -1.1197932257758827, -0.20104690529501273, -0.8788800224643261];
+    const A = { rows: 6, cols: 6, data: Float64Array.from([
+      a[0], a[1], a[0], a[1], a[0], a[1], a[2], a[3], a[2], a[3], a[2], a[3], a[4], a[5], a[4], a[5], a[4], a[5],
+      a[6], 8.822203353020378e54, 1.5721144035412286e270, a[11], a[6], a[11], a[7], a[8], a[7], a[8], a[7], a[8],
+      a[9], a[10], a[9], a[10], a[9], a[10]]) };
+    const r = linalg.svd(A);
+    expect(orthogonalityError(r.V)).toBeLessThan(1e-14);
+    expect(orthogonalityError(r.U)).toBeLessThan(1e-14);
+    expect(r.S[0]).toBe(1.5721144035412286e270);
+  });
+
   it("reference products still agree after the changes (sanity)", () => {
     const A: Matrix = { rows: 2, cols: 2, data: Float64Array.of(1, 2, 3, 4) };
     expect(relDiff(linalg.gemm(A, A).data, refGemm(A, A).data)).toBe(0);

@@ -11,7 +11,7 @@ export interface ComplexVector {
 }
 
 export interface EigResult {
-  /** Eigenvalues, sorted by modulus, then real part, then imaginary part (descending). */
+  /** Eigenvalues, sorted by modulus, then real part (descending); complex pairs adjacent, +im first. */
   values: ComplexVector;
   /** Column j is the unit-norm eigenvector of values[j], its largest entry real positive. */
   vectors: { re: Matrix; im: Matrix };
