@@ -10,7 +10,7 @@
  */
 import { InnerTraining, datasets, optimizers, problems } from "../src/index";
 import type { HyperName, Problem } from "../src/index";
-import { backendInfo } from "../src/wasm";
+import { backendInfo } from "../src/core/load";
 
 export interface JvpBenchRow {
   model: string;

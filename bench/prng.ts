@@ -3,7 +3,7 @@
  * WebAssembly binary) sees bit-identical matrices.
  */
 import type { Matrix } from "../src/index";
-import { mulberry32 } from "../src/random";
+import { mulberry32 } from "../src/core/random";
 
 /** Standard normal samples by Box–Muller (both outputs of each pair are used). */
 export function normals(count: number, seed: number): Float64Array {

@@ -3,7 +3,7 @@
  * gpu suite in Node (bench/products.ts) and, bundled for the browser, by
  * bench/browser-products.mjs in Chromium.
  */
-import { withScope } from "../src/wasm";
+import { withScope } from "../src/core/scope";
 import { resolveProducts, runProducts } from "../src/gpu/dispatch";
 import type { GpuMode } from "../src/gpu/gpujs";
 

@@ -14,7 +14,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { backendInfo } from "../src/wasm";
+import { backendInfo } from "../src/core/load";
 import { Cell, ProductCase, measureCase } from "./products-measure";
 import { GPU_CROSSOVER_FLOPS, MEASURED } from "../src/gpu/crossover";
 import CASES from "./products-cases.json";

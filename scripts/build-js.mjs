@@ -21,7 +21,7 @@ await Promise.all([
     banner: { js: 'import { createRequire as __glocalCreateRequire } from "node:module";\nconst require = __glocalCreateRequire(import.meta.url);' } }),
   build({
     ...common,
-    entryPoints: ["src/cli.ts"],
+    entryPoints: ["src/app/cli/main.ts"],
     outfile: "dist/cli.cjs",
     format: "cjs",
     platform: "node",

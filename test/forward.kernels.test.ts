@@ -1,7 +1,7 @@
 /** The skinny product kernels against a plain reference, and the model kernels on both
  *  product paths (skinny for few columns, gemm for many). */
 import { InnerTraining, datasets, problems } from "../src/index";
-import { withScope } from "../src/wasm";
+import { withScope } from "../src/core/scope";
 import { randomMatrix, refGemm, relDiff, relErr } from "./helpers";
 import { fdGradient, optimizer, unrolledValLoss } from "./forward-helpers";
 

@@ -11,7 +11,9 @@ import {
   InnerTraining, optimizers, hypergradientTrajectory, backendInfo, setProductBackend, provideGpuJs, memoryStats,
   batchedProduct, GlocalError,
 } from "../src/index";
-import { withProductHook, withScope } from "../src/wasm";
+import { kernels } from "../src/core/load";
+import { withProductHook } from "../src/core/productHook";
+import { withScope } from "../src/core/scope";
 import { useSoftmaxGpuFixture } from "./gpu-helpers";
 
 const fixture = useSoftmaxGpuFixture();
@@ -130,8 +132,8 @@ describe("memory and state", () => {
       sc.k.modelProduct(0, 0, 1, 1, 2, a, 2, b, 1, 0, c, 1);
       return sc.read(c, 1)[0];
     });
-    withProductHook(() => (seen.push("outer"), 0), () => {
-      expect(() => withProductHook(() => (seen.push("inner"), 0), () => {
+    withProductHook(kernels(), () => (seen.push("outer"), 0), () => {
+      expect(() => withProductHook(kernels(), () => (seen.push("inner"), 0), () => {
         product();
         throw new Error("boom");
       })).toThrow("boom");

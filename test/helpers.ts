@@ -1,6 +1,6 @@
 /** Shared test utilities: a seeded generator, reference products and norms. */
-import { Matrix } from "../src/matrix";
-import { mulberry32 } from "../src/random";
+import { Matrix } from "../src/core/matrix";
+import { mulberry32 } from "../src/core/random";
 
 /** Mulberry32: small, fast, seeded (the library's own generator). */
 export const rng = mulberry32;

@@ -1,6 +1,6 @@
 import { linalg, GlocalError } from "../src/index";
 import { Matrix as MlMatrix, SingularValueDecomposition, EigenvalueDecomposition } from "ml-matrix";
-import { Matrix } from "../src/matrix";
+import { Matrix } from "../src/core/matrix";
 import {
   eigResidual, frob, orthogonalityError, randomMatrix, reconstructSvd, refGemm, relDiff, sub, withSingularValues, gaussian,
 } from "./helpers";

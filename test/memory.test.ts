@@ -1,5 +1,5 @@
 import { estimateGlobal, linalg, memoryStats, GlocalError } from "../src/index";
-import { withScope } from "../src/wasm";
+import { withScope } from "../src/core/scope";
 import { randomMatrix, relDiff } from "./helpers";
 
 describe("WebAssembly memory discipline", () => {

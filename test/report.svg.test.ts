@@ -1,7 +1,7 @@
 /** The SVG report renderer (`glocal demo`): well-formed, complete, robust, deterministic. */
-import { renderReportSvg, strategyColours, STRATEGY_COLOURS } from "../src/report/svg";
-import { linearAxis, logAxis, pathData, escapeXml, num } from "../src/report/chart";
-import type { DemoReport, StrategyPath, TrajectoryPlot } from "../src/report/types";
+import { renderReportSvg, strategyColours, STRATEGY_COLOURS } from "../src/app/report/svg";
+import { linearAxis, logAxis, pathData, escapeXml, num } from "../src/app/report/chart";
+import type { DemoReport, StrategyPath, TrajectoryPlot } from "../src/app/report/types";
 
 // ---------------------------------------------------------------------------------------
 // A tiny XML reader: enough of XML 1.0 to reject what a browser would (unbalanced or

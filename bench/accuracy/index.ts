@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import { estimateGlobal } from "../../src/index";
 import type { EstimateOptions, Method } from "../../src/index";
-import { backendInfo } from "../../src/wasm";
+import { backendInfo } from "../../src/core/load";
 import { AccuracyCase, accuracyCases, recordTrajectory } from "./cases";
 import { ProblemName, makeProblem } from "./data";
 

@@ -7,8 +7,8 @@
 import * as fs from "fs";
 import { optimize } from "../../src/index";
 import { mnist } from "../../src/datasets/mnist";
-import { demoOptimizeOptions, makeDemoProblem, resolveDemoOptions, warmUp } from "../../src/demo/run";
-import type { DemoSettings } from "../../src/demo/run";
+import { demoOptimizeOptions, makeDemoProblem, resolveDemoOptions, warmUp } from "../../src/app/demo/run";
+import type { DemoSettings } from "../../src/app/demo/run";
 import type { OptimizeOptions, Strategy } from "../../src/index";
 
 export interface E2eOptions {

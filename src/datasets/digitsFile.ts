@@ -8,7 +8,7 @@
  * `{"features": 784, "counts": [images of digit 0 … 9], "values": V}`, zero padding to a
  * multiple of 8, V f64 values, then Σcounts·784 u8 indices, digit 0's images first.
  */
-import { GlocalError, describe } from "../errors";
+import { GlocalError, describe } from "../core/errors";
 import { MNIST_FEATURES } from "./mnist";
 
 const MAGIC = [0x47, 0x4c, 0x44, 0x31]; // "GLD1"

@@ -5,10 +5,10 @@
  * is standardised with the TRAINING mean and standard deviation (pixels constant on the
  * training set become 0 in both sets).
  */
-import { GlocalError, describe } from "../errors";
-import { checkOptions, optInteger } from "../linalg/options";
-import { Matrix } from "../matrix";
-import { checkSeed, mulberry32, shuffleInPlace } from "../random";
+import { GlocalError, describe } from "../core/errors";
+import { checkOptions, optInteger } from "../core/validate";
+import { Matrix } from "../core/matrix";
+import { checkSeed, mulberry32, shuffleInPlace } from "../core/random";
 import { digitPixels } from "./mnistDigits";
 
 export const MNIST_FEATURES = 784;

@@ -1,5 +1,5 @@
 /** Browser replacement of mnistDigits.ts: the `mnist` package's JSON files are Node-only. */
-import { GlocalError } from "../errors";
+import { GlocalError } from "../core/errors";
 
 export function digitPixels(d: number): ArrayLike<number> {
   throw new GlocalError(

@@ -2,10 +2,10 @@
  * Small seeded synthetic datasets (tests, examples, benchmarks): Gaussian features and a
  * random linear ground truth, with targets for regression, binary or multiclass labels.
  */
-import { GlocalError, describe } from "../errors";
-import { checkOptions, optInteger, optNumber } from "../linalg/options";
-import { Matrix } from "../matrix";
-import { checkSeed, mixSeed, normals } from "../random";
+import { GlocalError, describe } from "../core/errors";
+import { checkOptions, optInteger, optNumber } from "../core/validate";
+import { Matrix } from "../core/matrix";
+import { checkSeed, mixSeed, normals } from "../core/random";
 
 export interface SyntheticOptions {
   /** `regression` (real targets), `binary` (0/1) or `multiclass` (0 … classes − 1). */

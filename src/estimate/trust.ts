@@ -10,7 +10,7 @@
  *  - ABSURD_MAGNITUDE: the estimate exceeds `magnitude` × the window's largest hypergradient;
  *  - any fatal warning of the method itself (singular fixed point, degenerate extrapolation).
  */
-import { DmdFit } from "../dmd";
+import { DmdFit } from "./dmd";
 import { EstimateWarning } from "./types";
 
 export interface TrustThresholds {

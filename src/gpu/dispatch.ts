@@ -16,9 +16,10 @@
  * that fails is computed by WebAssembly instead and the mode is not used again (until
  * `setProductBackend`), with the reason in `backendInfo().gpu.error`.
  */
-import { GlocalError, describe } from "../errors";
-import { checkOptions } from "../linalg/options";
-import { kernels, withProductHook, ProductHook } from "../wasm";
+import { GlocalError, describe } from "../core/errors";
+import { checkOptions } from "../core/validate";
+import { kernels } from "../core/load";
+import { ProductHook, withProductHook } from "../core/productHook";
 import { GPU_CROSSOVER_FLOPS } from "./crossover";
 import { GPU_MODES, GpuJs, GpuMode, HARDWARE_MODES, asGpuJs } from "./gpujs";
 import { GpuProducts } from "./kernels";
@@ -267,7 +268,7 @@ export function resolveProducts(options: ProductOptions = {}): ProductRoute | nu
 
 /** Runs `fn` (kernel calls of one session) with its products routed; null: as is. */
 export function runProducts<T>(route: ProductRoute | null, fn: () => T): T {
-  return route === null ? fn() : withProductHook(route.hook, fn);
+  return route === null ? fn() : withProductHook(kernels(), route.hook, fn);
 }
 
 /**

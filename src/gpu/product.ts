@@ -3,10 +3,10 @@
  * assembly/models/product.ts) on matrices from JS, through the same dispatch as training.
  * For comparing the backends and measuring them; training never calls it.
  */
-import { GlocalError } from "../errors";
-import { checkOptions, optBoolean } from "../linalg/options";
-import { Matrix, MatrixLike, toMatrix } from "../matrix";
-import { withScope } from "../wasm";
+import { GlocalError } from "../core/errors";
+import { checkOptions, optBoolean } from "../core/validate";
+import { Matrix, MatrixLike, toMatrix } from "../core/matrix";
+import { withScope } from "../core/scope";
 import { PRODUCT_OPTION_KEYS, ProductOptions, resolveProducts, runProducts } from "./dispatch";
 
 export interface BatchedProductOptions extends ProductOptions {

@@ -1,7 +1,7 @@
 /** Level-1 operations (mirror of assembly/blas1.ts). Inputs are never modified. */
-import { GlocalError, describe } from "../errors";
-import { toVector, VectorLike } from "../matrix";
-import { withScope } from "../wasm";
+import { GlocalError, describe } from "../core/errors";
+import { toVector, VectorLike } from "../core/matrix";
+import { withScope } from "../core/scope";
 import { checkResult } from "./scaling";
 
 function sameLength(x: Float64Array, y: Float64Array): void {

@@ -3,7 +3,7 @@
  * [[Wr, −Wi], [Wi, Wr]] [br; bi] = [yr; yi], solved by the rank-revealing least squares
  * (minimum-norm if W is singular, e.g. a defective eigenvector basis).
  */
-import { Scope } from "../wasm";
+import { Scope } from "../core/scope";
 import { lstsqInPlace } from "./lstsq";
 
 const EPS = 2.220446049250313e-16;

@@ -1,8 +1,8 @@
 /** Nonsymmetric eigendecomposition (mirror of assembly/eig.ts). */
-import { GlocalError } from "../errors";
-import { Matrix, MatrixLike, toMatrix } from "../matrix";
-import { Scope, withScope } from "../wasm";
-import { checkOptions, optBoolean } from "./options";
+import { GlocalError } from "../core/errors";
+import { Matrix, MatrixLike, toMatrix } from "../core/matrix";
+import { Scope, withScope } from "../core/scope";
+import { checkOptions, optBoolean } from "../core/validate";
 import { checkResult } from "./scaling";
 
 export interface ComplexVector {

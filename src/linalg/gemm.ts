@@ -1,8 +1,8 @@
 /** General matrix product (mirror of assembly/gemm.ts). */
-import { GlocalError } from "../errors";
-import { Matrix, MatrixLike, toMatrix } from "../matrix";
-import { withScope } from "../wasm";
-import { checkOptions, optBoolean, optNumber } from "./options";
+import { GlocalError } from "../core/errors";
+import { Matrix, MatrixLike, toMatrix } from "../core/matrix";
+import { withScope } from "../core/scope";
+import { checkOptions, optBoolean, optNumber } from "../core/validate";
 import { checkResult } from "./scaling";
 
 export interface GemmOptions {

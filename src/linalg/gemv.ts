@@ -1,8 +1,8 @@
 /** Matrix-vector product (mirror of assembly/gemv.ts). */
-import { GlocalError } from "../errors";
-import { MatrixLike, toMatrix, toVector, VectorLike } from "../matrix";
-import { withScope } from "../wasm";
-import { checkOptions, optBoolean } from "./options";
+import { GlocalError } from "../core/errors";
+import { MatrixLike, toMatrix, toVector, VectorLike } from "../core/matrix";
+import { withScope } from "../core/scope";
+import { checkOptions, optBoolean } from "../core/validate";
 import { checkResult } from "./scaling";
 
 /** op(A) x as a new vector; `trans` selects Aᵀ x. */

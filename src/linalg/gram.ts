@@ -1,6 +1,6 @@
 /** Gram matrix XᵀX (mirror of assembly/gram.ts): one triangle computed, exactly symmetric. */
-import { Matrix, MatrixLike, toMatrix } from "../matrix";
-import { withScope } from "../wasm";
+import { Matrix, MatrixLike, toMatrix } from "../core/matrix";
+import { withScope } from "../core/scope";
 import { checkResult } from "./scaling";
 
 export function gram(X: MatrixLike): Matrix {

@@ -3,10 +3,10 @@
  * Full column rank, detected by QR with column pivoting, is solved by that QR; a rank
  * deficient or wide A goes through the SVD with the pseudo-inverse cutoff rcond·σ₁.
  */
-import { GlocalError } from "../errors";
-import { Matrix, MatrixLike, toMatrix, toVector, VectorLike } from "../matrix";
-import { Scope, withScope } from "../wasm";
-import { checkOptions, optNumber } from "./options";
+import { GlocalError } from "../core/errors";
+import { Matrix, MatrixLike, toMatrix, toVector, VectorLike } from "../core/matrix";
+import { Scope, withScope } from "../core/scope";
+import { checkOptions, optNumber } from "../core/validate";
 import { svdInPlace } from "./svd";
 import { checkResult, maxAbs, rescaleInPlace, scaleExponent } from "./scaling";
 

@@ -1,6 +1,6 @@
 /** Householder QR (mirror of assembly/qr.ts). */
-import { Matrix, MatrixLike, toMatrix } from "../matrix";
-import { withScope } from "../wasm";
+import { Matrix, MatrixLike, toMatrix } from "../core/matrix";
+import { withScope } from "../core/scope";
 import { checkResult, maxAbs, rescaleInPlace, scaleExponent, scaledCopy } from "./scaling";
 
 /**

@@ -10,7 +10,7 @@
  * matrix of 1e308 entries) raises E_TOO_LARGE naming the result: no call returns
  * Infinity or NaN for finite inputs.
  */
-import { GlocalError } from "../errors";
+import { GlocalError } from "../core/errors";
 
 /** The largest |x_i| (0 for an empty array). */
 export function maxAbs(data: ArrayLike<number>): number {

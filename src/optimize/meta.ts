@@ -3,8 +3,8 @@
  * clipping the hypergradient to a maximum norm. `shrink()` halves its step after a
  * rejected update (divergence), so a retried window moves φ more carefully.
  */
-import { GlocalError, describe } from "../errors";
-import { checkOptions, optNumber } from "../linalg/options";
+import { GlocalError, describe } from "../core/errors";
+import { checkOptions, optNumber } from "../core/validate";
 
 export interface MetaOptimizerSpec {
   /** "adam" (default) or "sgd". */

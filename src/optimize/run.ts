@@ -3,10 +3,10 @@
  * (training time apart from evaluation time), counts, the history, abort checks and the
  * rejection of divergent updates.
  */
-import { GlocalError, isGlocalError } from "../errors";
-import { HyperParameters } from "../hyperparams";
-import { checkSeed } from "../random";
-import { InnerTraining, builtinProblem, checkBatchSize } from "../training/inner";
+import { GlocalError, isGlocalError } from "../core/errors";
+import { HyperParameters } from "../training/hyperparameters";
+import { checkSeed } from "../core/random";
+import { InnerTraining, builtinProblem, checkBatchSize } from "../training/builtin";
 import type { TrainingSnapshot } from "../training/types";
 import { MetaOptimizer } from "./meta";
 import { ProductOptions, resolveProducts } from "../gpu/dispatch";

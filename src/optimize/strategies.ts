@@ -7,9 +7,9 @@
  *               h_1 … h_m, falling back to h_m when the estimate is not trusted.
  * A divergent window is rejected (state restored, φ returned, meta step halved) and retried.
  */
-import { GlocalEstimator } from "../estimator";
-import type { EstimateOptions } from "../glocal";
-import type { InnerTraining } from "../training/inner";
+import { GlocalEstimator } from "../estimate/streaming";
+import type { EstimateOptions } from "../estimate/pipeline";
+import type { InnerTraining } from "../training/builtin";
 import type { TrainingSnapshot } from "../training/types";
 import { Aborted, Run } from "./run";
 import type { GlocalOptions, HistoryEntry, OptimizeResult } from "./types";

@@ -1,7 +1,7 @@
 /** Public types of the hyperparameter-optimisation driver (DESIGN §1.4, §3.1). */
-import type { EstimateOptions, Method } from "../glocal";
-import type { HyperName, WeightsOptions } from "../hyperparams";
-import type { OptimizerSpec } from "../optimizers";
+import type { EstimateOptions, Method } from "../estimate/pipeline";
+import type { HyperName, WeightsOptions } from "../training/hyperparameters";
+import type { OptimizerSpec } from "../training/optim";
 import type { Problem } from "../problems/types";
 import type { MetaOptimizerSpec } from "./meta";
 import type { ProductOptions } from "../gpu/dispatch";

@@ -3,12 +3,13 @@
  * (one block: train x, train y, val x, val y), the parameter blocks, θ₀, evaluation, and
  * disposal. Each model file (linear, logistic, softmax, mlp) adds its kernels.
  */
-import { GlocalError, describe } from "../errors";
-import { optNumber } from "../linalg/options";
-import { makeFinalizer } from "../finalizer";
-import { Kernels, allocPersistent, backendGeneration, freePersistent, kernels, withScope } from "../wasm";
-import { mixSeed, normals, checkSeed } from "../random";
-import { MAX_MATRIX_ENTRIES, toVector } from "../matrix";
+import { GlocalError, describe } from "../core/errors";
+import { optNumber } from "../core/validate";
+import { PersistentBlock } from "../core/block";
+import type { Kernels } from "../core/abi";
+import { withScope } from "../core/scope";
+import { mixSeed, normals, checkSeed } from "../core/random";
+import { MAX_MATRIX_ENTRIES, toVector } from "../core/matrix";
 import { CheckedData } from "./data";
 import { ParameterBlock, Problem, ProblemKind } from "./types";
 
@@ -39,9 +40,6 @@ export interface SplitPointers {
   n: number;
 }
 
-type Block = { ptr: number; generation: number };
-const registry = makeFinalizer<Block>((b) => freePersistent(b));
-
 export abstract class BuiltinProblem implements Problem {
   abstract readonly kind: ProblemKind;
   readonly features: number;
@@ -55,7 +53,7 @@ export abstract class BuiltinProblem implements Problem {
   readonly labelCols: number;
   protected readonly head: number;
   private readonly theta0: Float64Array;
-  private block: Block | null;
+  private readonly block: PersistentBlock;
   private readonly layout: { trainX: number; trainY: number; valX: number; valY: number };
 
   protected constructor(data: CheckedData, head: number, widths: readonly number[], initScale: number, seed: number) {
@@ -80,20 +78,19 @@ export abstract class BuiltinProblem implements Problem {
     const { train, val } = data;
     const sizes = [train.x.data.length, train.y.length, val.x.data.length, val.y.length];
     const total = sizes.reduce((a, b) => a + b, 0);
-    const block = allocPersistent(total);
+    const block = new PersistentBlock(this, total, () => `this ${this.kind} problem`);
     this.block = block;
     const trainX = block.ptr, trainY = trainX + sizes[0] * 8, valX = trainY + sizes[1] * 8, valY = valX + sizes[2] * 8;
     this.layout = { trainX, trainY, valX, valY };
-    const mem = new Float64Array(kernels().memory.buffer, block.ptr, total);
+    const mem = block.view();
     mem.set(train.x.data, 0);
     mem.set(train.y, sizes[0]);
     mem.set(val.x.data, sizes[0] + sizes[1]);
     mem.set(val.y, sizes[0] + sizes[1] + sizes[2]);
-    registry?.register(this, block, this);
   }
 
   get disposed(): boolean {
-    return this.block === null;
+    return this.block.disposed;
   }
 
   initialTheta(): Float64Array {
@@ -110,10 +107,7 @@ export abstract class BuiltinProblem implements Problem {
 
   /** @internal Throws E_DISPOSED when the data is gone. */
   checkLive(): void {
-    if (this.block === null) throw new GlocalError("E_DISPOSED", `this ${this.kind} problem was disposed`, "problem");
-    if (this.block.generation !== backendGeneration()) {
-      throw new GlocalError("E_DISPOSED", `the WebAssembly instance was replaced (ready/initSync with another binary) after this problem was created`, "problem");
-    }
+    this.block.check("problem");
   }
 
   /** @internal Gradient of the batch loss and its qa tangents into `grad`; returns the loss. */
@@ -142,10 +136,7 @@ export abstract class BuiltinProblem implements Problem {
   }
 
   dispose(): void {
-    if (this.block === null) return;
-    registry?.unregister(this);
-    freePersistent(this.block);
-    this.block = null;
+    this.block.dispose();
   }
 }
 

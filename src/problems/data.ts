@@ -2,8 +2,8 @@
  * Validation of caller data for the built-in problems: shapes, finiteness, labels.
  * Errors name the argument (`train.x`, `val.y`, …) and never mutate the input.
  */
-import { GlocalError, describe } from "../errors";
-import { Matrix, toMatrix, toVector } from "../matrix";
+import { GlocalError, describe } from "../core/errors";
+import { Matrix, toMatrix, toVector } from "../core/matrix";
 
 /** What the labels of a problem must be. */
 export type LabelRule =

@@ -2,8 +2,8 @@
  * Linear least squares: ℓ_i = ½‖Wᵀx_i + b − y_i‖², one or several outputs (mirror of
  * assembly/models/linear.ts, which also serves logistic and softmax regression).
  */
-import { checkOptions } from "../linalg/options";
-import { Kernels } from "../wasm";
+import { checkOptions } from "../core/validate";
+import type { Kernels } from "../core/abi";
 import { BuiltinProblem, GradJvpArgs, HEAD, SplitPointers, commonOptions } from "./base";
 import { CheckedData, checkProblemData } from "./data";
 import { Problem, ProblemData, ProblemKind, ProblemOptions } from "./types";

@@ -1,5 +1,5 @@
 /** Binary logistic regression: ℓ_i = log(1 + e^{z_i}) − y_i z_i, z_i = wᵀx_i + b, y_i ∈ {0, 1}. */
-import { checkOptions } from "../linalg/options";
+import { checkOptions } from "../core/validate";
 import { HEAD, commonOptions } from "./base";
 import { checkProblemData } from "./data";
 import { LinearModelProblem } from "./linear";

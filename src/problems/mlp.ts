@@ -4,9 +4,9 @@
  * approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³))) — the derivatives used by the
  * JVP are exact for that formula.
  */
-import { GlocalError, describe } from "../errors";
-import { checkOptions } from "../linalg/options";
-import { Kernels } from "../wasm";
+import { GlocalError, describe } from "../core/errors";
+import { checkOptions } from "../core/validate";
+import type { Kernels } from "../core/abi";
 import { BuiltinProblem, GradJvpArgs, HEAD, SplitPointers, commonOptions } from "./base";
 import { CheckedData, checkProblemData } from "./data";
 import { classesOption, ClassifierOptions } from "./softmax";

@@ -1,5 +1,5 @@
 /** Softmax (multinomial logistic) regression: ℓ_i = logsumexp(z_i) − z_{i,y_i}, z_i = Wᵀx_i + b. */
-import { checkOptions, optInteger } from "../linalg/options";
+import { checkOptions, optInteger } from "../core/validate";
 import { HEAD, commonOptions } from "./base";
 import { checkProblemData } from "./data";
 import { LinearModelProblem } from "./linear";

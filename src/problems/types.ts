@@ -1,5 +1,5 @@
 /** Public types of the built-in inner problems. */
-import type { MatrixLike } from "../matrix";
+import type { MatrixLike } from "../core/matrix";
 
 export type ProblemKind = "linear" | "logistic" | "softmax" | "mlp";
 

@@ -5,7 +5,7 @@
  * of step t is therefore a pure function of (seed, t): a state saved at step t resumes
  * the same sequence. Full batch (batch = n) uses the examples in order.
  */
-import { mixSeed, mulberry32, shuffleInPlace } from "../random";
+import { mixSeed, mulberry32, shuffleInPlace } from "../core/random";
 
 export class BatchSampler {
   readonly n: number;

@@ -1,5 +1,5 @@
 /** Types shared by the training sessions (built-in and plug-in) and the hypergradient API. */
-import type { Matrix } from "../matrix";
+import type { Matrix } from "../core/matrix";
 
 /** Work done by a session (never rolled back by `restore`). */
 export interface TrainingCounts {

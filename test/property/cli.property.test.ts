@@ -7,7 +7,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import fc from "fast-check";
-import { runCli } from "../../src/cli";
+import { runCli } from "../../src/app/cli/main";
 import { METHODS, estimateGlobal } from "../../src/index";
 import type { EstimateOptions, Matrix } from "../../src/index";
 import { DOCUMENTED_CODES, assert } from "./support/contract";

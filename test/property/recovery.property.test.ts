@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { GlocalError, GlocalEstimator, InnerTraining, dmd, estimateGlobal, hypergradientTrajectory, linalg, memoryStats, optimizers, problems, toMatrix } from "../../src/index";
-import { withScope } from "../../src/wasm";
+import { withScope } from "../../src/core/scope";
 import { gaussian } from "../helpers";
 import { assert, fail } from "./support/contract";
 import { check, writeSummaryPart, note } from "./support/summary";

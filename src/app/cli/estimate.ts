@@ -1,0 +1,118 @@
+/** `glocal estimate`: one trajectory in (JSON), one estimate out (JSON on stdout). */
+import { closeSync, openSync, readSync } from "fs";
+import { GlocalError } from "../../core/errors";
+import { EstimateOptions, GlobalEstimate, checkMethod, estimateGlobal } from "../../estimate/pipeline";
+import { parseRankRule } from "../../estimate/rank";
+import { integerFlag, numberFlag, parseFlags } from "./args";
+import { parseTrajectoryJson } from "./json";
+
+export const ESTIMATE_USAGE =
+  "glocal estimate --input FILE|- [--delay N|auto] [--rank N|full|svht|energy:X|auto] [--method limit|horizon|affine|rre|mpe|auto] [--horizon T] [--tolerance X]";
+
+/**
+ * The largest input `glocal estimate` reads: 4 MiB, 0.2–1 million numbers -- more than a
+ * window of hypergradients holds (m·q is 10³…10⁵; 1000 hyperparameters × 200 rows in
+ * full precision is 3.6 MiB). The worst well-formed input below it (half a million scalar
+ * rows) takes under 10 s and 1.5 GB; larger input is rejected with E_TOO_LARGE after
+ * reading at most this much, so a 100 MB file, an endless pipe or /dev/zero cannot
+ * exhaust the machine (a 30 MB trajectory took 45 s and then failed).
+ */
+export const MAX_INPUT_BYTES = 4 * 2 ** 20;
+
+/** Reads a file descriptor to its end, or throws E_TOO_LARGE once it exceeds `limit` bytes. */
+export function readBounded(fd: number, limit: number, name: string): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") continue; // a non-blocking pipe with no data yet
+      if (code === "EOF") break; // Windows pipes report their end this way
+      throw new GlocalError("E_IO", `cannot read ${name} (${code ?? (e as Error).message})`, "--input");
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > limit) {
+      throw new GlocalError("E_TOO_LARGE", `${name} is larger than ${limit / 2 ** 20} MiB, the most glocal estimate reads`, "--input");
+    }
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+  }
+  return Buffer.concat(chunks, total).toString("utf8");
+}
+
+function readInput(path: string, readStdin: () => string): string {
+  const text = path === "-" ? readStdin() : readFile(path);
+  // readStdin may come from a caller (tests, embedding): hold it to the same limit.
+  if (text.length > MAX_INPUT_BYTES) {
+    throw new GlocalError("E_TOO_LARGE", `the input is larger than ${MAX_INPUT_BYTES / 2 ** 20} MiB, the most glocal estimate reads`, "--input");
+  }
+  return text;
+}
+
+function readFile(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "";
+    throw new GlocalError("E_IO", `cannot read --input ${JSON.stringify(path)} (${code || (e as Error).message})`, "--input");
+  }
+  try {
+    return readBounded(fd, MAX_INPUT_BYTES, `--input ${JSON.stringify(path)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Builds the estimate options from the flags. */
+export function estimateOptionsFromFlags(flags: Record<string, string | boolean>): EstimateOptions {
+  const options: EstimateOptions = {};
+  if (typeof flags.delay === "string") options.delay = flags.delay === "auto" ? "auto" : integerFlag(flags.delay, "delay", 1);
+  if (typeof flags.rank === "string") options.rank = parseRankRule(flags.rank);
+  if (typeof flags.method === "string") options.method = checkMethod(flags.method, "--method");
+  if (typeof flags.horizon === "string") options.horizon = integerFlag(flags.horizon, "horizon", 1);
+  if (typeof flags.tolerance === "string") options.tolerance = numberFlag(flags.tolerance, "tolerance");
+  return options;
+}
+
+/** The CLI's JSON form of an estimate (typed arrays become arrays). */
+export function estimateToJson(r: GlobalEstimate): object {
+  const d = r.diagnostics;
+  return {
+    estimate: Array.from(r.estimate),
+    method: r.method,
+    delay: r.delay,
+    rank: r.rank,
+    eigenvalues: { re: Array.from(r.eigenvalues.re), im: Array.from(r.eigenvalues.im) },
+    diagnostics: {
+      trusted: d.trusted,
+      warnings: d.warnings,
+      target: r.target,
+      horizon: r.horizon,
+      rankRule: d.rankRule,
+      methodRank: d.methodRank,
+      keptModes: d.keptModes,
+      singularValues: Array.from(d.singularValues),
+      residual: d.residual,
+      heldOutError: d.heldOutError === null || Number.isFinite(d.heldOutError) ? d.heldOutError : "Infinity",
+      heldOutRows: d.heldOutRows,
+      slowestTimeConstant: d.slowestTimeConstant,
+      truncated: Array.from(d.truncated),
+      ...(d.auto ? { auto: d.auto.map((c) => ({ ...c, error: Number.isFinite(c.error) ? c.error : "Infinity" })) } : {}),
+    },
+  };
+}
+
+export function runEstimate(args: string[], out: (text: string) => void, readStdin: () => string): void {
+  const flags = parseFlags(args, { input: "value", delay: "value", rank: "value", method: "value", horizon: "value", tolerance: "value" });
+  if (typeof flags.input !== "string") throw new GlocalError("E_OPTION", `--input FILE (or - for stdin) is required: ${ESTIMATE_USAGE}`, "--input");
+  const options = estimateOptionsFromFlags(flags);
+  const text = readInput(flags.input, readStdin);
+  const rows = parseTrajectoryJson(text, flags.input === "-" ? "stdin" : flags.input);
+  const result = estimateGlobal(rows as number[][], options);
+  out(JSON.stringify(estimateToJson(result)) + "\n");
+}

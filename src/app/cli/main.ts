@@ -1,0 +1,104 @@
+/**
+ * The `glocal` command line. Errors print exactly one line, `error: E_CODE: message`, on
+ * stderr and exit with status 2; no stack traces.
+ */
+import { isGlocalError, GlocalError } from "../../core/errors";
+import { backendInfo } from "../../gpu/backendInfo";
+import { parseFlags } from "./args";
+import { ESTIMATE_USAGE, MAX_INPUT_BYTES, readBounded, runEstimate } from "./estimate";
+import { DEMO_USAGE, runDemoCommand } from "./demo";
+
+const VERSION = "0.1.0";
+
+const USAGE = `glocal ${VERSION}: glocal hypergradient estimation with the Koopman operator
+
+usage:
+  ${DEMO_USAGE}
+  ${ESTIMATE_USAGE}
+  glocal bench [--suite micro|jvp|accuracy|e2e|gpu|soak|all] [--quick] [--json FILE] [--markdown FILE]
+  glocal info
+  glocal --help | --version
+`;
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => string;
+  /** Draw the demo's progress bar in place (stderr is a terminal). */
+  stderrIsTTY?: boolean;
+}
+
+async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  // `glocal demo --help` and the like: the usage, whatever the other flags are.
+  if (command !== undefined && ["demo", "estimate", "bench", "info"].includes(command) && (rest.includes("--help") || rest.includes("-h"))) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  switch (command) {
+    case undefined:
+    case "--help":
+    case "-h":
+    case "help":
+      io.stdout(USAGE);
+      return 0;
+    case "--version":
+      io.stdout(VERSION + "\n");
+      return 0;
+    case "info":
+      parseFlags(rest, {});
+      io.stdout(JSON.stringify(backendInfo(), null, 2) + "\n");
+      return 0;
+    case "demo":
+      return runDemoCommand(rest, { stdout: io.stdout, stderr: io.stderr, stderrIsTTY: io.stderrIsTTY === true });
+    case "estimate":
+      runEstimate(rest, io.stdout, io.readStdin);
+      return 0;
+    case "bench": {
+      const flags = parseFlags(rest, { quick: "boolean", json: "value", markdown: "value", suite: "value" });
+      const suites = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "all"];
+      if (flags.suite !== undefined && !suites.includes(flags.suite as string)) {
+        throw new GlocalError("E_OPTION", `--suite must be one of ${suites.join(", ")}, got ${JSON.stringify(flags.suite)}`, "--suite");
+      }
+      // The benchmark suites are a separate bundle next to this file.
+      const bench = require("./bench.cjs") as { runBench(o: { quick: boolean; suite?: string; json?: string; markdown?: string; log: (s: string) => void }): Promise<void> };
+      await bench.runBench({
+        quick: flags.quick === true,
+        suite: flags.suite as string | undefined,
+        json: flags.json as string | undefined,
+        markdown: flags.markdown as string | undefined,
+        log: io.stdout,
+      });
+      return 0;
+    }
+    default:
+      throw new GlocalError("E_OPTION", `unknown command '${command}' (try glocal --help)`, command);
+  }
+}
+
+/** Runs the CLI; returns the exit status (0 ok, 2 bad input or failure, 130 interrupted by SIGINT). */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (e) {
+    const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ");
+    if (isGlocalError(e)) {
+      io.stderr(`error: ${e.code}: ${oneLine(e.message)}\n`);
+      if (e.code === "E_ABORTED" && e.argument === "SIGINT") return 130;
+    } else {
+      io.stderr(`error: E_INTERNAL: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
+    }
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readStdin: () => readBounded(0, MAX_INPUT_BYTES, "stdin"),
+    stderrIsTTY: process.stderr.isTTY === true,
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

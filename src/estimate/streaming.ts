@@ -1,0 +1,119 @@
+/**
+ * GlocalEstimator: the streaming form of estimateGlobal. push(h) writes one hypergradient
+ * into a ring buffer held in WebAssembly memory (allocated once, no reallocation per push);
+ * estimate() runs on the rows held, oldest first. When the ring is full the oldest row is
+ * overwritten. The buffer is freed by dispose(), or by a FinalizationRegistry if the caller
+ * forgets.
+ */
+import { GlocalError, describe } from "../core/errors";
+import { checkOptions, optInteger } from "../core/validate";
+import { EstimateOptions, GlobalEstimate, estimateInScope } from "./pipeline";
+import { PersistentBlock } from "../core/block";
+import { withScope } from "../core/scope";
+
+export interface GlocalEstimatorOptions extends EstimateOptions {
+  /** q: the number of hyperparameters (entries per hypergradient). */
+  dim: number;
+  /** Capacity in rows (the largest window kept). Default 200. */
+  window?: number;
+}
+
+export class GlocalEstimator {
+  readonly dim: number;
+  readonly window: number;
+  private readonly options: EstimateOptions;
+  private readonly block: PersistentBlock;
+  private start = 0;
+  private count = 0;
+  /** Rows pushed since the last reset (the newest row is h_pushed). */
+  private pushed = 0;
+
+  constructor(options: GlocalEstimatorOptions) {
+    const o = checkOptions(options, ["dim", "window", "delay", "rank", "method", "horizon", "tolerance", "unstable", "heldOut", "trust"]);
+    if (o.dim === undefined) throw new GlocalError("E_OPTION", "option 'dim' (the number of hyperparameters q) is required", "dim");
+    this.dim = optInteger(o.dim, "dim", 1, 1);
+    this.window = optInteger(o.window, "window", 200, 2);
+    const { dim: _d, window: _w, ...rest } = options;
+    this.options = rest;
+    this.block = new PersistentBlock(this, this.window * this.dim, "this GlocalEstimator");
+  }
+
+  /** Rows currently held. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Rows pushed since the last reset (counts rows overwritten in a full ring). */
+  get pushedRows(): number {
+    return this.pushed;
+  }
+
+  private live(): PersistentBlock {
+    this.block.check("estimator");
+    return this.block;
+  }
+
+  /** Appends one hypergradient (q finite numbers); it is copied, not kept. */
+  push(h: ArrayLike<number>): void {
+    const block = this.live();
+    if (h === null || typeof h !== "object" || typeof (h as ArrayLike<number>).length !== "number") {
+      throw new GlocalError("E_TYPE", `h must be an array of ${this.dim} numbers, got ${describe(h)}`, "h");
+    }
+    if (h.length !== this.dim) throw new GlocalError("E_SHAPE", `h must have ${this.dim} entries, got ${h.length}`, "h");
+    for (let i = 0; i < this.dim; i++) {
+      const v = h[i];
+      if (typeof v !== "number") throw new GlocalError("E_TYPE", `h[${i}] is not a number (${describe(v)})`, "h");
+      if (!Number.isFinite(v)) throw new GlocalError("E_NONFINITE", `h[${i}] is ${describe(v)}`, "h");
+    }
+    const slot = (this.start + this.count) % this.window;
+    block.view().set(h, slot * this.dim);
+    if (this.count < this.window) this.count++;
+    else this.start = (this.start + 1) % this.window;
+    this.pushed++;
+  }
+
+  /** Forgets every row (the tangent was reset: a new window starts). */
+  reset(): void {
+    this.live();
+    this.start = 0;
+    this.count = 0;
+    this.pushed = 0;
+  }
+
+  /** The rows held, oldest first, as an m × q row-major copy. */
+  rows(): Float64Array {
+    const block = this.live();
+    const out = new Float64Array(this.count * this.dim);
+    this.unroll(block.view(), out);
+    return out;
+  }
+
+  /** Copies the rows held from the ring into `dst`, oldest first. */
+  private unroll(ring: Float64Array, dst: Float64Array): void {
+    const q = this.dim;
+    for (let i = 0; i < this.count; i++) {
+      const slot = (this.start + i) % this.window;
+      dst.set(ring.subarray(slot * q, slot * q + q), i * q);
+    }
+  }
+
+  /** The glocal estimate from the rows held; `overrides` replace construction options. */
+  estimate(overrides?: EstimateOptions): GlobalEstimate {
+    const block = this.live();
+    const m = this.count, q = this.dim;
+    if (m === 0) throw new GlocalError("E_TOO_SHORT", "no hypergradient has been pushed yet", "trajectory");
+    const options: EstimateOptions = { ...this.options, ...(overrides ?? {}) };
+    // horizon T counts rows from the window start; rows dropped from a full ring shift it.
+    if (typeof options.horizon === "number") options.horizon -= this.pushed - m;
+    return withScope((s) => {
+      const traj = s.alloc(m * q);
+      this.unroll(block.view(), s.f64(traj, m * q));
+      return estimateInScope(s, traj, m, q, options);
+    });
+  }
+
+  /** Frees the WebAssembly memory now (idempotent). */
+  dispose(): void {
+    this.block.dispose();
+  }
+}

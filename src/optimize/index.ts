@@ -1,0 +1,97 @@
+/**
+ * Hyperparameter optimisation with the global, local, truncated and glocal strategies
+ * (DESIGN §1.4), one interface and one history for all of them.
+ */
+import { GlocalError, describe, isGlocalError } from "../core/errors";
+import { checkOptions, optInteger } from "../core/validate";
+import { checkOptimizer } from "../training/optim";
+import { Run, ResolvedOptions } from "./run";
+import { runGlobal, runGlocal, runLocal, runTruncated } from "./strategies";
+import { STRATEGIES, OptimizeOptions, OptimizeResult, Strategy } from "./types";
+import { translateError } from "../core/traps";
+import { PRODUCT_OPTION_KEYS, ProductOptions } from "../gpu/dispatch";
+
+export type { Strategy, OptimizeOptions, OptimizeResult, HistoryEntry, OptimizeEvent, Progress, GlocalOptions, GlocalTarget } from "./types";
+export type { MetaOptimizerSpec } from "./meta";
+export { STRATEGIES } from "./types";
+
+const OPTION_KEYS = [
+  "problem", "optimizer", "hyper", "weights", "strategy", "innerSteps", "window", "outerSteps", "batchSize",
+  "metaOptimizer", "glocal", "evalEvery", "seed", "onProgress", "signal", ...PRODUCT_OPTION_KEYS,
+] as const;
+
+function resolve(options: OptimizeOptions): ResolvedOptions {
+  const o = checkOptions(options, OPTION_KEYS);
+  const problem = o.problem as OptimizeOptions["problem"];
+  if (typeof problem !== "object" || problem === null || typeof (problem as { initialTheta?: unknown }).initialTheta !== "function") {
+    throw new GlocalError("E_TYPE", `problem must be a built-in problem (problems.softmax(...), …), got ${describe(problem)}`, "problem");
+  }
+  const optimizer = checkOptimizer(o.optimizer);
+  if (!STRATEGIES.includes(o.strategy as Strategy)) {
+    throw new GlocalError("E_OPTION", `strategy must be one of ${STRATEGIES.join(", ")}, got ${describe(o.strategy)}`, "strategy");
+  }
+  const strategy = o.strategy as Strategy;
+  if (o.innerSteps === undefined) throw new GlocalError("E_OPTION", "option 'innerSteps' is required", "innerSteps");
+  const innerSteps = optInteger(o.innerSteps, "innerSteps", 0, 1);
+  const window = optInteger(o.window, "window", Math.min(50, innerSteps), 1);
+  if (strategy !== "global" && window > innerSteps) {
+    throw new GlocalError("E_OPTION", `window (${window}) must not exceed innerSteps (${innerSteps})`, "window");
+  }
+  const outerSteps = optInteger(o.outerSteps, "outerSteps", 10, 1);
+  const batchSize = o.batchSize === undefined ? undefined : optInteger(o.batchSize, "batchSize", 0, 1);
+  const seed = optInteger(o.seed, "seed", 0, 0);
+  const evalEvery = optInteger(o.evalEvery, "evalEvery", 1, 1);
+  const glocal = checkOptions(o.glocal, ["target", "stride", "delay", "rank", "method", "horizon", "tolerance", "unstable", "heldOut", "trust"], "glocal");
+  if (glocal.target !== undefined && glocal.target !== "limit" && glocal.target !== "remaining") {
+    throw new GlocalError("E_OPTION", `glocal.target must be 'limit' or 'remaining', got ${describe(glocal.target)}`, "glocal.target");
+  }
+  if (glocal.horizon !== undefined) throw new GlocalError("E_OPTION", "glocal.horizon is set by the driver: use glocal.target 'remaining'", "glocal.horizon");
+  optInteger(glocal.stride, "glocal.stride", 1, 1);
+  if (o.onProgress !== undefined && typeof o.onProgress !== "function") {
+    throw new GlocalError("E_OPTION", `onProgress must be a function, got ${describe(o.onProgress)}`, "onProgress");
+  }
+  const signal = o.signal as OptimizeOptions["signal"];
+  // Only the presence of `aborted` is checked here: reading it is the signal's business.
+  if (signal !== undefined && (typeof signal !== "object" || signal === null || !("aborted" in signal))) {
+    throw new GlocalError("E_OPTION", `signal must be an AbortSignal, got ${describe(signal)}`, "signal");
+  }
+  return {
+    problem, optimizer, strategy, innerSteps, window, outerSteps, batchSize, seed, evalEvery,
+    hyper: (o.hyper as OptimizeOptions["hyper"]) ?? ["lr", "wd"],
+    weights: o.weights as OptimizeOptions["weights"],
+    glocal: glocal as NonNullable<OptimizeOptions["glocal"]>,
+    metaOptimizer: o.metaOptimizer as OptimizeOptions["metaOptimizer"],
+    onProgress: o.onProgress as OptimizeOptions["onProgress"],
+    signal,
+    products: { backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] },
+  };
+}
+
+/**
+ * Optimises hyperparameters with one strategy and returns its history (φ per update,
+ * losses, hypergradients used, glocal's trust and fallbacks, wall time, counts).
+ *
+ * Divergence of the inner training (non-finite loss or hypergradient) rejects the update,
+ * restores the last good state, halves the meta step and is recorded in `events`; after
+ * repeated rejections the run stops with `stopped: "diverged"`. An aborted `signal` stops
+ * within one inner step and returns the history so far (`stopped: "aborted"`).
+ */
+export function optimize(options: OptimizeOptions): OptimizeResult {
+  try {
+    const run = new Run(resolve(options));
+    switch (run.strategy) {
+      case "global":
+        return runGlobal(run);
+      case "local":
+        return runLocal(run);
+      case "truncated":
+        return runTruncated(run);
+      case "glocal":
+        return runGlocal(run);
+    }
+  } catch (e) {
+    const t = translateError(e);
+    if (isGlocalError(t)) throw t;
+    throw new GlocalError("E_INTERNAL", `optimize failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

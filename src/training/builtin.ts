@@ -1,0 +1,523 @@
+/**
+ * InnerTraining: inner optimisation of a built-in problem carrying the forward-mode
+ * tangent Ż = ds/dφ (the RTRL hypergradient engine of DESIGN §1.2).
+ *
+ * Memory: one persistent WebAssembly block holds θ, the optimiser buffers and the
+ * gradient, each as a tangent stack (assembly/models/stack.ts): every parameter block is
+ * rows × cols(1+q), its q tangents beside it. A step gathers the mini-batch, runs the
+ * model's batched gradient+JVP kernel (one gemm per product for all q tangents) and the
+ * optimiser's tangent recurrence; nothing is copied between JS and WebAssembly but the
+ * batch indices.
+ */
+import { GlocalError, describe } from "../core/errors";
+import { HyperParameters, HyperName, WeightsOptions } from "./hyperparameters";
+import { checkOptions } from "../core/validate";
+import { Matrix } from "../core/matrix";
+import { OptimizerSpec, bufferNames, checkOptimizer } from "./optim";
+import { BuiltinProblem, GradJvpArgs } from "../problems/base";
+import { Problem } from "../problems/types";
+import { checkSeed } from "../core/random";
+import { PRODUCT_OPTION_KEYS, ProductOptions, ProductRoute, resolveProducts, runProducts } from "../gpu/dispatch";
+import type { Kernels } from "../core/abi";
+import { PersistentBlock } from "../core/block";
+import { Scope, withScope } from "../core/scope";
+import { WorkCounter, localHypergradient, stepArguments } from "./session";
+import { BatchSampler } from "./sampler";
+import { StepOptions, TrainingCounts, TrainingSession, TrainingSnapshot, TrainingState } from "./types";
+
+/** Options of an inner-training session (`backend`, `gpuMode`: where the batched model
+ *  products run, see src/gpu/dispatch.ts; default 'auto'). */
+export interface InnerTrainingOptions extends ProductOptions {
+  /** Hyperparameters to differentiate (φ, in this order: lr, wd, momentum, weights).
+   *  Default: `lr`, plus `wd` when the optimiser's wd > 0. */
+  hyper?: readonly HyperName[];
+  /** Mini-batch size, 1 … training-set size (default: the whole training set). */
+  batchSize?: number;
+  /** Seed of the mini-batch order (default 0). The same seed gives bit-identical runs. */
+  seed?: number;
+  /** Per-example loss weights (fixed, or optimised with `hyper: ['weights']`). */
+  weights?: WeightsOptions;
+  /** Start from this state instead of θ₀ (the tangent starts at zero). */
+  state?: TrainingState;
+  /** Initial φ (default: from the optimiser's values and the weights). */
+  phi?: ArrayLike<number>;
+}
+
+export const INNER_TRAINING_OPTIONS = ["hyper", "batchSize", "seed", "weights", "state", "phi", ...PRODUCT_OPTION_KEYS] as const;
+
+
+interface Evaluation {
+  loss: number;
+  correct: number;
+}
+
+/**
+ * A training run of a built-in problem with its hypergradient tangent.
+ *
+ * ```ts
+ * const run = new InnerTraining(problem, optimizers.sgd({ lr: 0.1, wd: 1e-3 }), { batchSize: 64 });
+ * run.step(50);                 // 50 steps carrying dθ/dφ
+ * const h = run.hypergradient(); // d ℓ̃(θ_50) / dφ, φ = [log_lr, log_wd]
+ * run.dispose();
+ * ```
+ */
+export class InnerTraining implements TrainingSession {
+  readonly problem: Problem;
+  readonly optimizer: OptimizerSpec;
+  readonly names: readonly string[];
+  readonly q: number;
+  readonly approximate = false;
+  readonly batchSize: number;
+  readonly seed: number;
+  /** Loss of the most recent mini-batch (weighted, as optimised), null before the first step. */
+  lastBatchLoss: number | null = null;
+
+  private readonly p: BuiltinProblem;
+  private readonly hp: HyperParameters;
+  private readonly sampler: BatchSampler;
+  /** Where the batched model products go (null: WebAssembly only). */
+  private readonly route: ProductRoute | null;
+  private readonly bufNames: readonly string[];
+  /** Offset (in doubles) of each parameter block inside one stack. */
+  private readonly offsets: number[];
+  /** Doubles in one stack: Σ rows·cols·(1+q). */
+  private readonly stackSize: number;
+  private readonly block: PersistentBlock;
+  private t = 0;
+  private tangentStale = false;
+  private diverged = false;
+  private version = 0;
+  private cache: { version: number; train?: Evaluation; val?: Evaluation } = { version: -1 };
+  private readonly work: WorkCounter;
+
+  constructor(problem: Problem, optimizer: OptimizerSpec, options: InnerTrainingOptions = {}) {
+    const p = (this.p = builtinProblem(problem));
+    const o = checkOptions(options, INNER_TRAINING_OPTIONS);
+    this.problem = problem;
+    this.optimizer = checkOptimizer(optimizer);
+    this.hp = new HyperParameters(this.optimizer, p.trainSize, o.hyper, o.weights);
+    this.names = this.hp.names;
+    this.q = this.hp.q;
+    this.work = new WorkCounter(this.q);
+    this.batchSize = checkBatchSize(o.batchSize, p.trainSize);
+    this.seed = checkSeed(o.seed, "seed");
+    this.sampler = new BatchSampler(p.trainSize, this.batchSize, this.seed);
+    this.bufNames = bufferNames(this.optimizer);
+    this.offsets = [];
+    let off = 0;
+    for (const b of p.blocks) {
+      this.offsets.push(off);
+      off += b.rows * b.cols * (1 + this.q);
+    }
+    this.stackSize = off;
+    const state = o.state === undefined ? undefined : checkState(o.state, p.parameterCount, this.bufNames);
+    if (o.phi !== undefined) this.hp.setPhi(o.phi, "phi");
+    this.route = resolveProducts({ backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] });
+
+    this.block = new PersistentBlock(this, (2 + this.bufNames.length) * this.stackSize, "this training session");
+    this.view().fill(0);
+    this.writePart(0, state ? state.theta : p.initialTheta());
+    if (state) {
+      this.bufNames.forEach((name, i) => this.writePart(1 + i, state.buffers[name]));
+      this.t = state.step;
+    }
+  }
+
+  /** Where this session's batched model products run: 'gpu' (gpu.js f32, products above
+   *  the crossover under 'auto') or 'wasm' (WebAssembly f64). */
+  get products(): "wasm" | "gpu" {
+    return this.route === null ? "wasm" : "gpu";
+  }
+
+  /** Inner steps taken since θ₀. */
+  get stepIndex(): number {
+    return this.t;
+  }
+
+  /** Work done so far (a copy). */
+  get counts(): TrainingCounts {
+    return this.work.counts;
+  }
+
+  get disposed(): boolean {
+    return this.block.disposed;
+  }
+
+  /**
+   * Takes `nSteps` optimiser steps (default 1). With `tangent` (default true) the tangent
+   * dθ/dφ is carried along (q JVPs per step); without, it is discarded.
+   * Throws `E_DIVERGED` on a non-finite loss or state: the state is then unusable until
+   * `restore`.
+   */
+  step(nSteps = 1, options: StepOptions = {}): void {
+    const withTangent = stepArguments(nSteps, options) && this.q > 0;
+    this.checkUsable();
+    if (withTangent && this.tangentStale) this.zeroTangents();
+    for (let i = 0; i < nSteps; i++) this.stepOnce(withTangent ? this.q : 0);
+    if (!withTangent && nSteps > 0 && this.q > 0) this.tangentStale = true;
+  }
+
+  /** Sets the tangent to zero: the window of the hypergradient starts here. */
+  resetTangent(): void {
+    this.checkUsable();
+    this.zeroTangents();
+  }
+
+  /** h = Ż[θ]ᵀ ∇ℓ̃(θ): the hypergradient since the window start (length q). */
+  hypergradient(): Float64Array {
+    this.checkUsable();
+    if (this.q === 0) return new Float64Array(0);
+    if (this.tangentStale) this.zeroTangents();
+    const h = withScope((s) => {
+      const gv = this.validationGradientInto(s);
+      const hp = s.zeros(this.q);
+      const base = this.ptr(0);
+      this.p.blocks.forEach((b, i) => s.k.tangentDot(b.rows, b.cols, this.q, base + this.offsets[i] * 8, gv + this.offsets[i] * 8, hp));
+      return s.read(hp, this.q);
+    });
+    for (let i = 0; i < h.length; i++) {
+      if (!Number.isFinite(h[i])) throw new GlocalError("E_DIVERGED", `the hypergradient is not finite (${this.names[i]} = ${h[i]})`, "hypergradient");
+    }
+    return h;
+  }
+
+  /**
+   * The local (one-step) hypergradient of the NEXT step: (∂Θ_t/∂φ)ᵀ ∇ℓ̃(θ_{t+1}), from the
+   * current state on the mini-batch the next `step` will use. The session is left as it
+   * was (the work is counted). To take that step as well, use
+   * `resetTangent(); step(1); hypergradient()` — the same number, and training advances.
+   */
+  localHypergradient(): Float64Array {
+    this.checkUsable();
+    return localHypergradient(this);
+  }
+
+  /** ∇_θ ℓ̃(θ), the gradient of the validation loss, in canonical order. */
+  validationGradient(): Float64Array {
+    this.checkUsable();
+    return withScope((s) => {
+      const gv = this.validationGradientInto(s);
+      const out = new Float64Array(this.p.parameterCount);
+      this.readStack(s.f64(gv, this.stackSize), 0, out);
+      return out;
+    });
+  }
+
+  /** Mean loss over the full training set (unweighted, without weight decay). */
+  trainLoss(): number {
+    return this.evaluation("train").loss / this.p.trainSize;
+  }
+
+  /** Mean loss over the validation set (no weights, no regularisation). */
+  valLoss(): number {
+    return this.evaluation("val").loss / this.p.valSize;
+  }
+
+  /** Validation accuracy in [0, 1]; null for least squares. */
+  valAccuracy(): number | null {
+    if (!this.p.hasAccuracy) return null;
+    return this.evaluation("val").correct / this.p.valSize;
+  }
+
+  /** Training-set accuracy in [0, 1]; null for least squares. */
+  trainAccuracy(): number | null {
+    if (!this.p.hasAccuracy) return null;
+    return this.evaluation("train").correct / this.p.trainSize;
+  }
+
+  /** A copy of φ (names in `names`). */
+  getPhi(): Float64Array {
+    return this.hp.getPhi();
+  }
+
+  /** Sets φ; the tangent is kept (reset it to start a new window). */
+  setPhi(phi: ArrayLike<number>): void {
+    this.checkLive();
+    this.hp.setPhi(phi, "phi");
+  }
+
+  /** The hyperparameters in natural units. */
+  hyperValues(): { lr: number; wd: number; momentum: number | null; weights: Float64Array | null } {
+    const { lr, wd, momentum, weights } = this.hp;
+    return { lr, wd, momentum: this.optimizer.kind === "sgd" ? null : momentum, weights: weights ? weights.slice() : null };
+  }
+
+  /** θ in canonical order (a copy). */
+  theta(): Float64Array {
+    this.checkLive();
+    const out = new Float64Array(this.p.parameterCount);
+    this.readStack(this.view(), 0, out);
+    return out;
+  }
+
+  /** dθ/dφ since the window start: a dim θ × q matrix (column j belongs to names[j]). */
+  tangent(): Matrix {
+    this.checkLive();
+    const P = this.p.parameterCount, q = this.q;
+    const data = new Float64Array(P * q);
+    if (this.tangentStale) return { rows: P, cols: q, data };
+    const view = this.view(), col = new Float64Array(P);
+    for (let j = 0; j < q; j++) {
+      this.readStack(view, j + 1, col);
+      for (let i = 0; i < P; i++) data[i * q + j] = col[i];
+    }
+    return { rows: P, cols: q, data };
+  }
+
+  /** The current state (without the tangent), e.g. to continue with another session. */
+  state(): TrainingState {
+    this.checkLive();
+    const view = this.view();
+    const part = (k: number) => {
+      const out = new Float64Array(this.p.parameterCount);
+      this.readStack(view, 0, out, k * this.stackSize);
+      return out;
+    };
+    const buffers: Record<string, Float64Array> = {};
+    this.bufNames.forEach((name, i) => (buffers[name] = part(1 + i)));
+    return { step: this.t, theta: part(0), buffers };
+  }
+
+  /** Everything needed to come back here: state, tangent, φ. */
+  snapshot(): TrainingSnapshot {
+    this.checkLive();
+    if (this.diverged) throw new GlocalError("E_DIVERGED", "the session diverged; restore a snapshot taken before", "snapshot");
+    const image = this.view().slice(0, (1 + this.bufNames.length) * this.stackSize);
+    return { state: this.state(), phi: this.hp.getPhi(), image, tangentStale: this.tangentStale };
+  }
+
+  /** Returns to a snapshot of this session (also after E_DIVERGED). */
+  restore(snapshot: TrainingSnapshot): void {
+    this.checkLive();
+    const s = snapshot as Partial<TrainingSnapshot> | null;
+    const n = (1 + this.bufNames.length) * this.stackSize;
+    if (!s || typeof s !== "object" || !(s.image instanceof Float64Array) || s.image.length !== n || !s.state || !(s.phi instanceof Float64Array)) {
+      throw new GlocalError("E_TYPE", "snapshot must come from snapshot() of a session with the same problem, optimiser and hyperparameters", "snapshot");
+    }
+    this.hp.setPhi(s.phi, "snapshot.phi");
+    this.view().set(s.image);
+    this.t = s.state.step;
+    this.tangentStale = s.tangentStale === true;
+    this.diverged = false;
+    this.version++;
+  }
+
+  /** Frees the WebAssembly memory (idempotent). The problem is not disposed. */
+  dispose(): void {
+    this.block.dispose();
+  }
+
+  // --- internals -------------------------------------------------------------------
+
+  private stepOnce(qa: number): void {
+    const p = this.p, B = this.batchSize, q = this.q;
+    withScope((s) => {
+      const k = s.k;
+      const train = p.split("train");
+      const idx = this.sampler.batch(this.t);
+      let X = train.x, Y = train.y;
+      if (!this.sampler.fullBatch) {
+        const ip = s.allocI32(B);
+        s.i32(ip, B).set(idx);
+        X = s.alloc(B * p.features);
+        Y = s.alloc(B * p.labelCols);
+        k.gatherRows(B, ip, p.features, train.x, X);
+        k.gatherRows(B, ip, p.labelCols, train.y, Y);
+      }
+      const args: GradJvpArgs = { n: B, X, Y, w: 0, wIdx: 0, wDer: 0, scale: 1 / B, q, qa, theta: this.ptr(0), grad: this.ptr(1 + this.bufNames.length) };
+      this.putWeights(s, idx, qa, args);
+      const loss = runProducts(this.route, () => p.gradJvp(k, args));
+      if (!Number.isFinite(loss)) {
+        throw new GlocalError("E_DIVERGED", `the training loss is not finite (${loss}) at step ${this.t + 1}; the state is unchanged`, "step");
+      }
+      this.lastBatchLoss = loss;
+      this.optimizerStep(k, qa);
+      this.version++;
+      if (!this.stateFinite(k, qa)) {
+        this.diverged = true;
+        throw new GlocalError("E_DIVERGED", `the parameters or their tangents became non-finite at step ${this.t + 1}; restore a snapshot`, "step");
+      }
+    });
+    this.t++;
+    this.work.step(qa > 0);
+  }
+
+  /** Writes the batch's weights (w, tangent slot, dw/dφ) when the loss is weighted. */
+  private putWeights(s: Scope, idx: Int32Array, qa: number, args: GradJvpArgs): void {
+    const w = this.hp.weights;
+    if (!w) return;
+    const n = idx.length, slots = this.hp.weightSlot, der = this.hp.weightDer;
+    const wp = s.alloc(n);
+    const wv = s.f64(wp, n);
+    for (let r = 0; r < n; r++) wv[r] = w[idx[r]];
+    args.w = wp;
+    if (slots && der && qa > 0) {
+      const ip = s.allocI32(n);
+      const iv = s.i32(ip, n);
+      for (let r = 0; r < n; r++) iv[r] = slots[idx[r]];
+      const dp = s.alloc(n);
+      const dv = s.f64(dp, n);
+      for (let r = 0; r < n; r++) dv[r] = der[idx[r]];
+      args.wIdx = ip;
+      args.wDer = dp;
+    }
+  }
+
+  private optimizerStep(k: Kernels, qa: number): void {
+    const { lr, wd, momentum, slots } = this.hp;
+    const on = (j: number) => (qa > 0 ? j : -1);
+    const jl = on(slots.lr), jw = on(slots.wd), jm = on(slots.momentum);
+    const o = this.optimizer, q = this.q;
+    const gradBase = this.ptr(1 + this.bufNames.length);
+    this.p.blocks.forEach((b, i) => {
+      const off = this.offsets[i] * 8;
+      const th = this.ptr(0) + off, g = gradBase + off;
+      if (o.kind === "sgd") k.sgdStep(b.rows, b.cols, q, qa, th, g, lr, wd, jl, jw);
+      else if (o.kind === "momentum") k.momentumStep(b.rows, b.cols, q, qa, th, g, this.ptr(1) + off, lr, wd, momentum, jl, jw, jm);
+      else k.adamStep(b.rows, b.cols, q, qa, th, g, this.ptr(1) + off, this.ptr(2) + off, lr, wd, momentum, o.beta2, o.eps, this.t + 1, jl, jw, jm);
+    });
+  }
+
+  private stateFinite(k: Kernels, qa: number): boolean {
+    for (let part = 0; part <= this.bufNames.length; part++) {
+      for (let i = 0; i < this.p.blocks.length; i++) {
+        const b = this.p.blocks[i];
+        if (!k.stackFinite(b.rows, b.cols, this.q, qa, this.ptr(part) + this.offsets[i] * 8)) return false;
+      }
+    }
+    return true;
+  }
+
+  /** ∇ℓ̃(θ) into the primal slots of a fresh stack-shaped scratch block. */
+  private validationGradientInto(s: Scope): number {
+    const val = this.p.split("val");
+    const gv = s.alloc(this.stackSize);
+    runProducts(this.route, () => this.p.gradJvp(s.k, { n: val.n, X: val.x, Y: val.y, w: 0, wIdx: 0, wDer: 0, scale: 1 / val.n, q: this.q, qa: 0, theta: this.ptr(0), grad: gv }));
+    this.work.valGradients++;
+    return gv;
+  }
+
+  private evaluation(split: "train" | "val"): Evaluation {
+    this.checkUsable();
+    if (this.cache.version !== this.version) this.cache = { version: this.version };
+    const hit = this.cache[split];
+    if (hit) return hit;
+    const sp = this.p.split(split);
+    const e = withScope((s) => {
+      const out = s.alloc(2);
+      runProducts(this.route, () => this.p.evalKernel(s.k, sp, this.q, this.ptr(0), out));
+      const [loss, correct] = s.read(out, 2);
+      return { loss, correct };
+    });
+    if (!Number.isFinite(e.loss)) throw new GlocalError("E_DIVERGED", `the ${split} loss is not finite (${e.loss})`, split);
+    this.cache[split] = e;
+    return e;
+  }
+
+  /** Pointer to part k of the block: 0 θ, 1… buffers, then the gradient. */
+  private ptr(part: number): number {
+    return this.block.ptr + part * this.stackSize * 8;
+  }
+
+  private view(): Float64Array {
+    return this.block.view();
+  }
+
+  /** Slot j (0 primal, j ≥ 1 tangent j−1) of the stack at `base` in canonical order. */
+  private readStack(view: Float64Array, j: number, out: Float64Array, base = 0): void {
+    let c = 0;
+    this.p.blocks.forEach((b, i) => {
+      const ld = b.cols * (1 + this.q);
+      for (let r = 0; r < b.rows; r++) {
+        const start = base + this.offsets[i] + r * ld + j * b.cols;
+        out.set(view.subarray(start, start + b.cols), c);
+        c += b.cols;
+      }
+    });
+  }
+
+  /** Writes a canonical vector into the primal slots of part k. */
+  private writePart(part: number, src: Float64Array): void {
+    const view = this.view(), base = part * this.stackSize;
+    let c = 0;
+    this.p.blocks.forEach((b, i) => {
+      const ld = b.cols * (1 + this.q);
+      for (let r = 0; r < b.rows; r++) {
+        view.set(src.subarray(c, c + b.cols), base + this.offsets[i] + r * ld);
+        c += b.cols;
+      }
+    });
+    this.version++;
+  }
+
+  private zeroTangents(): void {
+    this.tangentStale = false;
+    if (this.q === 0) return;
+    const view = this.view();
+    for (let part = 0; part <= this.bufNames.length; part++) {
+      this.p.blocks.forEach((b, i) => {
+        const ld = b.cols * (1 + this.q);
+        for (let r = 0; r < b.rows; r++) {
+          const start = part * this.stackSize + this.offsets[i] + r * ld;
+          view.fill(0, start + b.cols, start + ld);
+        }
+      });
+    }
+  }
+
+  private checkLive(): void {
+    this.block.check("session");
+    this.p.checkLive();
+  }
+
+  private checkUsable(): void {
+    this.checkLive();
+    if (this.diverged) throw new GlocalError("E_DIVERGED", "the session diverged; restore a snapshot taken before", "session");
+  }
+}
+
+/** The problem as a live built-in problem (plug-in models use PluginTraining). */
+export function builtinProblem(problem: Problem): BuiltinProblem {
+  if (!(problem instanceof BuiltinProblem)) {
+    throw new GlocalError("E_TYPE", `problem must be a built-in problem (problems.linear/logistic/softmax/mlp); plug-in models use PluginTraining`, "problem");
+  }
+  problem.checkLive();
+  return problem;
+}
+
+/** The `batchSize` option: 1 … n (default n, the whole training set). */
+export function checkBatchSize(v: unknown, n: number): number {
+  if (v === undefined) return n;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > n) {
+    throw new GlocalError("E_OPTION", `option 'batchSize' must be an integer in [1, ${n}] (the training-set size), got ${describe(v)}`, "batchSize");
+  }
+  return v;
+}
+
+/** Validates a TrainingState against the problem and optimiser. */
+export function checkState(state: unknown, P: number, bufNames: readonly string[]): TrainingState {
+  if (typeof state !== "object" || state === null) throw new GlocalError("E_TYPE", `state must be a TrainingState, got ${describe(state)}`, "state");
+  const s = state as Partial<TrainingState>;
+  if (typeof s.step !== "number" || !Number.isInteger(s.step) || s.step < 0) {
+    throw new GlocalError("E_OPTION", `state.step must be an integer >= 0, got ${describe(s.step)}`, "state.step");
+  }
+  const vec = (v: unknown, name: string): Float64Array => {
+    if (!(v instanceof Float64Array) && !Array.isArray(v)) throw new GlocalError("E_TYPE", `${name} must be a Float64Array, got ${describe(v)}`, name);
+    if (v.length !== P) throw new GlocalError("E_SHAPE", `${name} must have ${P} entries (the problem's parameters), got ${v.length}`, name);
+    const out = Float64Array.from(v as ArrayLike<number>);
+    for (let i = 0; i < P; i++) if (!Number.isFinite(out[i])) throw new GlocalError("E_NONFINITE", `${name}[${i}] is not finite`, name);
+    return out;
+  };
+  const buffers: Record<string, Float64Array> = {};
+  const given = s.buffers ?? {};
+  if (typeof given !== "object" || given === null) throw new GlocalError("E_TYPE", "state.buffers must be an object", "state.buffers");
+  for (const key of Object.keys(given)) {
+    if (!bufNames.includes(key)) throw new GlocalError("E_OPTION", `state.buffers has '${key}', which this optimiser does not use (${bufNames.join(", ") || "none"})`, `state.buffers.${key}`);
+  }
+  for (const name of bufNames) {
+    const b = (given as Record<string, unknown>)[name];
+    if (b === undefined) throw new GlocalError("E_OPTION", `state.buffers.${name} is missing (this optimiser needs ${bufNames.join(", ")})`, `state.buffers.${name}`);
+    buffers[name] = vec(b, `state.buffers.${name}`);
+  }
+  return { step: s.step, theta: vec(s.theta, "state.theta"), buffers };
+}
