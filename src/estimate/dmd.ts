@@ -13,9 +13,9 @@ import { Matrix, MatrixLike, toMatrix } from "../core/matrix";
 import { checkOptions } from "../core/validate";
 import { eigInPlace } from "../linalg/eig";
 import { lstsqInPlace } from "../linalg/lstsq";
-import { svdInPlace } from "../linalg/svd";
 import { complexSolve } from "../linalg/complexSolve";
-import { RankRule, applyRankRule, checkRankRule } from "./rank";
+import { projectSnapshots } from "./projection";
+import { RankRule, checkRankRule } from "./rank";
 import { Scope, withScope } from "../core/scope";
 import { checkResult, maxAbs, rescaleInPlace, scaleExponent, scaledCopy } from "../linalg/scaling";
 
@@ -54,30 +54,21 @@ export function compact(s: Scope, P: number, n: number, c: number, ld: number): 
  * resolved (non-auto) rank rule.
  */
 export function dmdInScope(s: Scope, X: number, ldx: number, Y: number, ldy: number, n: number, c: number, rule: RankRule): DmdFit {
-  const svdr = svdInPlace(s, n, c, X, ldx, true);
-  const k = svdr.k;
-  const singularValues = s.read(svdr.S, k);
-  const r = applyRankRule(rule, singularValues, n, c);
   const Yc = compact(s, Y, n, c, ldy);
   const yNorm = s.k.nrm2(n * c, Yc);
+  const proj = projectSnapshots(s, n, c, X, ldx, Yc, c, n, rule);
+  const { singularValues, rank: r, k } = proj;
   if (r === 0) {
     const none = new Float64Array(0);
     return { n, cols: c, rank: 0, singularValues, eigRe: none, eigIm: none, phiRe: 0, phiIm: 0, bRe: none, bIm: none, residual: yNorm > 0 ? 1 : 0, amplitudeRank: 0 };
   }
-  // YV = Y V_r (n × r)
-  const YV = s.alloc(n * r);
-  s.k.gemm(0, 0, n, r, c, 1, Yc, c, svdr.V, k, 0, YV, r);
-  // Residual Y − YV V_rᵀ
-  s.k.gemm(0, 1, n, c, r, -1, YV, r, svdr.V, k, 1, Yc, c);
+  // Residual Y − (Y V_r) V_rᵀ
+  s.k.gemm(0, 1, n, c, r, -1, proj.YV, r, proj.V, k, 1, Yc, c);
   const residual = yNorm > 0 ? s.k.nrm2(n * c, Yc) / yNorm : 0;
-  // B = YV Σ_r⁻¹, K̃ = U_rᵀ B
-  const Bp = s.alloc(n * r);
-  {
-    const yv = s.f64(YV, n * r), b = s.f64(Bp, n * r);
-    for (let i = 0; i < n; i++) for (let j = 0; j < r; j++) b[i * r + j] = yv[i * r + j] / singularValues[j];
-  }
+  // K̃ = U_rᵀ B
+  const Bp = proj.B;
   const Kt = s.alloc(r * r);
-  s.k.gemm(1, 0, r, r, n, 1, svdr.U, k, Bp, r, 0, Kt, r);
+  s.k.gemm(1, 0, r, r, n, 1, proj.U, k, Bp, r, 0, Kt, r);
   const e = eigInPlace(s, r, Kt, r, true);
   const eigRe = s.read(e.wr, r), eigIm = s.read(e.wi, r);
   const phiRe = s.alloc(n * r), phiIm = s.alloc(n * r);
@@ -128,6 +119,37 @@ export function modeSum(s: Scope, fit: DmdFit, from: number, to: number, weights
     }
   }
   return out;
+}
+
+/** Rows [from, to) of the newest q-block of a qd-vector of the fit. */
+export function newestBlock(fit: DmdFit, q: number): [number, number] {
+  return [fit.n - q, fit.n];
+}
+
+/** Predictions of the rows after the window: newest block of Φ λʲ b, j = 1 … steps. */
+export function dmdPredictor(s: Scope, fit: DmdFit, q: number): (steps: number) => Float64Array[] {
+  // Read the newest block of the modes once: the scope may be gone when predict runs.
+  const [from, to] = newestBlock(fit, q);
+  const r = fit.rank;
+  const pr = new Float64Array(q * r), pi = new Float64Array(q * r);
+  if (r > 0) {
+    const PR = s.f64(fit.phiRe, fit.n * r), PI = s.f64(fit.phiIm, fit.n * r);
+    pr.set(PR.subarray(from * r, to * r));
+    pi.set(PI.subarray(from * r, to * r));
+  }
+  return (steps: number) => {
+    const out: Float64Array[] = [];
+    for (let j = 1; j <= steps; j++) {
+      const h = new Float64Array(q);
+      for (let i = 0; i < r; i++) {
+        const [lr, li] = complexPower(fit.eigRe[i], fit.eigIm[i], j);
+        const cr = lr * fit.bRe[i] - li * fit.bIm[i], ci = lr * fit.bIm[i] + li * fit.bRe[i];
+        for (let row = 0; row < q; row++) h[row] += pr[row * r + i] * cr - pi[row * r + i] * ci;
+      }
+      out.push(h);
+    }
+    return out;
+  };
 }
 
 export interface DmdResult {

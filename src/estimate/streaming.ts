@@ -7,7 +7,9 @@
  */
 import { GlocalError, describe } from "../core/errors";
 import { checkOptions, optInteger } from "../core/validate";
-import { EstimateOptions, GlobalEstimate, estimateInScope } from "./pipeline";
+import { ESTIMATE_OPTION_KEYS } from "./options";
+import { estimateInScope } from "./pipeline";
+import type { EstimateOptions, GlobalEstimate } from "./types";
 import { PersistentBlock } from "../core/block";
 import { withScope } from "../core/scope";
 
@@ -29,7 +31,7 @@ export class GlocalEstimator {
   private pushed = 0;
 
   constructor(options: GlocalEstimatorOptions) {
-    const o = checkOptions(options, ["dim", "window", "delay", "rank", "method", "horizon", "tolerance", "unstable", "heldOut", "trust"]);
+    const o = checkOptions(options, ["dim", "window", ...ESTIMATE_OPTION_KEYS]);
     if (o.dim === undefined) throw new GlocalError("E_OPTION", "option 'dim' (the number of hyperparameters q) is required", "dim");
     this.dim = optInteger(o.dim, "dim", 1, 1);
     this.window = optInteger(o.window, "window", 200, 2);

@@ -11,16 +11,8 @@
  *  - any fatal warning of the method itself (singular fixed point, degenerate extrapolation).
  */
 import { DmdFit } from "./dmd";
-import { EstimateWarning } from "./types";
+import type { EstimateWarning, TrustThresholds } from "./types";
 
-export interface TrustThresholds {
-  /** Largest acceptable held-out relative prediction error (default 0.5). */
-  heldOutError: number;
-  /** Largest acceptable ‖estimate‖ / max_t ‖h_t‖ (default 10). */
-  magnitude: number;
-  /** A mode's weight ‖Φᵢ bᵢ‖ counts when above this fraction of ‖g_N‖ (default 1e-3). */
-  modeWeight: number;
-}
 
 export const DEFAULT_TRUST: TrustThresholds = { heldOutError: 0.5, magnitude: 10, modeWeight: 1e-3 };
 

@@ -1,4 +1,5 @@
-/** Shared types of the estimators (DESIGN §1.3 steps 4–6). */
+/** Types of the estimate: its options, its result, its diagnostics, and what one method produces. */
+import type { RankRule } from "./rank";
 
 export type Method = "limit" | "horizon" | "affine" | "rre" | "mpe";
 
@@ -35,4 +36,86 @@ export interface MethodResult {
    * stability and time constants on these.
    */
   modelEigenvalues?: { re: Float64Array; im: Float64Array };
+}
+
+export interface EstimateOptions {
+  /** Delay d of the Hankel embedding (≥ 1), or "auto". Default: defaultDelay(m, q). */
+  delay?: number | "auto";
+  /** Rank rule (tagged), or "full" | "svht" | "auto". Default full (numerical rank). */
+  rank?: RankRule | "full" | "svht" | "auto";
+  /** Estimator; "auto" picks by held-out prediction error. Default: DEFAULT_METHOD. */
+  method?: Method | "auto";
+  /** Training length T in rows from the window start (method "horizon"; T > m). */
+  horizon?: number;
+  /** τ: eigenvalues with |λ − 1| ≤ τ count as the constant mode (limit). Default 0.01. */
+  tolerance?: number;
+  /** horizon: move eigenvalues with |λ| > 1 onto the unit circle ("clamp", default) or drop them ("drop", comparison only). */
+  unstable?: "clamp" | "drop";
+  /** Newest rows held out for the prediction test (0 disables it). Default ⌈m/5⌉. */
+  heldOut?: number;
+  /** Trust thresholds (see TrustThresholds). */
+  trust?: Partial<TrustThresholds>;
+  /**
+   * Fit the DMD for its diagnostics (eigenvalues, singular values, residual) also when the
+   * method does not need it (affine, rre, mpe). Default true; the optimisation driver turns
+   * it off, since it reads only the estimate and its trust.
+   */
+  dmdDiagnostics?: boolean;
+}
+
+export interface AutoCandidate {
+  method: Method;
+  delay: number;
+  rank: string;
+  /** Held-out relative prediction error (Infinity when the candidate failed). */
+  error: number;
+}
+
+export interface EstimateDiagnostics {
+  /** Modes summed into the estimate (limit: |λ−1| ≤ τ; horizon: all kept); [] for affine/rre/mpe. */
+  keptModes: number[];
+  /** Rank used (the DMD's; rre/mpe report their own truncation rank in `methodRank`). */
+  rank: number;
+  methodRank: number;
+  rankRule: string;
+  /** Singular values of X (all of them). */
+  singularValues: Float64Array;
+  /** Relative fit residual ‖Y − K X‖ / ‖Y‖ of the DMD (null when the DMD was not fitted: `dmdDiagnostics: false`). */
+  residual: number | null;
+  /** Relative error of the method's prediction of the held-out newest rows (null if not run). */
+  heldOutError: number | null;
+  heldOutRows: number;
+  /** Time constant (rows) of the slowest mode of the estimate's model: the DMD's non-constant modes (limit, horizon), the affine map's, or rre/mpe's recurrence (null if none). */
+  slowestTimeConstant: number | null;
+  trusted: boolean;
+  warnings: EstimateWarning[];
+  /** h_m, the truncated hypergradient the driver falls back to. */
+  truncated: Float64Array;
+  /** The search `auto` ran, best first (present when anything was "auto"). */
+  auto?: AutoCandidate[];
+}
+
+export interface GlobalEstimate {
+  /** The estimate of the global hypergradient (q numbers). */
+  estimate: Float64Array;
+  method: Method;
+  delay: number;
+  /** Rank used by the DMD fit. */
+  rank: number;
+  /** What the estimate targets: the T → ∞ limit or h_T. */
+  target: "limit" | "horizon";
+  horizon: number | null;
+  trusted: boolean;
+  eigenvalues: { re: Float64Array; im: Float64Array };
+  diagnostics: EstimateDiagnostics;
+}
+
+
+export interface TrustThresholds {
+  /** Largest acceptable held-out relative prediction error (default 0.5). */
+  heldOutError: number;
+  /** Largest acceptable ‖estimate‖ / max_t ‖h_t‖ (default 10). */
+  magnitude: number;
+  /** A mode's weight ‖Φᵢ bᵢ‖ counts when above this fraction of ‖g_N‖ (default 1e-3). */
+  modeWeight: number;
 }

@@ -6,7 +6,8 @@ import { GlocalError, describe, isGlocalError } from "../core/errors";
 import { checkOptions, optInteger } from "../core/validate";
 import { checkOptimizer } from "../training/optim";
 import { Run, ResolvedOptions } from "./run";
-import { runGlobal, runGlocal, runLocal, runTruncated } from "./strategies";
+import { runGlobal, runGlocal, runLocal, runTruncated } from "./strategies/index";
+import { ESTIMATE_OPTION_KEYS } from "../estimate/options";
 import { STRATEGIES, OptimizeOptions, OptimizeResult, Strategy } from "./types";
 import { translateError } from "../core/traps";
 import { PRODUCT_OPTION_KEYS, ProductOptions } from "../gpu/dispatch";
@@ -41,7 +42,7 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
   const batchSize = o.batchSize === undefined ? undefined : optInteger(o.batchSize, "batchSize", 0, 1);
   const seed = optInteger(o.seed, "seed", 0, 0);
   const evalEvery = optInteger(o.evalEvery, "evalEvery", 1, 1);
-  const glocal = checkOptions(o.glocal, ["target", "stride", "delay", "rank", "method", "horizon", "tolerance", "unstable", "heldOut", "trust"], "glocal");
+  const glocal = checkOptions(o.glocal, ["target", "stride", ...ESTIMATE_OPTION_KEYS], "glocal");
   if (glocal.target !== undefined && glocal.target !== "limit" && glocal.target !== "remaining") {
     throw new GlocalError("E_OPTION", `glocal.target must be 'limit' or 'remaining', got ${describe(glocal.target)}`, "glocal.target");
   }

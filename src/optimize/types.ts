@@ -1,5 +1,5 @@
 /** Public types of the hyperparameter-optimisation driver (DESIGN §1.4, §3.1). */
-import type { EstimateOptions, Method } from "../estimate/pipeline";
+import type { EstimateOptions, Method } from "../estimate/types";
 import type { HyperName, WeightsOptions } from "../training/hyperparameters";
 import type { OptimizerSpec } from "../training/optim";
 import type { Problem } from "../problems/types";

@@ -11,6 +11,7 @@ import { PLUGIN_OPTIONS, PluginModel, PluginState, PluginTraining, PluginTrainin
 import { Problem } from "../problems/types";
 import { INNER_TRAINING_OPTIONS, InnerTraining, InnerTrainingOptions } from "./builtin";
 import { TrainingSession, TrainingState, TrajectoryResult } from "./types";
+import { recordWindow } from "./window";
 
 export { InnerTraining } from "./builtin";
 export type { InnerTrainingOptions } from "./builtin";
@@ -123,11 +124,7 @@ function pick(o: object, keys: readonly string[]): Record<string, unknown> {
 function runWindow<S>(session: TrainingSession, steps: number, stride: number, state: () => S, valLoss: () => number | null): TrajectoryResult<S> {
   const q = session.q, m = steps / stride;
   const data = new Float64Array(m * q);
-  session.resetTangent();
-  for (let i = 0; i < m; i++) {
-    session.step(stride, { tangent: true });
-    data.set(session.hypergradient(), i * q);
-  }
+  recordWindow(session, steps, stride, { record: (h, done) => data.set(h, (done / stride - 1) * q) });
   return {
     trajectory: { rows: m, cols: q, data },
     names: session.names.slice(),

@@ -7,7 +7,7 @@ import { renameSync, unlinkSync, writeFileSync } from "fs";
 import { GlocalError } from "../../core/errors";
 import { DemoOptions, DemoResult, comparisons, runDemo } from "../demo/run";
 import { STRATEGIES, Strategy } from "../../optimize/types";
-import { checkMethod } from "../../estimate/pipeline";
+import { checkMethod } from "../../estimate/options";
 import { renderReportSvg } from "../report/svg";
 import { integerFlag, numberFlag, parseFlags } from "./args";
 

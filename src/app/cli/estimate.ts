@@ -1,7 +1,9 @@
 /** `glocal estimate`: one trajectory in (JSON), one estimate out (JSON on stdout). */
 import { closeSync, openSync, readSync } from "fs";
 import { GlocalError } from "../../core/errors";
-import { EstimateOptions, GlobalEstimate, checkMethod, estimateGlobal } from "../../estimate/pipeline";
+import { checkMethod } from "../../estimate/options";
+import { estimateGlobal } from "../../estimate/pipeline";
+import type { EstimateOptions, GlobalEstimate } from "../../estimate/types";
 import { parseRankRule } from "../../estimate/rank";
 import { integerFlag, numberFlag, parseFlags } from "./args";
 import { parseTrajectoryJson } from "./json";

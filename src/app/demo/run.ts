@@ -11,7 +11,8 @@ import { mlp, softmax } from "../../problems/index";
 import type { Problem } from "../../problems/types";
 import { optimizers } from "../../training/optim";
 import { optimize } from "../../optimize";
-import { windowEstimator } from "../../optimize/strategies";
+import { windowEstimator } from "../../optimize/strategies/index";
+import { recordWindow } from "../../training/window";
 import { STRATEGIES } from "../../optimize/types";
 import type { GlocalOptions, OptimizeOptions, OptimizeResult, Strategy } from "../../optimize/types";
 import { InnerTraining } from "../../training/builtin";
@@ -238,19 +239,25 @@ function recordTrajectory(problem: Problem, optimizer: ReturnType<typeof optimiz
       if (options.signal?.aborted) return null;
       run.step(1, { tangent: false });
     }
-    run.resetTangent();
     const component = Math.max(0, run.names.indexOf("log_wd"));
     const t: number[] = [], values: number[] = [];
-    for (let done = 0; done < steps; ) {
-      if (options.signal?.aborted) return null;
-      const n = Math.min(stride, steps - done);
-      run.step(n);
-      done += n;
-      const h = run.hypergradient();
-      t.push(done);
-      values.push(h[component]);
-      progress(done, h[component], run.names[component]);
-      if (done <= s.window) estimator.push(h);
+    const stop = new Error("aborted");
+    try {
+      recordWindow(run, steps, stride, {
+        advance: (n) => {
+          if (options.signal?.aborted) throw stop; // the plot is then dropped
+          run.step(n);
+        },
+        record: (h, done) => {
+          t.push(done);
+          values.push(h[component]);
+          progress(done, h[component], run.names[component]);
+          if (done <= s.window) estimator.push(h);
+        },
+      });
+    } catch (e) {
+      if (e === stop) return null;
+      throw e;
     }
     const est = estimator.estimate();
     const m = t.filter((x) => x <= s.window).length;

@@ -9,10 +9,10 @@
  * (an r × r system; by Sylvester's identity it is singular exactly when I − A is).
  */
 import { Scope } from "../../core/scope";
-import { svdInPlace } from "../../linalg/svd";
 import { lstsqInPlace } from "../../linalg/lstsq";
 import { eigInPlace } from "../../linalg/eig";
-import { RankRule, applyRankRule } from "../rank";
+import { projectSnapshots } from "../projection";
+import type { RankRule } from "../rank";
 import { EstimateWarning, MethodResult } from "../types";
 
 const EPS = 2.220446049250313e-16;
@@ -27,19 +27,13 @@ export function affineEstimate(s: Scope, H: number, n: number, N: number, q: num
     for (let i = 0; i < n; i++) z.set(h.subarray(i * N, i * N + c), i * c);
     z.fill(1, n * c, rowsZ * c);
   }
-  const svdr = svdInPlace(s, rowsZ, c, Z, c, true);
-  const k = svdr.k;
-  const sv = s.read(svdr.S, k);
-  const r = applyRankRule(rule, sv, rowsZ, c);
   // B = Y V_r Σ_r⁻¹ (n × r); Y is H offset by one column.
-  const B = s.alloc(n * r);
-  s.k.gemm(0, 0, n, r, c, 1, H + 8, N, svdr.V, k, 0, B, r);
-  const U = s.read(svdr.U, rowsZ * k);
-  const Bv = s.f64(B, n * r);
-  for (let i = 0; i < n; i++) for (let j = 0; j < r; j++) Bv[i * r + j] /= sv[j];
+  const proj = projectSnapshots(s, rowsZ, c, Z, c, H + 8, N, n, rule);
+  const { k, rank: r, B } = proj;
+  const U = s.read(proj.U, rowsZ * k);
   // M = I_r − U_xᵀ B, rhs = u₁ᵀ
   const M = s.alloc(r * r);
-  s.k.gemm(1, 0, r, r, n, -1, svdr.U, k, B, r, 0, M, r);
+  s.k.gemm(1, 0, r, r, n, -1, proj.U, k, B, r, 0, M, r);
   // The linear part's spectrum: A = B U_xᵀ and U_xᵀ B share their nonzero eigenvalues.
   const UB = s.alloc(r * r);
   s.f64(UB, r * r).set(s.f64(M, r * r).map((v) => -v));

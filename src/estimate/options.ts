@@ -1,0 +1,89 @@
+/**
+ * The estimate's options: the one list of their names (shared by estimateGlobal,
+ * GlocalEstimator and optimize's `glocal` option), their defaults and their validation.
+ */
+import { GlocalError, describe } from "../core/errors";
+import { checkOptions, optInteger, optNumber } from "../core/validate";
+import { RankRule, checkRankRule } from "./rank";
+import { checkDelay } from "./trajectory";
+import { DEFAULT_TRUST } from "./trust";
+import type { Method, TrustThresholds } from "./types";
+
+/** Every option of an estimate, in one place. */
+export const ESTIMATE_OPTION_KEYS = ["delay", "rank", "method", "horizon", "tolerance", "unstable", "heldOut", "trust", "dmdDiagnostics"] as const;
+const TRUST_KEYS = ["heldOutError", "magnitude", "modeWeight"] as const;
+
+export const METHODS: readonly Method[] = ["limit", "horizon", "affine", "rre", "mpe"];
+
+/** A method name or "auto"; E_OPTION naming `argument` (an option or a CLI flag) otherwise. */
+export function checkMethod(value: unknown, argument: string): Method | "auto" {
+  if (value === "auto" || METHODS.includes(value as Method)) return value as Method | "auto";
+  throw new GlocalError("E_OPTION", `${argument} must be one of ${METHODS.join(", ")}, auto; got ${describe(value)}`, argument);
+}
+
+/** The default method, chosen by the accuracy benchmark (bench/accuracy.ts; README). */
+export const DEFAULT_METHOD: Method = "affine";
+
+/** Default delay: enough blocks to see ~16 modes (qd ≥ 16) while N − 1 ≥ 3qd columns. */
+export function defaultDelay(m: number, q: number): number {
+  const want = Math.ceil(16 / q);
+  const fit = Math.floor((m - 1) / (3 * q + 1));
+  return Math.max(1, Math.min(want, fit, m - 1));
+}
+
+export interface Resolved {
+  delay: number | "auto";
+  rank: RankRule;
+  method: Method | "auto";
+  horizon: number | null;
+  tolerance: number;
+  unstable: "clamp" | "drop";
+  heldOut: number;
+  trust: TrustThresholds;
+  /** Fit the DMD for its diagnostics also when the method does not need it. */
+  dmdDiagnostics: boolean;
+}
+
+export function resolveOptions(options: unknown, m: number, q: number): Resolved {
+  const o = checkOptions(options, ESTIMATE_OPTION_KEYS);
+  let delay: number | "auto";
+  if (o.delay === "auto") delay = "auto";
+  else if (o.delay === undefined) delay = defaultDelay(m, q);
+  else delay = checkDelay(o.delay, m);
+  const rank = checkRankRule(o.rank);
+  const method = o.method === undefined ? DEFAULT_METHOD : checkMethod(o.method, "method");
+  let horizon: number | null = null;
+  if (o.horizon !== undefined && o.horizon !== null) {
+    if (typeof o.horizon !== "number" || !Number.isInteger(o.horizon) || o.horizon <= m) {
+      throw new GlocalError("E_OPTION", `horizon must be an integer T > m = ${m} (the window), got ${describe(o.horizon)}`, "horizon");
+    }
+    horizon = o.horizon;
+  }
+  if (method === "horizon" && horizon === null) {
+    throw new GlocalError("E_OPTION", "method 'horizon' needs the option horizon (the training length T > m)", "horizon");
+  }
+  const tolerance = optNumber(o.tolerance, "tolerance", 0.01, (v) => v > 0 && v < 1, "in (0, 1)");
+  if (o.unstable !== undefined && o.unstable !== "clamp" && o.unstable !== "drop") {
+    throw new GlocalError("E_OPTION", `unstable must be 'clamp' or 'drop', got ${describe(o.unstable)}`, "unstable");
+  }
+  const unstable = (o.unstable ?? "clamp") as "clamp" | "drop";
+  const heldOut = optInteger(o.heldOut, "heldOut", Math.ceil(m / 5), 0, m - 1);
+  const t = checkOptions(o.trust, TRUST_KEYS, "trust");
+  const trust: TrustThresholds = {
+    heldOutError: optNumber(t.heldOutError, "trust.heldOutError", DEFAULT_TRUST.heldOutError, (v) => v > 0),
+    magnitude: optNumber(t.magnitude, "trust.magnitude", DEFAULT_TRUST.magnitude, (v) => v > 0),
+    modeWeight: optNumber(t.modeWeight, "trust.modeWeight", DEFAULT_TRUST.modeWeight, (v) => v >= 0),
+  };
+  if (o.dmdDiagnostics !== undefined && typeof o.dmdDiagnostics !== "boolean") {
+    throw new GlocalError("E_OPTION", `dmdDiagnostics must be a boolean, got ${describe(o.dmdDiagnostics)}`, "dmdDiagnostics");
+  }
+  const dmdDiagnostics = o.dmdDiagnostics !== false;
+  return { delay, rank, method, horizon, tolerance, unstable, heldOut, trust, dmdDiagnostics };
+}
+
+/** One configuration of the estimate: what `auto` searches over. */
+export interface Config {
+  method: Method;
+  delay: number;
+  rank: RankRule;
+}

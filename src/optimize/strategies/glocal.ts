@@ -1,0 +1,59 @@
+/**
+ * `glocal`: like truncated, but the update uses the Koopman estimate of the global
+ * hypergradient from the window's h_1 … h_m, and falls back to h_m when the estimate is
+ * not trusted (counted in `fallbacks`).
+ */
+import { GlocalEstimator } from "../../estimate/streaming";
+import type { EstimateOptions } from "../../estimate/types";
+import { recordWindow } from "../../training/window";
+import type { Run } from "../run";
+import type { GlocalOptions, OptimizeResult } from "../types";
+import { runWindows } from "./windows";
+
+/**
+ * The estimator of a window of `window` inner steps that records h every `glocal.stride`
+ * steps (default 1), with glocal's estimate options (all but `target` and `stride`).
+ * A window shorter than two strides still gets a (two-row) ring; its estimate then fails
+ * and the update falls back to h_m, as for any window too short to extrapolate.
+ */
+export function windowEstimator(dim: number, window: number, glocal: GlocalOptions): GlocalEstimator {
+  const { target: _target, stride = 1, ...estimateOptions } = glocal;
+  return new GlocalEstimator({ dim, window: Math.max(2, Math.ceil(window / stride)), ...(estimateOptions as EstimateOptions) });
+}
+
+/** The driver's estimator: the DMD is fitted only where the method needs it (the update reads the estimate and its trust). */
+function driverEstimator(dim: number, window: number, glocal: GlocalOptions): GlocalEstimator {
+  return windowEstimator(dim, window, { dmdDiagnostics: false, ...glocal });
+}
+
+export function runGlocal(run: Run): OptimizeResult {
+  const { target = "limit", stride = 1 } = run.o.glocal;
+  const estimator = driverEstimator(run.phi.length, run.o.window, run.o.glocal);
+  try {
+    return runWindows(run, (s, m, position) => {
+      estimator.reset();
+      const h = recordWindow(s, m, stride, { advance: (n) => run.steps(s, n, true), record: (row) => estimator.push(row) });
+      const truncated = Array.from(h);
+      // "remaining": h_T with T = the rows of training left after this window's start.
+      const remaining = run.o.innerSteps - position - m;
+      const useHorizon = target === "remaining";
+      if (useHorizon && remaining <= 0) return { h, truncated, trusted: false, target: "truncated" };
+      let result;
+      try {
+        result = estimator.estimate(useHorizon ? { method: "horizon", horizon: estimator.length + Math.ceil(remaining / stride) } : undefined);
+      } catch (e) {
+        // A window the estimator cannot use (too short, no convergence): fall back to h_m.
+        run.fallbacks++;
+        return { h, truncated, trusted: false, target: "truncated", warnings: [e instanceof Error ? e.message : String(e)] };
+      }
+      const warnings = result.diagnostics.warnings.map((w) => w.code);
+      if (!result.trusted) {
+        run.fallbacks++;
+        return { h, truncated, estimate: Array.from(result.estimate), trusted: false, target: "truncated", method: result.method, warnings };
+      }
+      return { h: result.estimate, truncated, estimate: Array.from(result.estimate), trusted: true, target, method: result.method, warnings };
+    });
+  } finally {
+    estimator.dispose();
+  }
+}

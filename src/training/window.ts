@@ -1,0 +1,29 @@
+/**
+ * The one loop that records a window's hypergradient trajectory: from a zero tangent, take
+ * `steps` inner steps carrying the tangent and record h = d ℓ̃(θ_t)/dφ every `stride` steps
+ * (and after the last, shorter stride). Used by `hypergradientTrajectory`, by the glocal
+ * strategy and by the demo's trajectory plot.
+ */
+import type { TrainingSession } from "./types";
+
+export interface WindowHooks {
+  /** Takes n steps with the tangent (default: session.step(n)); the driver counts and aborts here. */
+  advance?(n: number): void;
+  /** Receives each recorded h and the steps taken since the window start. */
+  record(h: Float64Array, done: number): void;
+}
+
+/** Runs one window; returns the last h recorded (h_m), or zeros for `steps` = 0. */
+export function recordWindow(session: TrainingSession, steps: number, stride: number, hooks: WindowHooks): Float64Array {
+  const advance = hooks.advance ?? ((n: number) => session.step(n, { tangent: true }));
+  session.resetTangent();
+  let h: Float64Array = new Float64Array(session.q);
+  for (let done = 0; done < steps; ) {
+    const n = Math.min(stride, steps - done);
+    advance(n);
+    done += n;
+    h = session.hypergradient();
+    hooks.record(h, done);
+  }
+  return h;
+}
