@@ -5,9 +5,10 @@
  * backends within f32 accuracy.
  */
 import {
-  InnerTraining, optimizers, optimize, runDemo, backendInfo, setProductBackend, provideGpuJs,
+  InnerTraining, optimizers, optimize, backendInfo, setProductBackend, provideGpuJs,
   batchedProduct, memoryStats, GlocalError, datasets,
 } from "../src/index";
+import { runDemo } from "../src/app/index";
 import { digits, useSoftmaxGpuFixture } from "./gpu-helpers";
 import { randomMatrix, refGemm } from "./helpers";
 

@@ -1,7 +1,7 @@
 // The demo's worker: runs glocal's runDemo on the MNIST subset and reports progress.
 // Messages in:  { type: "info" } | { type: "start", options, flag }   (flag: SharedArrayBuffer stop flag, or null)
 // Messages out: { type: "info" | "progress" | "done" | "error", ... }
-import * as glocal from "../../dist/browser.mjs";
+import * as glocal from "../../dist/demo-browser.mjs";
 
 const GPU_JS = "../../vendor/gpu.js/gpu-browser.min.js";
 let gpuJsNote = null;

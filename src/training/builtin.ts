@@ -13,7 +13,7 @@ import { GlocalError, describe } from "../core/errors";
 import { HyperParameters, HyperName, WeightsOptions } from "./hyperparameters";
 import { checkOptions } from "../core/validate";
 import { Matrix } from "../core/matrix";
-import { OptimizerSpec, bufferNames, checkOptimizer } from "./optim";
+import { OptimizerSpec, bufferNames, checkOptimizer, optimizerStep } from "./optim";
 import { BuiltinProblem, GradJvpArgs } from "../problems/base";
 import { Problem } from "../problems/types";
 import { checkSeed } from "../core/random";
@@ -366,15 +366,14 @@ export class InnerTraining implements TrainingSession {
   private optimizerStep(k: Kernels, qa: number): void {
     const { lr, wd, momentum, slots } = this.hp;
     const on = (j: number) => (qa > 0 ? j : -1);
-    const jl = on(slots.lr), jw = on(slots.wd), jm = on(slots.momentum);
-    const o = this.optimizer, q = this.q;
     const gradBase = this.ptr(1 + this.bufNames.length);
     this.p.blocks.forEach((b, i) => {
       const off = this.offsets[i] * 8;
-      const th = this.ptr(0) + off, g = gradBase + off;
-      if (o.kind === "sgd") k.sgdStep(b.rows, b.cols, q, qa, th, g, lr, wd, jl, jw);
-      else if (o.kind === "momentum") k.momentumStep(b.rows, b.cols, q, qa, th, g, this.ptr(1) + off, lr, wd, momentum, jl, jw, jm);
-      else k.adamStep(b.rows, b.cols, q, qa, th, g, this.ptr(1) + off, this.ptr(2) + off, lr, wd, momentum, o.beta2, o.eps, this.t + 1, jl, jw, jm);
+      optimizerStep(k, this.optimizer, {
+        rows: b.rows, cols: b.cols, q: this.q, qa, theta: this.ptr(0) + off, grad: gradBase + off,
+        buffers: this.bufNames.map((_, j) => this.ptr(1 + j) + off),
+        lr, wd, momentum, step: this.t + 1, jLr: on(slots.lr), jWd: on(slots.wd), jMom: on(slots.momentum),
+      });
     });
   }
 

@@ -251,7 +251,7 @@ async function main() {
   try {
     if (!existsSync(join(root, "dist", "browser.mjs"))) throw new Error("dist/browser.mjs is missing: run npm run build");
     if (!existsSync(join(root, "examples", "browser", "data", "mnist-subset.bin"))) throw new Error("the MNIST subset is missing: run npm run build:demo-data");
-    glocal = require(join(root, "dist", "index.cjs"));
+    glocal = require(join(root, "dist", "demo.cjs"));
     server = await startServer({ port: 0 });
     browser = await launchChromium();
     console.log(`browser tests: ${browser.executablePath}, ${server.url}`);

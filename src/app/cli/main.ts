@@ -8,7 +8,9 @@ import { parseFlags } from "./args";
 import { ESTIMATE_USAGE, MAX_INPUT_BYTES, readBounded, runEstimate } from "./estimate";
 import { DEMO_USAGE, runDemoCommand } from "./demo";
 
-const VERSION = "0.1.0";
+// Replaced by the version in package.json when the CLI is bundled (scripts/build-js.mjs).
+declare const __GLOCAL_VERSION__: string | undefined;
+const VERSION: string = typeof __GLOCAL_VERSION__ === "string" ? __GLOCAL_VERSION__ : (require("../../../package.json") as { version: string }).version;
 
 const USAGE = `glocal ${VERSION}: glocal hypergradient estimation with the Koopman operator
 
