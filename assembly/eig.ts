@@ -8,9 +8,10 @@
 // positive, ordered by modulus, then real part, then imaginary part, all descending.
 import { applyReflectorLeft, applyReflectorRight, householder } from "./qr";
 import { gemm } from "./gemm";
-import { transpose } from "./svd";
+import { transpose } from "./transpose";
 import { scratchAlloc } from "./memory";
 import { amax, ilog2, scalbnStrided } from "./blas1";
+import { EPS, at, ld, st } from "./util";
 
 /**
  * The exponent e of the scaling 2^-e applied before attempt 0, 1, 2 of the iteration
@@ -35,17 +36,7 @@ function eigScaleExponent(n: i32, H: usize, attempt: i32): i32 {
 // Largest max D / min D of the balancing kept when eigenvectors are wanted (2^10).
 const BALANCE_RANGE: f64 = 1024.0;
 
-const EPS: f64 = 2.220446049250313e-16;
 const MAX_ITER_PER_EIGENVALUE: i32 = 100;
-
-// @ts-ignore: decorator
-@inline function at(A: usize, ld: i32, i: i32, j: i32): usize {
-  return A + ((<usize>i * <usize>ld + <usize>j) << 3);
-}
-// @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
 
 /** Scales rows and columns by powers of two so their off-diagonal norms balance: A ← D⁻¹AD. */
 function balance(n: i32, A: usize, scale: usize): void {

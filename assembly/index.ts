@@ -8,6 +8,8 @@ export * from "./gram";
 export * from "./models/index";
 export * from "./optim/index";
 export * from "./qr";
+export * from "./trsm";
+export * from "./transpose";
 export * from "./svd";
 export * from "./eig";
 export * from "./hankel";

@@ -5,16 +5,12 @@
 // row: w = vᵀC accumulates rows of C (axpy) and C −= τ v wᵀ updates them (axpy) -- unit
 // stride throughout. Wide trailing updates are blocked (compact WY, I − V T Vᵀ) so that
 // most flops run in the gemm micro-kernel.
-import { axpy, dot, ilog2, nrm2, nrm2Strided, scal, scalbnStrided } from "./blas1";
+import { axpy, dot, ilog2, nrm2Strided, scalbnStrided } from "./blas1";
 import { gemm, gemmEx } from "./gemm";
 import { scratchAlloc } from "./memory";
+import { EPS, at } from "./util";
 
 const NB: i32 = 32;
-
-// @ts-ignore: decorator
-@inline function at(A: usize, ld: i32, i: i32, j: i32): usize {
-  return A + ((<usize>i * <usize>ld + <usize>j) << 3);
-}
 
 /**
  * Generates a reflector that maps x (n entries, first at x0, then at `stride` bytes)
@@ -189,19 +185,6 @@ export function qrFormQ(m: i32, k: i32, A: usize, lda: i32, tau: usize, Q: usize
   qrApplyQ(0, m, k, A, lda, tau, Q, k, k);
 }
 
-/** Solves R X = B in place (B: n × nrhs), R upper triangular n × n (leading dim ldr). */
-export function trsmUpper(n: i32, nrhs: i32, R: usize, ldr: i32, B: usize, ldb: i32): void {
-  const rowB = <usize>ldb << 3;
-  for (let i = n - 1; i >= 0; i--) {
-    const bi = B + <usize>i * rowB;
-    for (let j = i + 1; j < n; j++) {
-      const rij = load<f64>(at(R, ldr, i, j));
-      if (rij != 0.0) axpy(nrhs, -rij, B + <usize>j * rowB, bi);
-    }
-    scal(nrhs, 1.0 / load<f64>(at(R, ldr, i, i)), bi);
-  }
-}
-
 /**
  * QR with column pivoting (unblocked, LAPACK xGEQP2 norm downdating): A P = Q R with
  * |R_00| ≥ |R_11| ≥ …, which reveals the numerical rank. jpvt (i32, n) receives P.
@@ -212,7 +195,7 @@ export function qrPivoted(m: i32, n: i32, A: usize, lda: i32, tau: usize, jpvt: 
   const vn1 = scratchAlloc(<usize>max(n, 1) << 3);
   const vn2 = scratchAlloc(<usize>max(n, 1) << 3);
   const w = scratchAlloc(<usize>max(n, 1) << 3);
-  const tol3z = Math.sqrt(2.220446049250313e-16);
+  const tol3z = Math.sqrt(EPS);
   for (let j = 0; j < n; j++) {
     store<i32>(jpvt + (<usize>j << 2), j);
     const nv = nrm2Strided(m, at(A, lda, 0, j), ldaBytes);

@@ -9,32 +9,10 @@
 import { amax, ilog2, rot, scal, scalbnStrided } from "./blas1";
 import { applyReflectorLeft, applyReflectorRight, householder, qrApplyQ, qrFactor } from "./qr";
 import { scratchAlloc } from "./memory";
+import { transpose } from "./transpose";
+import { EPS, at, ld, st } from "./util";
 
-const EPS: f64 = 2.220446049250313e-16;
 const TINY: f64 = 1.0020841800044864e-292; // 2^-969: below this an entry is treated as zero
-
-// @ts-ignore: decorator
-@inline function at(A: usize, ld: i32, i: i32, j: i32): usize {
-  return A + ((<usize>i * <usize>ld + <usize>j) << 3);
-}
-// @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-
-/** dst (cols × rows) ← srcᵀ (rows × cols, leading dim lds). */
-export function transpose(rows: i32, cols: i32, src: usize, lds: i32, dst: usize, ldd: i32): void {
-  const B: i32 = 32; // cache tiles
-  for (let i0 = 0; i0 < rows; i0 += B) {
-    const i1 = min(rows, i0 + B);
-    for (let j0 = 0; j0 < cols; j0 += B) {
-      const j1 = min(cols, j0 + B);
-      for (let i = i0; i < i1; i++) {
-        for (let j = j0; j < j1; j++) store<f64>(at(dst, ldd, j, i), load<f64>(at(src, lds, i, j)));
-      }
-    }
-  }
-}
 
 /**
  * Reduces the n × n matrix B (in place) to upper bidiagonal form B = U1 diag(d, e) V1ᵀ

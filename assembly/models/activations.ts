@@ -2,7 +2,7 @@
 // the Hessian-vector product). GELU is the tanh approximation
 //   gelu(x) = ½x(1 + tanh(u)), u = √(2/π)(x + 0.044715x³)
 // (PyTorch's approximate='tanh'); its derivatives below are exact for that formula.
-import { f64At } from "./stack";
+import { f64At } from "../util";
 
 export const ACT_TANH: i32 = 0;
 export const ACT_GELU: i32 = 1;

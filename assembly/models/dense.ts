@@ -9,7 +9,7 @@
 // skinny kernels (skinny.ts), the rest to gemm, all through modelProduct (product.ts).
 import { scratchAlloc } from "../memory";
 import { axpy } from "../blas1";
-import { f64At } from "./stack";
+import { f64At } from "../util";
 import { modelProduct } from "./product";
 
 /** Z ← A W + b, with tangents Ż_j = A Ẇ_j + Ȧ_j W + ḃ_j. */

@@ -5,7 +5,7 @@
 // + s·(∂w_r/∂φ_j)·∇ℓ_r(z_r), where s = 1/batch size. Per-example weights: w (n) or 0 for
 // all ones; wIdx (i32, n) names the one tangent j whose φ_j drives w_r (−1 for none)
 // and wDer (n) holds ∂w_r/∂φ_j. Returns the loss s·Σ w_r ℓ_r.
-import { f64At } from "./stack";
+import { f64At } from "../util";
 import { scratchAlloc } from "../memory";
 
 export const HEAD_SQUARED: i32 = 0; // ℓ = ½‖z − y‖², y ∈ ℝᵏ

@@ -6,7 +6,7 @@ import { scratchAlloc } from "../memory";
 import { activationBackward, activationForward } from "./activations";
 import { denseBackward, denseForward } from "./dense";
 import { headEval, headGrad } from "./heads";
-import { f64At } from "./stack";
+import { f64At } from "../util";
 
 // @ts-ignore: decorator
 @inline function alloc(n: i32): usize {

@@ -4,7 +4,7 @@
 // than the arithmetic when B has a handful of columns; these kernels stream X in place.
 import { fma2, hsum2 } from "../simd";
 import { scratchAlloc } from "../memory";
-import { f64At } from "./stack";
+import { f64At } from "../util";
 
 // Widths up to which these beat gemm (measured, batch 256 × 784 features): gemm's
 // scalar packing of a non-transposed X dominates up to ~100 columns; for Xᵀ·D gemm's

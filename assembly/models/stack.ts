@@ -5,11 +5,7 @@
 // With this layout the forward product X·[W | Ẇ₁ … Ẇ_q] and the backward product
 // Xᵀ·[R | Ṙ₁ … Ṙ_q] are single gemm calls, and an n × d(1+q) activation stack read as
 // n(1+q) × d rows lists each example's primal and tangents as consecutive rows.
-
-// @ts-ignore: decorator
-@inline export function f64At(p: usize, i: i32): usize {
-  return p + (<usize>i << 3);
-}
+import { f64At } from "../util";
 
 /** dst (count × cols) ← the rows idx[0..count) of src (· × cols). */
 export function gatherRows(count: i32, idx: usize, cols: i32, src: usize, dst: usize): void {

@@ -6,7 +6,7 @@
 // 1 − β₁ᵗ, whose derivative is −tβ₁ᵗ⁻¹ · β₁(1−β₁). Where v̂ = 0 the derivative of √v̂ is
 // taken as 0 (there v̂'s tangent is 0 too: g and ġ have been zero throughout), so √0
 // never makes a NaN. t is the 1-based index of this step. Layout: see sgd.ts.
-import { f64At } from "../models/stack";
+import { f64At } from "../util";
 
 export function adamStep(rows: i32, cols: i32, q: i32, qa: i32, theta: usize, grad: usize, M: usize, V: usize,
                          lr: f64, wd: f64, b1: f64, b2: f64, eps: f64, t: i32,

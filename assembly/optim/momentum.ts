@@ -4,7 +4,7 @@
 //   v̇_j ← μv̇_j + ġ_j + λθ̇_j + [j = mom] μ(1−μ) v + [j = wd] λθ
 //   θ̇_j ← θ̇_j − α v̇_j(new) − [j = lr] α v(new)
 // Layout and conventions: see sgd.ts.
-import { f64At } from "../models/stack";
+import { f64At } from "../util";
 
 export function momentumStep(rows: i32, cols: i32, q: i32, qa: i32, theta: usize, grad: usize, vel: usize,
                              lr: f64, wd: f64, mu: f64, jLr: i32, jWd: i32, jMom: i32): void {

@@ -7,7 +7,7 @@
 // gradient stack from the model kernel, with its tangents ġ_j = H θ̇_j + ∂g/∂φ_j.
 // jLr, jWd, jMom: the tangent slot of each optimiser hyperparameter, −1 when it is not
 // one. Tangents are updated before the primal they read.
-import { f64At } from "../models/stack";
+import { f64At } from "../util";
 
 export function sgdStep(rows: i32, cols: i32, q: i32, qa: i32, theta: usize, grad: usize,
                         lr: f64, wd: f64, jLr: i32, jWd: i32): void {
