@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { estimateGlobal, hypergradientTrajectory, linalg, problems, datasets, optimizers } from "../src/index";
-import { randomMatrix } from "./helpers";
+import { randomMatrix } from "./support/helpers";
 
 const root = path.join(__dirname, "..");
 const cli = path.join(root, "dist", "cli.cjs");

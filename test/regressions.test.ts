@@ -1,11 +1,12 @@
 /**
- * One test per bug the property tests (test/property/) found, with the input that failed
- * and what it did before the fix. The failure list in the hardening report mirrors this.
+ * One test per bug the property tests (the *.property.test.ts files) found, with the input
+ * that failed and what it did before the fix. The failure list in the hardening report
+ * mirrors this.
  */
 import { GlocalError, dmd, estimateGlobal, get, hankel, identity, linalg, matrix, memoryStats, optimize, optimizers, problems, toArray, toMatrix, transpose, GlocalEstimator } from "../src/index";
 import type { Matrix } from "../src/index";
-import { eigResidual, orthogonalityError, reconstructSvd, refGemm, relDiff, frob, sub } from "./helpers";
-import { buildMatrix } from "./property/support/arbitraries";
+import { eigResidual, orthogonalityError, reconstructSvd, refGemm, relDiff, frob, sub } from "./support/helpers";
+import { buildMatrix } from "./support/property/arbitraries";
 
 const code = (fn: () => unknown): string => {
   try {
