@@ -8,8 +8,11 @@ import type { Matrix } from "../src/index";
 
 /** C = A B with the cache-friendly i-k-j loop: the inner loop streams rows of B and C. */
 export function plainGemm(A: Matrix, B: Matrix): Matrix {
-  const m = A.rows, k = A.cols, n = B.cols;
-  const a = A.data, b = B.data;
+  const m = A.rows,
+    k = A.cols,
+    n = B.cols;
+  const a = A.data,
+    b = B.data;
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     const ci = i * n;
@@ -27,7 +30,9 @@ export function plainGemm(A: Matrix, B: Matrix): Matrix {
  * so it does the same n·p·(p+1) useful flops the GFLOP/s figure counts.
  */
 export function plainGram(X: Matrix): Matrix {
-  const n = X.rows, p = X.cols, x = X.data;
+  const n = X.rows,
+    p = X.cols,
+    x = X.data;
   const g = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
     const gi = i * p;

@@ -54,9 +54,11 @@ function gemmCase(n: number): CaseDef {
     unit: "GFLOP/s",
     flops: 2 * n * n * n,
     setup(ml) {
-      const A = randomMatrix(n, n, seedOf(id)), B = randomMatrix(n, n, seedOf(id) + 1);
+      const A = randomMatrix(n, n, seedOf(id)),
+        B = randomMatrix(n, n, seedOf(id) + 1);
       let ref: Matrix | null = null;
-      const mA = ml ? toMl(ml, A) : null, mB = ml ? toMl(ml, B) : null;
+      const mA = ml ? toMl(ml, A) : null,
+        mB = ml ? toMl(ml, B) : null;
       return {
         glocal: () => [linalg.gemm(A, B).data],
         ml: mA && mB ? () => void mA.mmul(mB) : null,
@@ -83,7 +85,11 @@ function gramCase(rows: number, cols: number): CaseDef {
       const mX = ml ? toMl(ml, X) : null;
       // ml-matrix ≥ 6.15 has X.gram() (one triangle, about twice as fast as
       // X.transpose().mmul(X)); use the faster of what the installed version offers.
-      const mlGram = mX ? (typeof mX.gram === "function" ? () => void mX.gram() : () => void mX.transpose().mmul(mX)) : null;
+      const mlGram = mX
+        ? typeof mX.gram === "function"
+          ? () => void mX.gram()
+          : () => void mX.transpose().mmul(mX)
+        : null;
       return {
         glocal: () => [linalg.gram(X).data],
         ml: mlGram,
@@ -161,7 +167,8 @@ function eigCase(n: number): CaseDef {
 /** The whole least-squares DMD of a Hankel pair (q = 100, d = 10, m = 200 → 1000 × 190). */
 function dmdCase(q: number, d: number, m: number): CaseDef {
   const id = `dmd-${q}x${d}x${m}`;
-  const n = q * d, c = m - d;
+  const n = q * d,
+    c = m - d;
   return {
     id,
     label: `dmd ${n}×${c} pair`,
@@ -171,7 +178,8 @@ function dmdCase(q: number, d: number, m: number): CaseDef {
     setup(ml) {
       const { X, Y } = hankelPairFixture(seedOf(id), q, d, m);
       const rank = dmd(X, Y).rank;
-      const mX = ml ? toMl(ml, X) : null, mY = ml ? toMl(ml, Y) : null;
+      const mX = ml ? toMl(ml, X) : null,
+        mY = ml ? toMl(ml, Y) : null;
       let ref: { re: number[]; im: number[] } | null = null;
       const run = ml && mX && mY ? () => void (ref = mlDmd(ml, mX, mY, rank)) : null;
       return {
@@ -189,7 +197,8 @@ function dmdCase(q: number, d: number, m: number): CaseDef {
           let worst = 0;
           for (let i = 0; i < out[0].length; i++) {
             let best = Infinity;
-            for (let j = 0; j < theirs.re.length; j++) best = Math.min(best, Math.hypot(out[0][i] - theirs.re[j], out[1][i] - theirs.im[j]));
+            for (let j = 0; j < theirs.re.length; j++)
+              best = Math.min(best, Math.hypot(out[0][i] - theirs.re[j], out[1][i] - theirs.im[j]));
             worst = Math.max(worst, best);
           }
           return [{ name: "eigenvalues vs ml-matrix pipeline (max distance)", value: worst, tol: 1e-6 }];
@@ -203,8 +212,13 @@ export function benchCases(quick: boolean): CaseDef[] {
   return quick
     ? [gemmCase(64), gemmCase(256), gramCase(2000, 100), svdCase(300, 100), eigCase(100), dmdCase(30, 5, 80)]
     : [
-        gemmCase(64), gemmCase(128), gemmCase(256), gemmCase(512), gemmCase(1024),
-        gramCase(10000, 100), gramCase(4000, 200),
+        gemmCase(64),
+        gemmCase(128),
+        gemmCase(256),
+        gemmCase(512),
+        gemmCase(1024),
+        gramCase(10000, 100),
+        gramCase(4000, 200),
         svdCase(1000, 200),
         eigCase(200),
         dmdCase(100, 10, 200),

@@ -18,7 +18,8 @@ export function passed(metrics: Metric[]): boolean {
 /** max |a − b| / max |b|: normwise, so entries near zero cannot inflate it. */
 export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Infinity;
-  let diff = 0, scale = 0;
+  let diff = 0,
+    scale = 0;
   for (let i = 0; i < a.length; i++) {
     diff = Math.max(diff, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
@@ -50,7 +51,9 @@ function orthogonality(q: Float64Array, r: number, c: number): number {
 /** Outputs of glocal's thin SVD packed as [S, U, V] (U m × k, V n × k). */
 export function svdMetrics(A: Matrix, out: Float64Array[], refS: ArrayLike<number> | null): Metric[] {
   const [S, U, V] = out;
-  const m = A.rows, n = A.cols, k = Math.min(m, n);
+  const m = A.rows,
+    n = A.cols,
+    k = Math.min(m, n);
   const metrics: Metric[] = [];
   if (refS) {
     let diff = 0;
@@ -70,7 +73,11 @@ export function svdMetrics(A: Matrix, out: Float64Array[], refS: ArrayLike<numbe
     }
   }
   metrics.push({ name: "reconstruction ‖A − USVᵀ‖/‖A‖", value: Math.sqrt(res) / frobenius(A.data), tol: 1e-12 });
-  metrics.push({ name: "orthogonality of U and V", value: Math.max(orthogonality(U, m, k), orthogonality(V, n, k)), tol: 1e-12 });
+  metrics.push({
+    name: "orthogonality of U and V",
+    value: Math.max(orthogonality(U, m, k), orthogonality(V, n, k)),
+    tol: 1e-12,
+  });
   return metrics;
 }
 
@@ -81,27 +88,35 @@ function sortedModuli(re: ArrayLike<number>, im: ArrayLike<number>): Float64Arra
 }
 
 /** Outputs of glocal's eig packed as [re, im, VR, VI] (column j is eigenvector j). */
-export function eigMetrics(A: Matrix, out: Float64Array[], ref: { re: ArrayLike<number>; im: ArrayLike<number> } | null): Metric[] {
+export function eigMetrics(
+  A: Matrix,
+  out: Float64Array[],
+  ref: { re: ArrayLike<number>; im: ArrayLike<number> } | null,
+): Metric[] {
   const [re, im, VR, VI] = out;
   const n = A.rows;
   const metrics: Metric[] = [];
   if (ref) {
-    const mine = sortedModuli(re, im), theirs = sortedModuli(ref.re, ref.im);
+    const mine = sortedModuli(re, im),
+      theirs = sortedModuli(ref.re, ref.im);
     metrics.push({ name: "sorted |λ| vs ml-matrix (rel. to max |λ|)", value: maxRelDiff(mine, theirs), tol: 1e-8 });
   }
   // max_j ‖A v_j − λ_j v_j‖ / (‖A‖_F ‖v_j‖): the eigenvectors are timed, so check them too.
   const normA = frobenius(A.data);
   let worst = 0;
   for (let c = 0; c < n; c++) {
-    let res = 0, vn = 0;
+    let res = 0,
+      vn = 0;
     for (let i = 0; i < n; i++) {
-      let sr = 0, si = 0;
+      let sr = 0,
+        si = 0;
       for (let j = 0; j < n; j++) {
         const a = A.data[i * n + j];
         sr += a * VR[j * n + c];
         si += a * VI[j * n + c];
       }
-      const vr = VR[i * n + c], vi = VI[i * n + c];
+      const vr = VR[i * n + c],
+        vi = VI[i * n + c];
       sr -= re[c] * vr - im[c] * vi;
       si -= re[c] * vi + im[c] * vr;
       res += sr * sr + si * si;

@@ -28,7 +28,9 @@ export type ChildOutcome =
 
 /** Child side: writes one case's packed outputs. */
 export function writeOutputs(dir: string, id: string, out: Float64Array[]): void {
-  out.forEach((a, i) => fs.writeFileSync(path.join(dir, `${id}.${i}.f64`), new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
+  out.forEach((a, i) =>
+    fs.writeFileSync(path.join(dir, `${id}.${i}.f64`), new Uint8Array(a.buffer, a.byteOffset, a.byteLength)),
+  );
 }
 
 /** Child side: writes the timings last, so its presence means the child finished. */
@@ -49,12 +51,21 @@ function readOutputs(dir: string, id: string): Float64Array[] | null {
 }
 
 function lastLine(text: string): string {
-  const lines = text.trim().split("\n").filter((l) => l.trim() !== "");
+  const lines = text
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   return lines.length > 0 ? lines[lines.length - 1].trim() : "";
 }
 
 /** Parent side: runs `cli.cjs bench` in a child that loads `binary`. Never throws. */
-export function runChild(binary: BinaryName, cliPath: string, quick: boolean, relaxedAlreadySupported: boolean, timeoutMs: number): ChildOutcome {
+export function runChild(
+  binary: BinaryName,
+  cliPath: string,
+  quick: boolean,
+  relaxedAlreadySupported: boolean,
+  timeoutMs: number,
+): ChildOutcome {
   if (!fs.existsSync(cliPath)) return { ok: false, reason: `${cliPath} not found` };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "glocal-bench-"));
   const cleanup = (): void => fs.rmSync(dir, { recursive: true, force: true });
@@ -70,7 +81,9 @@ export function runChild(binary: BinaryName, cliPath: string, quick: boolean, re
   });
   const resultFile = path.join(dir, "result.json");
   if (r.error || r.status !== 0 || !fs.existsSync(resultFile)) {
-    const why = r.error ? r.error.message : lastLine(r.stderr ?? "") || lastLine(r.stdout ?? "") || `exit status ${String(r.status)}`;
+    const why = r.error
+      ? r.error.message
+      : lastLine(r.stderr ?? "") || lastLine(r.stdout ?? "") || `exit status ${String(r.status)}`;
     cleanup();
     return { ok: false, reason: `child process for ${binary} failed: ${why}` };
   }
@@ -83,6 +96,9 @@ export function runChild(binary: BinaryName, cliPath: string, quick: boolean, re
     return { ok: true, result, outputs: (id) => readOutputs(dir, id), cleanup };
   } catch (e) {
     cleanup();
-    return { ok: false, reason: `child process for ${binary} wrote unreadable results: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      ok: false,
+      reason: `child process for ${binary} wrote unreadable results: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
 }

@@ -53,7 +53,7 @@ function machineInfo(): Machine {
     totalMemoryGiB: Math.round(os.totalmem() / 2 ** 30),
     wasm: info.wasm,
     relaxedSimdSupported: info.relaxedSimdSupported,
-    mlMatrix: loadMlMatrix().mod ? loadMlMatrix().version ?? "(version unknown)" : null,
+    mlMatrix: loadMlMatrix().mod ? (loadMlMatrix().version ?? "(version unknown)") : null,
     benchmarkJs: packageVersion("benchmark"),
   };
 }
@@ -115,7 +115,9 @@ function measureCase(def: CaseDef, binary: BinaryName, settings: MeasureSettings
   } catch (e) {
     report.checks.push({ binary, ok: false, metrics: [{ name: `error: ${message(e)}`, value: NaN, tol: 0 }] });
   }
-  log(`  ${def.label}: glocal ${short(def, glocal)}, ml-matrix ${short(def, mlMatrix)}, plain JS ${def.plainNote ?? short(def, plainJs)}\n`);
+  log(
+    `  ${def.label}: glocal ${short(def, glocal)}, ml-matrix ${short(def, mlMatrix)}, plain JS ${def.plainNote ?? short(def, plainJs)}\n`,
+  );
   return { def, inst, report };
 }
 
@@ -149,12 +151,18 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
   const ml = loadMlMatrix();
   if (ml.note) notes.push(ml.note);
   else if (typeof ml.mod?.Matrix.prototype.gram === "function") {
-    notes.push("ml-matrix Gram uses X.gram() (one triangle, the faster of its two ways; X.transpose().mmul(X) is about 2× slower)");
+    notes.push(
+      "ml-matrix Gram uses X.gram() (one triangle, the faster of its two ways; X.transpose().mmul(X) is about 2× slower)",
+    );
   }
-  notes.push("plain JS: i-k-j loops on row-major Float64Array; for svd/eig ml-matrix (a JAMA port) is the plain-JS implementation");
+  notes.push(
+    "plain JS: i-k-j loops on row-major Float64Array; for svd/eig ml-matrix (a JAMA port) is the plain-JS implementation",
+  );
   notes.push("glocal times include copying inputs into and results out of WebAssembly memory (the public API)");
 
-  o.log(`glocal bench${o.quick ? " --quick" : ""}: ${machine.node}, ${machine.cpu}, ${machine.cores} cores, wasm ${machine.wasm}\n`);
+  o.log(
+    `glocal bench${o.quick ? " --quick" : ""}: ${machine.node}, ${machine.cpu}, ${machine.cores} cores, wasm ${machine.wasm}\n`,
+  );
   const measured = benchCases(o.quick).map((def) => measureCase(def, machine.wasm, settings, o.log));
 
   // The other binary, in a child process (after the parent's timings, so they never overlap).
@@ -257,10 +265,12 @@ function jvpMarkdown(r: JvpBenchResult): string {
   out += `| model | plain step | ${qs.map((q) => `q = ${q}`).join(" | ")} |\n| :--- | ---: | ${qs.map(() => "---:").join(" | ")} |\n`;
   for (const m of models) {
     const plain = r.rows.find((x) => x.model === m && x.q === 0);
-    out += `| ${m} | ${plain ? plain.msPerStep.toFixed(3) + " ms" : "—"} | ${qs.map((q) => {
-      const x = r.rows.find((y) => y.model === m && y.q === q);
-      return x ? `${x.ratio.toFixed(2)}× (target ${x.target.toFixed(1)})` : "—";
-    }).join(" | ")} |\n`;
+    out += `| ${m} | ${plain ? plain.msPerStep.toFixed(3) + " ms" : "—"} | ${qs
+      .map((q) => {
+        const x = r.rows.find((y) => y.model === m && y.q === q);
+        return x ? `${x.ratio.toFixed(2)}× (target ${x.target.toFixed(1)})` : "—";
+      })
+      .join(" | ")} |\n`;
   }
   out += `\nSoftmax regression plain step: ${r.throughput.msPerStep.toFixed(3)} ms, ${Math.round(r.throughput.samplesPerSecond).toLocaleString("en-US")} samples/s.\n`;
   return out;

@@ -26,7 +26,14 @@ export interface JvpBenchRow {
 
 export interface JvpBenchResult {
   rows: JvpBenchRow[];
-  throughput: { model: "softmax"; features: number; classes: number; batch: number; msPerStep: number; samplesPerSecond: number };
+  throughput: {
+    model: "softmax";
+    features: number;
+    classes: number;
+    batch: number;
+    msPerStep: number;
+    samplesPerSecond: number;
+  };
   binary: string;
 }
 
@@ -48,7 +55,10 @@ function timeSteps(problem: Problem, qs: number[], batch: number, steps: number,
   const sessions = qs.map((q) => {
     const { hyper, indices } = hyperFor(q);
     return new InnerTraining(problem, optimizers.momentum({ lr: 0.01, wd: 1e-4, momentum: 0.9 }), {
-      hyper, batchSize: batch, seed: 1, weights: indices ? { indices } : undefined,
+      hyper,
+      batchSize: batch,
+      seed: 1,
+      weights: indices ? { indices } : undefined,
     });
   });
   try {
@@ -70,7 +80,8 @@ function timeSteps(problem: Problem, qs: number[], batch: number, steps: number,
 export async function runJvpBench(opts: { quick: boolean; log: (s: string) => void }): Promise<JvpBenchResult> {
   const { quick, log } = opts;
   const batch = 256;
-  const steps = quick ? 3 : 6, rounds = quick ? 3 : 9;
+  const steps = quick ? 3 : 6,
+    rounds = quick ? 3 : 9;
   const digits = datasets.mnist({ train: quick ? 1024 : 2560, val: 256, seed: 1 });
   const pair = datasets.mnist({ train: quick ? 1024 : 1536, val: 256, seed: 1, classes: [3, 8] });
   const models: Array<[string, () => Problem]> = [
@@ -90,18 +101,28 @@ export async function runJvpBench(opts: { quick: boolean; log: (s: string) => vo
       rows.push({ model: name, q: 0, msPerStep: plain, ratio: 1, target: 1, meetsTarget: true });
       log(`${name.padEnd(22)} ${"0".padStart(2)} ${plain.toFixed(3).padStart(9)}   1.00`);
       QS.forEach((q, i) => {
-        const ms = withTangents[i], ratio = ms / plain, target = 1 + 0.6 * q;
+        const ms = withTangents[i],
+          ratio = ms / plain,
+          target = 1 + 0.6 * q;
         rows.push({ model: name, q, msPerStep: ms, ratio, target, meetsTarget: ratio <= target });
-        log(`${name.padEnd(22)} ${String(q).padStart(2)} ${ms.toFixed(3).padStart(9)} ${ratio.toFixed(2).padStart(6)}   ${target.toFixed(1).padStart(5)} ${ratio <= target ? "ok" : "MISS"}`);
+        log(
+          `${name.padEnd(22)} ${String(q).padStart(2)} ${ms.toFixed(3).padStart(9)} ${ratio.toFixed(2).padStart(6)}   ${target.toFixed(1).padStart(5)} ${ratio <= target ? "ok" : "MISS"}`,
+        );
       });
     } finally {
       problem.dispose();
     }
   }
   const throughput = {
-    model: "softmax" as const, features: 784, classes: 10, batch,
-    msPerStep: softmaxPlain, samplesPerSecond: (batch / softmaxPlain) * 1000,
+    model: "softmax" as const,
+    features: 784,
+    classes: 10,
+    batch,
+    msPerStep: softmaxPlain,
+    samplesPerSecond: (batch / softmaxPlain) * 1000,
   };
-  log(`softmax regression plain step (784 × 10, batch ${batch}): ${softmaxPlain.toFixed(3)} ms, ${Math.round(throughput.samplesPerSecond)} samples/s`);
+  log(
+    `softmax regression plain step (784 × 10, batch ${batch}): ${softmaxPlain.toFixed(3)} ms, ${Math.round(throughput.samplesPerSecond)} samples/s`,
+  );
   return { rows, throughput, binary: backendInfo().wasm };
 }

@@ -12,7 +12,7 @@ let cached: { mod: MlMatrixModule | null; version: string | null; note: string |
 export function loadMlMatrix(): { mod: MlMatrixModule | null; version: string | null; note: string | null } {
   if (cached) return cached;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional devDependency, loaded only when present
     const mod = require("ml-matrix") as MlMatrixModule;
     cached = { mod, version: packageVersion("ml-matrix"), note: null };
   } catch (e) {

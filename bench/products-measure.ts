@@ -7,7 +7,14 @@ import { withScope } from "../src/core/scope";
 import { resolveProducts, runProducts } from "../src/gpu/dispatch";
 import type { GpuMode } from "../src/gpu/gpujs";
 
-export interface ProductCase { id: string; label: string; m: number; n: number; k: number; transA: boolean }
+export interface ProductCase {
+  id: string;
+  label: string;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+}
 /** Milliseconds per call (median), or why there is none. */
 export type Cell = { ms: number; reps: number } | { missing: string };
 
@@ -41,7 +48,9 @@ export function measureCase(c: ProductCase, backend: "wasm" | GpuMode, budgetMs:
   try {
     const route = backend === "wasm" ? null : resolveProducts({ backend: "gpu", gpuMode: backend });
     return withScope((s) => {
-      const a = s.put(seeded(c.m * c.k, 1)), b = s.put(seeded(c.k * c.n, 2)), out = s.alloc(c.m * c.n);
+      const a = s.put(seeded(c.m * c.k, 1)),
+        b = s.put(seeded(c.k * c.n, 2)),
+        out = s.alloc(c.m * c.n);
       const lda = c.transA ? c.m : c.k;
       const call = () => s.k.modelProduct(c.transA ? 1 : 0, 0, c.m, c.n, c.k, a, lda, b, c.n, 0, out, c.n);
       return timeIt(() => runProducts(route, call), budgetMs);

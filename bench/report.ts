@@ -75,11 +75,26 @@ function ratio(r: number | null): string {
 
 function checkText(c: CaseReport): string {
   if (c.checks.length === 0) return "?";
-  return c.checks.every((k) => k.ok) ? "✓" : "✗ " + c.checks.filter((k) => !k.ok).map((k) => k.binary).join(",");
+  return c.checks.every((k) => k.ok)
+    ? "✓"
+    : "✗ " +
+        c.checks
+          .filter((k) => !k.ok)
+          .map((k) => k.binary)
+          .join(",");
 }
 
 function rows(r: BenchReport): string[][] {
-  const header = ["case", "glocal simd", "glocal relaxed", "ml-matrix", "plain JS", "vs ml-matrix", "vs plain JS", "check"];
+  const header = [
+    "case",
+    "glocal simd",
+    "glocal relaxed",
+    "ml-matrix",
+    "plain JS",
+    "vs ml-matrix",
+    "vs plain JS",
+    "check",
+  ];
   const body = r.cases.map((c) => [
     c.label,
     cellText(c, c.glocal.simd),
@@ -94,8 +109,10 @@ function rows(r: BenchReport): string[][] {
 }
 
 export function machineLine(m: Machine): string {
-  return `Node ${m.node}, ${m.cpu}, ${m.cores} cores, ${m.platform}, ${m.totalMemoryGiB} GiB RAM; ` +
-    `glocal wasm in this process: ${m.wasm}; ml-matrix ${m.mlMatrix ?? "not installed"}; benchmark.js ${m.benchmarkJs ?? "?"}`;
+  return (
+    `Node ${m.node}, ${m.cpu}, ${m.cores} cores, ${m.platform}, ${m.totalMemoryGiB} GiB RAM; ` +
+    `glocal wasm in this process: ${m.wasm}; ml-matrix ${m.mlMatrix ?? "not installed"}; benchmark.js ${m.benchmarkJs ?? "?"}`
+  );
 }
 
 function footnotes(r: BenchReport): string[] {
@@ -103,7 +120,13 @@ function footnotes(r: BenchReport): string[] {
     `speed-ups: glocal ${r.machine.wasm} time / baseline time, all measured in this run`,
     `GFLOP/s: gemm 2n³ flops, Gram n·p·(p+1) useful flops (one triangle); svd/eig: milliseconds per call with vectors`,
   ];
-  if (r.cases.some((c) => [c.mlMatrix, c.plainJs, ...Object.values(c.glocal)].some((x) => "timing" in x && x.timing.method === "single run"))) {
+  if (
+    r.cases.some((c) =>
+      [c.mlMatrix, c.plainJs, ...Object.values(c.glocal)].some(
+        (x) => "timing" in x && x.timing.method === "single run",
+      ),
+    )
+  ) {
     out.push(`* single timed call (one call took more than ${r.settings.slowLimitS} s), not sampled by benchmark.js`);
   }
   return [...out, ...r.notes];
@@ -113,7 +136,9 @@ function checkLines(r: BenchReport): string[] {
   const out: string[] = [];
   for (const c of r.cases) {
     for (const k of c.checks) {
-      const metrics = k.metrics.map((m) => `${m.name} ${m.value.toExponential(1)} (tol ${m.tol.toExponential(0)})`).join("; ");
+      const metrics = k.metrics
+        .map((m) => `${m.name} ${m.value.toExponential(1)} (tol ${m.tol.toExponential(0)})`)
+        .join("; ");
       out.push(`${k.ok ? "✓" : "✗"} ${c.label} [${k.binary}]: ${metrics}`);
     }
   }
@@ -123,18 +148,25 @@ function checkLines(r: BenchReport): string[] {
 export function textReport(r: BenchReport): string {
   const table = rows(r);
   const widths = table[0].map((_, j) => Math.max(...table.map((row) => row[j].length)));
-  const lines = table.map((row) => row.map((cell, j) => (j === row.length - 1 ? cell : cell.padEnd(widths[j]))).join("  ").trimEnd());
-  return [
-    machineLine(r.machine),
-    "",
-    ...lines,
-    "",
-    ...footnotes(r),
-    "",
-    "checks (outside the timing):",
-    ...checkLines(r).map((l) => "  " + l),
-    "",
-  ].join("\n") + "\n";
+  const lines = table.map((row) =>
+    row
+      .map((cell, j) => (j === row.length - 1 ? cell : cell.padEnd(widths[j])))
+      .join("  ")
+      .trimEnd(),
+  );
+  return (
+    [
+      machineLine(r.machine),
+      "",
+      ...lines,
+      "",
+      ...footnotes(r),
+      "",
+      "checks (outside the timing):",
+      ...checkLines(r).map((l) => "  " + l),
+      "",
+    ].join("\n") + "\n"
+  );
 }
 
 /** Escapes Markdown emphasis and table syntax (the "*" single-run marker, error texts). */

@@ -16,9 +16,20 @@ import type { PluginModel } from "../src/index";
 
 const MU = 0.5;
 // Training and validation data: x rows and targets.
-const X = [[1, 0.5], [0.2, -1], [-0.7, 0.3], [1.5, 1.1], [-1.2, -0.4], [0.3, 0.9]];
+const X = [
+  [1, 0.5],
+  [0.2, -1],
+  [-0.7, 0.3],
+  [1.5, 1.1],
+  [-1.2, -0.4],
+  [0.3, 0.9],
+];
 const Y = [1.2, -0.9, -0.1, 2.4, -1.5, 1.0];
-const XV = [[0.8, -0.2], [-0.5, 0.6], [1.1, 0.4]];
+const XV = [
+  [0.8, -0.2],
+  [-0.5, 0.6],
+  [1.1, 0.4],
+];
 const YV = [0.5, 0.2, 1.3];
 
 /** ∇ of ½·mean((wᵀx + b − y)²) at θ = (w₁, w₂, b). */
@@ -36,7 +47,11 @@ function mseGrad(theta: ArrayLike<number>, x: number[][], y: number[]): number[]
 /** The MSE is quadratic, so the tangent of its gradient along θ̇ is the gradient of the
  *  residuals' tangent: (1/n) Σ x̃_i x̃_iᵀ θ̇ with x̃ = (x, 1), i.e. mseGrad at zero targets. */
 function hessianTimes(thetaDot: ArrayLike<number>): number[] {
-  return mseGrad(thetaDot, X, Y.map(() => 0));
+  return mseGrad(
+    thetaDot,
+    X,
+    Y.map(() => 0),
+  );
 }
 
 export const momentumRegression: PluginModel = {
@@ -45,7 +60,8 @@ export const momentumRegression: PluginModel = {
   thetaSize: 3,
 
   step(s, phi) {
-    const lr = Math.exp(phi[0]), wd = Math.exp(phi[1]);
+    const lr = Math.exp(phi[0]),
+      wd = Math.exp(phi[1]);
     const g = mseGrad(s, X, Y);
     const next = new Float64Array(6);
     for (let i = 0; i < 3; i++) {
@@ -58,7 +74,8 @@ export const momentumRegression: PluginModel = {
 
   // Ż' = (∂Θ/∂s) Ż + ∂Θ/∂φ_j for each hyperparameter j (dα/dφ = α, dλ/dφ = λ).
   jvp(s, phi, tangents) {
-    const lr = Math.exp(phi[0]), wd = Math.exp(phi[1]);
+    const lr = Math.exp(phi[0]),
+      wd = Math.exp(phi[1]);
     const g = mseGrad(s, X, Y);
     return tangents.map((t, j) => {
       const hv = hessianTimes(t);
@@ -91,7 +108,8 @@ export function main(log: (s: string) => void = console.log) {
   const approx = hypergradientTrajectory(withoutJvp, { phi, steps: 40, stride: 10, jvp: "finite-difference" });
   log(`hyperparameters: ${exact.names.join(", ")}`);
   for (let i = 0; i < exact.trajectory.rows; i++) {
-    const row = (r: typeof exact) => Array.from(r.trajectory.data.subarray(i * 2, i * 2 + 2), (v) => v.toExponential(6)).join("  ");
+    const row = (r: typeof exact) =>
+      Array.from(r.trajectory.data.subarray(i * 2, i * 2 + 2), (v) => v.toExponential(6)).join("  ");
     log(`after ${(i + 1) * 10} steps: exact ${row(exact)} | finite differences ${row(approx)}`);
   }
   log(`validation loss ${exact.valLoss?.toFixed(6)}; the second run is approximate: ${approx.approximate}`);

@@ -12,7 +12,11 @@ export const browserBundle = {
     const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
     b.onResolve({ filter: /.*/ }, (args) => {
       if (builtins.has(args.path) || args.path.startsWith("node:")) {
-        return { errors: [{ text: `the browser bundle must not use the Node built-in '${args.path}' (imported by ${args.importer})` }] };
+        return {
+          errors: [
+            { text: `the browser bundle must not use the Node built-in '${args.path}' (imported by ${args.importer})` },
+          ],
+        };
       }
       if (args.path.startsWith(".") && args.importer) {
         const swap = resolvePath(dirname(args.importer), args.path) + ".browser.ts";

@@ -11,19 +11,72 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const external = Object.keys(pkg.dependencies ?? {});
 // The CLI's version comes from package.json (one source of truth).
-const common = { bundle: true, sourcemap: true, target: "es2020", logLevel: "warning", absWorkingDir: root, define: { __GLOCAL_VERSION__: JSON.stringify(pkg.version) } };
-const esmRequire = { js: 'import { createRequire as __glocalCreateRequire } from "node:module";\nconst require = __glocalCreateRequire(import.meta.url);' };
+const common = {
+  bundle: true,
+  sourcemap: true,
+  target: "es2020",
+  logLevel: "warning",
+  absWorkingDir: root,
+  define: { __GLOCAL_VERSION__: JSON.stringify(pkg.version) },
+};
+const esmRequire = {
+  js: 'import { createRequire as __glocalCreateRequire } from "node:module";\nconst require = __glocalCreateRequire(import.meta.url);',
+};
 
 await Promise.all([
   // One ESM file for browsers (and workers): both WebAssembly binaries inlined, no Node built-ins.
-  build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/browser.mjs", format: "esm", platform: "browser", plugins: [browserBundle] }),
-  build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.cjs", format: "cjs", platform: "node", external }),
+  build({
+    ...common,
+    entryPoints: ["src/index.ts"],
+    outfile: "dist/browser.mjs",
+    format: "esm",
+    platform: "browser",
+    plugins: [browserBundle],
+  }),
+  build({
+    ...common,
+    entryPoints: ["src/index.ts"],
+    outfile: "dist/index.cjs",
+    format: "cjs",
+    platform: "node",
+    external,
+  }),
   // The demo application (`glocal-hypergrad/demo`): the library entry plus runDemo and the report.
-  build({ ...common, entryPoints: ["src/app/index.ts"], outfile: "dist/demo-browser.mjs", format: "esm", platform: "browser", plugins: [browserBundle] }),
-  build({ ...common, entryPoints: ["src/app/index.ts"], outfile: "dist/demo.cjs", format: "cjs", platform: "node", external }),
+  build({
+    ...common,
+    entryPoints: ["src/app/index.ts"],
+    outfile: "dist/demo-browser.mjs",
+    format: "esm",
+    platform: "browser",
+    plugins: [browserBundle],
+  }),
+  build({
+    ...common,
+    entryPoints: ["src/app/index.ts"],
+    outfile: "dist/demo.cjs",
+    format: "cjs",
+    platform: "node",
+    external,
+  }),
   // The ESM build gets a real `require` for the lazily loaded data files of `mnist`.
-  build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.mjs", format: "esm", platform: "node", external, banner: esmRequire }),
-  build({ ...common, entryPoints: ["src/app/index.ts"], outfile: "dist/demo.mjs", format: "esm", platform: "node", external, banner: esmRequire }),
+  build({
+    ...common,
+    entryPoints: ["src/index.ts"],
+    outfile: "dist/index.mjs",
+    format: "esm",
+    platform: "node",
+    external,
+    banner: esmRequire,
+  }),
+  build({
+    ...common,
+    entryPoints: ["src/app/index.ts"],
+    outfile: "dist/demo.mjs",
+    format: "esm",
+    platform: "node",
+    external,
+    banner: esmRequire,
+  }),
   build({
     ...common,
     entryPoints: ["src/app/cli/main.ts"],
@@ -35,6 +88,15 @@ await Promise.all([
   }),
   // Benchmarks: loaded by `glocal bench`; ml-matrix (a devDependency) is an optional baseline.
   existsSync(join(root, "bench", "index.ts")) &&
-    build({ ...common, entryPoints: ["bench/index.ts"], outfile: "dist/bench.cjs", format: "cjs", platform: "node", external: [...external, "ml-matrix"] }),
+    build({
+      ...common,
+      entryPoints: ["bench/index.ts"],
+      outfile: "dist/bench.cjs",
+      format: "cjs",
+      platform: "node",
+      external: [...external, "ml-matrix"],
+    }),
 ]);
-console.log("js: dist/index.cjs, dist/index.mjs, dist/browser.mjs, dist/demo.cjs, dist/demo.mjs, dist/demo-browser.mjs, dist/cli.cjs, dist/bench.cjs");
+console.log(
+  "js: dist/index.cjs, dist/index.mjs, dist/browser.mjs, dist/demo.cjs, dist/demo.mjs, dist/demo-browser.mjs, dist/cli.cjs, dist/bench.cjs",
+);

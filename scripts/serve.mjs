@@ -67,15 +67,23 @@ function send(res, status, body, headers = {}) {
 /** Starts the server; resolves to { url, close() }. */
 export function startServer({ port = 8080, host = "127.0.0.1" } = {}) {
   const server = createServer((req, res) => {
-    if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "method not allowed\n", { Allow: "GET, HEAD" });
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return send(res, 405, "method not allowed\n", { Allow: "GET, HEAD" });
     const url = req.url ?? "/";
-    if (url === "/" || url.startsWith("/?")) return send(res, 302, "", { Location: "/examples/browser/" + url.slice(1) });
+    if (url === "/" || url.startsWith("/?"))
+      return send(res, 302, "", { Location: "/examples/browser/" + url.slice(1) });
     const file = resolveFile(url);
     if (!file) return send(res, 404, "not found\n");
-    const headers = { ...ISOLATION, "Content-Type": MIME[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store" };
+    const headers = {
+      ...ISOLATION,
+      "Content-Type": MIME[extname(file)] ?? "application/octet-stream",
+      "Cache-Control": "no-store",
+    };
     res.writeHead(200, headers);
     if (req.method === "HEAD") return res.end();
-    createReadStream(file).on("error", () => res.destroy()).pipe(res);
+    createReadStream(file)
+      .on("error", () => res.destroy())
+      .pipe(res);
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -15,7 +15,15 @@ export { estimateGlobal } from "./estimate/pipeline";
 export { GlocalEstimator } from "./estimate/streaming";
 export type { GlocalEstimatorOptions } from "./estimate/streaming";
 export { defaultDelay, DEFAULT_METHOD, METHODS } from "./estimate/options";
-export type { EstimateOptions, GlobalEstimate, EstimateDiagnostics, AutoCandidate, Method, EstimateWarning, TrustThresholds } from "./estimate/types";
+export type {
+  EstimateOptions,
+  GlobalEstimate,
+  EstimateDiagnostics,
+  AutoCandidate,
+  Method,
+  EstimateWarning,
+  TrustThresholds,
+} from "./estimate/types";
 export { hankel } from "./estimate/hankel";
 export type { HankelPair } from "./estimate/hankel";
 export { dmd } from "./estimate/dmd";
@@ -26,7 +34,18 @@ export type { RankRule } from "./estimate/rank";
 // --- Forward mode: inner problems, optimisers, training sessions, datasets ------------
 export * as problems from "./problems/index";
 export * as datasets from "./datasets/index";
-export type { Problem, ProblemKind, ProblemData, ProblemOptions, ClassifierOptions, MlpOptions, Activation, DataSplit, Targets, ParameterBlock } from "./problems/index";
+export type {
+  Problem,
+  ProblemKind,
+  ProblemData,
+  ProblemOptions,
+  ClassifierOptions,
+  MlpOptions,
+  Activation,
+  DataSplit,
+  Targets,
+  ParameterBlock,
+} from "./problems/index";
 export type { MnistOptions, ClassificationData, SyntheticOptions, SyntheticData } from "./datasets/index";
 export { optimizers } from "./training/optim/index";
 export type { OptimizerSpec, OptimizerKind, SgdSpec, MomentumSpec, AdamSpec } from "./training/optim/index";
@@ -37,11 +56,28 @@ export { PluginTraining } from "./training/plugin";
 export type { PluginModel, PluginState, PluginSnapshot, PluginTrainingOptions } from "./training/plugin";
 export { hypergradientTrajectory, globalHypergradient, localHypergradient } from "./training/functional";
 export type { TrajectoryOptions, PluginTrajectoryOptions, HypergradientResult } from "./training/functional";
-export type { TrainingSession, TrainingState, TrainingSnapshot, TrainingCounts, TrajectoryResult, StepOptions } from "./training/types";
+export type {
+  TrainingSession,
+  TrainingState,
+  TrainingSnapshot,
+  TrainingCounts,
+  TrajectoryResult,
+  StepOptions,
+} from "./training/types";
 
 // --- Hyperparameter optimisation: the driver and its strategies -----------------------
 export { optimize, STRATEGIES } from "./optimize/index";
-export type { Strategy, OptimizeOptions, OptimizeResult, HistoryEntry, OptimizeEvent, Progress, GlocalOptions, GlocalTarget, MetaOptimizerSpec } from "./optimize/index";
+export type {
+  Strategy,
+  OptimizeOptions,
+  OptimizeResult,
+  HistoryEntry,
+  OptimizeEvent,
+  Progress,
+  GlocalOptions,
+  GlocalTarget,
+  MetaOptimizerSpec,
+} from "./optimize/index";
 
 // --- Dense f64 linear algebra and the boundary matrix type ----------------------------
 export * as linalg from "./linalg/index";
@@ -53,7 +89,21 @@ export { ready, initSync, memoryStats, relaxedSimdSupported } from "./core/load"
 export type { BinaryName, BinaryPreference } from "./core/load";
 export { backendInfo } from "./gpu/backendInfo";
 export type { BackendInfo } from "./gpu/backendInfo";
-export { setProductBackend, productDefaults, provideGpuJs, batchedProduct, GPU_MODES, PRODUCT_BACKENDS } from "./gpu/index";
-export type { ProductBackend, ProductOptions, ProductDefaults, GpuInfo, GpuMode, BatchedProductOptions } from "./gpu/index";
+export {
+  setProductBackend,
+  productDefaults,
+  provideGpuJs,
+  batchedProduct,
+  GPU_MODES,
+  PRODUCT_BACKENDS,
+} from "./gpu/index";
+export type {
+  ProductBackend,
+  ProductOptions,
+  ProductDefaults,
+  GpuInfo,
+  GpuMode,
+  BatchedProductOptions,
+} from "./gpu/index";
 export { GlocalError, isGlocalError } from "./core/errors";
 export type { GlocalErrorCode } from "./core/errors";

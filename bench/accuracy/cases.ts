@@ -22,14 +22,26 @@ export interface AccuracyCase {
 export function accuracyCases(quick: boolean): AccuracyCase[] {
   const out: AccuracyCase[] = [];
   const problemsList: ProblemName[] = quick ? ["logistic"] : ["logistic", "softmax"];
-  const settings: Array<[number, number]> = quick ? [[1, 0.03]] : [[1, 0.03], [0.5, 0.05]];
+  const settings: Array<[number, number]> = quick
+    ? [[1, 0.03]]
+    : [
+        [1, 0.03],
+        [0.5, 0.05],
+      ];
   const batches: Array<number | null> = quick ? [null, 50] : [null, 50];
   const starts = quick ? [0] : [0, 50, 150];
   for (const problem of problemsList) {
     for (const [lr, wd] of settings) {
       for (const batch of batches) {
         for (const start of starts) {
-          out.push({ id: `${problem} lr=${lr} wd=${wd} ${batch === null ? "GD" : `SGD/${batch}`} t0=${start}`, problem, lr, wd, batch, start });
+          out.push({
+            id: `${problem} lr=${lr} wd=${wd} ${batch === null ? "GD" : `SGD/${batch}`} t0=${start}`,
+            problem,
+            lr,
+            wd,
+            batch,
+            start,
+          });
         }
       }
     }
@@ -38,7 +50,11 @@ export function accuracyCases(quick: boolean): AccuracyCase[] {
 }
 
 /** h_1 … h_T (T × 2: d/d log lr, d/d log wd) of one case. */
-export function recordTrajectory(problem: Problem, c: AccuracyCase, T: number): { rows: Float64Array[]; converged: number } {
+export function recordTrajectory(
+  problem: Problem,
+  c: AccuracyCase,
+  T: number,
+): { rows: Float64Array[]; converged: number } {
   const run = new InnerTraining(problem, optimizers.sgd({ lr: c.lr, wd: c.wd }), {
     hyper: ["lr", "wd"],
     batchSize: c.batch ?? undefined,
@@ -53,7 +69,8 @@ export function recordTrajectory(problem: Problem, c: AccuracyCase, T: number): 
       rows.push(run.hypergradient());
     }
     // How settled h is at T: ‖h_T − h_{T/2}‖ / ‖h_T‖.
-    const a = rows[T - 1], b = rows[Math.floor(T / 2) - 1];
+    const a = rows[T - 1],
+      b = rows[Math.floor(T / 2) - 1];
     const converged = Math.hypot(a[0] - b[0], a[1] - b[1]) / Math.hypot(a[0], a[1]);
     return { rows, converged };
   } finally {

@@ -23,9 +23,10 @@ export function pool2x2(x: Matrix): Matrix {
 export type ProblemName = "logistic" | "softmax";
 
 export function makeProblem(name: ProblemName, seed: number): Problem {
-  const raw = name === "logistic"
-    ? datasets.mnist({ train: 500, val: 300, seed, classes: [3, 5] })
-    : datasets.mnist({ train: 600, val: 300, seed });
+  const raw =
+    name === "logistic"
+      ? datasets.mnist({ train: 500, val: 300, seed, classes: [3, 5] })
+      : datasets.mnist({ train: 600, val: 300, seed });
   const data = { train: { x: pool2x2(raw.train.x), y: raw.train.y }, val: { x: pool2x2(raw.val.x), y: raw.val.y } };
   return name === "logistic" ? problems.logistic(data) : problems.softmax(data, { classes: 10 });
 }

@@ -37,7 +37,8 @@ interface Score {
 const METHODS: Method[] = ["limit", "horizon", "affine", "rre", "mpe"];
 
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let n = 0, d = 0;
+  let n = 0,
+    d = 0;
   for (let i = 0; i < b.length; i++) {
     n += (a[i] - b[i]) ** 2;
     d += b[i] ** 2;
@@ -46,7 +47,9 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < b.length; i++) {
     ab += a[i] * b[i];
     aa += a[i] * a[i];
@@ -67,10 +70,12 @@ function scoreCase(c: AccuracyCase, rows: Float64Array[], T: number, ms: number[
   // Under SGD h_T is one draw of a fluctuating quantity; its time average over the second
   // half of the run estimates the stationary mean, a target without the last step's noise.
   const mean = new Float64Array(truth.length);
-  for (let t = Math.floor(T / 2); t < T; t++) for (let i = 0; i < mean.length; i++) mean[i] += rows[t][i] / (T - Math.floor(T / 2));
+  for (let t = Math.floor(T / 2); t < T; t++)
+    for (let i = 0; i < mean.length; i++) mean[i] += rows[t][i] / (T - Math.floor(T / 2));
   const out: Score[] = [];
   const estimators: Estimator[] = [{ label: "truncated h_m", method: "truncated", delay: 1 }];
-  for (const method of METHODS) for (const d of delays) estimators.push({ label: `${method} d=${d}`, method, delay: d });
+  for (const method of METHODS)
+    for (const d of delays) estimators.push({ label: `${method} d=${d}`, method, delay: d });
   estimators.push({ label: "auto", method: "auto", delay: "auto" });
   for (const m of ms) {
     const window = rows.slice(0, m).map((r) => Array.from(r));
@@ -89,7 +94,17 @@ function scoreCase(c: AccuracyCase, rows: Float64Array[], T: number, ms: number[
           continue; // the window is too short for this delay
         }
       }
-      out.push({ case: c.id, problem: c.problem, batch: c.batch, m, estimator: e.label, relErr: relErr(est, truth), cosine: cosine(est, truth), relErrMean: relErr(est, mean), trusted });
+      out.push({
+        case: c.id,
+        problem: c.problem,
+        batch: c.batch,
+        m,
+        estimator: e.label,
+        relErr: relErr(est, truth),
+        cosine: cosine(est, truth),
+        relErrMean: relErr(est, mean),
+        trusted,
+      });
     }
   }
   return out;
@@ -112,7 +127,7 @@ function summarise(scores: Score[], filter: (s: Score) => boolean): AccuracySumm
   const groups = new Map<string, Score[]>();
   for (const s of scores.filter(filter)) {
     const key = `${s.m}|${s.estimator}`;
-    (groups.get(key) ?? groups.set(key, []).get(key) as Score[]).push(s);
+    (groups.get(key) ?? (groups.set(key, []).get(key) as Score[])).push(s);
   }
   const truncated = new Map<string, Score>();
   for (const s of scores) if (s.estimator === "truncated h_m") truncated.set(`${s.case}|${s.m}`, s);
@@ -121,7 +136,9 @@ function summarise(scores: Score[], filter: (s: Score) => boolean): AccuracySumm
     const [m, estimator] = key.split("|");
     const fallback = list.map((s) => (s.trusted ? s.relErr : (truncated.get(`${s.case}|${s.m}`) as Score).relErr));
     out.push({
-      m: Number(m), estimator, cases: list.length,
+      m: Number(m),
+      estimator,
+      cases: list.length,
       medianRelErr: median(list.map((s) => s.relErr)),
       medianCosine: median(list.map((s) => s.cosine)),
       trustedFraction: list.filter((s) => s.trusted).length / list.length,
@@ -134,12 +151,24 @@ function summarise(scores: Score[], filter: (s: Score) => boolean): AccuracySumm
 
 const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toExponential(1) : v.toPrecision(2)) : "—");
 
-function table(summary: AccuracySummary[], ms: number[], estimators: string[], pick: (s: AccuracySummary) => string): string {
+function table(
+  summary: AccuracySummary[],
+  ms: number[],
+  estimators: string[],
+  pick: (s: AccuracySummary) => string,
+): string {
   const head = `| estimator | ${ms.map((m) => `m = ${m}`).join(" | ")} |\n| :--- | ${ms.map(() => "---:").join(" | ")} |\n`;
-  const body = estimators.map((e) => `| ${e} | ${ms.map((m) => {
-    const s = summary.find((x) => x.m === m && x.estimator === e);
-    return s ? pick(s) : "—";
-  }).join(" | ")} |`).join("\n");
+  const body = estimators
+    .map(
+      (e) =>
+        `| ${e} | ${ms
+          .map((m) => {
+            const s = summary.find((x) => x.m === m && x.estimator === e);
+            return s ? pick(s) : "—";
+          })
+          .join(" | ")} |`,
+    )
+    .join("\n");
   return head + body + "\n";
 }
 
@@ -149,7 +178,9 @@ export async function runAccuracyBench(o: AccuracyOptions): Promise<{ markdown: 
   const delays = o.quick ? [2, 8] : [2, 4, 8, 16];
   const cases = accuracyCases(o.quick);
   const t0 = Date.now();
-  o.log(`accuracy benchmark: ${cases.length} cases, T = ${T}, m ∈ {${ms.join(", ")}}, delays {${delays.join(", ")}}, wasm ${backendInfo().wasm}\n`);
+  o.log(
+    `accuracy benchmark: ${cases.length} cases, T = ${T}, m ∈ {${ms.join(", ")}}, delays {${delays.join(", ")}}, wasm ${backendInfo().wasm}\n`,
+  );
   const scores: Score[] = [];
   const convergence: Array<{ case: string; converged: number }> = [];
   const problems = new Map<ProblemName, ReturnType<typeof makeProblem>>();
@@ -173,14 +204,21 @@ export async function runAccuracyBench(o: AccuracyOptions): Promise<{ markdown: 
     byRegime("logistic", (s) => s.problem === "logistic"),
     byRegime("softmax", (s) => s.problem === "softmax"),
   ];
-  let md = `## Accuracy of the glocal estimate\n\n${cases.length} cases (${[...new Set(cases.map((c) => c.problem))].join(", ")} regression on MNIST digits; full-batch GD and SGD; `
-    + `window starts t₀ ∈ {${[...new Set(cases.map((c) => c.start))].join(", ")}}), true global hypergradient h_T with T = ${T} from the window start; `
-    + `φ = (log lr, log wd). Rank rule: numerical rank; auto = method, delay and rank chosen by held-out error.\n\n`;
+  let md =
+    `## Accuracy of the glocal estimate\n\n${cases.length} cases (${[...new Set(cases.map((c) => c.problem))].join(", ")} regression on MNIST digits; full-batch GD and SGD; ` +
+    `window starts t₀ ∈ {${[...new Set(cases.map((c) => c.start))].join(", ")}}), true global hypergradient h_T with T = ${T} from the window start; ` +
+    `φ = (log lr, log wd). Rank rule: numerical rank; auto = method, delay and rank chosen by held-out error.\n\n`;
   md += `### Median relative error ‖ĥ − h_T‖ / ‖h_T‖ (all cases)\n\n${table(all, ms, estimators, (s) => fmt(s.medianRelErr))}\n`;
   md += `### Median cosine with h_T (all cases)\n\n${table(all, ms, estimators, (s) => s.medianCosine.toFixed(4))}\n`;
   md += `### Fraction of estimates trusted, and median error with the driver's fallback to h_m where not trusted\n\n${table(all, ms, estimators, (s) => `${(100 * s.trustedFraction).toFixed(0)} % / ${fmt(s.medianRelErrWithFallback)}`)}\n`;
-  for (const r of regimes) md += `### Median relative error: ${r.name}\n\n${table(r.summary, ms, estimators, (s) => fmt(s.medianRelErr))}\n`;
-  md += `### Median relative error: SGD (batch 50) against the time-averaged h over [T/2, T]\n\n${table(summarise(scores, (s) => s.batch !== null), ms, estimators, (s) => fmt(s.medianRelErrMean))}\n`;
+  for (const r of regimes)
+    md += `### Median relative error: ${r.name}\n\n${table(r.summary, ms, estimators, (s) => fmt(s.medianRelErr))}\n`;
+  md += `### Median relative error: SGD (batch 50) against the time-averaged h over [T/2, T]\n\n${table(
+    summarise(scores, (s) => s.batch !== null),
+    ms,
+    estimators,
+    (s) => fmt(s.medianRelErrMean),
+  )}\n`;
   md += `Convergence at T (‖h_T − h_{T/2}‖ / ‖h_T‖), median ${fmt(median(convergence.map((c) => c.converged)))}, worst ${fmt(Math.max(...convergence.map((c) => c.converged)))}.\n`;
   md += `\nElapsed ${((Date.now() - t0) / 1000).toFixed(0)} s.\n`;
   o.log("\n" + md);

@@ -4,7 +4,6 @@
  * glocal with both targets (the limit, and the training that remains), and glocal's ratios
  * to global and local. Seeds change the data split, θ₀ and the mini-batch order.
  */
-import * as fs from "fs";
 import { optimize } from "../../src/index";
 import { mnist } from "../../src/datasets/mnist";
 import { demoOptimizeOptions, makeDemoProblem, resolveDemoOptions, warmUp } from "../../src/app/demo/run";
@@ -29,7 +28,11 @@ const VARIANTS: Variant[] = [
   { label: "local", strategy: "local" },
   { label: "truncated", strategy: "truncated" },
   { label: "glocal (limit)", strategy: "glocal" },
-  { label: "glocal (remaining)", strategy: "glocal", patch: (o) => ({ ...o, glocal: { ...o.glocal, target: "remaining" } }) },
+  {
+    label: "glocal (remaining)",
+    strategy: "glocal",
+    patch: (o) => ({ ...o, glocal: { ...o.glocal, target: "remaining" } }),
+  },
 ];
 
 interface Row {
@@ -63,8 +66,18 @@ export async function runE2eBench(o: E2eOptions): Promise<{ markdown: string; js
       for (const v of VARIANTS) {
         const options = demoOptimizeOptions(s, problem, v.strategy);
         const r = optimize(v.patch ? v.patch(options) : options);
-        rows.push({ seed, variant: v.label, valLoss: r.final.valLoss, valAccuracy: r.final.valAccuracy, wallTimeMs: r.wallTimeMs, fallbacks: r.counts.fallbacks, updates: r.counts.updates });
-        o.log(`  seed ${seed} ${v.label.padEnd(19)} val loss ${r.final.valLoss.toFixed(4)}  ${(r.wallTimeMs / 1000).toFixed(2)} s${v.strategy === "glocal" ? `  fallbacks ${r.counts.fallbacks}/${r.counts.updates}` : ""}\n`);
+        rows.push({
+          seed,
+          variant: v.label,
+          valLoss: r.final.valLoss,
+          valAccuracy: r.final.valAccuracy,
+          wallTimeMs: r.wallTimeMs,
+          fallbacks: r.counts.fallbacks,
+          updates: r.counts.updates,
+        });
+        o.log(
+          `  seed ${seed} ${v.label.padEnd(19)} val loss ${r.final.valLoss.toFixed(4)}  ${(r.wallTimeMs / 1000).toFixed(2)} s${v.strategy === "glocal" ? `  fallbacks ${r.counts.fallbacks}/${r.counts.updates}` : ""}\n`,
+        );
       }
     } finally {
       problem.dispose();
@@ -78,13 +91,23 @@ export async function runE2eBench(o: E2eOptions): Promise<{ markdown: string; js
   const summary: Record<string, object> = {};
   for (const v of VARIANTS) {
     const list = seeds.map((seed) => by(v.label, seed));
-    const loss = list.map((r) => r.valLoss), wall = list.map((r) => r.wallTimeMs / 1000);
+    const loss = list.map((r) => r.valLoss),
+      wall = list.map((r) => r.wallTimeMs / 1000);
     const acc = list.map((r) => r.valAccuracy ?? NaN);
     const vsGlobal = seeds.map((seed) => by(v.label, seed).valLoss / by("global", seed).valLoss - 1);
     const wallG = seeds.map((seed) => by(v.label, seed).wallTimeMs / by("global", seed).wallTimeMs);
     const wallL = seeds.map((seed) => by(v.label, seed).wallTimeMs / by("local", seed).wallTimeMs);
-    const fb = list.reduce((a, r) => a + r.fallbacks, 0), up = list.reduce((a, r) => a + r.updates, 0);
-    summary[v.label] = { loss: { mean: mean(loss), sd: std(loss) }, wall: { mean: mean(wall), sd: std(wall) }, lossVsGlobal: mean(vsGlobal), wallVsGlobal: mean(wallG), wallVsLocal: mean(wallL), fallbacks: fb, updates: up };
+    const fb = list.reduce((a, r) => a + r.fallbacks, 0),
+      up = list.reduce((a, r) => a + r.updates, 0);
+    summary[v.label] = {
+      loss: { mean: mean(loss), sd: std(loss) },
+      wall: { mean: mean(wall), sd: std(wall) },
+      lossVsGlobal: mean(vsGlobal),
+      wallVsGlobal: mean(wallG),
+      wallVsLocal: mean(wallL),
+      fallbacks: fb,
+      updates: up,
+    };
     md += `| ${v.label} | ${mean(loss).toFixed(4)} ± ${std(loss).toFixed(4)} | ${(100 * mean(acc)).toFixed(1)} % | ${mean(wall).toFixed(2)} ± ${std(wall).toFixed(2)} | ${v.label === "global" ? "—" : `${mean(vsGlobal) >= 0 ? "+" : ""}${(100 * mean(vsGlobal)).toFixed(2)} %`} | ${mean(wallG).toFixed(2)}× | ${mean(wallL).toFixed(2)}× | ${v.strategy === "glocal" ? `${fb}/${up}` : "—"} |\n`;
   }
   md += `\nTargets (DESIGN §5): glocal within 1 % of global's final validation loss, at ≤ 0.2× its wall time and ≤ 1.5× local's. Elapsed ${((Date.now() - started) / 1000).toFixed(0)} s.\n`;

@@ -32,20 +32,33 @@ function init() {
 async function start({ options, flag }) {
   await init();
   const response = await fetch("./data/mnist-subset.bin");
-  if (!response.ok) throw new Error(`data/mnist-subset.bin: HTTP ${response.status} (run npm run serve:demo, which builds it)`);
+  if (!response.ok)
+    throw new Error(`data/mnist-subset.bin: HTTP ${response.status} (run npm run serve:demo, which builds it)`);
   const pixels = glocal.datasets.unpackDigits(await response.arrayBuffer());
   const data = glocal.datasets.mnist({ train: options.train, val: options.val, seed: options.seed, pixels });
   const stop = flag ? new Int32Array(flag) : null;
-  const signal = { get aborted() { return stop !== null && Atomics.load(stop, 0) !== 0; } };
+  const signal = {
+    get aborted() {
+      return stop !== null && Atomics.load(stop, 0) !== 0;
+    },
+  };
   const started = performance.now();
   const result = glocal.runDemo({ ...options, data, signal, onProgress: (p) => postMessage({ type: "progress", p }) });
   const finals = {};
-  for (const [name, r] of Object.entries(result.results)) finals[name] = { phi: r.final.phi, valLoss: r.final.valLoss, valAccuracy: r.final.valAccuracy };
+  for (const [name, r] of Object.entries(result.results))
+    finals[name] = { phi: r.final.phi, valLoss: r.final.valLoss, valAccuracy: r.final.valAccuracy };
   postMessage({
     type: "done",
     ms: performance.now() - started,
     info: info(),
-    result: { settings: result.settings, summary: result.summary, trajectory: result.trajectory, stopped: result.stopped, products: result.products, finals },
+    result: {
+      settings: result.settings,
+      summary: result.summary,
+      trajectory: result.trajectory,
+      stopped: result.stopped,
+      products: result.products,
+      finals,
+    },
     svg: glocal.renderReportSvg(result.report),
   });
 }

@@ -19,7 +19,8 @@ interface Finalizer<T> {
   register(target: object, held: T, token: object): void;
   unregister(token: object): void;
 }
-const FR = (globalThis as { FinalizationRegistry?: new (cb: (held: Held) => void) => Finalizer<Held> }).FinalizationRegistry;
+const FR = (globalThis as { FinalizationRegistry?: new (cb: (held: Held) => void) => Finalizer<Held> })
+  .FinalizationRegistry;
 const registry: Finalizer<Held> | null = typeof FR === "function" ? new FR(free) : null;
 
 function free(held: Held): void {
@@ -82,7 +83,11 @@ export class PersistentBlock {
   private live(argument?: string): Held {
     if (this.held === null) throw new GlocalError("E_DISPOSED", `${this.owner()} was disposed`, argument);
     if (this.held.generation !== backendGeneration()) {
-      throw new GlocalError("E_DISPOSED", `the WebAssembly instance was replaced (ready/initSync with another binary) after ${this.owner()} was created`, argument);
+      throw new GlocalError(
+        "E_DISPOSED",
+        `the WebAssembly instance was replaced (ready/initSync with another binary) after ${this.owner()} was created`,
+        argument,
+      );
     }
     return this.held;
   }

@@ -36,7 +36,10 @@ export class GlocalError extends Error {
 
 /** True for a GlocalError, also one thrown by another copy of the library. */
 export function isGlocalError(e: unknown): e is GlocalError {
-  return e instanceof GlocalError || (typeof e === "object" && e !== null && (e as { name?: unknown }).name === "GlocalError");
+  return (
+    e instanceof GlocalError ||
+    (typeof e === "object" && e !== null && (e as { name?: unknown }).name === "GlocalError")
+  );
 }
 
 /** A short printable description of a bad value for error messages. */
@@ -48,7 +51,8 @@ export function describe(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "symbol") return value.toString();
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as { length: number }).length}`;
+  if (ArrayBuffer.isView(value))
+    return `a ${value.constructor.name} of length ${(value as unknown as { length: number }).length}`;
   if (typeof value === "function") return "a function";
   return `an object`;
 }

@@ -40,10 +40,28 @@ function probeModule(op: number[], consts: number): Uint8Array<ArrayBuffer> {
   body.push(...op, 0x0b);
   const code = [0x01, body.length, ...body];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
-    0x03, 0x02, 0x01, 0x00, // one function of type 0
-    0x0a, code.length, ...code,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00, // magic, version
+    0x01,
+    0x05,
+    0x01,
+    0x60,
+    0x00,
+    0x01,
+    0x7b, // type: () -> v128
+    0x03,
+    0x02,
+    0x01,
+    0x00, // one function of type 0
+    0x0a,
+    code.length,
+    ...code,
   ]);
 }
 
@@ -89,11 +107,18 @@ function envPreference(): BinaryPreference {
 
 function pick(pref: BinaryPreference): { binary: BinaryName; bytes: Uint8Array<ArrayBuffer> } {
   if (!simdSupported()) {
-    throw new GlocalError("E_UNSUPPORTED", "this runtime lacks WebAssembly SIMD, which glocal requires (Node >= 20, current browsers)");
+    throw new GlocalError(
+      "E_UNSUPPORTED",
+      "this runtime lacks WebAssembly SIMD, which glocal requires (Node >= 20, current browsers)",
+    );
   }
   const relaxed = relaxedSimdSupported();
   if (pref === "relaxed-simd" && !relaxed) {
-    throw new GlocalError("E_UNSUPPORTED", "binary 'relaxed-simd' was requested but this runtime does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)", "binary");
+    throw new GlocalError(
+      "E_UNSUPPORTED",
+      "binary 'relaxed-simd' was requested but this runtime does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)",
+      "binary",
+    );
   }
   const useRelaxed = pref === "relaxed-simd" || (pref === "auto" && relaxed);
   return useRelaxed
@@ -109,7 +134,11 @@ function install(kernels: Kernels, binary: BinaryName): Backend {
 function checkPreference(binary: unknown): BinaryPreference {
   if (binary === undefined) return envPreference();
   if (binary === "auto" || binary === "simd" || binary === "relaxed-simd") return binary;
-  throw new GlocalError("E_OPTION", `option 'binary' must be 'auto', 'simd' or 'relaxed-simd', got ${String(binary)}`, "binary");
+  throw new GlocalError(
+    "E_OPTION",
+    `option 'binary' must be 'auto', 'simd' or 'relaxed-simd', got ${String(binary)}`,
+    "binary",
+  );
 }
 
 /**
@@ -138,7 +167,10 @@ export function initSync(options: { binary?: BinaryPreference } = {}): BackendIn
     result = instantiateSync<Kernels>(bytes, hostImports);
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new GlocalError("E_NOT_READY", "WebAssembly cannot be compiled synchronously here (browser main thread): call `await glocal.ready()` once before using the library");
+      throw new GlocalError(
+        "E_NOT_READY",
+        "WebAssembly cannot be compiled synchronously here (browser main thread): call `await glocal.ready()` once before using the library",
+      );
     }
     throw e;
   }
@@ -176,7 +208,11 @@ export interface BackendInfo {
 /** Which binary runs and what the runtime supports. */
 export function backendInfo(): BackendInfo {
   const b = current();
-  return { wasm: b.binary, relaxedSimdSupported: relaxedSimdSupported(), memoryBytes: b.kernels.memory.buffer.byteLength };
+  return {
+    wasm: b.binary,
+    relaxedSimdSupported: relaxedSimdSupported(),
+    memoryBytes: b.kernels.memory.buffer.byteLength,
+  };
 }
 
 /** WebAssembly memory statistics: reserved bytes and open scratch blocks (0 between calls). */
@@ -184,7 +220,6 @@ export function memoryStats(): { wasmBytes: number; openScratchBlocks: number } 
   const k = kernels();
   return { wasmBytes: k.memory.buffer.byteLength, openScratchBlocks: k.scratchMark() };
 }
-
 
 /** Bytes of WebAssembly memory the running instance holds (0 before instantiation). */
 export function reservedBytes(): number {

@@ -49,9 +49,12 @@ export function identity(n: number): Matrix {
 
 /** Entry (i, j). */
 export function get(m: Matrix, i: number, j: number): number {
-  if (!isMatrix(m) || !(m.data instanceof Float64Array)) throw new GlocalError("E_TYPE", `m must be a Matrix ({ rows, cols, data: Float64Array }), got ${describe(m)}`, "m");
-  if (!Number.isInteger(i) || i < 0 || i >= m.rows) throw new GlocalError("E_SHAPE", `row index ${describe(i)} is outside 0…${m.rows - 1}`, "i");
-  if (!Number.isInteger(j) || j < 0 || j >= m.cols) throw new GlocalError("E_SHAPE", `column index ${describe(j)} is outside 0…${m.cols - 1}`, "j");
+  if (!isMatrix(m) || !(m.data instanceof Float64Array))
+    throw new GlocalError("E_TYPE", `m must be a Matrix ({ rows, cols, data: Float64Array }), got ${describe(m)}`, "m");
+  if (!Number.isInteger(i) || i < 0 || i >= m.rows)
+    throw new GlocalError("E_SHAPE", `row index ${describe(i)} is outside 0…${m.rows - 1}`, "i");
+  if (!Number.isInteger(j) || j < 0 || j >= m.cols)
+    throw new GlocalError("E_SHAPE", `column index ${describe(j)} is outside 0…${m.cols - 1}`, "j");
   return m.data[i * m.cols + j];
 }
 
@@ -83,7 +86,11 @@ export const MAX_MATRIX_ENTRIES = Math.floor((2 ** 30 - 64) / 8);
 /** E_TOO_LARGE before allocating (a RangeError from the engine otherwise). */
 function checkSize(rows: number, cols: number, name: string): void {
   if (rows * cols > MAX_MATRIX_ENTRIES) {
-    throw new GlocalError("E_TOO_LARGE", `${name} would have ${rows} × ${cols} entries, more than the ${MAX_MATRIX_ENTRIES} a WebAssembly buffer holds`, name);
+    throw new GlocalError(
+      "E_TOO_LARGE",
+      `${name} would have ${rows} × ${cols} entries, more than the ${MAX_MATRIX_ENTRIES} a WebAssembly buffer holds`,
+      name,
+    );
   }
 }
 
@@ -92,7 +99,13 @@ function isMatrix(x: unknown): x is Matrix {
 }
 
 function isMlMatrix(x: unknown): x is { rows: number; columns: number; get(i: number, j: number): number } {
-  return typeof x === "object" && x !== null && "columns" in x && "rows" in x && typeof (x as { get?: unknown }).get === "function";
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    "columns" in x &&
+    "rows" in x &&
+    typeof (x as { get?: unknown }).get === "function"
+  );
 }
 
 function checkFinite(data: ArrayLike<number>, cols: number, name: string): void {
@@ -107,9 +120,16 @@ function checkFinite(data: ArrayLike<number>, cols: number, name: string): void 
 
 function isNumberArrayLike(x: unknown): x is ArrayLike<number> {
   return (
-    x instanceof Float64Array || x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array ||
-    x instanceof Int8Array || x instanceof Int16Array || x instanceof Uint16Array || x instanceof Uint32Array ||
-    x instanceof Uint8ClampedArray || Array.isArray(x)
+    x instanceof Float64Array ||
+    x instanceof Float32Array ||
+    x instanceof Int32Array ||
+    x instanceof Uint8Array ||
+    x instanceof Int8Array ||
+    x instanceof Int16Array ||
+    x instanceof Uint16Array ||
+    x instanceof Uint32Array ||
+    x instanceof Uint8ClampedArray ||
+    Array.isArray(x)
   );
 }
 
@@ -124,7 +144,8 @@ export interface ToMatrixOptions {
  */
 export function toMatrix(input: unknown, name: string, options: ToMatrixOptions = {}): Matrix {
   if (typeof name !== "string") name = "matrix";
-  if (options === null || typeof options !== "object") throw new GlocalError("E_OPTION", `options must be an object, got ${describe(options)}`, "options");
+  if (options === null || typeof options !== "object")
+    throw new GlocalError("E_OPTION", `options must be an object, got ${describe(options)}`, "options");
   let rows: number, cols: number, data: Float64Array;
   if (isMatrix(input)) {
     const { rows: r, cols: c } = input;
@@ -132,7 +153,8 @@ export function toMatrix(input: unknown, name: string, options: ToMatrixOptions 
       throw new GlocalError("E_SHAPE", `${name} has invalid shape ${describe(r)} × ${describe(c)}`, name);
     }
     const d: unknown = input.data;
-    if (!isNumberArrayLike(d)) throw new GlocalError("E_TYPE", `${name}.data must be a Float64Array or number array, got ${describe(d)}`, name);
+    if (!isNumberArrayLike(d))
+      throw new GlocalError("E_TYPE", `${name}.data must be a Float64Array or number array, got ${describe(d)}`, name);
     if (d.length !== r * c) {
       throw new GlocalError("E_SHAPE", `${name}.data has ${d.length} entries, expected ${r} × ${c} = ${r * c}`, name);
     }
@@ -174,12 +196,17 @@ export function toMatrix(input: unknown, name: string, options: ToMatrixOptions 
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {
         const v: unknown = input.get(i, j);
-        if (typeof v !== "number") throw new GlocalError("E_TYPE", `${name} has a non-number (${describe(v)}) at row ${i}, column ${j}`, name);
+        if (typeof v !== "number")
+          throw new GlocalError("E_TYPE", `${name} has a non-number (${describe(v)}) at row ${i}, column ${j}`, name);
         data[i * cols + j] = v;
       }
     }
   } else {
-    throw new GlocalError("E_TYPE", `${name} must be a matrix ({ rows, cols, data }), an array of rows or an ml-matrix, got ${describe(input)}`, name);
+    throw new GlocalError(
+      "E_TYPE",
+      `${name} must be a matrix ({ rows, cols, data }), an array of rows or an ml-matrix, got ${describe(input)}`,
+      name,
+    );
   }
   if (!options.allowEmpty && (rows === 0 || cols === 0)) {
     throw new GlocalError("E_SHAPE", `${name} is empty (${rows} × ${cols})`, name);
@@ -198,7 +225,11 @@ function rowLength(row: unknown, name: string, i: number): number {
 function checkNumbers(d: ArrayLike<unknown>, name: string, cols: number): void {
   for (let i = 0; i < d.length; i++) {
     if (typeof d[i] !== "number") {
-      throw new GlocalError("E_TYPE", `${name} has a non-number (${describe(d[i])}) at row ${Math.floor(i / Math.max(cols, 1))}, column ${i % Math.max(cols, 1)}`, name);
+      throw new GlocalError(
+        "E_TYPE",
+        `${name} has a non-number (${describe(d[i])}) at row ${Math.floor(i / Math.max(cols, 1))}, column ${i % Math.max(cols, 1)}`,
+        name,
+      );
     }
   }
 }
@@ -206,19 +237,25 @@ function checkNumbers(d: ArrayLike<unknown>, name: string, cols: number): void {
 /** Converts and validates a vector (array or typed array of finite numbers). */
 export function toVector(input: unknown, name: string, options: { allowEmpty?: boolean } = {}): Float64Array {
   if (!isNumberArrayLike(input)) {
-    throw new GlocalError("E_TYPE", `${name} must be an array of numbers or a typed array, got ${describe(input)}`, name);
+    throw new GlocalError(
+      "E_TYPE",
+      `${name} must be an array of numbers or a typed array, got ${describe(input)}`,
+      name,
+    );
   }
   if (!options.allowEmpty && input.length === 0) throw new GlocalError("E_SHAPE", `${name} is empty`, name);
   let out: Float64Array;
   if (input instanceof Float64Array) out = input;
   else {
     for (let i = 0; i < input.length; i++) {
-      if (typeof input[i] !== "number") throw new GlocalError("E_TYPE", `${name} has a non-number (${describe(input[i])}) at index ${i}`, name);
+      if (typeof input[i] !== "number")
+        throw new GlocalError("E_TYPE", `${name} has a non-number (${describe(input[i])}) at index ${i}`, name);
     }
     out = Float64Array.from(input);
   }
   for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i])) throw new GlocalError("E_NONFINITE", `${name} has a non-finite value (${describe(out[i])}) at index ${i}`, name);
+    if (!Number.isFinite(out[i]))
+      throw new GlocalError("E_NONFINITE", `${name} has a non-finite value (${describe(out[i])}) at index ${i}`, name);
   }
   return out;
 }

@@ -6,17 +6,40 @@
  */
 import type { Kernels } from "./abi";
 
-export type ProductHook = (transA: number, transB: number, m: number, n: number, k: number, A: number, lda: number,
-                           B: number, ldb: number, beta: number, C: number, ldc: number) => number;
+export type ProductHook = (
+  transA: number,
+  transB: number,
+  m: number,
+  n: number,
+  k: number,
+  A: number,
+  lda: number,
+  B: number,
+  ldb: number,
+  beta: number,
+  C: number,
+  ldc: number,
+) => number;
 
 let productHook: ProductHook | null = null;
 
 /** The module's imports; `product` is called only while offloading is switched on. */
 export const hostImports = {
   glocal: {
-    product: (transA: number, transB: number, m: number, n: number, k: number, A: number, lda: number,
-              B: number, ldb: number, beta: number, C: number, ldc: number): number =>
-      productHook === null ? 0 : productHook(transA, transB, m, n, k, A, lda, B, ldb, beta, C, ldc),
+    product: (
+      transA: number,
+      transB: number,
+      m: number,
+      n: number,
+      k: number,
+      A: number,
+      lda: number,
+      B: number,
+      ldb: number,
+      beta: number,
+      C: number,
+      ldc: number,
+    ): number => (productHook === null ? 0 : productHook(transA, transB, m, n, k, A, lda, B, ldb, beta, C, ldc)),
   },
 };
 

@@ -21,7 +21,8 @@ export function mulberry32(seed: number): () => number {
 export function normals(seed: number): () => number {
   const u = mulberry32(seed);
   return () => {
-    const a = u(), b = u();
+    const a = u(),
+      b = u();
     return Math.sqrt(-2 * Math.log(1 - a)) * Math.cos(2 * Math.PI * b);
   };
 }

@@ -77,4 +77,3 @@ export function withScope<T>(fn: (scope: Scope) => T): T {
     scope.release();
   }
 }
-

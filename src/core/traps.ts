@@ -14,7 +14,10 @@ const OOM_BYTES = 3 * 2 ** 30;
 /** E_TOO_LARGE before asking the allocator for more than one block can hold. */
 export function checkBytes(bytes: number): void {
   if (!(bytes <= MAX_BLOCK_BYTES)) {
-    throw new GlocalError("E_TOO_LARGE", `a buffer of ${bytes} bytes exceeds the 1 GiB per-buffer limit of WebAssembly memory`);
+    throw new GlocalError(
+      "E_TOO_LARGE",
+      `a buffer of ${bytes} bytes exceeds the 1 GiB per-buffer limit of WebAssembly memory`,
+    );
   }
 }
 
@@ -35,7 +38,10 @@ export function translateError(e: unknown): unknown {
   }
   if (e instanceof Error && /^abort: Allocation too large/.test(e.message)) {
     // A kernel's own workspace beyond the allocator's 1 GiB block limit (a 7.7M-row trajectory).
-    return new GlocalError("E_TOO_LARGE", `a kernel's workspace exceeds the 1 GiB per-buffer limit of WebAssembly memory (${e.message})`);
+    return new GlocalError(
+      "E_TOO_LARGE",
+      `a kernel's workspace exceeds the 1 GiB per-buffer limit of WebAssembly memory (${e.message})`,
+    );
   }
   if (e instanceof Error && /^abort/.test(e.message)) {
     return new GlocalError("E_INTERNAL", `a WebAssembly kernel aborted (${e.message}); this is a bug in glocal`);

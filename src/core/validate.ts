@@ -9,7 +9,11 @@ export function checkOptions(options: unknown, allowed: readonly string[], name 
   }
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
-      throw new GlocalError("E_OPTION", `unknown option '${key}' in ${name} (allowed: ${allowed.join(", ")})`, `${name}.${key}`);
+      throw new GlocalError(
+        "E_OPTION",
+        `unknown option '${key}' in ${name} (allowed: ${allowed.join(", ")})`,
+        `${name}.${key}`,
+      );
     }
   }
   return options as Record<string, unknown>;
@@ -17,19 +21,36 @@ export function checkOptions(options: unknown, allowed: readonly string[], name 
 
 export function optBoolean(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== "boolean") throw new GlocalError("E_OPTION", `option '${name}' must be a boolean, got ${describe(value)}`, name);
+  if (typeof value !== "boolean")
+    throw new GlocalError("E_OPTION", `option '${name}' must be a boolean, got ${describe(value)}`, name);
   return value;
 }
 
-export function optNumber(value: unknown, name: string, fallback: number, check?: (v: number) => boolean, what = "valid"): number {
+export function optNumber(
+  value: unknown,
+  name: string,
+  fallback: number,
+  check?: (v: number) => boolean,
+  what = "valid",
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || (check && !check(value))) {
-    throw new GlocalError("E_OPTION", `option '${name}' must be a finite number${what === "valid" ? "" : " " + what}, got ${describe(value)}`, name);
+    throw new GlocalError(
+      "E_OPTION",
+      `option '${name}' must be a finite number${what === "valid" ? "" : " " + what}, got ${describe(value)}`,
+      name,
+    );
   }
   return value;
 }
 
-export function optInteger(value: unknown, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function optInteger(
+  value: unknown,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;

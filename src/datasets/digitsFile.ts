@@ -15,12 +15,18 @@ const MAGIC = [0x47, 0x4c, 0x44, 0x31]; // "GLD1"
 
 /** Packs the images of digits 0…9 (784 pixels per image); at most 256 distinct values. */
 export function packDigits(pixels: Readonly<Record<number, ArrayLike<number>>>): Uint8Array {
-  if (typeof pixels !== "object" || pixels === null) throw new GlocalError("E_TYPE", `pixels must map digits to pixel arrays, got ${describe(pixels)}`, "pixels");
+  if (typeof pixels !== "object" || pixels === null)
+    throw new GlocalError("E_TYPE", `pixels must map digits to pixel arrays, got ${describe(pixels)}`, "pixels");
   const counts: number[] = [];
   const table = new Map<number, number>();
   for (let d = 0; d < 10; d++) {
     const px = pixels[d] ?? [];
-    if (px.length % MNIST_FEATURES !== 0) throw new GlocalError("E_SHAPE", `pixels[${d}] must hold whole images of ${MNIST_FEATURES} pixels, got ${px.length} numbers`, `pixels.${d}`);
+    if (px.length % MNIST_FEATURES !== 0)
+      throw new GlocalError(
+        "E_SHAPE",
+        `pixels[${d}] must hold whole images of ${MNIST_FEATURES} pixels, got ${px.length} numbers`,
+        `pixels.${d}`,
+      );
     counts.push(px.length / MNIST_FEATURES);
     for (let i = 0; i < px.length; i++) {
       const v = px[i];
@@ -28,7 +34,12 @@ export function packDigits(pixels: Readonly<Record<number, ArrayLike<number>>>):
       if (!table.has(v)) table.set(v, -1);
     }
   }
-  if (table.size > 256) throw new GlocalError("E_OPTION", `pixels take ${table.size} distinct values; a digits file holds at most 256`, "pixels");
+  if (table.size > 256)
+    throw new GlocalError(
+      "E_OPTION",
+      `pixels take ${table.size} distinct values; a digits file holds at most 256`,
+      "pixels",
+    );
   const values = [...table.keys()].sort((a, b) => a - b);
   values.forEach((v, i) => table.set(v, i));
   const header = new TextEncoder().encode(JSON.stringify({ features: MNIST_FEATURES, counts, values: values.length }));
@@ -51,7 +62,8 @@ export function packDigits(pixels: Readonly<Record<number, ArrayLike<number>>>):
 /** Reads a file of packDigits: the images of each digit, as `mnist({ pixels })` takes them. */
 export function unpackDigits(bytes: ArrayBuffer | Uint8Array): Record<number, Float64Array> {
   const u8 = bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : null;
-  if (!u8) throw new GlocalError("E_TYPE", `bytes must be an ArrayBuffer or Uint8Array, got ${describe(bytes)}`, "bytes");
+  if (!u8)
+    throw new GlocalError("E_TYPE", `bytes must be an ArrayBuffer or Uint8Array, got ${describe(bytes)}`, "bytes");
   const bad = (why: string) => new GlocalError("E_PARSE", `not a glocal digits file: ${why}`, "bytes");
   if (u8.length < 8 || MAGIC.some((b, i) => u8[i] !== b)) throw bad("wrong magic number");
   const view = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
@@ -64,8 +76,15 @@ export function unpackDigits(bytes: ArrayBuffer | Uint8Array): Record<number, Fl
     throw bad("unreadable header");
   }
   const { features, counts, values } = header;
-  if (features !== MNIST_FEATURES || !Array.isArray(counts) || counts.length !== 10 || !counts.every((c) => Number.isInteger(c) && c >= 0) ||
-      !Number.isInteger(values) || (values as number) < 1 || (values as number) > 256) {
+  if (
+    features !== MNIST_FEATURES ||
+    !Array.isArray(counts) ||
+    counts.length !== 10 ||
+    !counts.every((c) => Number.isInteger(c) && c >= 0) ||
+    !Number.isInteger(values) ||
+    (values as number) < 1 ||
+    (values as number) > 256
+  ) {
     throw bad("unexpected header");
   }
   const tableAt = align8(8 + h);

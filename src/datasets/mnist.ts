@@ -42,8 +42,10 @@ export interface ClassificationData {
 /** Seeded train/validation split of the embedded MNIST digits, standardised. */
 export function mnist(options: MnistOptions): ClassificationData {
   const o = checkOptions(options, ["train", "val", "seed", "classes", "pixels"], "mnist options");
-  if (o.train === undefined) throw new GlocalError("E_OPTION", "option 'train' (number of training examples) is required", "train");
-  if (o.val === undefined) throw new GlocalError("E_OPTION", "option 'val' (number of validation examples) is required", "val");
+  if (o.train === undefined)
+    throw new GlocalError("E_OPTION", "option 'train' (number of training examples) is required", "train");
+  if (o.val === undefined)
+    throw new GlocalError("E_OPTION", "option 'val' (number of validation examples) is required", "val");
   const nTrain = optInteger(o.train, "train", 0, 1);
   const nVal = optInteger(o.val, "val", 0, 1);
   const seed = checkSeed(o.seed);
@@ -56,23 +58,35 @@ export function mnist(options: MnistOptions): ClassificationData {
     for (let i = 0; i < count; i++) pool.push((c << 16) | i);
   });
   if (nTrain + nVal > pool.length) {
-    throw new GlocalError("E_OPTION", `train + val = ${nTrain + nVal} exceeds the ${pool.length} digits of classes ${classes.join(", ")}`, "train");
+    throw new GlocalError(
+      "E_OPTION",
+      `train + val = ${nTrain + nVal} exceeds the ${pool.length} digits of classes ${classes.join(", ")}`,
+      "train",
+    );
   }
   const order = shuffleInPlace(Int32Array.from(pool), mulberry32(seed));
   const take = (from: number, n: number) => {
-    const x = new Float64Array(n * MNIST_FEATURES), y = new Int32Array(n);
+    const x = new Float64Array(n * MNIST_FEATURES),
+      y = new Int32Array(n);
     for (let r = 0; r < n; r++) {
-      const code = order[from + r], c = code >>> 16, i = code & 0xffff;
+      const code = order[from + r],
+        c = code >>> 16,
+        i = code & 0xffff;
       const px = pools[c];
       for (let j = 0; j < MNIST_FEATURES; j++) x[r * MNIST_FEATURES + j] = px[i * MNIST_FEATURES + j];
       if (!allFinite(x, r * MNIST_FEATURES, MNIST_FEATURES)) {
-        throw new GlocalError("E_NONFINITE", `pixels[${classes[c]}] image ${i} has a non-finite pixel`, `pixels.${classes[c]}`);
+        throw new GlocalError(
+          "E_NONFINITE",
+          `pixels[${classes[c]}] image ${i} has a non-finite pixel`,
+          `pixels.${classes[c]}`,
+        );
       }
       y[r] = c;
     }
     return { x: { rows: n, cols: MNIST_FEATURES, data: x } as Matrix, y };
   };
-  const train = take(0, nTrain), val = take(nTrain, nVal);
+  const train = take(0, nTrain),
+    val = take(nTrain, nVal);
   const { mean, std } = standardise(train.x, [train.x, val.x]);
   return { train, val, classes, mean, std };
 }
@@ -85,8 +99,10 @@ function allFinite(x: Float64Array, from: number, n: number): boolean {
 
 /** Standardises the columns of every matrix in `targets` with the statistics of `ref`. */
 export function standardise(ref: Matrix, targets: Matrix[]): { mean: Float64Array; std: Float64Array } {
-  const p = ref.cols, n = ref.rows;
-  const mean = new Float64Array(p), std = new Float64Array(p);
+  const p = ref.cols,
+    n = ref.rows;
+  const mean = new Float64Array(p),
+    std = new Float64Array(p);
   for (let r = 0; r < n; r++) for (let j = 0; j < p; j++) mean[j] += ref.data[r * p + j];
   for (let j = 0; j < p; j++) mean[j] /= n;
   for (let r = 0; r < n; r++) for (let j = 0; j < p; j++) std[j] += (ref.data[r * p + j] - mean[j]) ** 2;
@@ -106,7 +122,11 @@ export function standardise(ref: Matrix, targets: Matrix[]): { mean: Float64Arra
 /** The caller's images of digit d, checked (shape; values are checked when copied). */
 function givenPixels(pixels: unknown, d: number): ArrayLike<number> {
   if (typeof pixels !== "object" || pixels === null) {
-    throw new GlocalError("E_TYPE", `option 'pixels' must map digits to pixel arrays, got ${describe(pixels)}`, "pixels");
+    throw new GlocalError(
+      "E_TYPE",
+      `option 'pixels' must map digits to pixel arrays, got ${describe(pixels)}`,
+      "pixels",
+    );
   }
   const px = (pixels as Record<number, unknown>)[d];
   if (px === undefined) throw new GlocalError("E_OPTION", `option 'pixels' has no images of digit ${d}`, `pixels.${d}`);
@@ -115,7 +135,11 @@ function givenPixels(pixels: unknown, d: number): ArrayLike<number> {
   }
   const n = (px as ArrayLike<number>).length;
   if (n === 0 || n % MNIST_FEATURES !== 0 || n / MNIST_FEATURES > 0xffff) {
-    throw new GlocalError("E_SHAPE", `pixels[${d}] must hold 1 to 65535 images of ${MNIST_FEATURES} pixels, got ${n} numbers`, `pixels.${d}`);
+    throw new GlocalError(
+      "E_SHAPE",
+      `pixels[${d}] must hold 1 to 65535 images of ${MNIST_FEATURES} pixels, got ${n} numbers`,
+      `pixels.${d}`,
+    );
   }
   return px as ArrayLike<number>;
 }
@@ -123,12 +147,20 @@ function givenPixels(pixels: unknown, d: number): ArrayLike<number> {
 function checkClasses(v: unknown): number[] {
   if (v === undefined) return [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   if (!Array.isArray(v) || v.length < 2) {
-    throw new GlocalError("E_OPTION", `option 'classes' must be an array of at least 2 digits, got ${describe(v)}`, "classes");
+    throw new GlocalError(
+      "E_OPTION",
+      `option 'classes' must be an array of at least 2 digits, got ${describe(v)}`,
+      "classes",
+    );
   }
   const seen = new Set<number>();
   for (const d of v) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0 || d > 9 || seen.has(d)) {
-      throw new GlocalError("E_OPTION", `option 'classes' must list distinct digits 0…9, got ${describe(d)} in it`, "classes");
+      throw new GlocalError(
+        "E_OPTION",
+        `option 'classes' must list distinct digits 0…9, got ${describe(d)} in it`,
+        "classes",
+      );
     }
     seen.add(d);
   }

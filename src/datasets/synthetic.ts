@@ -30,15 +30,34 @@ export interface SyntheticData {
 
 /** A seeded synthetic dataset: x ~ N(0, I), scores = x W* + noise. */
 export function synthetic(options: SyntheticOptions): SyntheticData {
-  const o = checkOptions(options, ["kind", "train", "val", "features", "classes", "outputs", "noise", "seed"], "synthetic options");
+  const o = checkOptions(
+    options,
+    ["kind", "train", "val", "features", "classes", "outputs", "noise", "seed"],
+    "synthetic options",
+  );
   const kind = o.kind;
   if (kind !== "regression" && kind !== "binary" && kind !== "multiclass") {
-    throw new GlocalError("E_OPTION", `option 'kind' must be 'regression', 'binary' or 'multiclass', got ${describe(kind)}`, "kind");
+    throw new GlocalError(
+      "E_OPTION",
+      `option 'kind' must be 'regression', 'binary' or 'multiclass', got ${describe(kind)}`,
+      "kind",
+    );
   }
-  const nTrain = optInteger(o.train, "train", 0, 1), nVal = optInteger(o.val, "val", 0, 1);
-  if (o.train === undefined || o.val === undefined) throw new GlocalError("E_OPTION", "options 'train' and 'val' (sizes) are required", o.train === undefined ? "train" : "val");
+  const nTrain = optInteger(o.train, "train", 0, 1),
+    nVal = optInteger(o.val, "val", 0, 1);
+  if (o.train === undefined || o.val === undefined)
+    throw new GlocalError(
+      "E_OPTION",
+      "options 'train' and 'val' (sizes) are required",
+      o.train === undefined ? "train" : "val",
+    );
   const p = optInteger(o.features, "features", 5, 1);
-  const k = kind === "multiclass" ? optInteger(o.classes, "classes", 3, 2) : kind === "regression" ? optInteger(o.outputs, "outputs", 1, 1) : 1;
+  const k =
+    kind === "multiclass"
+      ? optInteger(o.classes, "classes", 3, 2)
+      : kind === "regression"
+        ? optInteger(o.outputs, "outputs", 1, 1)
+        : 1;
   const noise = optNumber(o.noise, "noise", 0.1, (v) => v >= 0, ">= 0");
   const seed = checkSeed(o.seed);
   const gw = normals(mixSeed(seed, 1));

@@ -21,9 +21,13 @@ export interface ScoredConfig {
 export function autoSearch(s: Scope, traj: number, m: number, q: number, r: Resolved): ScoredConfig[] {
   const p = Math.max(1, r.heldOut);
   const mTrain = m - p;
-  const delays = r.delay === "auto" ? AUTO_DELAYS.filter((d) => d === 1 || (2 * d + 2 <= mTrain && q * d <= AUTO_MAX_DIM)) : [r.delay];
+  const delays =
+    r.delay === "auto"
+      ? AUTO_DELAYS.filter((d) => d === 1 || (2 * d + 2 <= mTrain && q * d <= AUTO_MAX_DIM))
+      : [r.delay];
   const ranks: RankRule[] = r.rank.kind === "auto" ? [{ kind: "full" }, { kind: "svht" }] : [r.rank];
-  const methods: Method[] = r.method === "auto" ? [r.horizon !== null ? "horizon" : "limit", "affine", "rre", "mpe"] : [r.method];
+  const methods: Method[] =
+    r.method === "auto" ? [r.horizon !== null ? "horizon" : "limit", "affine", "rre", "mpe"] : [r.method];
   const out: ScoredConfig[] = [];
   for (const delay of delays) {
     for (const method of methods) {
@@ -49,5 +53,10 @@ export function autoSearch(s: Scope, traj: number, m: number, q: number, r: Reso
 /** A candidate as the diagnostics report it. */
 export function describeCandidate(c: ScoredConfig): AutoCandidate {
   const { method, delay, rank } = c.cfg;
-  return { method, delay, rank: method === "rre" || method === "mpe" ? "cutoff 1e-6" : formatRankRule(rank), error: c.error };
+  return {
+    method,
+    delay,
+    rank: method === "rre" || method === "mpe" ? "cutoff 1e-6" : formatRankRule(rank),
+    error: c.error,
+  };
 }

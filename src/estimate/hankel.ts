@@ -34,11 +34,14 @@ export function hankel(trajectory: MatrixLike, options: { delay: number; full?: 
   const t = toTrajectory(trajectory);
   const d = checkDelay(o.delay, t.rows);
   const full = optBoolean(o.full, "full", false);
-  const q = t.cols, N = t.rows - d + 1, rows = q * d;
+  const q = t.cols,
+    N = t.rows - d + 1,
+    rows = q * d;
   return withScope((s) => {
     const H = s.read(hankelInScope(s, s.put(t.data), t.rows, q, d), rows * N);
     if (full) return { H: { rows, cols: N, data: H } };
-    const X = new Float64Array(rows * (N - 1)), Y = new Float64Array(rows * (N - 1));
+    const X = new Float64Array(rows * (N - 1)),
+      Y = new Float64Array(rows * (N - 1));
     for (let i = 0; i < rows; i++) {
       X.set(H.subarray(i * N, i * N + N - 1), i * (N - 1));
       Y.set(H.subarray(i * N + 1, i * N + N), i * (N - 1));

@@ -10,7 +10,17 @@ import { DEFAULT_TRUST } from "./trust";
 import type { Method, TrustThresholds } from "./types";
 
 /** Every option of an estimate, in one place. */
-export const ESTIMATE_OPTION_KEYS = ["delay", "rank", "method", "horizon", "tolerance", "unstable", "heldOut", "trust", "dmdDiagnostics"] as const;
+export const ESTIMATE_OPTION_KEYS = [
+  "delay",
+  "rank",
+  "method",
+  "horizon",
+  "tolerance",
+  "unstable",
+  "heldOut",
+  "trust",
+  "dmdDiagnostics",
+] as const;
 const TRUST_KEYS = ["heldOutError", "magnitude", "modeWeight"] as const;
 
 export const METHODS: readonly Method[] = ["limit", "horizon", "affine", "rre", "mpe"];
@@ -18,7 +28,11 @@ export const METHODS: readonly Method[] = ["limit", "horizon", "affine", "rre", 
 /** A method name or "auto"; E_OPTION naming `argument` (an option or a CLI flag) otherwise. */
 export function checkMethod(value: unknown, argument: string): Method | "auto" {
   if (value === "auto" || METHODS.includes(value as Method)) return value as Method | "auto";
-  throw new GlocalError("E_OPTION", `${argument} must be one of ${METHODS.join(", ")}, auto; got ${describe(value)}`, argument);
+  throw new GlocalError(
+    "E_OPTION",
+    `${argument} must be one of ${METHODS.join(", ")}, auto; got ${describe(value)}`,
+    argument,
+  );
 }
 
 /** The default method, chosen by the accuracy benchmark (bench/accuracy.ts; README). */
@@ -55,12 +69,20 @@ export function resolveOptions(options: unknown, m: number, q: number): Resolved
   let horizon: number | null = null;
   if (o.horizon !== undefined && o.horizon !== null) {
     if (typeof o.horizon !== "number" || !Number.isInteger(o.horizon) || o.horizon <= m) {
-      throw new GlocalError("E_OPTION", `horizon must be an integer T > m = ${m} (the window), got ${describe(o.horizon)}`, "horizon");
+      throw new GlocalError(
+        "E_OPTION",
+        `horizon must be an integer T > m = ${m} (the window), got ${describe(o.horizon)}`,
+        "horizon",
+      );
     }
     horizon = o.horizon;
   }
   if (method === "horizon" && horizon === null) {
-    throw new GlocalError("E_OPTION", "method 'horizon' needs the option horizon (the training length T > m)", "horizon");
+    throw new GlocalError(
+      "E_OPTION",
+      "method 'horizon' needs the option horizon (the training length T > m)",
+      "horizon",
+    );
   }
   const tolerance = optNumber(o.tolerance, "tolerance", 0.01, (v) => v > 0 && v < 1, "in (0, 1)");
   if (o.unstable !== undefined && o.unstable !== "clamp" && o.unstable !== "drop") {
@@ -75,7 +97,11 @@ export function resolveOptions(options: unknown, m: number, q: number): Resolved
     modeWeight: optNumber(t.modeWeight, "trust.modeWeight", DEFAULT_TRUST.modeWeight, (v) => v >= 0),
   };
   if (o.dmdDiagnostics !== undefined && typeof o.dmdDiagnostics !== "boolean") {
-    throw new GlocalError("E_OPTION", `dmdDiagnostics must be a boolean, got ${describe(o.dmdDiagnostics)}`, "dmdDiagnostics");
+    throw new GlocalError(
+      "E_OPTION",
+      `dmdDiagnostics must be a boolean, got ${describe(o.dmdDiagnostics)}`,
+      "dmdDiagnostics",
+    );
   }
   const dmdDiagnostics = o.dmdDiagnostics !== false;
   return { delay, rank, method, horizon, tolerance, unstable, heldOut, trust, dmdDiagnostics };

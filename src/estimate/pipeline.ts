@@ -35,7 +35,8 @@ function scaleWindow(s: Scope, trajIn: number, m: number, q: number, largest: nu
   const e = Math.round(Math.log2(largest));
   const traj = s.alloc(m * q);
   let maxRowNorm = 0;
-  const t = s.f64(traj, m * q), src = s.f64(trajIn, m * q);
+  const t = s.f64(traj, m * q),
+    src = s.f64(trajIn, m * q);
   for (let i = 0; i < m * q; i++) t[i] = scalbn(src[i], -e);
   for (let row = 0; row < m; row++) {
     let rn = 0;
@@ -49,13 +50,32 @@ function scaleWindow(s: Scope, trajIn: number, m: number, q: number, largest: nu
 function zeroEstimate(r: Resolved, m: number, q: number, truncated: Float64Array): GlobalEstimate {
   const d = checkDelay(r.delay === "auto" ? 1 : r.delay, m);
   return {
-    estimate: new Float64Array(q), method: r.method === "auto" ? DEFAULT_METHOD : r.method, delay: d, rank: 0,
-    target: r.method === "horizon" ? "horizon" : "limit", horizon: r.horizon, trusted: true,
+    estimate: new Float64Array(q),
+    method: r.method === "auto" ? DEFAULT_METHOD : r.method,
+    delay: d,
+    rank: 0,
+    target: r.method === "horizon" ? "horizon" : "limit",
+    horizon: r.horizon,
+    trusted: true,
     eigenvalues: { re: new Float64Array(0), im: new Float64Array(0) },
     diagnostics: {
-      keptModes: [], rank: 0, methodRank: 0, rankRule: formatRankRule(r.rank), singularValues: new Float64Array(Math.min(q * d, m - d)),
-      residual: 0, heldOutError: null, heldOutRows: 0, slowestTimeConstant: null, trusted: true,
-      warnings: [{ code: "ZERO_TRAJECTORY", message: "every hypergradient in the window is zero: the estimate is zero", fatal: false }],
+      keptModes: [],
+      rank: 0,
+      methodRank: 0,
+      rankRule: formatRankRule(r.rank),
+      singularValues: new Float64Array(Math.min(q * d, m - d)),
+      residual: 0,
+      heldOutError: null,
+      heldOutRows: 0,
+      slowestTimeConstant: null,
+      trusted: true,
+      warnings: [
+        {
+          code: "ZERO_TRAJECTORY",
+          message: "every hypergradient in the window is zero: the estimate is zero",
+          fatal: false,
+        },
+      ],
       truncated,
     },
   };
@@ -73,7 +93,11 @@ function chooseConfig(s: Scope, w: ScaledWindow, m: number, q: number, r: Resolv
   let choice: Choice;
   if (r.method === "auto" || r.delay === "auto" || r.rank.kind === "auto") {
     if (m - Math.max(1, r.heldOut) < 3) {
-      throw new GlocalError("E_TOO_SHORT", `auto needs a window of at least ${Math.max(1, r.heldOut) + 3} rows (held-out rows + 3), got m = ${m}`, "trajectory");
+      throw new GlocalError(
+        "E_TOO_SHORT",
+        `auto needs a window of at least ${Math.max(1, r.heldOut) + 3} rows (held-out rows + 3), got m = ${m}`,
+        "trajectory",
+      );
     }
     const ranked = autoSearch(s, w.traj, m, q, r);
     const best = ranked[0];
@@ -95,14 +119,27 @@ function chooseConfig(s: Scope, w: ScaledWindow, m: number, q: number, r: Resolv
   const { cfg } = choice;
   checkDelay(cfg.delay, m);
   if ((cfg.method === "rre" || cfg.method === "mpe") && m < cfg.delay + 2) {
-    throw new GlocalError("E_TOO_SHORT", `method ${cfg.method} needs m >= delay + 2 = ${cfg.delay + 2} rows, got ${m}`, "trajectory");
+    throw new GlocalError(
+      "E_TOO_SHORT",
+      `method ${cfg.method} needs m >= delay + 2 = ${cfg.delay + 2} rows, got ${m}`,
+      "trajectory",
+    );
   }
   return choice;
 }
 
 /** Stage 4: the held-out test (null when disabled; a window too short for it is not trusted). */
-function heldOutTest(s: Scope, w: ScaledWindow, m: number, q: number, choice: Choice, r: Resolved, warnings: EstimateWarning[]): number | null {
-  const p = r.heldOut, cfg = choice.cfg;
+function heldOutTest(
+  s: Scope,
+  w: ScaledWindow,
+  m: number,
+  q: number,
+  choice: Choice,
+  r: Resolved,
+  warnings: EstimateWarning[],
+): number | null {
+  const p = r.heldOut,
+    cfg = choice.cfg;
   if (p === 0) return null;
   const need = cfg.method === "rre" || cfg.method === "mpe" ? cfg.delay + 2 : cfg.delay + 1;
   if (choice.searchedHeldOut !== null) return choice.searchedHeldOut;
@@ -114,7 +151,11 @@ function heldOutTest(s: Scope, w: ScaledWindow, m: number, q: number, choice: Ch
     }
   }
   // A model nothing could check is not trusted (heldOut: 0 opts out of the test instead).
-  warnings.push({ code: "NO_HELD_OUT_TEST", message: `the window is too short to hold out ${p} rows with delay ${cfg.delay}: the estimate cannot be checked`, fatal: true });
+  warnings.push({
+    code: "NO_HELD_OUT_TEST",
+    message: `the window is too short to hold out ${p} rows with delay ${cfg.delay}: the estimate cannot be checked`,
+    fatal: true,
+  });
   return null;
 }
 
@@ -122,7 +163,8 @@ function heldOutTest(s: Scope, w: ScaledWindow, m: number, q: number, choice: Ch
 function modeWeights(s: Scope, fit: DmdFit): Float64Array {
   const weights = new Float64Array(fit.rank);
   if (fit.rank === 0) return weights;
-  const pr = s.f64(fit.phiRe, fit.n * fit.rank), pi = s.f64(fit.phiIm, fit.n * fit.rank);
+  const pr = s.f64(fit.phiRe, fit.n * fit.rank),
+    pi = s.f64(fit.phiIm, fit.n * fit.rank);
   for (let i = 0; i < fit.rank; i++) {
     let acc = 0;
     for (let row = 0; row < fit.n; row++) acc += pr[row * fit.rank + i] ** 2 + pi[row * fit.rank + i] ** 2;
@@ -132,7 +174,17 @@ function modeWeights(s: Scope, fit: DmdFit): Float64Array {
 }
 
 /** Stage 5: the trust warnings on the estimate's own model, and the fit's own remarks. */
-function diagnose(s: Scope, w: ScaledWindow, m: number, q: number, cfg: Config, r: Resolved, run: MethodRun, held: number | null, warnings: EstimateWarning[]): Spectrum | null {
+function diagnose(
+  s: Scope,
+  w: ScaledWindow,
+  m: number,
+  q: number,
+  cfg: Config,
+  r: Resolved,
+  run: MethodRun,
+  held: number | null,
+  warnings: EstimateWarning[],
+): Spectrum | null {
   const { result, fit } = run;
   // g_N holds the newest d rows of the (scaled) window.
   const gNorm = s.k.nrm2(cfg.delay * q, w.traj + (m - cfg.delay) * q * 8);
@@ -142,15 +194,36 @@ function diagnose(s: Scope, w: ScaledWindow, m: number, q: number, cfg: Config, 
   // Stability and time constants of the model the estimate comes from.
   const spectrum: Spectrum | null = result.modelEigenvalues
     ? { re: result.modelEigenvalues.re, im: result.modelEigenvalues.im, weights: null, constantNearOne: false }
-    : fit ? dmdSpectrum(fit, modeWeights(s, fit)) : null;
+    : fit
+      ? dmdSpectrum(fit, modeWeights(s, fit))
+      : null;
   if (spectrum) {
-    warnings.push(...trustWarnings({ spectrum, gNorm, tolerance: r.tolerance, windowRows: m, heldOutError: held, estimateNorm: estNorm, maxRowNorm: w.maxRowNorm, thresholds: r.trust }));
+    warnings.push(
+      ...trustWarnings({
+        spectrum,
+        gNorm,
+        tolerance: r.tolerance,
+        windowRows: m,
+        heldOutError: held,
+        estimateNorm: estNorm,
+        maxRowNorm: w.maxRowNorm,
+        thresholds: r.trust,
+      }),
+    );
   }
   if (fit && fit.amplitudeRank < fit.rank) {
-    warnings.push({ code: "DEFECTIVE_MODES", message: `the eigenvector basis is (nearly) defective: amplitudes solved with rank ${fit.amplitudeRank} of ${fit.rank}`, fatal: false });
+    warnings.push({
+      code: "DEFECTIVE_MODES",
+      message: `the eigenvector basis is (nearly) defective: amplitudes solved with rank ${fit.amplitudeRank} of ${fit.rank}`,
+      fatal: false,
+    });
   }
   if (fit && fit.rank === 1 && Math.abs(fit.eigRe[0] - 1) <= r.tolerance && fit.eigIm[0] === 0) {
-    warnings.push({ code: "CONSTANT_TRAJECTORY", message: "the window is (numerically) constant: the estimate is that constant", fatal: false });
+    warnings.push({
+      code: "CONSTANT_TRAJECTORY",
+      message: "the window is (numerically) constant: the estimate is that constant",
+      fatal: false,
+    });
   }
   for (const v of result.estimate) {
     if (!Number.isFinite(v)) throw new GlocalError("E_INTERNAL", "the estimate is not finite; this is a bug in glocal");
@@ -175,7 +248,10 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
   const { result, keptModes, fit } = run;
   // Finite in the scaled units but beyond float64 in the caller's (an absurd extrapolation
   // of a window near 1e300): E_TOO_LARGE, never Infinity.
-  const estimate = checkResult(result.estimate.map((v) => scalbn(v, w.e)), "the estimate");
+  const estimate = checkResult(
+    result.estimate.map((v) => scalbn(v, w.e)),
+    "the estimate",
+  );
   const trusted = !warnings.some((x) => x.fatal);
   const rank = fit ? fit.rank : result.rank;
   return {
@@ -186,13 +262,20 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
     target: cfg.method === "horizon" ? "horizon" : "limit",
     horizon: r.horizon,
     trusted,
-    eigenvalues: fit ? { re: fit.eigRe.slice(), im: fit.eigIm.slice() } : { re: new Float64Array(0), im: new Float64Array(0) },
+    eigenvalues: fit
+      ? { re: fit.eigRe.slice(), im: fit.eigIm.slice() }
+      : { re: new Float64Array(0), im: new Float64Array(0) },
     diagnostics: {
       keptModes,
       rank,
       methodRank: result.rank,
       rankRule: formatRankRule(cfg.rank),
-      singularValues: fit ? checkResult(fit.singularValues.map((v) => scalbn(v, w.e)), "the singular values (diagnostics)") : new Float64Array(0),
+      singularValues: fit
+        ? checkResult(
+            fit.singularValues.map((v) => scalbn(v, w.e)),
+            "the singular values (diagnostics)",
+          )
+        : new Float64Array(0),
       residual: fit ? fit.residual : null,
       heldOutError: held,
       heldOutRows: held === null ? 0 : r.heldOut,

@@ -23,7 +23,17 @@ export interface Projection {
 }
 
 /** X: rowsX × c (ldx), Y: n × c (ldy), both in WebAssembly memory; X is overwritten. */
-export function projectSnapshots(s: Scope, rowsX: number, c: number, X: number, ldx: number, Y: number, ldy: number, n: number, rule: RankRule): Projection {
+export function projectSnapshots(
+  s: Scope,
+  rowsX: number,
+  c: number,
+  X: number,
+  ldx: number,
+  Y: number,
+  ldy: number,
+  n: number,
+  rule: RankRule,
+): Projection {
   const svdr = svdInPlace(s, rowsX, c, X, ldx, true);
   const k = svdr.k;
   const singularValues = s.read(svdr.S, k);
@@ -32,7 +42,8 @@ export function projectSnapshots(s: Scope, rowsX: number, c: number, X: number, 
   const YV = s.alloc(n * r);
   s.k.gemm(0, 0, n, r, c, 1, Y, ldy, svdr.V, k, 0, YV, r);
   const B = s.alloc(n * r);
-  const yv = s.f64(YV, n * r), b = s.f64(B, n * r);
+  const yv = s.f64(YV, n * r),
+    b = s.f64(B, n * r);
   for (let i = 0; i < n; i++) for (let j = 0; j < r; j++) b[i * r + j] = yv[i * r + j] / singularValues[j];
   return { U: svdr.U, V: svdr.V, k, singularValues, rank: r, YV, B };
 }

@@ -36,7 +36,9 @@ export function checkRankRule(value: unknown, name = "rank"): RankRule {
     const v = value as Record<string, unknown>;
     const keys = Object.keys(v);
     const only = (allowed: string[]) => {
-      for (const k of keys) if (!allowed.includes(k)) throw new GlocalError("E_OPTION", `unknown field '${k}' in ${name} (${String(v.kind)})`, name);
+      for (const k of keys)
+        if (!allowed.includes(k))
+          throw new GlocalError("E_OPTION", `unknown field '${k}' in ${name} (${String(v.kind)})`, name);
     };
     switch (v.kind) {
       case "full":
@@ -71,7 +73,11 @@ export function parseRankRule(text: string): RankRule {
   const energy = /^energy:(.+)$/.exec(text);
   if (energy) return checkRankRule({ kind: "energy", fraction: Number(energy[1]) }, "--rank");
   if (/^[0-9]+$/.test(text)) return checkRankRule({ kind: "fixed", rank: Number(text) }, "--rank");
-  throw new GlocalError("E_OPTION", `--rank must be full, svht, auto, energy:X or a positive integer, got ${JSON.stringify(text)}`, "--rank");
+  throw new GlocalError(
+    "E_OPTION",
+    `--rank must be full, svht, auto, energy:X or a positive integer, got ${JSON.stringify(text)}`,
+    "--rank",
+  );
 }
 
 /** The printable form of a rule (as the CLI spells it). */

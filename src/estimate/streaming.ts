@@ -32,7 +32,8 @@ export class GlocalEstimator {
 
   constructor(options: GlocalEstimatorOptions) {
     const o = checkOptions(options, ["dim", "window", ...ESTIMATE_OPTION_KEYS]);
-    if (o.dim === undefined) throw new GlocalError("E_OPTION", "option 'dim' (the number of hyperparameters q) is required", "dim");
+    if (o.dim === undefined)
+      throw new GlocalError("E_OPTION", "option 'dim' (the number of hyperparameters q) is required", "dim");
     this.dim = optInteger(o.dim, "dim", 1, 1);
     this.window = optInteger(o.window, "window", 200, 2);
     const { dim: _d, window: _w, ...rest } = options;
@@ -61,7 +62,8 @@ export class GlocalEstimator {
     if (h === null || typeof h !== "object" || typeof (h as ArrayLike<number>).length !== "number") {
       throw new GlocalError("E_TYPE", `h must be an array of ${this.dim} numbers, got ${describe(h)}`, "h");
     }
-    if (h.length !== this.dim) throw new GlocalError("E_SHAPE", `h must have ${this.dim} entries, got ${h.length}`, "h");
+    if (h.length !== this.dim)
+      throw new GlocalError("E_SHAPE", `h must have ${this.dim} entries, got ${h.length}`, "h");
     for (let i = 0; i < this.dim; i++) {
       const v = h[i];
       if (typeof v !== "number") throw new GlocalError("E_TYPE", `h[${i}] is not a number (${describe(v)})`, "h");
@@ -102,7 +104,8 @@ export class GlocalEstimator {
   /** The glocal estimate from the rows held; `overrides` replace construction options. */
   estimate(overrides?: EstimateOptions): GlobalEstimate {
     const block = this.live();
-    const m = this.count, q = this.dim;
+    const m = this.count,
+      q = this.dim;
     if (m === 0) throw new GlocalError("E_TOO_SHORT", "no hypergradient has been pushed yet", "trajectory");
     const options: EstimateOptions = { ...this.options, ...(overrides ?? {}) };
     // horizon T counts rows from the window start; rows dropped from a full ring shift it.

@@ -13,7 +13,6 @@
 import { DmdFit } from "./dmd";
 import type { EstimateWarning, TrustThresholds } from "./types";
 
-
 export const DEFAULT_TRUST: TrustThresholds = { heldOutError: 0.5, magnitude: 10, modeWeight: 1e-3 };
 
 /**
@@ -86,7 +85,9 @@ export function trustWarnings(args: {
     const mod = Math.hypot(sp.re[i], sp.im[i]);
     const weight = sp.weights ? sp.weights[i] : Infinity;
     if (mod > 1 + tolerance && weight > thresholds.modeWeight * args.gNorm) {
-      const share = sp.weights ? ` with weight ${(weight / Math.max(args.gNorm, 1e-300)).toPrecision(3)} of the newest observable` : "";
+      const share = sp.weights
+        ? ` with weight ${(weight / Math.max(args.gNorm, 1e-300)).toPrecision(3)} of the newest observable`
+        : "";
       out.push({ code: "UNSTABLE_MODE", message: `a mode grows (|λ| = ${mod.toPrecision(6)})${share}`, fatal: true });
       break;
     }

@@ -110,7 +110,6 @@ export interface GlobalEstimate {
   diagnostics: EstimateDiagnostics;
 }
 
-
 export interface TrustThresholds {
   /** Largest acceptable held-out relative prediction error (default 0.5). */
   heldOutError: number;

@@ -130,7 +130,8 @@ function check(engine: GpuProducts): string | null {
   mem.set([1, 0, 0, 1, 1, 1], 6);
   engine.product(mem.buffer, 0, 0, 2, 2, 3, 0, 3, 48, 2, 0, 96, 2);
   const want = [4, 5, 10, 11];
-  for (let i = 0; i < 4; i++) if (Math.abs(mem[12 + i] - want[i]) > 1e-4) return `its result is wrong (${mem[12 + i]} for ${want[i]})`;
+  for (let i = 0; i < 4; i++)
+    if (Math.abs(mem[12 + i] - want[i]) > 1e-4) return `its result is wrong (${mem[12 + i]} for ${want[i]})`;
   return null;
 }
 
@@ -147,7 +148,8 @@ function rendererOf(engine: GpuProducts): string | null {
 /** Finds gpu.js's best hardware backend and checks that it computes (once per runtime). */
 function probe(): Probe {
   if (probed) return probed;
-  const none = (reason: string, extra: Partial<Probe> = {}): Probe => (probed = { lib: null, mode: null, renderer: null, software: false, webgpu: false, reason, ...extra });
+  const none = (reason: string, extra: Partial<Probe> = {}): Probe =>
+    (probed = { lib: null, mode: null, renderer: null, software: false, webgpu: false, reason, ...extra });
   if (!provided && !loadedLib && !globalGpuJs() && RUNTIME === "node" && !headlessGlInstalled()) {
     return none("Node without headless-gl (the optional 'gl' package): gpu.js has no GPU backend here");
   }
@@ -155,11 +157,16 @@ function probe(): Probe {
   if (!lib) return none(reason ?? "gpu.js is not available");
   const webgpu = safe(() => lib.GPU.isWebGPUSupported === true, false);
   const flag: Record<string, () => boolean> = {
-    headlessgl: () => lib.GPU.isHeadlessGLSupported, webgl2: () => lib.GPU.isWebGL2Supported, webgl: () => lib.GPU.isWebGLSupported,
+    headlessgl: () => lib.GPU.isHeadlessGLSupported,
+    webgl2: () => lib.GPU.isWebGL2Supported,
+    webgl: () => lib.GPU.isWebGLSupported,
   };
   const mode = HARDWARE_MODES.find((m) => safe(() => flag[m]() === true, false)) ?? null;
   if (!mode) {
-    return none(`gpu.js reports no WebGL2, WebGL or headless-gl backend${webgpu ? " (WebGPU exists, but its kernels are asynchronous)" : ""}`, { lib, webgpu });
+    return none(
+      `gpu.js reports no WebGL2, WebGL or headless-gl backend${webgpu ? " (WebGPU exists, but its kernels are asynchronous)" : ""}`,
+      { lib, webgpu },
+    );
   }
   try {
     const engine = engineFor(lib, mode);
@@ -168,7 +175,11 @@ function probe(): Probe {
     const renderer = rendererOf(engine);
     const software = renderer !== null && SOFTWARE_RENDERER.test(renderer);
     return (probed = {
-      lib, mode, renderer, software, webgpu,
+      lib,
+      mode,
+      renderer,
+      software,
+      webgpu,
       reason: software ? `gpu.js ${mode} runs on a software renderer (${renderer}), slower than WebAssembly` : null,
     });
   } catch (e) {
@@ -224,7 +235,11 @@ function checkBackend(v: unknown, name: string): ProductBackend | undefined {
 function checkMode(v: unknown, name: string): GpuMode | undefined {
   if (v === undefined || v === null) return undefined;
   if (!GPU_MODES.includes(v as GpuMode)) {
-    throw new GlocalError("E_OPTION", `option '${name}' must be one of ${GPU_MODES.join(", ")}, got ${describe(v)}`, name);
+    throw new GlocalError(
+      "E_OPTION",
+      `option '${name}' must be one of ${GPU_MODES.join(", ")}, got ${describe(v)}`,
+      name,
+    );
   }
   return v as GpuMode;
 }
@@ -238,12 +253,21 @@ export function resolveProducts(options: ProductOptions = {}): ProductRoute | nu
   const backend = checkBackend(options.backend, "backend") ?? defaults.backend;
   const asked = checkMode(options.gpuMode, "gpuMode");
   if (backend === "wasm") {
-    if (asked !== undefined) throw new GlocalError("E_OPTION", "option 'gpuMode' applies only to backend 'gpu' or 'auto', not 'wasm'", "gpuMode");
+    if (asked !== undefined)
+      throw new GlocalError(
+        "E_OPTION",
+        "option 'gpuMode' applies only to backend 'gpu' or 'auto', not 'wasm'",
+        "gpuMode",
+      );
     return null;
   }
   if (backend === "auto") {
     if (asked !== undefined && !HARDWARE_MODES.includes(asked)) {
-      throw new GlocalError("E_OPTION", `backend 'auto' chooses only a hardware GPU (${HARDWARE_MODES.join(", ")}); gpu.js's '${asked}' mode is for tests: use backend 'gpu'`, "gpuMode");
+      throw new GlocalError(
+        "E_OPTION",
+        `backend 'auto' chooses only a hardware GPU (${HARDWARE_MODES.join(", ")}); gpu.js's '${asked}' mode is for tests: use backend 'gpu'`,
+        "gpuMode",
+      );
     }
     const p = probe();
     const mode = asked ?? p.mode;
@@ -252,16 +276,25 @@ export function resolveProducts(options: ProductOptions = {}): ProductRoute | nu
   }
   const mode = asked ?? defaults.gpuMode ?? probe().mode;
   if (!mode) {
-    throw new GlocalError("E_UNSUPPORTED", `backend 'gpu': ${probe().reason ?? "no gpu.js backend"}; gpuMode 'webasm' or 'cpu' runs gpu.js's own f32 CPU modes (for tests)`, "backend");
+    throw new GlocalError(
+      "E_UNSUPPORTED",
+      `backend 'gpu': ${probe().reason ?? "no gpu.js backend"}; gpuMode 'webasm' or 'cpu' runs gpu.js's own f32 CPU modes (for tests)`,
+      "backend",
+    );
   }
   const why = failed.get(mode);
-  if (why) throw new GlocalError("E_UNSUPPORTED", `backend 'gpu': ${why} (call setProductBackend() to try again)`, "backend");
+  if (why)
+    throw new GlocalError("E_UNSUPPORTED", `backend 'gpu': ${why} (call setProductBackend() to try again)`, "backend");
   const { lib, reason } = library();
   if (!lib) throw new GlocalError("E_UNSUPPORTED", `backend 'gpu': ${reason}`, "backend");
   try {
     engineFor(lib, mode);
   } catch (e) {
-    throw new GlocalError("E_UNSUPPORTED", `backend 'gpu': gpu.js mode '${mode}' could not be set up (${message(e)})`, "backend");
+    throw new GlocalError(
+      "E_UNSUPPORTED",
+      `backend 'gpu': gpu.js mode '${mode}' could not be set up (${message(e)})`,
+      "backend",
+    );
   }
   return makeRoute(mode, 0);
 }
@@ -276,12 +309,18 @@ export function runProducts<T>(route: ProductRoute | null, fn: () => T): T {
  * `gpuMode` of backend 'gpu', and the `crossover` (flops) of 'auto'. Clears recorded
  * gpu.js failures, so a failed mode is tried again. Returns the new defaults.
  */
-export function setProductBackend(options: { backend?: ProductBackend; gpuMode?: GpuMode | null; crossover?: number } = {}): ProductDefaults {
+export function setProductBackend(
+  options: { backend?: ProductBackend; gpuMode?: GpuMode | null; crossover?: number } = {},
+): ProductDefaults {
   const o = checkOptions(options, ["backend", "gpuMode", "crossover"], "setProductBackend options");
   const backend = checkBackend(o.backend, "backend");
   const gpuMode = o.gpuMode === null ? null : checkMode(o.gpuMode, "gpuMode");
   if (o.crossover !== undefined && (typeof o.crossover !== "number" || !(o.crossover >= 0))) {
-    throw new GlocalError("E_OPTION", `option 'crossover' must be a number of flops >= 0, got ${describe(o.crossover)}`, "crossover");
+    throw new GlocalError(
+      "E_OPTION",
+      `option 'crossover' must be a number of flops >= 0, got ${describe(o.crossover)}`,
+      "crossover",
+    );
   }
   defaults = {
     backend: backend ?? defaults.backend,
@@ -306,7 +345,12 @@ export function provideGpuJs(gpujs: unknown): void {
   let lib: GpuJs | null = null;
   if (gpujs !== null) {
     lib = asGpuJs(gpujs);
-    if (!lib) throw new GlocalError("E_TYPE", `provideGpuJs expects gpu.js's GPU class (or the gpu.js module object), got ${describe(gpujs)}`, "gpujs");
+    if (!lib)
+      throw new GlocalError(
+        "E_TYPE",
+        `provideGpuJs expects gpu.js's GPU class (or the gpu.js module object), got ${describe(gpujs)}`,
+        "gpujs",
+      );
   }
   for (const e of engines.values()) e.dispose();
   engines.clear();

@@ -43,7 +43,11 @@ export interface GpuJs {
 }
 
 const KERNEL_CLASS: Record<GpuMode, string> = {
-  webgl2: "WebGL2Kernel", webgl: "WebGLKernel", headlessgl: "HeadlessGLKernel", webasm: "WebAssemblyKernel", cpu: "CPUKernel",
+  webgl2: "WebGL2Kernel",
+  webgl: "WebGLKernel",
+  headlessgl: "HeadlessGLKernel",
+  webasm: "WebAssemblyKernel",
+  cpu: "CPUKernel",
 };
 
 /**

@@ -21,7 +21,11 @@ interface ShapeKernel {
 }
 
 // The kernel source: gpu.js transpiles it (GLSL, WebAssembly or JS); `this` is gpu.js's.
-function matmul(this: { thread: { x: number; y: number }; constants: { k: number; n: number } }, a: Float32Array, b: Float32Array): number {
+function matmul(
+  this: { thread: { x: number; y: number }; constants: { k: number; n: number } },
+  a: Float32Array,
+  b: Float32Array,
+): number {
   let s = 0;
   for (let p = 0; p < this.constants.k; p++) {
     s += a[this.thread.y * this.constants.k + p] * b[p * this.constants.n + this.thread.x];
@@ -50,18 +54,33 @@ export class GpuProducts {
    * C (m×n, ldc, f64 at byte offset C of `memory`) ← op(A)·op(B) + βC. Throws when gpu.js
    * fails or runs the kernel on another backend than `mode`.
    */
-  product(memory: ArrayBuffer, transA: number, transB: number, m: number, n: number, k: number,
-          A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number): void {
+  product(
+    memory: ArrayBuffer,
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    A: number,
+    lda: number,
+    B: number,
+    ldb: number,
+    beta: number,
+    C: number,
+    ldc: number,
+  ): void {
     const sk = this.shape(m, n, k);
     const heap = new Float64Array(memory);
     pack(heap, A >>> 3, lda, transA !== 0, m, k, sk.a);
     pack(heap, B >>> 3, ldb, transB !== 0, k, n, sk.b);
     const rows = sk.kernel(sk.a, sk.b) as ArrayLike<ArrayLike<number>>;
     this.checkBackend(sk.kernel);
-    if (!rows || rows.length !== m) throw new Error(`gpu.js returned ${rows ? rows.length : "no"} rows for a ${m} × ${n} product`);
+    if (!rows || rows.length !== m)
+      throw new Error(`gpu.js returned ${rows ? rows.length : "no"} rows for a ${m} × ${n} product`);
     const c0 = C >>> 3;
     for (let i = 0; i < m; i++) {
-      const r = rows[i], base = c0 + i * ldc;
+      const r = rows[i],
+        base = c0 + i * ldc;
       if (beta === 0) for (let j = 0; j < n; j++) heap[base + j] = r[j];
       else for (let j = 0; j < n; j++) heap[base + j] = r[j] + beta * heap[base + j];
     }
@@ -87,7 +106,8 @@ export class GpuProducts {
       try {
         const r = this.gpu.destroy();
         // gpu.js may return a Promise; a failure there must not surface as unhandled.
-        if (r && typeof (r as Promise<unknown>).then === "function") (r as Promise<unknown>).then(undefined, () => undefined);
+        if (r && typeof (r as Promise<unknown>).then === "function")
+          (r as Promise<unknown>).then(undefined, () => undefined);
       } catch {
         // nothing left to release
       }
@@ -139,10 +159,19 @@ function safeDestroy(kernel: GpuJsKernel): void {
 }
 
 /** out (rows × cols, row-major) ← op(X): X is rows × cols (ld) or, transposed, cols × rows. */
-function pack(heap: Float64Array, x0: number, ld: number, trans: boolean, rows: number, cols: number, out: Float32Array): void {
+function pack(
+  heap: Float64Array,
+  x0: number,
+  ld: number,
+  trans: boolean,
+  rows: number,
+  cols: number,
+  out: Float32Array,
+): void {
   if (!trans) {
     for (let i = 0; i < rows; i++) {
-      const src = x0 + i * ld, dst = i * cols;
+      const src = x0 + i * ld,
+        dst = i * cols;
       for (let j = 0; j < cols; j++) out[dst + j] = heap[src + j];
     }
   } else {

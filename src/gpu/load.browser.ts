@@ -12,7 +12,10 @@ export function headlessGlInstalled(): boolean {
 
 export function loadGpuJs(): GpuJs {
   const mod = globalGpuJs();
-  if (!mod) throw new Error("gpu.js is not loaded: load gpu-browser.min.js before (it defines the global GPU) or call provideGpuJs(GPU)");
+  if (!mod)
+    throw new Error(
+      "gpu.js is not loaded: load gpu-browser.min.js before (it defines the global GPU) or call provideGpuJs(GPU)",
+    );
   return mod;
 }
 

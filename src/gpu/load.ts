@@ -11,7 +11,11 @@ import { GpuJs, asGpuJs } from "./gpujs";
 /** Whether headless-gl is installed (cheap: resolves the name, loads nothing). */
 export function headlessGlInstalled(): boolean {
   try {
-    return typeof require === "function" && typeof require.resolve === "function" && typeof require.resolve("gl") === "string";
+    return (
+      typeof require === "function" &&
+      typeof require.resolve === "function" &&
+      typeof require.resolve("gl") === "string"
+    );
   } catch {
     return false;
   }
@@ -20,6 +24,7 @@ export function headlessGlInstalled(): boolean {
 /** Loads gpu.js; throws when it cannot be loaded (the caller records the reason). */
 export function loadGpuJs(): GpuJs {
   if (typeof require !== "function") throw new Error("no require() in this runtime");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional at run time, synchronous, Node only
   const mod = asGpuJs(require("gpu.js"));
   if (!mod) throw new Error("require('gpu.js') did not return gpu.js");
   return mod;

@@ -12,7 +12,8 @@ function sameLength(x: Float64Array, y: Float64Array): void {
 
 /** x · y */
 export function dot(x: VectorLike, y: VectorLike): number {
-  const xv = toVector(x, "x"), yv = toVector(y, "y");
+  const xv = toVector(x, "x"),
+    yv = toVector(y, "y");
   sameLength(xv, yv);
   const d = withScope((s) => s.k.dot(xv.length, s.put(xv), s.put(yv)));
   return checkResult([d], "the dot product")[0];
@@ -22,7 +23,8 @@ export function dot(x: VectorLike, y: VectorLike): number {
 export function axpy(a: number, x: VectorLike, y: VectorLike): Float64Array {
   if (typeof a !== "number") throw new GlocalError("E_TYPE", `a must be a number, got ${describe(a)}`, "a");
   if (!Number.isFinite(a)) throw new GlocalError("E_NONFINITE", `a must be a finite number, got ${describe(a)}`, "a");
-  const xv = toVector(x, "x"), yv = toVector(y, "y");
+  const xv = toVector(x, "x"),
+    yv = toVector(y, "y");
   sameLength(xv, yv);
   return withScope((s) => {
     const py = s.put(yv);

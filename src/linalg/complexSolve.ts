@@ -9,13 +9,25 @@ import { lstsqInPlace } from "./lstsq";
 const EPS = 2.220446049250313e-16;
 
 /** Wr, Wi: pointers to n × n row-major; yr, yi: length-n arrays. Returns b and the rank used. */
-export function complexSolve(s: Scope, n: number, Wr: number, Wi: number, yr: ArrayLike<number>, yi: ArrayLike<number>): { re: Float64Array; im: Float64Array; rank: number } {
+export function complexSolve(
+  s: Scope,
+  n: number,
+  Wr: number,
+  Wi: number,
+  yr: ArrayLike<number>,
+  yi: ArrayLike<number>,
+): { re: Float64Array; im: Float64Array; rank: number } {
   const n2 = 2 * n;
-  const A = s.alloc(n2 * n2), b = s.alloc(n2);
-  const a = s.f64(A, n2 * n2), wr = s.f64(Wr, n * n), wi = s.f64(Wi, n * n), bv = s.f64(b, n2);
+  const A = s.alloc(n2 * n2),
+    b = s.alloc(n2);
+  const a = s.f64(A, n2 * n2),
+    wr = s.f64(Wr, n * n),
+    wi = s.f64(Wi, n * n),
+    bv = s.f64(b, n2);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const re = wr[i * n + j], im = wi[i * n + j];
+      const re = wr[i * n + j],
+        im = wi[i * n + j];
       a[i * n2 + j] = re;
       a[i * n2 + n + j] = -im;
       a[(n + i) * n2 + j] = im;

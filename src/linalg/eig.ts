@@ -18,12 +18,20 @@ export interface EigResult {
 }
 
 /** Runs the eig kernel on a matrix already in WebAssembly memory; returns pointers. */
-export function eigInPlace(s: Scope, n: number, pa: number, lda: number, wantVectors: boolean): { wr: number; wi: number; VR: number; VI: number } {
-  const wr = s.alloc(n), wi = s.alloc(n);
+export function eigInPlace(
+  s: Scope,
+  n: number,
+  pa: number,
+  lda: number,
+  wantVectors: boolean,
+): { wr: number; wi: number; VR: number; VI: number } {
+  const wr = s.alloc(n),
+    wi = s.alloc(n);
   const VR = wantVectors ? s.alloc(n * n) : 0;
   const VI = wantVectors ? s.alloc(n * n) : 0;
   const info = s.k.eig(n, pa, lda, wr, wi, VR, VI, wantVectors ? 1 : 0);
-  if (info !== 0) throw new GlocalError("E_NOCONVERGE", `the eigenvalue iteration for the ${n} × ${n} matrix did not converge`);
+  if (info !== 0)
+    throw new GlocalError("E_NOCONVERGE", `the eigenvalue iteration for the ${n} × ${n} matrix did not converge`);
   // Finite input, non-finite output: eigenvalues beyond float64 (E_TOO_LARGE), or an
   // iteration that lost itself in underflow -- entries spanning more than the float64
   // range gave NaN eigenvectors (property tests) -- which is reported as not converging.
@@ -33,9 +41,16 @@ export function eigInPlace(s: Scope, n: number, pa: number, lda: number, wantVec
     const a = s.f64(pa, (n - 1) * lda + n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) big = Math.max(big, Math.abs(a[i * lda + j]));
     if (n * big > 1e307 && (bad(wr, n) || bad(wi, n))) {
-      throw new GlocalError("E_TOO_LARGE", `the eigenvalues of the ${n} × ${n} matrix lie beyond the float64 range (|value| > 1.8e308); rescale the input`, "result");
+      throw new GlocalError(
+        "E_TOO_LARGE",
+        `the eigenvalues of the ${n} × ${n} matrix lie beyond the float64 range (|value| > 1.8e308); rescale the input`,
+        "result",
+      );
     }
-    throw new GlocalError("E_NOCONVERGE", `the eigenvalue iteration for the ${n} × ${n} matrix did not converge to finite values (its entries span more than the float64 range)`);
+    throw new GlocalError(
+      "E_NOCONVERGE",
+      `the eigenvalue iteration for the ${n} × ${n} matrix did not converge to finite values (its entries span more than the float64 range)`,
+    );
   }
   return { wr, wi, VR, VI };
 }
@@ -51,7 +66,10 @@ export function eig(A: MatrixLike, options?: { vectors?: boolean }): EigResult {
     const r = eigInPlace(s, n, s.put(a.data), n, wantVectors);
     const empty = { rows: 0, cols: 0, data: new Float64Array(0) };
     return {
-      values: { re: checkResult(s.read(r.wr, n), "the eigenvalues (eig)"), im: checkResult(s.read(r.wi, n), "the eigenvalues (eig)") },
+      values: {
+        re: checkResult(s.read(r.wr, n), "the eigenvalues (eig)"),
+        im: checkResult(s.read(r.wi, n), "the eigenvalues (eig)"),
+      },
       vectors: wantVectors
         ? { re: { rows: n, cols: n, data: s.read(r.VR, n * n) }, im: { rows: n, cols: n, data: s.read(r.VI, n * n) } }
         : { re: empty, im: empty },

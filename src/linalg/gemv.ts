@@ -13,7 +13,11 @@ export function gemv(A: MatrixLike, x: VectorLike, options?: { trans?: boolean }
   const xv = toVector(x, "x");
   const need = trans ? a.rows : a.cols;
   if (xv.length !== need) {
-    throw new GlocalError("E_SHAPE", `x must have ${need} entries to match ${trans ? "Aᵀ" : "A"} (${a.rows} × ${a.cols}), got ${xv.length}`, "x");
+    throw new GlocalError(
+      "E_SHAPE",
+      `x must have ${need} entries to match ${trans ? "Aᵀ" : "A"} (${a.rows} × ${a.cols}), got ${xv.length}`,
+      "x",
+    );
   }
   const outLen = trans ? a.cols : a.rows;
   return withScope((s) => {

@@ -25,11 +25,20 @@ export interface LstsqResult<T> {
  * Minimum-norm least-squares solution on matrices already in WebAssembly memory
  * (pa: m × n, pb: m × nrhs; both are overwritten). Returns the pointer to X (n × nrhs).
  */
-export function lstsqInPlace(s: Scope, m: number, n: number, nrhs: number, pa: number, pb: number, rcond: number): { x: number; rank: number; method: "qr" | "svd" } {
+export function lstsqInPlace(
+  s: Scope,
+  m: number,
+  n: number,
+  nrhs: number,
+  pa: number,
+  pb: number,
+  rcond: number,
+): { x: number; rank: number; method: "qr" | "svd" } {
   // Least squares is scale invariant: A/2^ea, B/2^eb give X·2^(ea−eb), exactly. Scaling
   // here keeps subnormal and huge inputs exact for every caller (x was Infinity for
   // A = b = [5e-324, 5e-324], and DMD amplitudes overflowed for subnormal snapshots).
-  const ea = scaleExponent(maxAbs(s.f64(pa, m * n))), eb = scaleExponent(maxAbs(s.f64(pb, m * nrhs)));
+  const ea = scaleExponent(maxAbs(s.f64(pa, m * n))),
+    eb = scaleExponent(maxAbs(s.f64(pb, m * nrhs)));
   rescaleInPlace(s.f64(pa, m * n), -ea);
   rescaleInPlace(s.f64(pb, m * nrhs), -eb);
   const r = lstsqScaled(s, m, n, nrhs, pa, pb, rcond);
@@ -37,12 +46,21 @@ export function lstsqInPlace(s: Scope, m: number, n: number, nrhs: number, pa: n
   return r;
 }
 
-function lstsqScaled(s: Scope, m: number, n: number, nrhs: number, pa: number, pb: number, rcond: number): { x: number; rank: number; method: "qr" | "svd" } {
+function lstsqScaled(
+  s: Scope,
+  m: number,
+  n: number,
+  nrhs: number,
+  pa: number,
+  pb: number,
+  rcond: number,
+): { x: number; rank: number; method: "qr" | "svd" } {
   if (m >= n) {
     // Keep a copy of A for the SVD fallback: the pivoted QR overwrites it.
     const acopy = s.alloc(m * n);
     s.f64(acopy, m * n).set(s.f64(pa, m * n));
-    const tau = s.alloc(n), jpvt = s.allocI32(n);
+    const tau = s.alloc(n),
+      jpvt = s.allocI32(n);
     s.k.qrPivoted(m, n, pa, n, tau, jpvt);
     const f = s.f64(pa, m * n);
     const r00 = Math.abs(f[0]);
@@ -52,7 +70,9 @@ function lstsqScaled(s: Scope, m: number, n: number, nrhs: number, pa: number, p
       s.k.qrApplyQtUnblocked(m, n, pa, n, tau, pb, nrhs, nrhs);
       s.k.trsmUpper(n, nrhs, pa, n, pb, nrhs);
       const x = s.alloc(n * nrhs);
-      const xv = s.f64(x, n * nrhs), bv = s.f64(pb, n * nrhs), p = s.i32(jpvt, n);
+      const xv = s.f64(x, n * nrhs),
+        bv = s.f64(pb, n * nrhs),
+        p = s.i32(jpvt, n);
       for (let i = 0; i < n; i++) for (let j = 0; j < nrhs; j++) xv[p[i] * nrhs + j] = bv[i * nrhs + j];
       return { x, rank, method: "qr" };
     }
@@ -62,7 +82,15 @@ function lstsqScaled(s: Scope, m: number, n: number, nrhs: number, pa: number, p
 }
 
 /** Minimum-norm least squares by truncated SVD: singular values ≤ rcond·σ₁ are dropped. pa, pb are overwritten. */
-export function svdSolve(s: Scope, m: number, n: number, nrhs: number, pa: number, pb: number, rcond: number): { x: number; rank: number; method: "svd" } {
+export function svdSolve(
+  s: Scope,
+  m: number,
+  n: number,
+  nrhs: number,
+  pa: number,
+  pb: number,
+  rcond: number,
+): { x: number; rank: number; method: "svd" } {
   const r = svdInPlace(s, m, n, pa, n, true);
   const k = r.k;
   const sv = s.f64(r.S, k);
@@ -71,7 +99,8 @@ export function svdSolve(s: Scope, m: number, n: number, nrhs: number, pa: numbe
   // X = V_r diag(1/σ) U_rᵀ B
   const t = s.alloc(k * nrhs);
   s.k.gemm(1, 0, k, nrhs, m, 1, r.U, k, pb, nrhs, 0, t, nrhs);
-  const tv = s.f64(t, k * nrhs), svv = s.f64(r.S, k);
+  const tv = s.f64(t, k * nrhs),
+    svv = s.f64(r.S, k);
   for (let i = 0; i < k; i++) {
     const inv = i < rank ? 1 / svv[i] : 0;
     for (let j = 0; j < nrhs; j++) tv[i * nrhs + j] *= inv;
@@ -83,14 +112,19 @@ export function svdSolve(s: Scope, m: number, n: number, nrhs: number, pa: numbe
 
 export function lstsq(A: MatrixLike, B: VectorLike, options?: { rcond?: number }): LstsqResult<Float64Array>;
 export function lstsq(A: MatrixLike, B: MatrixLike, options?: { rcond?: number }): LstsqResult<Matrix>;
-export function lstsq(A: MatrixLike, B: MatrixLike | VectorLike, options?: { rcond?: number }): LstsqResult<Float64Array | Matrix> {
+export function lstsq(
+  A: MatrixLike,
+  B: MatrixLike | VectorLike,
+  options?: { rcond?: number },
+): LstsqResult<Float64Array | Matrix> {
   const o = checkOptions(options, ["rcond"]);
   const a = toMatrix(A, "A");
   const { rows: m, cols: n } = a;
   const rcond = optNumber(o.rcond, "rcond", EPS * Math.max(m, n), (v) => v >= 0 && v < 1, "in [0, 1)");
   const isVector = isVectorInput(B);
   const b = isVector ? { rows: (B as ArrayLike<number>).length, cols: 1, data: toVector(B, "B") } : toMatrix(B, "B");
-  if (b.rows !== m) throw new GlocalError("E_SHAPE", `B must have ${m} rows to match A (${m} × ${n}), got ${b.rows}`, "B");
+  if (b.rows !== m)
+    throw new GlocalError("E_SHAPE", `B must have ${m} rows to match A (${m} × ${n}), got ${b.rows}`, "B");
   return withScope((s) => {
     const r = lstsqInPlace(s, m, n, b.cols, s.put(a.data), s.put(b.data), rcond);
     const data = checkResult(s.read(r.x, n * b.cols), "the solution x (lstsq)");
@@ -100,5 +134,8 @@ export function lstsq(A: MatrixLike, B: MatrixLike | VectorLike, options?: { rco
 
 function isVectorInput(B: unknown): boolean {
   if (ArrayBuffer.isView(B)) return true;
-  return Array.isArray(B) && (B.length === 0 || typeof B[0] === "number" || B[0] === null || B[0] === undefined || typeof B[0] === "string");
+  return (
+    Array.isArray(B) &&
+    (B.length === 0 || typeof B[0] === "number" || B[0] === null || B[0] === undefined || typeof B[0] === "string")
+  );
 }

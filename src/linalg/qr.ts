@@ -14,12 +14,17 @@ export function qr(A: MatrixLike): { Q: Matrix; R: Matrix } {
   const k = Math.min(m, n);
   const e = scaleExponent(maxAbs(a.data));
   return withScope((s) => {
-    const pa = s.put(scaledCopy(a.data, e)), tau = s.alloc(k), pq = s.alloc(m * k);
+    const pa = s.put(scaledCopy(a.data, e)),
+      tau = s.alloc(k),
+      pq = s.alloc(m * k);
     s.k.qrFactor(m, n, pa, n, tau);
     s.k.qrFormQ(m, k, pa, n, tau, pq);
     const f = s.f64(pa, m * n);
     const R = new Float64Array(k * n);
     for (let i = 0; i < k; i++) for (let j = i; j < n; j++) R[i * n + j] = f[i * n + j];
-    return { Q: { rows: m, cols: k, data: s.read(pq, m * k) }, R: { rows: k, cols: n, data: checkResult(rescaleInPlace(R, e), "R (qr)") } };
+    return {
+      Q: { rows: m, cols: k, data: s.read(pq, m * k) },
+      R: { rows: k, cols: n, data: checkResult(rescaleInPlace(R, e), "R (qr)") },
+    };
   });
 }

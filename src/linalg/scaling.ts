@@ -63,7 +63,11 @@ export function rescaleInPlace(data: Float64Array, e: number): Float64Array {
 export function checkResult<T extends ArrayLike<number>>(data: T, what: string): T {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
-      throw new GlocalError("E_TOO_LARGE", `${what}: a result beyond the float64 range (|value| > 1.8e308) for finite inputs; rescale the inputs`, "result");
+      throw new GlocalError(
+        "E_TOO_LARGE",
+        `${what}: a result beyond the float64 range (|value| > 1.8e308) for finite inputs; rescale the inputs`,
+        "result",
+      );
     }
   }
   return data;

@@ -15,7 +15,14 @@ export interface SvdResult {
 }
 
 /** Runs the svd kernel on a matrix already in WebAssembly memory; returns pointers. */
-export function svdInPlace(s: Scope, m: number, n: number, pa: number, lda: number, wantVectors: boolean): { S: number; U: number; V: number; k: number } {
+export function svdInPlace(
+  s: Scope,
+  m: number,
+  n: number,
+  pa: number,
+  lda: number,
+  wantVectors: boolean,
+): { S: number; U: number; V: number; k: number } {
   const k = Math.min(m, n);
   const S = s.alloc(k);
   const U = wantVectors ? s.alloc(m * k) : 0;

@@ -12,24 +12,59 @@ import { STRATEGIES, OptimizeOptions, OptimizeResult, Strategy } from "./types";
 import { translateError } from "../core/traps";
 import { PRODUCT_OPTION_KEYS, ProductOptions } from "../gpu/dispatch";
 
-export type { Strategy, OptimizeOptions, OptimizeResult, HistoryEntry, OptimizeEvent, Progress, GlocalOptions, GlocalTarget } from "./types";
+export type {
+  Strategy,
+  OptimizeOptions,
+  OptimizeResult,
+  HistoryEntry,
+  OptimizeEvent,
+  Progress,
+  GlocalOptions,
+  GlocalTarget,
+} from "./types";
 export type { MetaOptimizerSpec } from "./meta";
 export { STRATEGIES } from "./types";
 
 const OPTION_KEYS = [
-  "problem", "optimizer", "hyper", "weights", "strategy", "innerSteps", "window", "outerSteps", "batchSize",
-  "metaOptimizer", "glocal", "evalEvery", "seed", "onProgress", "signal", ...PRODUCT_OPTION_KEYS,
+  "problem",
+  "optimizer",
+  "hyper",
+  "weights",
+  "strategy",
+  "innerSteps",
+  "window",
+  "outerSteps",
+  "batchSize",
+  "metaOptimizer",
+  "glocal",
+  "evalEvery",
+  "seed",
+  "onProgress",
+  "signal",
+  ...PRODUCT_OPTION_KEYS,
 ] as const;
 
 function resolve(options: OptimizeOptions): ResolvedOptions {
   const o = checkOptions(options, OPTION_KEYS);
   const problem = o.problem as OptimizeOptions["problem"];
-  if (typeof problem !== "object" || problem === null || typeof (problem as { initialTheta?: unknown }).initialTheta !== "function") {
-    throw new GlocalError("E_TYPE", `problem must be a built-in problem (problems.softmax(...), …), got ${describe(problem)}`, "problem");
+  if (
+    typeof problem !== "object" ||
+    problem === null ||
+    typeof (problem as { initialTheta?: unknown }).initialTheta !== "function"
+  ) {
+    throw new GlocalError(
+      "E_TYPE",
+      `problem must be a built-in problem (problems.softmax(...), …), got ${describe(problem)}`,
+      "problem",
+    );
   }
   const optimizer = checkOptimizer(o.optimizer);
   if (!STRATEGIES.includes(o.strategy as Strategy)) {
-    throw new GlocalError("E_OPTION", `strategy must be one of ${STRATEGIES.join(", ")}, got ${describe(o.strategy)}`, "strategy");
+    throw new GlocalError(
+      "E_OPTION",
+      `strategy must be one of ${STRATEGIES.join(", ")}, got ${describe(o.strategy)}`,
+      "strategy",
+    );
   }
   const strategy = o.strategy as Strategy;
   if (o.innerSteps === undefined) throw new GlocalError("E_OPTION", "option 'innerSteps' is required", "innerSteps");
@@ -44,9 +79,18 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
   const evalEvery = optInteger(o.evalEvery, "evalEvery", 1, 1);
   const glocal = checkOptions(o.glocal, ["target", "stride", ...ESTIMATE_OPTION_KEYS], "glocal");
   if (glocal.target !== undefined && glocal.target !== "limit" && glocal.target !== "remaining") {
-    throw new GlocalError("E_OPTION", `glocal.target must be 'limit' or 'remaining', got ${describe(glocal.target)}`, "glocal.target");
+    throw new GlocalError(
+      "E_OPTION",
+      `glocal.target must be 'limit' or 'remaining', got ${describe(glocal.target)}`,
+      "glocal.target",
+    );
   }
-  if (glocal.horizon !== undefined) throw new GlocalError("E_OPTION", "glocal.horizon is set by the driver: use glocal.target 'remaining'", "glocal.horizon");
+  if (glocal.horizon !== undefined)
+    throw new GlocalError(
+      "E_OPTION",
+      "glocal.horizon is set by the driver: use glocal.target 'remaining'",
+      "glocal.horizon",
+    );
   optInteger(glocal.stride, "glocal.stride", 1, 1);
   if (o.onProgress !== undefined && typeof o.onProgress !== "function") {
     throw new GlocalError("E_OPTION", `onProgress must be a function, got ${describe(o.onProgress)}`, "onProgress");
@@ -57,7 +101,15 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
     throw new GlocalError("E_OPTION", `signal must be an AbortSignal, got ${describe(signal)}`, "signal");
   }
   return {
-    problem, optimizer, strategy, innerSteps, window, outerSteps, batchSize, seed, evalEvery,
+    problem,
+    optimizer,
+    strategy,
+    innerSteps,
+    window,
+    outerSteps,
+    batchSize,
+    seed,
+    evalEvery,
     hyper: (o.hyper as OptimizeOptions["hyper"]) ?? ["lr", "wd"],
     weights: o.weights as OptimizeOptions["weights"],
     glocal: glocal as NonNullable<OptimizeOptions["glocal"]>,

@@ -34,7 +34,11 @@ export class MetaOptimizer {
   constructor(spec: MetaOptimizerSpec | undefined, q: number) {
     const o = checkOptions(spec, ["kind", "lr", "clip", "beta1", "beta2", "eps"], "metaOptimizer");
     if (o.kind !== undefined && o.kind !== "adam" && o.kind !== "sgd") {
-      throw new GlocalError("E_OPTION", `metaOptimizer.kind must be 'adam' or 'sgd', got ${describe(o.kind)}`, "metaOptimizer.kind");
+      throw new GlocalError(
+        "E_OPTION",
+        `metaOptimizer.kind must be 'adam' or 'sgd', got ${describe(o.kind)}`,
+        "metaOptimizer.kind",
+      );
     }
     this.kind = (o.kind as "adam" | "sgd" | undefined) ?? "adam";
     this.lr = optNumber(o.lr, "metaOptimizer.lr", 0.05, (v) => v > 0, "> 0");
@@ -60,7 +64,8 @@ export class MetaOptimizer {
       return out;
     }
     this.t++;
-    const c1 = 1 - Math.pow(this.beta1, this.t), c2 = 1 - Math.pow(this.beta2, this.t);
+    const c1 = 1 - Math.pow(this.beta1, this.t),
+      c2 = 1 - Math.pow(this.beta2, this.t);
     for (let i = 0; i < q; i++) {
       const g = scale * h[i];
       this.m[i] = this.beta1 * this.m[i] + (1 - this.beta1) * g;

@@ -17,7 +17,9 @@ export const MAX_CONSECUTIVE_REJECTIONS = 6;
 
 export class Aborted extends Error {}
 
-export interface ResolvedOptions extends Required<Pick<OptimizeOptions, "problem" | "optimizer" | "strategy" | "innerSteps">> {
+export interface ResolvedOptions extends Required<
+  Pick<OptimizeOptions, "problem" | "optimizer" | "strategy" | "innerSteps">
+> {
   hyper: OptimizeOptions["hyper"];
   weights: OptimizeOptions["weights"];
   window: number;
@@ -120,7 +122,8 @@ export class Run {
   /** Applies h to φ (and the session), remembering where a rejection returns to. */
   update(h: ArrayLike<number>, s: InnerTraining | null): void {
     for (let i = 0; i < h.length; i++) {
-      if (!Number.isFinite(h[i])) throw new GlocalError("E_DIVERGED", `the hypergradient is not finite (${this.names[i]})`, "hypergradient");
+      if (!Number.isFinite(h[i]))
+        throw new GlocalError("E_DIVERGED", `the hypergradient is not finite (${this.names[i]})`, "hypergradient");
     }
     this.previousPhi = this.phi;
     const next = this.meta.step(this.phi, h);
@@ -175,7 +178,9 @@ export class Run {
 
   /** Appends a history entry; evaluates the session's losses when due (timed apart). */
   record(s: InnerTraining, position: number, extra: Partial<HistoryEntry>, forceEval = false): HistoryEntry {
-    let trainLoss: number | null = null, valLoss: number | null = null, valAccuracy: number | null = null;
+    let trainLoss: number | null = null,
+      valLoss: number | null = null,
+      valAccuracy: number | null = null;
     if (this.evalDue(position, forceEval)) {
       const t = now();
       trainLoss = s.trainLoss();
@@ -213,7 +218,9 @@ export class Run {
 
   result(s: InnerTraining): OptimizeResult {
     const t = now();
-    const trainLoss = s.trainLoss(), valLoss = s.valLoss(), valAccuracy = s.valAccuracy();
+    const trainLoss = s.trainLoss(),
+      valLoss = s.valLoss(),
+      valAccuracy = s.valAccuracy();
     this.evalMs += now() - t;
     const c = this.counts();
     return {
@@ -221,7 +228,15 @@ export class Run {
       names: this.names,
       history: this.history,
       final: { phi: Array.from(this.phi), hyper: this.hyper(), trainLoss, valLoss, valAccuracy },
-      counts: { innerSteps: this.innerSteps, jvps: c.jvps, valGradients: c.valGradients, updates: this.updates, fallbacks: this.fallbacks, rejected: this.rejected, clipped: this.meta.clipped },
+      counts: {
+        innerSteps: this.innerSteps,
+        jvps: c.jvps,
+        valGradients: c.valGradients,
+        updates: this.updates,
+        fallbacks: this.fallbacks,
+        rejected: this.rejected,
+        clipped: this.meta.clipped,
+      },
       wallTimeMs: this.trainingMs(),
       evalTimeMs: this.evalMs,
       events: this.events,
@@ -231,7 +246,12 @@ export class Run {
 
   aborted(): void {
     this.stopped = "aborted";
-    this.events.push({ kind: "aborted", innerSteps: this.innerSteps, update: this.updates, message: "stopped by the abort signal" });
+    this.events.push({
+      kind: "aborted",
+      innerSteps: this.innerSteps,
+      update: this.updates,
+      message: "stopped by the abort signal",
+    });
   }
 }
 

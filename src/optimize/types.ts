@@ -104,8 +104,22 @@ export interface OptimizeResult {
   names: string[];
   history: HistoryEntry[];
   /** The final hyperparameters and the model trained with them. */
-  final: { phi: number[]; hyper: { lr: number; wd: number; momentum: number | null }; trainLoss: number; valLoss: number; valAccuracy: number | null };
-  counts: { innerSteps: number; jvps: number; valGradients: number; updates: number; fallbacks: number; rejected: number; clipped: number };
+  final: {
+    phi: number[];
+    hyper: { lr: number; wd: number; momentum: number | null };
+    trainLoss: number;
+    valLoss: number;
+    valAccuracy: number | null;
+  };
+  counts: {
+    innerSteps: number;
+    jvps: number;
+    valGradients: number;
+    updates: number;
+    fallbacks: number;
+    rejected: number;
+    clipped: number;
+  };
   /** Training wall time (ms) without evaluation, and the evaluation time. */
   wallTimeMs: number;
   evalTimeMs: number;

@@ -65,13 +65,18 @@ export abstract class BuiltinProblem implements Problem {
     this.head = head;
     this.hasAccuracy = head !== HEAD.squared;
     const blocks: ParameterBlock[] = [];
-    for (let l = 0; l + 1 < widths.length; l++) blocks.push({ name: `layer${l + 1}`, rows: widths[l] + 1, cols: widths[l + 1] });
+    for (let l = 0; l + 1 < widths.length; l++)
+      blocks.push({ name: `layer${l + 1}`, rows: widths[l] + 1, cols: widths[l + 1] });
     this.blocks = Object.freeze(blocks.map((b) => Object.freeze(b)));
     this.parameterCount = blocks.reduce((s, b) => s + b.rows * b.cols, 0);
     // Before any allocation: a label of 1e9 (so 1e9 classes) or a huge hidden width made
     // the engine throw a bare RangeError (property tests).
     if (this.parameterCount > MAX_MATRIX_ENTRIES) {
-      throw new GlocalError("E_TOO_LARGE", `the model would have ${this.parameterCount} parameters, more than the ${MAX_MATRIX_ENTRIES} a WebAssembly buffer holds`, "problem");
+      throw new GlocalError(
+        "E_TOO_LARGE",
+        `the model would have ${this.parameterCount} parameters, more than the ${MAX_MATRIX_ENTRIES} a WebAssembly buffer holds`,
+        "problem",
+      );
     }
     this.theta0 = initialParameters(this.blocks, initScale, seed);
 
@@ -80,7 +85,10 @@ export abstract class BuiltinProblem implements Problem {
     const total = sizes.reduce((a, b) => a + b, 0);
     const block = new PersistentBlock(this, total, () => `this ${this.kind} problem`);
     this.block = block;
-    const trainX = block.ptr, trainY = trainX + sizes[0] * 8, valX = trainY + sizes[1] * 8, valY = valX + sizes[2] * 8;
+    const trainX = block.ptr,
+      trainY = trainX + sizes[0] * 8,
+      valX = trainY + sizes[1] * 8,
+      valY = valX + sizes[2] * 8;
     this.layout = { trainX, trainY, valX, valY };
     const mem = block.view();
     mem.set(train.x.data, 0);
@@ -117,7 +125,8 @@ export abstract class BuiltinProblem implements Problem {
   abstract evalKernel(k: Kernels, s: SplitPointers, q: number, theta: number, out: number): void;
 
   evaluate(theta: ArrayLike<number>, split: "train" | "val" = "val"): { loss: number; accuracy: number | null } {
-    if (split !== "train" && split !== "val") throw new GlocalError("E_OPTION", `split must be 'train' or 'val', got ${describe(split)}`, "split");
+    if (split !== "train" && split !== "val")
+      throw new GlocalError("E_OPTION", `split must be 'train' or 'val', got ${describe(split)}`, "split");
     const th = toVector(theta, "theta");
     if (th.length !== this.parameterCount) {
       throw new GlocalError("E_SHAPE", `theta must have ${this.parameterCount} entries, got ${th.length}`, "theta");
@@ -130,7 +139,8 @@ export abstract class BuiltinProblem implements Problem {
       this.evalKernel(s.k, sp, 0, t, out);
       const [sum, correct] = s.read(out, 2);
       // As InnerTraining's losses: never Infinity out (data at 1e300 overflowed the loss).
-      if (!Number.isFinite(sum)) throw new GlocalError("E_DIVERGED", `the ${split} loss at theta is not finite (${sum / sp.n})`, "theta");
+      if (!Number.isFinite(sum))
+        throw new GlocalError("E_DIVERGED", `the ${split} loss at theta is not finite (${sum / sp.n})`, "theta");
       return { loss: sum / sp.n, accuracy: this.hasAccuracy ? correct / sp.n : null };
     });
   }

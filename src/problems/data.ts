@@ -45,18 +45,26 @@ function split(input: unknown, name: string): { x: unknown; y: unknown } {
 /** Validates `{ train: { x, y }, val: { x, y } }` against the label rule. */
 export function checkProblemData(data: unknown, rule: LabelRule): CheckedData {
   if (typeof data !== "object" || data === null || !("train" in data) || !("val" in data)) {
-    throw new GlocalError("E_TYPE", `data must be an object { train: { x, y }, val: { x, y } }, got ${describe(data)}`, "data");
+    throw new GlocalError(
+      "E_TYPE",
+      `data must be an object { train: { x, y }, val: { x, y } }, got ${describe(data)}`,
+      "data",
+    );
   }
   const d = data as { train: unknown; val: unknown };
-  const tr = split(d.train, "train"), va = split(d.val, "val");
-  const xt = toMatrix(tr.x, "train.x"), xv = toMatrix(va.x, "val.x");
+  const tr = split(d.train, "train"),
+    va = split(d.val, "val");
+  const xt = toMatrix(tr.x, "train.x"),
+    xv = toMatrix(va.x, "val.x");
   if (xv.cols !== xt.cols) {
     throw new GlocalError("E_SHAPE", `val.x has ${xv.cols} features, train.x has ${xt.cols}`, "val.x");
   }
   let yt: Float64Array, yv: Float64Array, outputs: number, labelCols: number;
   if (rule.kind === "targets") {
-    const t = targets(tr.y, "train.y", xt.rows), v = targets(va.y, "val.y", xv.rows);
-    if (v.cols !== t.cols) throw new GlocalError("E_SHAPE", `val.y has ${v.cols} targets per example, train.y has ${t.cols}`, "val.y");
+    const t = targets(tr.y, "train.y", xt.rows),
+      v = targets(va.y, "val.y", xv.rows);
+    if (v.cols !== t.cols)
+      throw new GlocalError("E_SHAPE", `val.y has ${v.cols} targets per example, train.y has ${t.cols}`, "val.y");
     yt = t.data;
     yv = v.data;
     outputs = labelCols = t.cols;
@@ -74,7 +82,12 @@ export function checkProblemData(data: unknown, rule: LabelRule): CheckedData {
         k = 0;
         for (const v of yt) k = Math.max(k, v + 1);
         for (const v of yv) k = Math.max(k, v + 1);
-        if (k < 2) throw new GlocalError("E_SHAPE", `the labels name only ${k} class; classification needs at least 2 (or give option 'classes')`, "train.y");
+        if (k < 2)
+          throw new GlocalError(
+            "E_SHAPE",
+            `the labels name only ${k} class; classification needs at least 2 (or give option 'classes')`,
+            "train.y",
+          );
       }
       checkRange(yt, "train.y", k, `a class index in 0…${k - 1}`);
       checkRange(yv, "val.y", k, `a class index in 0…${k - 1}`);
@@ -102,17 +115,21 @@ function targets(y: unknown, name: string, rows: number): Matrix {
 }
 
 function labels(y: unknown, name: string, rows: number): Float64Array {
-  if (isMatrixShaped(y)) throw new GlocalError("E_TYPE", `${name} must be a vector of class indices, got a matrix`, name);
+  if (isMatrixShaped(y))
+    throw new GlocalError("E_TYPE", `${name} must be a vector of class indices, got a matrix`, name);
   const v = toVector(y, name);
-  if (v.length !== rows) throw new GlocalError("E_SHAPE", `${name} has ${v.length} labels, but x has ${rows} rows`, name);
+  if (v.length !== rows)
+    throw new GlocalError("E_SHAPE", `${name} has ${v.length} labels, but x has ${rows} rows`, name);
   for (let i = 0; i < v.length; i++) {
-    if (!Number.isInteger(v[i])) throw new GlocalError("E_TYPE", `${name}[${i}] = ${v[i]} is not an integer class index`, name);
+    if (!Number.isInteger(v[i]))
+      throw new GlocalError("E_TYPE", `${name}[${i}] = ${v[i]} is not an integer class index`, name);
   }
   return v;
 }
 
 function checkRange(y: Float64Array, name: string, k: number, what: string): void {
   for (let i = 0; i < y.length; i++) {
-    if (y[i] < 0 || y[i] >= k) throw new GlocalError("E_OPTION", `${name}[${i}] = ${y[i]} is out of range: each label must be ${what}`, name);
+    if (y[i] < 0 || y[i] >= k)
+      throw new GlocalError("E_OPTION", `${name}[${i}] = ${y[i]} is out of range: each label must be ${what}`, name);
   }
 }

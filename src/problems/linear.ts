@@ -18,7 +18,22 @@ export class LinearModelProblem extends BuiltinProblem {
   }
 
   gradJvp(k: Kernels, a: GradJvpArgs): number {
-    return k.linearGradJvp(this.head, a.n, this.features, this.outputs, a.q, a.qa, a.X, a.Y, a.w, a.wIdx, a.wDer, a.scale, a.theta, a.grad);
+    return k.linearGradJvp(
+      this.head,
+      a.n,
+      this.features,
+      this.outputs,
+      a.q,
+      a.qa,
+      a.X,
+      a.Y,
+      a.w,
+      a.wIdx,
+      a.wDer,
+      a.scale,
+      a.theta,
+      a.grad,
+    );
   }
 
   evalKernel(k: Kernels, s: SplitPointers, q: number, theta: number, out: number): void {

@@ -38,12 +38,42 @@ class MlpProblem extends BuiltinProblem {
   }
 
   gradJvp(k: Kernels, a: GradJvpArgs): number {
-    return k.mlpGradJvp(ACT[this.activation], this.head, a.n, this.features, this.h1, this.h2, this.outputs, a.q, a.qa,
-      a.X, a.Y, a.w, a.wIdx, a.wDer, a.scale, a.theta, a.grad);
+    return k.mlpGradJvp(
+      ACT[this.activation],
+      this.head,
+      a.n,
+      this.features,
+      this.h1,
+      this.h2,
+      this.outputs,
+      a.q,
+      a.qa,
+      a.X,
+      a.Y,
+      a.w,
+      a.wIdx,
+      a.wDer,
+      a.scale,
+      a.theta,
+      a.grad,
+    );
   }
 
   evalKernel(k: Kernels, s: SplitPointers, q: number, theta: number, out: number): void {
-    k.mlpEval(ACT[this.activation], this.head, s.n, this.features, this.h1, this.h2, this.outputs, q, s.x, s.y, theta, out);
+    k.mlpEval(
+      ACT[this.activation],
+      this.head,
+      s.n,
+      this.features,
+      this.h1,
+      this.h2,
+      this.outputs,
+      q,
+      s.x,
+      s.y,
+      theta,
+      out,
+    );
   }
 }
 
@@ -51,13 +81,33 @@ class MlpProblem extends BuiltinProblem {
 export function mlp(data: ProblemData, options: MlpOptions = {}): Problem {
   const o = checkOptions(options, ["seed", "initScale", "classes", "hidden", "activation"]);
   const { seed, initScale } = commonOptions(o, 1);
-  const hidden = o.hidden === undefined ? [32] : typeof o.hidden === "number" ? [o.hidden] : Array.isArray(o.hidden) ? o.hidden.slice() : null;
-  if (!hidden || hidden.length < 1 || hidden.length > 2 || !hidden.every((h) => typeof h === "number" && Number.isInteger(h) && h >= 1)) {
-    throw new GlocalError("E_OPTION", `option 'hidden' must be one or two positive integer widths, got ${describe(o.hidden)}`, "hidden");
+  const hidden =
+    o.hidden === undefined
+      ? [32]
+      : typeof o.hidden === "number"
+        ? [o.hidden]
+        : Array.isArray(o.hidden)
+          ? o.hidden.slice()
+          : null;
+  if (
+    !hidden ||
+    hidden.length < 1 ||
+    hidden.length > 2 ||
+    !hidden.every((h) => typeof h === "number" && Number.isInteger(h) && h >= 1)
+  ) {
+    throw new GlocalError(
+      "E_OPTION",
+      `option 'hidden' must be one or two positive integer widths, got ${describe(o.hidden)}`,
+      "hidden",
+    );
   }
   const activation = o.activation === undefined ? "tanh" : o.activation;
   if (activation !== "tanh" && activation !== "gelu") {
-    throw new GlocalError("E_OPTION", `option 'activation' must be 'tanh' or 'gelu', got ${describe(activation)}`, "activation");
+    throw new GlocalError(
+      "E_OPTION",
+      `option 'activation' must be 'tanh' or 'gelu', got ${describe(activation)}`,
+      "activation",
+    );
   }
   const checked = checkProblemData(data, { kind: "classes", classes: classesOption(o.classes) });
   return new MlpProblem(checked, hidden as number[], activation, initScale, seed);

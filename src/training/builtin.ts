@@ -43,8 +43,15 @@ export interface InnerTrainingOptions extends ProductOptions {
   phi?: ArrayLike<number>;
 }
 
-export const INNER_TRAINING_OPTIONS = ["hyper", "batchSize", "seed", "weights", "state", "phi", ...PRODUCT_OPTION_KEYS] as const;
-
+export const INNER_TRAINING_OPTIONS = [
+  "hyper",
+  "batchSize",
+  "seed",
+  "weights",
+  "state",
+  "phi",
+  ...PRODUCT_OPTION_KEYS,
+] as const;
 
 interface Evaluation {
   loss: number;
@@ -112,7 +119,10 @@ export class InnerTraining implements TrainingSession {
     this.stackSize = off;
     const state = o.state === undefined ? undefined : checkState(o.state, p.parameterCount, this.bufNames);
     if (o.phi !== undefined) this.hp.setPhi(o.phi, "phi");
-    this.route = resolveProducts({ backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] });
+    this.route = resolveProducts({
+      backend: o.backend as ProductOptions["backend"],
+      gpuMode: o.gpuMode as ProductOptions["gpuMode"],
+    });
 
     this.block = new PersistentBlock(this, (2 + this.bufNames.length) * this.stackSize, "this training session");
     this.view().fill(0);
@@ -172,11 +182,18 @@ export class InnerTraining implements TrainingSession {
       const gv = this.validationGradientInto(s);
       const hp = s.zeros(this.q);
       const base = this.ptr(0);
-      this.p.blocks.forEach((b, i) => s.k.tangentDot(b.rows, b.cols, this.q, base + this.offsets[i] * 8, gv + this.offsets[i] * 8, hp));
+      this.p.blocks.forEach((b, i) =>
+        s.k.tangentDot(b.rows, b.cols, this.q, base + this.offsets[i] * 8, gv + this.offsets[i] * 8, hp),
+      );
       return s.read(hp, this.q);
     });
     for (let i = 0; i < h.length; i++) {
-      if (!Number.isFinite(h[i])) throw new GlocalError("E_DIVERGED", `the hypergradient is not finite (${this.names[i]} = ${h[i]})`, "hypergradient");
+      if (!Number.isFinite(h[i]))
+        throw new GlocalError(
+          "E_DIVERGED",
+          `the hypergradient is not finite (${this.names[i]} = ${h[i]})`,
+          "hypergradient",
+        );
     }
     return h;
   }
@@ -239,7 +256,12 @@ export class InnerTraining implements TrainingSession {
   /** The hyperparameters in natural units. */
   hyperValues(): { lr: number; wd: number; momentum: number | null; weights: Float64Array | null } {
     const { lr, wd, momentum, weights } = this.hp;
-    return { lr, wd, momentum: this.optimizer.kind === "sgd" ? null : momentum, weights: weights ? weights.slice() : null };
+    return {
+      lr,
+      wd,
+      momentum: this.optimizer.kind === "sgd" ? null : momentum,
+      weights: weights ? weights.slice() : null,
+    };
   }
 
   /** θ in canonical order (a copy). */
@@ -253,10 +275,12 @@ export class InnerTraining implements TrainingSession {
   /** dθ/dφ since the window start: a dim θ × q matrix (column j belongs to names[j]). */
   tangent(): Matrix {
     this.checkLive();
-    const P = this.p.parameterCount, q = this.q;
+    const P = this.p.parameterCount,
+      q = this.q;
     const data = new Float64Array(P * q);
     if (this.tangentStale) return { rows: P, cols: q, data };
-    const view = this.view(), col = new Float64Array(P);
+    const view = this.view(),
+      col = new Float64Array(P);
     for (let j = 0; j < q; j++) {
       this.readStack(view, j + 1, col);
       for (let i = 0; i < P; i++) data[i * q + j] = col[i];
@@ -281,7 +305,8 @@ export class InnerTraining implements TrainingSession {
   /** Everything needed to come back here: state, tangent, φ. */
   snapshot(): TrainingSnapshot {
     this.checkLive();
-    if (this.diverged) throw new GlocalError("E_DIVERGED", "the session diverged; restore a snapshot taken before", "snapshot");
+    if (this.diverged)
+      throw new GlocalError("E_DIVERGED", "the session diverged; restore a snapshot taken before", "snapshot");
     const image = this.view().slice(0, (1 + this.bufNames.length) * this.stackSize);
     return { state: this.state(), phi: this.hp.getPhi(), image, tangentStale: this.tangentStale };
   }
@@ -291,8 +316,19 @@ export class InnerTraining implements TrainingSession {
     this.checkLive();
     const s = snapshot as Partial<TrainingSnapshot> | null;
     const n = (1 + this.bufNames.length) * this.stackSize;
-    if (!s || typeof s !== "object" || !(s.image instanceof Float64Array) || s.image.length !== n || !s.state || !(s.phi instanceof Float64Array)) {
-      throw new GlocalError("E_TYPE", "snapshot must come from snapshot() of a session with the same problem, optimiser and hyperparameters", "snapshot");
+    if (
+      !s ||
+      typeof s !== "object" ||
+      !(s.image instanceof Float64Array) ||
+      s.image.length !== n ||
+      !s.state ||
+      !(s.phi instanceof Float64Array)
+    ) {
+      throw new GlocalError(
+        "E_TYPE",
+        "snapshot must come from snapshot() of a session with the same problem, optimiser and hyperparameters",
+        "snapshot",
+      );
     }
     this.hp.setPhi(s.phi, "snapshot.phi");
     this.view().set(s.image);
@@ -310,12 +346,15 @@ export class InnerTraining implements TrainingSession {
   // --- internals -------------------------------------------------------------------
 
   private stepOnce(qa: number): void {
-    const p = this.p, B = this.batchSize, q = this.q;
+    const p = this.p,
+      B = this.batchSize,
+      q = this.q;
     withScope((s) => {
       const k = s.k;
       const train = p.split("train");
       const idx = this.sampler.batch(this.t);
-      let X = train.x, Y = train.y;
+      let X = train.x,
+        Y = train.y;
       if (!this.sampler.fullBatch) {
         const ip = s.allocI32(B);
         s.i32(ip, B).set(idx);
@@ -324,18 +363,38 @@ export class InnerTraining implements TrainingSession {
         k.gatherRows(B, ip, p.features, train.x, X);
         k.gatherRows(B, ip, p.labelCols, train.y, Y);
       }
-      const args: GradJvpArgs = { n: B, X, Y, w: 0, wIdx: 0, wDer: 0, scale: 1 / B, q, qa, theta: this.ptr(0), grad: this.ptr(1 + this.bufNames.length) };
+      const args: GradJvpArgs = {
+        n: B,
+        X,
+        Y,
+        w: 0,
+        wIdx: 0,
+        wDer: 0,
+        scale: 1 / B,
+        q,
+        qa,
+        theta: this.ptr(0),
+        grad: this.ptr(1 + this.bufNames.length),
+      };
       this.putWeights(s, idx, qa, args);
       const loss = runProducts(this.route, () => p.gradJvp(k, args));
       if (!Number.isFinite(loss)) {
-        throw new GlocalError("E_DIVERGED", `the training loss is not finite (${loss}) at step ${this.t + 1}; the state is unchanged`, "step");
+        throw new GlocalError(
+          "E_DIVERGED",
+          `the training loss is not finite (${loss}) at step ${this.t + 1}; the state is unchanged`,
+          "step",
+        );
       }
       this.lastBatchLoss = loss;
       this.optimizerStep(k, qa);
       this.version++;
       if (!this.stateFinite(k, qa)) {
         this.diverged = true;
-        throw new GlocalError("E_DIVERGED", `the parameters or their tangents became non-finite at step ${this.t + 1}; restore a snapshot`, "step");
+        throw new GlocalError(
+          "E_DIVERGED",
+          `the parameters or their tangents became non-finite at step ${this.t + 1}; restore a snapshot`,
+          "step",
+        );
       }
     });
     this.t++;
@@ -346,7 +405,9 @@ export class InnerTraining implements TrainingSession {
   private putWeights(s: Scope, idx: Int32Array, qa: number, args: GradJvpArgs): void {
     const w = this.hp.weights;
     if (!w) return;
-    const n = idx.length, slots = this.hp.weightSlot, der = this.hp.weightDer;
+    const n = idx.length,
+      slots = this.hp.weightSlot,
+      der = this.hp.weightDer;
     const wp = s.alloc(n);
     const wv = s.f64(wp, n);
     for (let r = 0; r < n; r++) wv[r] = w[idx[r]];
@@ -370,9 +431,20 @@ export class InnerTraining implements TrainingSession {
     this.p.blocks.forEach((b, i) => {
       const off = this.offsets[i] * 8;
       optimizerStep(k, this.optimizer, {
-        rows: b.rows, cols: b.cols, q: this.q, qa, theta: this.ptr(0) + off, grad: gradBase + off,
+        rows: b.rows,
+        cols: b.cols,
+        q: this.q,
+        qa,
+        theta: this.ptr(0) + off,
+        grad: gradBase + off,
         buffers: this.bufNames.map((_, j) => this.ptr(1 + j) + off),
-        lr, wd, momentum, step: this.t + 1, jLr: on(slots.lr), jWd: on(slots.wd), jMom: on(slots.momentum),
+        lr,
+        wd,
+        momentum,
+        step: this.t + 1,
+        jLr: on(slots.lr),
+        jWd: on(slots.wd),
+        jMom: on(slots.momentum),
       });
     });
   }
@@ -391,7 +463,21 @@ export class InnerTraining implements TrainingSession {
   private validationGradientInto(s: Scope): number {
     const val = this.p.split("val");
     const gv = s.alloc(this.stackSize);
-    runProducts(this.route, () => this.p.gradJvp(s.k, { n: val.n, X: val.x, Y: val.y, w: 0, wIdx: 0, wDer: 0, scale: 1 / val.n, q: this.q, qa: 0, theta: this.ptr(0), grad: gv }));
+    runProducts(this.route, () =>
+      this.p.gradJvp(s.k, {
+        n: val.n,
+        X: val.x,
+        Y: val.y,
+        w: 0,
+        wIdx: 0,
+        wDer: 0,
+        scale: 1 / val.n,
+        q: this.q,
+        qa: 0,
+        theta: this.ptr(0),
+        grad: gv,
+      }),
+    );
     this.work.valGradients++;
     return gv;
   }
@@ -408,7 +494,8 @@ export class InnerTraining implements TrainingSession {
       const [loss, correct] = s.read(out, 2);
       return { loss, correct };
     });
-    if (!Number.isFinite(e.loss)) throw new GlocalError("E_DIVERGED", `the ${split} loss is not finite (${e.loss})`, split);
+    if (!Number.isFinite(e.loss))
+      throw new GlocalError("E_DIVERGED", `the ${split} loss is not finite (${e.loss})`, split);
     this.cache[split] = e;
     return e;
   }
@@ -437,7 +524,8 @@ export class InnerTraining implements TrainingSession {
 
   /** Writes a canonical vector into the primal slots of part k. */
   private writePart(part: number, src: Float64Array): void {
-    const view = this.view(), base = part * this.stackSize;
+    const view = this.view(),
+      base = part * this.stackSize;
     let c = 0;
     this.p.blocks.forEach((b, i) => {
       const ld = b.cols * (1 + this.q);
@@ -471,14 +559,19 @@ export class InnerTraining implements TrainingSession {
 
   private checkUsable(): void {
     this.checkLive();
-    if (this.diverged) throw new GlocalError("E_DIVERGED", "the session diverged; restore a snapshot taken before", "session");
+    if (this.diverged)
+      throw new GlocalError("E_DIVERGED", "the session diverged; restore a snapshot taken before", "session");
   }
 }
 
 /** The problem as a live built-in problem (plug-in models use PluginTraining). */
 export function builtinProblem(problem: Problem): BuiltinProblem {
   if (!(problem instanceof BuiltinProblem)) {
-    throw new GlocalError("E_TYPE", `problem must be a built-in problem (problems.linear/logistic/softmax/mlp); plug-in models use PluginTraining`, "problem");
+    throw new GlocalError(
+      "E_TYPE",
+      `problem must be a built-in problem (problems.linear/logistic/softmax/mlp); plug-in models use PluginTraining`,
+      "problem",
+    );
   }
   problem.checkLive();
   return problem;
@@ -488,34 +581,57 @@ export function builtinProblem(problem: Problem): BuiltinProblem {
 export function checkBatchSize(v: unknown, n: number): number {
   if (v === undefined) return n;
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > n) {
-    throw new GlocalError("E_OPTION", `option 'batchSize' must be an integer in [1, ${n}] (the training-set size), got ${describe(v)}`, "batchSize");
+    throw new GlocalError(
+      "E_OPTION",
+      `option 'batchSize' must be an integer in [1, ${n}] (the training-set size), got ${describe(v)}`,
+      "batchSize",
+    );
   }
   return v;
 }
 
 /** Validates a TrainingState against the problem and optimiser. */
 export function checkState(state: unknown, P: number, bufNames: readonly string[]): TrainingState {
-  if (typeof state !== "object" || state === null) throw new GlocalError("E_TYPE", `state must be a TrainingState, got ${describe(state)}`, "state");
+  if (typeof state !== "object" || state === null)
+    throw new GlocalError("E_TYPE", `state must be a TrainingState, got ${describe(state)}`, "state");
   const s = state as Partial<TrainingState>;
   if (typeof s.step !== "number" || !Number.isInteger(s.step) || s.step < 0) {
     throw new GlocalError("E_OPTION", `state.step must be an integer >= 0, got ${describe(s.step)}`, "state.step");
   }
   const vec = (v: unknown, name: string): Float64Array => {
-    if (!(v instanceof Float64Array) && !Array.isArray(v)) throw new GlocalError("E_TYPE", `${name} must be a Float64Array, got ${describe(v)}`, name);
-    if (v.length !== P) throw new GlocalError("E_SHAPE", `${name} must have ${P} entries (the problem's parameters), got ${v.length}`, name);
+    if (!(v instanceof Float64Array) && !Array.isArray(v))
+      throw new GlocalError("E_TYPE", `${name} must be a Float64Array, got ${describe(v)}`, name);
+    if (v.length !== P)
+      throw new GlocalError(
+        "E_SHAPE",
+        `${name} must have ${P} entries (the problem's parameters), got ${v.length}`,
+        name,
+      );
     const out = Float64Array.from(v as ArrayLike<number>);
-    for (let i = 0; i < P; i++) if (!Number.isFinite(out[i])) throw new GlocalError("E_NONFINITE", `${name}[${i}] is not finite`, name);
+    for (let i = 0; i < P; i++)
+      if (!Number.isFinite(out[i])) throw new GlocalError("E_NONFINITE", `${name}[${i}] is not finite`, name);
     return out;
   };
   const buffers: Record<string, Float64Array> = {};
   const given = s.buffers ?? {};
-  if (typeof given !== "object" || given === null) throw new GlocalError("E_TYPE", "state.buffers must be an object", "state.buffers");
+  if (typeof given !== "object" || given === null)
+    throw new GlocalError("E_TYPE", "state.buffers must be an object", "state.buffers");
   for (const key of Object.keys(given)) {
-    if (!bufNames.includes(key)) throw new GlocalError("E_OPTION", `state.buffers has '${key}', which this optimiser does not use (${bufNames.join(", ") || "none"})`, `state.buffers.${key}`);
+    if (!bufNames.includes(key))
+      throw new GlocalError(
+        "E_OPTION",
+        `state.buffers has '${key}', which this optimiser does not use (${bufNames.join(", ") || "none"})`,
+        `state.buffers.${key}`,
+      );
   }
   for (const name of bufNames) {
     const b = (given as Record<string, unknown>)[name];
-    if (b === undefined) throw new GlocalError("E_OPTION", `state.buffers.${name} is missing (this optimiser needs ${bufNames.join(", ")})`, `state.buffers.${name}`);
+    if (b === undefined)
+      throw new GlocalError(
+        "E_OPTION",
+        `state.buffers.${name} is missing (this optimiser needs ${bufNames.join(", ")})`,
+        `state.buffers.${name}`,
+      );
     buffers[name] = vec(b, `state.buffers.${name}`);
   }
   return { step: s.step, theta: vec(s.theta, "state.theta"), buffers };

@@ -7,7 +7,14 @@
 import { GlocalError, describe } from "../core/errors";
 import { checkOptions, optInteger } from "../core/validate";
 import { OptimizerSpec } from "./optim";
-import { PLUGIN_OPTIONS, PluginModel, PluginState, PluginTraining, PluginTrainingOptions, isPluginModel } from "./plugin";
+import {
+  PLUGIN_OPTIONS,
+  PluginModel,
+  PluginState,
+  PluginTraining,
+  PluginTrainingOptions,
+  isPluginModel,
+} from "./plugin";
 import { Problem } from "../problems/types";
 import { INNER_TRAINING_OPTIONS, InnerTraining, InnerTrainingOptions } from "./builtin";
 import { TrainingSession, TrainingState, TrajectoryResult } from "./types";
@@ -50,8 +57,15 @@ export interface HypergradientResult<State = TrainingState> extends Omit<Traject
  * hyper, batchSize, seed, weights, phi })`.
  * Plug-in model: `hypergradientTrajectory(model, { steps, stride, phi, jvp, state })`.
  */
-export function hypergradientTrajectory(problem: Problem, optimizer: OptimizerSpec, options: TrajectoryOptions): TrajectoryResult;
-export function hypergradientTrajectory(model: PluginModel, options: PluginTrajectoryOptions): TrajectoryResult<PluginState>;
+export function hypergradientTrajectory(
+  problem: Problem,
+  optimizer: OptimizerSpec,
+  options: TrajectoryOptions,
+): TrajectoryResult;
+export function hypergradientTrajectory(
+  model: PluginModel,
+  options: PluginTrajectoryOptions,
+): TrajectoryResult<PluginState>;
 export function hypergradientTrajectory(
   target: Problem | PluginModel,
   second: OptimizerSpec | PluginTrajectoryOptions,
@@ -61,13 +75,25 @@ export function hypergradientTrajectory(
     const o = checkOptions(second, [...PLUGIN_OPTIONS, "steps", "stride"]) as unknown as PluginTrajectoryOptions;
     const { steps, stride } = windowOptions(o);
     const session = new PluginTraining(target, pick(o, PLUGIN_OPTIONS) as unknown as PluginTrainingOptions);
-    return runWindow(session, steps, stride, () => session.state(), () => (target.valLoss ? session.valLoss() : null));
+    return runWindow(
+      session,
+      steps,
+      stride,
+      () => session.state(),
+      () => (target.valLoss ? session.valLoss() : null),
+    );
   }
   const o = checkOptions(third, [...INNER_TRAINING_OPTIONS, "steps", "stride"]) as unknown as TrajectoryOptions;
   const { steps, stride } = windowOptions(o);
   const session = new InnerTraining(target as Problem, second as OptimizerSpec, pick(o, INNER_TRAINING_OPTIONS));
   try {
-    return runWindow(session, steps, stride, () => session.state(), () => session.valLoss());
+    return runWindow(
+      session,
+      steps,
+      stride,
+      () => session.state(),
+      () => session.valLoss(),
+    );
   } finally {
     session.dispose();
   }
@@ -80,14 +106,26 @@ const GLOBAL_OPTIONS = [...INNER_TRAINING_OPTIONS.filter((k) => k !== "state"), 
  * The global hypergradient h_T: T = `steps` inner steps from θ₀ with the tangent, exact
  * (no truncation). Options as `hypergradientTrajectory` without `state` and `stride`.
  */
-export function globalHypergradient(problem: Problem, optimizer: OptimizerSpec, options: Omit<TrajectoryOptions, "state" | "stride">): HypergradientResult {
+export function globalHypergradient(
+  problem: Problem,
+  optimizer: OptimizerSpec,
+  options: Omit<TrajectoryOptions, "state" | "stride">,
+): HypergradientResult {
   const o = checkOptions(options, GLOBAL_OPTIONS) as unknown as TrajectoryOptions;
   const steps = o.steps;
   if (typeof steps !== "number" || !Number.isInteger(steps) || steps < 1) {
     throw new GlocalError("E_OPTION", `option 'steps' must be an integer >= 1, got ${describe(steps)}`, "steps");
   }
   const r = hypergradientTrajectory(problem, optimizer, { ...o, stride: steps });
-  return { hypergradient: r.trajectory.data.slice(), names: r.names, state: r.state, phi: r.phi, valLoss: r.valLoss, approximate: false, counts: r.counts };
+  return {
+    hypergradient: r.trajectory.data.slice(),
+    names: r.names,
+    state: r.state,
+    phi: r.phi,
+    valLoss: r.valLoss,
+    approximate: false,
+    counts: r.counts,
+  };
 }
 
 /**
@@ -95,12 +133,24 @@ export function globalHypergradient(problem: Problem, optimizer: OptimizerSpec, 
  * taken from `state` (default θ₀) on the mini-batch of that step. Options as
  * `InnerTraining`.
  */
-export function localHypergradient(problem: Problem, optimizer: OptimizerSpec, options: InnerTrainingOptions = {}): HypergradientResult {
+export function localHypergradient(
+  problem: Problem,
+  optimizer: OptimizerSpec,
+  options: InnerTrainingOptions = {},
+): HypergradientResult {
   const session = new InnerTraining(problem, optimizer, options);
   try {
     const before = session.state();
     const h = session.localHypergradient();
-    return { hypergradient: h, names: session.names.slice(), state: before, phi: session.getPhi(), valLoss: session.valLoss(), approximate: false, counts: session.counts };
+    return {
+      hypergradient: h,
+      names: session.names.slice(),
+      state: before,
+      phi: session.getPhi(),
+      valLoss: session.valLoss(),
+      approximate: false,
+      counts: session.counts,
+    };
   } finally {
     session.dispose();
   }
@@ -110,7 +160,11 @@ function windowOptions(o: { steps?: unknown; stride?: unknown }): { steps: numbe
   const stride = optInteger(o.stride, "stride", 1, 1);
   const steps = o.steps;
   if (typeof steps !== "number" || !Number.isInteger(steps) || steps < stride || steps % stride !== 0) {
-    throw new GlocalError("E_OPTION", `option 'steps' must be a positive multiple of stride (${stride}), got ${describe(steps)}`, "steps");
+    throw new GlocalError(
+      "E_OPTION",
+      `option 'steps' must be a positive multiple of stride (${stride}), got ${describe(steps)}`,
+      "steps",
+    );
   }
   return { steps, stride };
 }
@@ -121,8 +175,15 @@ function pick(o: object, keys: readonly string[]): Record<string, unknown> {
   return out;
 }
 
-function runWindow<S>(session: TrainingSession, steps: number, stride: number, state: () => S, valLoss: () => number | null): TrajectoryResult<S> {
-  const q = session.q, m = steps / stride;
+function runWindow<S>(
+  session: TrainingSession,
+  steps: number,
+  stride: number,
+  state: () => S,
+  valLoss: () => number | null,
+): TrajectoryResult<S> {
+  const q = session.q,
+    m = steps / stride;
   const data = new Float64Array(m * q);
   recordWindow(session, steps, stride, { record: (h, done) => data.set(h, (done / stride - 1) * q) });
   return {

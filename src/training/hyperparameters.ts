@@ -73,7 +73,11 @@ export class HyperParameters {
     const w = checkOptions(weightsOption, ["transform", "initial", "indices"], "weights");
     const transform = w.transform === undefined ? "sigmoid" : w.transform;
     if (transform !== "sigmoid" && transform !== "softplus") {
-      throw new GlocalError("E_OPTION", `option 'weights.transform' must be 'sigmoid' or 'softplus', got ${describe(transform)}`, "weights.transform");
+      throw new GlocalError(
+        "E_OPTION",
+        `option 'weights.transform' must be 'sigmoid' or 'softplus', got ${describe(transform)}`,
+        "weights.transform",
+      );
     }
     this.transform = transform;
     const optimiseWeights = selected.has("weights");
@@ -84,7 +88,9 @@ export class HyperParameters {
       names.push(name);
       return next++;
     };
-    const lr = slot("lr", "log_lr"), wd = slot("wd", "log_wd"), mom = slot("momentum", "logit_momentum");
+    const lr = slot("lr", "log_lr"),
+      wd = slot("wd", "log_wd"),
+      mom = slot("momentum", "logit_momentum");
     this.weightIndices = optimiseWeights ? checkIndices(w.indices, nTrain) : new Int32Array(0);
     if (!optimiseWeights && w.indices !== undefined) {
       throw new GlocalError("E_OPTION", "option 'weights.indices' needs 'weights' in hyper", "weights.indices");
@@ -109,7 +115,9 @@ export class HyperParameters {
     if (wd >= 0) this.phi[wd] = Math.log(this.wd);
     if (mom >= 0) this.phi[mom] = logit(this.momentum);
     const ws = this.weights as Float64Array;
-    this.weightIndices.forEach((i, k) => (this.phi[wSlot + k] = transform === "sigmoid" ? logit(ws[i]) : softplusInv(ws[i])));
+    this.weightIndices.forEach(
+      (i, k) => (this.phi[wSlot + k] = transform === "sigmoid" ? logit(ws[i]) : softplusInv(ws[i])),
+    );
     this.apply();
   }
 
@@ -124,11 +132,18 @@ export class HyperParameters {
       throw new GlocalError("E_TYPE", `${name} must be an array of ${this.q} numbers, got ${describe(phi)}`, name);
     }
     const v = phi as ArrayLike<unknown>;
-    if (v.length !== this.q) throw new GlocalError("E_SHAPE", `${name} must have ${this.q} entries (${this.names.slice(0, 4).join(", ")}${this.q > 4 ? ", …" : ""}), got ${v.length}`, name);
+    if (v.length !== this.q)
+      throw new GlocalError(
+        "E_SHAPE",
+        `${name} must have ${this.q} entries (${this.names.slice(0, 4).join(", ")}${this.q > 4 ? ", …" : ""}), got ${v.length}`,
+        name,
+      );
     for (let i = 0; i < this.q; i++) {
       const x = v[i];
-      if (typeof x !== "number") throw new GlocalError("E_TYPE", `${name}[${i}] must be a number, got ${describe(x)}`, name);
-      if (!Number.isFinite(x)) throw new GlocalError("E_NONFINITE", `${name}[${i}] (${this.names[i]}) is not finite: ${describe(x)}`, name);
+      if (typeof x !== "number")
+        throw new GlocalError("E_TYPE", `${name}[${i}] must be a number, got ${describe(x)}`, name);
+      if (!Number.isFinite(x))
+        throw new GlocalError("E_NONFINITE", `${name}[${i}] (${this.names[i]}) is not finite: ${describe(x)}`, name);
     }
     const previous = this.phi.slice();
     for (let i = 0; i < this.q; i++) this.phi[i] = v[i] as number;
@@ -145,15 +160,27 @@ export class HyperParameters {
     const { lr, wd, momentum, weights } = this.slots;
     const lrv = lr >= 0 ? Math.exp(this.phi[lr]) : this.lr;
     const wdv = wd >= 0 ? Math.exp(this.phi[wd]) : this.wd;
-    if (!(lrv > 0 && Number.isFinite(lrv))) throw new GlocalError("E_OPTION", `log_lr = ${this.phi[lr]} gives learning rate ${lrv}, which is not a finite number > 0`, "phi");
-    if (!Number.isFinite(wdv)) throw new GlocalError("E_OPTION", `log_wd = ${this.phi[wd]} gives weight decay ${wdv}, which is not finite`, "phi");
+    if (!(lrv > 0 && Number.isFinite(lrv)))
+      throw new GlocalError(
+        "E_OPTION",
+        `log_lr = ${this.phi[lr]} gives learning rate ${lrv}, which is not a finite number > 0`,
+        "phi",
+      );
+    if (!Number.isFinite(wdv))
+      throw new GlocalError(
+        "E_OPTION",
+        `log_wd = ${this.phi[wd]} gives weight decay ${wdv}, which is not finite`,
+        "phi",
+      );
     this.lr = lrv;
     this.wd = wdv;
     if (momentum >= 0) this.momentum = sigmoid(this.phi[momentum]);
     if (weights >= 0) {
-      const w = this.weights as Float64Array, d = this.weightDer as Float64Array;
+      const w = this.weights as Float64Array,
+        d = this.weightDer as Float64Array;
       for (let k = 0; k < this.weightIndices.length; k++) {
-        const i = this.weightIndices[k], x = this.phi[weights + k];
+        const i = this.weightIndices[k],
+          x = this.phi[weights + k];
         const s = sigmoid(x);
         if (this.transform === "sigmoid") {
           w[i] = s;
@@ -174,20 +201,37 @@ function checkHyperList(hyper: unknown, optimizer: OptimizerSpec): Set<HyperName
     return new Set(dflt);
   }
   if (!Array.isArray(hyper)) {
-    throw new GlocalError("E_OPTION", `option 'hyper' must be an array of names (${HYPER_NAMES.join(", ")}), got ${describe(hyper)}`, "hyper");
+    throw new GlocalError(
+      "E_OPTION",
+      `option 'hyper' must be an array of names (${HYPER_NAMES.join(", ")}), got ${describe(hyper)}`,
+      "hyper",
+    );
   }
   const out = new Set<HyperName>();
   hyper.forEach((h: unknown, i: number) => {
     if (typeof h !== "string" || !(HYPER_NAMES as readonly string[]).includes(h)) {
-      throw new GlocalError("E_OPTION", `unknown hyperparameter ${describe(h)} in hyper[${i}] (known: ${HYPER_NAMES.join(", ")})`, `hyper[${i}]`);
+      throw new GlocalError(
+        "E_OPTION",
+        `unknown hyperparameter ${describe(h)} in hyper[${i}] (known: ${HYPER_NAMES.join(", ")})`,
+        `hyper[${i}]`,
+      );
     }
     const name = h as HyperName;
-    if (out.has(name)) throw new GlocalError("E_OPTION", `hyperparameter '${name}' is listed twice in hyper`, `hyper[${i}]`);
+    if (out.has(name))
+      throw new GlocalError("E_OPTION", `hyperparameter '${name}' is listed twice in hyper`, `hyper[${i}]`);
     if (name === "momentum" && !hasMomentum(optimizer)) {
-      throw new GlocalError("E_OPTION", `hyper[${i}] = 'momentum', but optimiser '${optimizer.kind}' has no momentum (use momentum or adam)`, `hyper[${i}]`);
+      throw new GlocalError(
+        "E_OPTION",
+        `hyper[${i}] = 'momentum', but optimiser '${optimizer.kind}' has no momentum (use momentum or adam)`,
+        `hyper[${i}]`,
+      );
     }
     if (name === "wd" && !(optimizer.wd > 0)) {
-      throw new GlocalError("E_OPTION", `hyper[${i}] = 'wd' needs a weight decay > 0 in the optimiser (it is optimised as log wd), got ${optimizer.wd}`, `hyper[${i}]`);
+      throw new GlocalError(
+        "E_OPTION",
+        `hyper[${i}] = 'wd' needs a weight decay > 0 in the optimiser (it is optimised as log wd), got ${optimizer.wd}`,
+        `hyper[${i}]`,
+      );
     }
     out.add(name);
   });
@@ -200,21 +244,38 @@ function initialWeights(initial: unknown, n: number, transform: WeightTransform,
   if (initial === undefined) return out.fill(dflt);
   const check = (v: unknown, where: string): number => {
     if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new GlocalError(typeof v === "number" ? "E_NONFINITE" : "E_TYPE", `weights.initial${where} must be a finite number, got ${describe(v)}`, "weights.initial");
+      throw new GlocalError(
+        typeof v === "number" ? "E_NONFINITE" : "E_TYPE",
+        `weights.initial${where} must be a finite number, got ${describe(v)}`,
+        "weights.initial",
+      );
     }
     const ok = optimised ? (transform === "sigmoid" ? v > 0 && v < 1 : v > 0) : v >= 0;
     if (!ok) {
-      const range = optimised ? (transform === "sigmoid" ? "in (0, 1) for the sigmoid transform" : "> 0 for the softplus transform") : ">= 0";
+      const range = optimised
+        ? transform === "sigmoid"
+          ? "in (0, 1) for the sigmoid transform"
+          : "> 0 for the softplus transform"
+        : ">= 0";
       throw new GlocalError("E_OPTION", `weights.initial${where} must be ${range}, got ${v}`, "weights.initial");
     }
     return v;
   };
   if (typeof initial === "number") return out.fill(check(initial, ""));
   if (!(Array.isArray(initial) || ArrayBuffer.isView(initial))) {
-    throw new GlocalError("E_TYPE", `weights.initial must be a number or an array of ${n} numbers, got ${describe(initial)}`, "weights.initial");
+    throw new GlocalError(
+      "E_TYPE",
+      `weights.initial must be a number or an array of ${n} numbers, got ${describe(initial)}`,
+      "weights.initial",
+    );
   }
   const a = initial as ArrayLike<unknown>;
-  if (a.length !== n) throw new GlocalError("E_SHAPE", `weights.initial must have one entry per training example (${n}), got ${a.length}`, "weights.initial");
+  if (a.length !== n)
+    throw new GlocalError(
+      "E_SHAPE",
+      `weights.initial must have one entry per training example (${n}), got ${a.length}`,
+      "weights.initial",
+    );
   for (let i = 0; i < n; i++) out[i] = check(a[i], `[${i}]`);
   return out;
 }
@@ -222,13 +283,22 @@ function initialWeights(initial: unknown, n: number, transform: WeightTransform,
 function checkIndices(v: unknown, n: number): Int32Array {
   if (v === undefined) return Int32Array.from({ length: n }, (_, i) => i);
   if (!Array.isArray(v) && !ArrayBuffer.isView(v)) {
-    throw new GlocalError("E_OPTION", `option 'weights.indices' must be an array of example indices, got ${describe(v)}`, "weights.indices");
+    throw new GlocalError(
+      "E_OPTION",
+      `option 'weights.indices' must be an array of example indices, got ${describe(v)}`,
+      "weights.indices",
+    );
   }
-  const a = v as ArrayLike<unknown>, seen = new Set<number>();
+  const a = v as ArrayLike<unknown>,
+    seen = new Set<number>();
   for (let k = 0; k < a.length; k++) {
     const i = a[k];
     if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= n || seen.has(i)) {
-      throw new GlocalError("E_OPTION", `weights.indices[${k}] must be a distinct training-example index in 0…${n - 1}, got ${describe(i)}`, "weights.indices");
+      throw new GlocalError(
+        "E_OPTION",
+        `weights.indices[${k}] must be a distinct training-example index in 0…${n - 1}, got ${describe(i)}`,
+        "weights.indices",
+      );
     }
     seen.add(i);
   }

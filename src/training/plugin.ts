@@ -27,7 +27,12 @@ export interface PluginModel {
   /** Optional exact tangent recurrence: for each tangent Ż_j (length of the state) return
    *  (∂Θ_t/∂s) Ż_j + ∂Θ_t/∂φ_j, i.e. the JVP along (Ż_j, e_j). Without it, use
    *  `jvp: 'finite-difference'`. */
-  jvp?(state: Float64Array, phi: Float64Array, tangents: readonly Float64Array[], t: number): ReadonlyArray<ArrayLike<number>>;
+  jvp?(
+    state: Float64Array,
+    phi: Float64Array,
+    tangents: readonly Float64Array[],
+    t: number,
+  ): ReadonlyArray<ArrayLike<number>>;
   /** ∇_θ ℓ̃(θ): the gradient of the validation loss (length thetaSize). */
   valGrad(theta: Float64Array): ArrayLike<number>;
   /** The validation loss ℓ̃(θ) (optional; needed for `valLoss()` and trajectory results). */
@@ -63,7 +68,12 @@ export const PLUGIN_OPTIONS = ["phi", "jvp", "fdStep", "state"] as const;
 
 /** True for an object shaped like a PluginModel. */
 export function isPluginModel(x: unknown): x is PluginModel {
-  return typeof x === "object" && x !== null && typeof (x as PluginModel).step === "function" && typeof (x as PluginModel).valGrad === "function";
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as PluginModel).step === "function" &&
+    typeof (x as PluginModel).valGrad === "function"
+  );
 }
 
 /** Forward-mode training of a plug-in model (same interface as InnerTraining). */
@@ -83,7 +93,12 @@ export class PluginTraining implements TrainingSession {
   private readonly work: WorkCounter;
 
   constructor(model: PluginModel, options: PluginTrainingOptions) {
-    if (!isPluginModel(model)) throw new GlocalError("E_TYPE", `model must have step(state, phi, t) and valGrad(theta) functions, got ${describe(model)}`, "model");
+    if (!isPluginModel(model))
+      throw new GlocalError(
+        "E_TYPE",
+        `model must have step(state, phi, t) and valGrad(theta) functions, got ${describe(model)}`,
+        "model",
+      );
     const o = checkOptions(options, PLUGIN_OPTIONS);
     this.model = model;
     if (!Array.isArray(model.names) || !model.names.every((n) => typeof n === "string")) {
@@ -95,18 +110,36 @@ export class PluginTraining implements TrainingSession {
     const s0 = finiteVector(model.initialState, "model.initialState");
     const ts = model.thetaSize ?? s0.length;
     if (!Number.isInteger(ts) || ts < 1 || ts > s0.length) {
-      throw new GlocalError("E_OPTION", `model.thetaSize must be an integer in [1, ${s0.length}], got ${describe(model.thetaSize)}`, "model.thetaSize");
+      throw new GlocalError(
+        "E_OPTION",
+        `model.thetaSize must be an integer in [1, ${s0.length}], got ${describe(model.thetaSize)}`,
+        "model.thetaSize",
+      );
     }
     this.thetaSize = ts;
     const mode = o.jvp ?? (typeof model.jvp === "function" ? "exact" : undefined);
     if (mode === undefined) {
-      throw new GlocalError("E_OPTION", "model has no jvp(); pass jvp: 'finite-difference' to use (approximate) finite differences", "jvp");
+      throw new GlocalError(
+        "E_OPTION",
+        "model has no jvp(); pass jvp: 'finite-difference' to use (approximate) finite differences",
+        "jvp",
+      );
     }
-    if (mode !== "exact" && mode !== "finite-difference") throw new GlocalError("E_OPTION", `option 'jvp' must be 'exact' or 'finite-difference', got ${describe(mode)}`, "jvp");
-    if (mode === "exact" && typeof model.jvp !== "function") throw new GlocalError("E_OPTION", "jvp: 'exact' needs model.jvp()", "jvp");
+    if (mode !== "exact" && mode !== "finite-difference")
+      throw new GlocalError(
+        "E_OPTION",
+        `option 'jvp' must be 'exact' or 'finite-difference', got ${describe(mode)}`,
+        "jvp",
+      );
+    if (mode === "exact" && typeof model.jvp !== "function")
+      throw new GlocalError("E_OPTION", "jvp: 'exact' needs model.jvp()", "jvp");
     this.approximate = mode === "finite-difference";
     if (o.fdStep !== undefined && (typeof o.fdStep !== "number" || !(o.fdStep > 0 && o.fdStep < 1))) {
-      throw new GlocalError("E_OPTION", `option 'fdStep' must be a number in (0, 1), got ${describe(o.fdStep)}`, "fdStep");
+      throw new GlocalError(
+        "E_OPTION",
+        `option 'fdStep' must be a number in (0, 1), got ${describe(o.fdStep)}`,
+        "fdStep",
+      );
     }
     this.fdStep = (o.fdStep as number | undefined) ?? Math.cbrt(Number.EPSILON);
     this.phi = finiteVector(o.phi, "phi", this.q);
@@ -138,7 +171,11 @@ export class PluginTraining implements TrainingSession {
       const next = this.callStep(this.s, this.phi);
       if (!allFinite(next)) {
         this.diverged = true;
-        throw new GlocalError("E_DIVERGED", `the plug-in state became non-finite at step ${this.t + 1}; restore a snapshot`, "step");
+        throw new GlocalError(
+          "E_DIVERGED",
+          `the plug-in state became non-finite at step ${this.t + 1}; restore a snapshot`,
+          "step",
+        );
       }
       this.s = next;
       this.t++;
@@ -181,9 +218,11 @@ export class PluginTraining implements TrainingSession {
 
   valLoss(): number {
     this.checkUsable();
-    if (typeof this.model.valLoss !== "function") throw new GlocalError("E_OPTION", "the plug-in model has no valLoss()", "model.valLoss");
+    if (typeof this.model.valLoss !== "function")
+      throw new GlocalError("E_OPTION", "the plug-in model has no valLoss()", "model.valLoss");
     const v = this.model.valLoss(this.theta());
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new GlocalError("E_DIVERGED", `valLoss(theta) returned ${describe(v)}`, "model.valLoss");
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new GlocalError("E_DIVERGED", `valLoss(theta) returned ${describe(v)}`, "model.valLoss");
     return v;
   }
 
@@ -202,7 +241,9 @@ export class PluginTraining implements TrainingSession {
 
   /** dθ/dφ: thetaSize × q. */
   tangent(): Matrix {
-    const P = this.thetaSize, q = this.q, data = new Float64Array(P * q);
+    const P = this.thetaSize,
+      q = this.q,
+      data = new Float64Array(P * q);
     for (let j = 0; j < q; j++) for (let i = 0; i < P; i++) data[i * q + j] = this.tangents[j][i];
     return { rows: P, cols: q, data };
   }
@@ -218,8 +259,14 @@ export class PluginTraining implements TrainingSession {
 
   restore(snapshot: PluginSnapshot): void {
     this.checkLive();
-    if (!snapshot || !snapshot.state || !(snapshot.state.state instanceof Float64Array) || snapshot.state.state.length !== this.s.length ||
-        !Array.isArray(snapshot.tangents) || snapshot.tangents.length !== this.q) {
+    if (
+      !snapshot ||
+      !snapshot.state ||
+      !(snapshot.state.state instanceof Float64Array) ||
+      snapshot.state.state.length !== this.s.length ||
+      !Array.isArray(snapshot.tangents) ||
+      snapshot.tangents.length !== this.q
+    ) {
       throw new GlocalError("E_TYPE", "snapshot must come from snapshot() of this kind of session", "snapshot");
     }
     this.s = snapshot.state.state.slice();
@@ -255,7 +302,12 @@ export class PluginTraining implements TrainingSession {
   /** Ż_{t+1} from Ż_t at s_t: the model's jvp, or central differences along (Ż_j, e_j). */
   private propagate(): Float64Array[] {
     if (!this.approximate) {
-      const out = (this.model.jvp as NonNullable<PluginModel["jvp"]>)(this.s.slice(), this.phi.slice(), this.tangents.map((t) => t.slice()), this.t);
+      const out = (this.model.jvp as NonNullable<PluginModel["jvp"]>)(
+        this.s.slice(),
+        this.phi.slice(),
+        this.tangents.map((t) => t.slice()),
+        this.t,
+      );
       if (!Array.isArray(out) || out.length !== this.q) {
         throw new GlocalError("E_SHAPE", `jvp() must return ${this.q} tangents, got ${describe(out)}`, "model.jvp");
       }
@@ -270,20 +322,27 @@ export class PluginTraining implements TrainingSession {
     return this.tangents.map((tj, j) => {
       const dir = Math.max(maxAbs(tj), 1);
       const eps = (this.fdStep * scale) / dir;
-      const plus = this.s.slice(), minus = this.s.slice();
+      const plus = this.s.slice(),
+        minus = this.s.slice();
       for (let i = 0; i < plus.length; i++) {
         plus[i] += eps * tj[i];
         minus[i] -= eps * tj[i];
       }
-      const pp = this.phi.slice(), pm = this.phi.slice();
+      const pp = this.phi.slice(),
+        pm = this.phi.slice();
       pp[j] += eps;
       pm[j] -= eps;
-      const fp = this.callStepOn(plus, pp), fm = this.callStepOn(minus, pm);
+      const fp = this.callStepOn(plus, pp),
+        fm = this.callStepOn(minus, pm);
       const out = new Float64Array(fp.length);
       for (let i = 0; i < out.length; i++) out[i] = (fp[i] - fm[i]) / (2 * eps);
       if (!allFinite(out)) {
         this.diverged = true;
-        throw new GlocalError("E_DIVERGED", `the finite-difference tangent became non-finite at step ${this.t + 1}`, "step");
+        throw new GlocalError(
+          "E_DIVERGED",
+          `the finite-difference tangent became non-finite at step ${this.t + 1}`,
+          "step",
+        );
       }
       return out;
     });
@@ -295,7 +354,8 @@ export class PluginTraining implements TrainingSession {
 
   private checkUsable(): void {
     this.checkLive();
-    if (this.diverged) throw new GlocalError("E_DIVERGED", "the session diverged; restore a snapshot taken before", "session");
+    if (this.diverged)
+      throw new GlocalError("E_DIVERGED", "the session diverged; restore a snapshot taken before", "session");
   }
 }
 
@@ -306,22 +366,32 @@ function allFinite(v: Float64Array): boolean {
 
 /** A numeric vector of the given length as a fresh Float64Array (NaN allowed: callers check). */
 function vectorOf(v: unknown, name: string, length: number): Float64Array {
-  if (!(Array.isArray(v) || ArrayBuffer.isView(v))) throw new GlocalError("E_TYPE", `${name} must return an array of numbers, got ${describe(v)}`, name);
+  if (!(Array.isArray(v) || ArrayBuffer.isView(v)))
+    throw new GlocalError("E_TYPE", `${name} must return an array of numbers, got ${describe(v)}`, name);
   const a = v as ArrayLike<unknown>;
-  if (a.length !== length) throw new GlocalError("E_SHAPE", `${name} must have ${length} entries, got ${a.length}`, name);
+  if (a.length !== length)
+    throw new GlocalError("E_SHAPE", `${name} must have ${length} entries, got ${a.length}`, name);
   const out = new Float64Array(length);
   for (let i = 0; i < length; i++) {
-    if (typeof a[i] !== "number") throw new GlocalError("E_TYPE", `${name}[${i}] is not a number: ${describe(a[i])}`, name);
+    if (typeof a[i] !== "number")
+      throw new GlocalError("E_TYPE", `${name}[${i}] is not a number: ${describe(a[i])}`, name);
     out[i] = a[i] as number;
   }
   return out;
 }
 
-function finiteVector(v: unknown, name: string, length?: number, code: "E_NONFINITE" | "E_DIVERGED" = "E_NONFINITE"): Float64Array {
-  if (!(Array.isArray(v) || ArrayBuffer.isView(v))) throw new GlocalError("E_TYPE", `${name} must be an array of numbers, got ${describe(v)}`, name);
+function finiteVector(
+  v: unknown,
+  name: string,
+  length?: number,
+  code: "E_NONFINITE" | "E_DIVERGED" = "E_NONFINITE",
+): Float64Array {
+  if (!(Array.isArray(v) || ArrayBuffer.isView(v)))
+    throw new GlocalError("E_TYPE", `${name} must be an array of numbers, got ${describe(v)}`, name);
   const n = length ?? (v as ArrayLike<unknown>).length;
   if (n === 0) throw new GlocalError("E_SHAPE", `${name} is empty`, name);
   const out = vectorOf(v, name, n);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(out[i])) throw new GlocalError(code, `${name}[${i}] is not finite (${out[i]})`, name);
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(out[i])) throw new GlocalError(code, `${name}[${i}] is not finite (${out[i]})`, name);
   return out;
 }

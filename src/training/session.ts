@@ -28,7 +28,12 @@ export class WorkCounter {
 
   /** The counts so far (a fresh object). */
   get counts(): TrainingCounts {
-    return { steps: this.steps, tangentSteps: this.tangentSteps, jvps: this.tangentSteps * this.q, valGradients: this.valGradients };
+    return {
+      steps: this.steps,
+      tangentSteps: this.tangentSteps,
+      jvps: this.tangentSteps * this.q,
+      valGradients: this.valGradients,
+    };
   }
 }
 

@@ -14,11 +14,16 @@ export interface WindowHooks {
 }
 
 /** Runs one window; returns the last h recorded (h_m), or zeros for `steps` = 0. */
-export function recordWindow(session: TrainingSession, steps: number, stride: number, hooks: WindowHooks): Float64Array {
+export function recordWindow(
+  session: TrainingSession,
+  steps: number,
+  stride: number,
+  hooks: WindowHooks,
+): Float64Array {
   const advance = hooks.advance ?? ((n: number) => session.step(n, { tangent: true }));
   session.resetTangent();
   let h: Float64Array = new Float64Array(session.q);
-  for (let done = 0; done < steps; ) {
+  for (let done = 0; done < steps;) {
     const n = Math.min(stride, steps - done);
     advance(n);
     done += n;

@@ -18,7 +18,8 @@ export function parseFlags(args: string[], spec: FlagSpec): Record<string, strin
       out[name] = true;
     } else {
       const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new GlocalError("E_OPTION", `flag '--${name}' needs a value`, `--${name}`);
+      if (value === undefined || (eq < 0 && value.startsWith("--")))
+        throw new GlocalError("E_OPTION", `flag '--${name}' needs a value`, `--${name}`);
       out[name] = value;
     }
   }
@@ -28,13 +29,19 @@ export function parseFlags(args: string[], spec: FlagSpec): Record<string, strin
 /** A flag value that must be a finite number. */
 export function numberFlag(value: string, name: string): number {
   const v = Number(value);
-  if (value.trim() === "" || !Number.isFinite(v)) throw new GlocalError("E_OPTION", `--${name} must be a number, got ${JSON.stringify(value)}`, `--${name}`);
+  if (value.trim() === "" || !Number.isFinite(v))
+    throw new GlocalError("E_OPTION", `--${name} must be a number, got ${JSON.stringify(value)}`, `--${name}`);
   return v;
 }
 
 /** A flag value that must be an integer ≥ min. */
 export function integerFlag(value: string, name: string, min: number): number {
-  if (!/^-?[0-9]+$/.test(value.trim())) throw new GlocalError("E_OPTION", `--${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`, `--${name}`);
+  if (!/^-?[0-9]+$/.test(value.trim()))
+    throw new GlocalError(
+      "E_OPTION",
+      `--${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`,
+      `--${name}`,
+    );
   const v = Number(value);
   if (v < min) throw new GlocalError("E_OPTION", `--${name} must be an integer >= ${min}, got ${v}`, `--${name}`);
   return v;

@@ -15,16 +15,37 @@ export const DEMO_USAGE =
   "glocal demo [--quick] [--model softmax|mlp] [--hidden N] [--train N] [--val N] [--batch N] [--steps T] [--window M] [--local-every K] [--outer K] [--strategies global,local,truncated,glocal] [--target limit|remaining] [--method M] [--stride S] [--meta-lr X] [--seed N] [--out FILE] [--json FILE]";
 
 const FLAGS = {
-  quick: "boolean", model: "value", hidden: "value", train: "value", val: "value", batch: "value", steps: "value",
-  window: "value", "local-every": "value", outer: "value", strategies: "value", target: "value", method: "value",
-  stride: "value", "meta-lr": "value", seed: "value", out: "value", json: "value",
+  quick: "boolean",
+  model: "value",
+  hidden: "value",
+  train: "value",
+  val: "value",
+  batch: "value",
+  steps: "value",
+  window: "value",
+  "local-every": "value",
+  outer: "value",
+  strategies: "value",
+  target: "value",
+  method: "value",
+  stride: "value",
+  "meta-lr": "value",
+  seed: "value",
+  out: "value",
+  json: "value",
 } as const;
 
 export function demoOptionsFromFlags(flags: Record<string, string | boolean>): DemoOptions {
   const o: DemoOptions = { quick: flags.quick === true };
-  const int = (name: string, min: number) => (typeof flags[name] === "string" ? integerFlag(flags[name] as string, name, min) : undefined);
+  const int = (name: string, min: number) =>
+    typeof flags[name] === "string" ? integerFlag(flags[name] as string, name, min) : undefined;
   if (typeof flags.model === "string") {
-    if (flags.model !== "softmax" && flags.model !== "mlp") throw new GlocalError("E_OPTION", `--model must be softmax or mlp, got ${JSON.stringify(flags.model)}`, "--model");
+    if (flags.model !== "softmax" && flags.model !== "mlp")
+      throw new GlocalError(
+        "E_OPTION",
+        `--model must be softmax or mlp, got ${JSON.stringify(flags.model)}`,
+        "--model",
+      );
     o.model = flags.model;
   }
   o.hidden = int("hidden", 1);
@@ -40,13 +61,23 @@ export function demoOptionsFromFlags(flags: Record<string, string | boolean>): D
   if (typeof flags.strategies === "string") {
     const list = flags.strategies.split(",").map((x) => x.trim());
     for (const x of list) {
-      if (!STRATEGIES.includes(x as Strategy)) throw new GlocalError("E_OPTION", `--strategies: unknown strategy ${JSON.stringify(x)} (use ${STRATEGIES.join(",")})`, "--strategies");
+      if (!STRATEGIES.includes(x as Strategy))
+        throw new GlocalError(
+          "E_OPTION",
+          `--strategies: unknown strategy ${JSON.stringify(x)} (use ${STRATEGIES.join(",")})`,
+          "--strategies",
+        );
     }
     o.strategies = list as Strategy[];
   }
   const glocal: NonNullable<DemoOptions["glocal"]> = {};
   if (typeof flags.target === "string") {
-    if (flags.target !== "limit" && flags.target !== "remaining") throw new GlocalError("E_OPTION", `--target must be limit or remaining, got ${JSON.stringify(flags.target)}`, "--target");
+    if (flags.target !== "limit" && flags.target !== "remaining")
+      throw new GlocalError(
+        "E_OPTION",
+        `--target must be limit or remaining, got ${JSON.stringify(flags.target)}`,
+        "--target",
+      );
     glocal.target = flags.target;
   }
   if (typeof flags.method === "string") glocal.method = checkMethod(flags.method, "--method");
@@ -61,11 +92,18 @@ export function demoOptionsFromFlags(flags: Record<string, string | boolean>): D
 export function formatTable(r: DemoResult): string {
   const head = ["strategy", "val loss", "val acc", "wall time", "inner steps", "JVPs", "updates", "fallbacks"];
   const rows = r.summary.map((x) => [
-    x.strategy, x.valLoss.toFixed(4), x.valAccuracy === null ? "—" : `${(100 * x.valAccuracy).toFixed(1)} %`,
-    `${(x.wallTimeMs / 1000).toFixed(2)} s`, String(x.innerSteps), String(x.jvps), String(x.updates), x.strategy === "glocal" ? String(x.fallbacks) : "—",
+    x.strategy,
+    x.valLoss.toFixed(4),
+    x.valAccuracy === null ? "—" : `${(100 * x.valAccuracy).toFixed(1)} %`,
+    `${(x.wallTimeMs / 1000).toFixed(2)} s`,
+    String(x.innerSteps),
+    String(x.jvps),
+    String(x.updates),
+    x.strategy === "glocal" ? String(x.fallbacks) : "—",
   ]);
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join("  ");
   return [line(head), ...rows.map(line), "", ...comparisons(r.summary)].join("\n") + "\n";
 }
 
@@ -86,16 +124,22 @@ export function writeAtomic(path: string, text: string): void {
   }
 }
 
-function progressBar(stderr: (t: string) => void, isTTY: boolean): (p: { strategy: string; fraction: number; valLoss: number | null }) => void {
+function progressBar(
+  stderr: (t: string) => void,
+  isTTY: boolean,
+): (p: { strategy: string; fraction: number; valLoss: number | null }) => void {
   let lastStrategy = "";
   let lastDrawn = -1;
   return (p) => {
     const pct = Math.min(100, Math.floor(100 * p.fraction));
     if (isTTY) {
       if (pct === lastDrawn && p.strategy === lastStrategy) return;
-      const width = 30, fill = Math.round((width * pct) / 100);
+      const width = 30,
+        fill = Math.round((width * pct) / 100);
       const loss = p.valLoss === null ? "" : `  val loss ${p.valLoss.toFixed(4)}`;
-      stderr(`\r[${"#".repeat(fill)}${".".repeat(width - fill)}] ${String(pct).padStart(3)} %  ${p.strategy.padEnd(10)}${loss}   `);
+      stderr(
+        `\r[${"#".repeat(fill)}${".".repeat(width - fill)}] ${String(pct).padStart(3)} %  ${p.strategy.padEnd(10)}${loss}   `,
+      );
     } else if (p.strategy !== lastStrategy) {
       stderr(`${String(pct).padStart(3)} % ${p.strategy}\n`);
     }
@@ -127,7 +171,10 @@ async function withSigintDeferred(fn: () => void): Promise<void> {
   if (interrupted) throw new GlocalError("E_ABORTED", "interrupted (SIGINT); the files written are complete", "SIGINT");
 }
 
-export async function runDemoCommand(args: string[], io: { stdout: (t: string) => void; stderr: (t: string) => void; stderrIsTTY: boolean }): Promise<number> {
+export async function runDemoCommand(
+  args: string[],
+  io: { stdout: (t: string) => void; stderr: (t: string) => void; stderrIsTTY: boolean },
+): Promise<number> {
   const flags = parseFlags(args, FLAGS);
   const options = demoOptionsFromFlags(flags);
   const out = typeof flags.out === "string" ? flags.out : "glocal-report.svg";
@@ -140,10 +187,24 @@ export async function runDemoCommand(args: string[], io: { stdout: (t: string) =
     writeAtomic(out, renderReportSvg(result.report));
     io.stdout(`report: ${out}\n`);
     if (typeof flags.json === "string") {
-      writeAtomic(flags.json, JSON.stringify({ settings: result.settings, summary: result.summary, trajectory: result.trajectory, results: result.results }, null, 1));
+      writeAtomic(
+        flags.json,
+        JSON.stringify(
+          {
+            settings: result.settings,
+            summary: result.summary,
+            trajectory: result.trajectory,
+            results: result.results,
+          },
+          null,
+          1,
+        ),
+      );
       io.stdout(`results: ${flags.json}\n`);
     }
   });
-  io.stdout(`whole run (every strategy, evaluations, the trajectory, the report): ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  io.stdout(
+    `whole run (every strategy, evaluations, the trajectory, the report): ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return 0;
 }

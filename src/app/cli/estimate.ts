@@ -39,7 +39,11 @@ export function readBounded(fd: number, limit: number, name: string): string {
     if (n === 0) break;
     total += n;
     if (total > limit) {
-      throw new GlocalError("E_TOO_LARGE", `${name} is larger than ${limit / 2 ** 20} MiB, the most glocal estimate reads`, "--input");
+      throw new GlocalError(
+        "E_TOO_LARGE",
+        `${name} is larger than ${limit / 2 ** 20} MiB, the most glocal estimate reads`,
+        "--input",
+      );
     }
     chunks.push(Buffer.from(chunk.subarray(0, n)));
   }
@@ -50,7 +54,11 @@ function readInput(path: string, readStdin: () => string): string {
   const text = path === "-" ? readStdin() : readFile(path);
   // readStdin may come from a caller (tests, embedding): hold it to the same limit.
   if (text.length > MAX_INPUT_BYTES) {
-    throw new GlocalError("E_TOO_LARGE", `the input is larger than ${MAX_INPUT_BYTES / 2 ** 20} MiB, the most glocal estimate reads`, "--input");
+    throw new GlocalError(
+      "E_TOO_LARGE",
+      `the input is larger than ${MAX_INPUT_BYTES / 2 ** 20} MiB, the most glocal estimate reads`,
+      "--input",
+    );
   }
   return text;
 }
@@ -61,7 +69,11 @@ function readFile(path: string): string {
     fd = openSync(path, "r");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? "";
-    throw new GlocalError("E_IO", `cannot read --input ${JSON.stringify(path)} (${code || (e as Error).message})`, "--input");
+    throw new GlocalError(
+      "E_IO",
+      `cannot read --input ${JSON.stringify(path)} (${code || (e as Error).message})`,
+      "--input",
+    );
   }
   try {
     return readBounded(fd, MAX_INPUT_BYTES, `--input ${JSON.stringify(path)}`);
@@ -73,7 +85,8 @@ function readFile(path: string): string {
 /** Builds the estimate options from the flags. */
 export function estimateOptionsFromFlags(flags: Record<string, string | boolean>): EstimateOptions {
   const options: EstimateOptions = {};
-  if (typeof flags.delay === "string") options.delay = flags.delay === "auto" ? "auto" : integerFlag(flags.delay, "delay", 1);
+  if (typeof flags.delay === "string")
+    options.delay = flags.delay === "auto" ? "auto" : integerFlag(flags.delay, "delay", 1);
   if (typeof flags.rank === "string") options.rank = parseRankRule(flags.rank);
   if (typeof flags.method === "string") options.method = checkMethod(flags.method, "--method");
   if (typeof flags.horizon === "string") options.horizon = integerFlag(flags.horizon, "horizon", 1);
@@ -104,14 +117,24 @@ export function estimateToJson(r: GlobalEstimate): object {
       heldOutRows: d.heldOutRows,
       slowestTimeConstant: d.slowestTimeConstant,
       truncated: Array.from(d.truncated),
-      ...(d.auto ? { auto: d.auto.map((c) => ({ ...c, error: Number.isFinite(c.error) ? c.error : "Infinity" })) } : {}),
+      ...(d.auto
+        ? { auto: d.auto.map((c) => ({ ...c, error: Number.isFinite(c.error) ? c.error : "Infinity" })) }
+        : {}),
     },
   };
 }
 
 export function runEstimate(args: string[], out: (text: string) => void, readStdin: () => string): void {
-  const flags = parseFlags(args, { input: "value", delay: "value", rank: "value", method: "value", horizon: "value", tolerance: "value" });
-  if (typeof flags.input !== "string") throw new GlocalError("E_OPTION", `--input FILE (or - for stdin) is required: ${ESTIMATE_USAGE}`, "--input");
+  const flags = parseFlags(args, {
+    input: "value",
+    delay: "value",
+    rank: "value",
+    method: "value",
+    horizon: "value",
+    tolerance: "value",
+  });
+  if (typeof flags.input !== "string")
+    throw new GlocalError("E_OPTION", `--input FILE (or - for stdin) is required: ${ESTIMATE_USAGE}`, "--input");
   const options = estimateOptionsFromFlags(flags);
   const text = readInput(flags.input, readStdin);
   const rows = parseTrajectoryJson(text, flags.input === "-" ? "stdin" : flags.input);

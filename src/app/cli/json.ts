@@ -8,7 +8,8 @@
 import { GlocalError, describe } from "../../core/errors";
 
 function position(text: string, index: number): string {
-  let line = 1, col = 1;
+  let line = 1,
+    col = 1;
   for (let i = 0; i < index && i < text.length; i++) {
     if (text[i] === "\n") {
       line++;
@@ -37,7 +38,11 @@ function scanNonFiniteTokens(text: string, name: string): void {
     }
     if (ch === "I" && text.startsWith("Infinity", i)) {
       const neg = text[i - 1] === "-";
-      throw new GlocalError("E_NONFINITE", `${name} contains ${neg ? "-" : ""}Infinity at ${position(text, neg ? i - 1 : i)}`, "trajectory");
+      throw new GlocalError(
+        "E_NONFINITE",
+        `${name} contains ${neg ? "-" : ""}Infinity at ${position(text, neg ? i - 1 : i)}`,
+        "trajectory",
+      );
     }
   }
 }
@@ -57,12 +62,19 @@ export function parseTrajectoryJson(text: string, name: string): unknown[] {
   let rows: unknown = value;
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     if (!("trajectory" in value)) {
-      throw new GlocalError("E_SHAPE", `${name} must be {"trajectory": [[...], ...]} or an array of rows; it has no "trajectory" field`, "trajectory");
+      throw new GlocalError(
+        "E_SHAPE",
+        `${name} must be {"trajectory": [[...], ...]} or an array of rows; it has no "trajectory" field`,
+        "trajectory",
+      );
     }
     rows = (value as { trajectory: unknown }).trajectory;
   }
-  if (!Array.isArray(rows)) throw new GlocalError("E_TYPE", `the trajectory must be an array of rows, got ${describe(rows)}`, "trajectory");
+  if (!Array.isArray(rows))
+    throw new GlocalError("E_TYPE", `the trajectory must be an array of rows, got ${describe(rows)}`, "trajectory");
   return rows.map((row) =>
-    Array.isArray(row) ? row.map((v) => (typeof v === "string" && v in NONFINITE_STRINGS ? NONFINITE_STRINGS[v] : v)) : row,
+    Array.isArray(row)
+      ? row.map((v) => (typeof v === "string" && v in NONFINITE_STRINGS ? NONFINITE_STRINGS[v] : v))
+      : row,
   );
 }

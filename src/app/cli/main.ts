@@ -10,7 +10,11 @@ import { DEMO_USAGE, runDemoCommand } from "./demo";
 
 // Replaced by the version in package.json when the CLI is bundled (scripts/build-js.mjs).
 declare const __GLOCAL_VERSION__: string | undefined;
-const VERSION: string = typeof __GLOCAL_VERSION__ === "string" ? __GLOCAL_VERSION__ : (require("../../../package.json") as { version: string }).version;
+const VERSION: string =
+  typeof __GLOCAL_VERSION__ === "string"
+    ? __GLOCAL_VERSION__
+    : // eslint-disable-next-line @typescript-eslint/no-require-imports -- unbundled (ts-jest) only
+      (require("../../../package.json") as { version: string }).version;
 
 const USAGE = `glocal ${VERSION}: glocal hypergradient estimation with the Koopman operator
 
@@ -33,7 +37,11 @@ export interface CliIO {
 async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   // `glocal demo --help` and the like: the usage, whatever the other flags are.
-  if (command !== undefined && ["demo", "estimate", "bench", "info"].includes(command) && (rest.includes("--help") || rest.includes("-h"))) {
+  if (
+    command !== undefined &&
+    ["demo", "estimate", "bench", "info"].includes(command) &&
+    (rest.includes("--help") || rest.includes("-h"))
+  ) {
     io.stdout(USAGE);
     return 0;
   }
@@ -60,10 +68,23 @@ async function main(argv: string[], io: CliIO): Promise<number> {
       const flags = parseFlags(rest, { quick: "boolean", json: "value", markdown: "value", suite: "value" });
       const suites = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "all"];
       if (flags.suite !== undefined && !suites.includes(flags.suite as string)) {
-        throw new GlocalError("E_OPTION", `--suite must be one of ${suites.join(", ")}, got ${JSON.stringify(flags.suite)}`, "--suite");
+        throw new GlocalError(
+          "E_OPTION",
+          `--suite must be one of ${suites.join(", ")}, got ${JSON.stringify(flags.suite)}`,
+          "--suite",
+        );
       }
-      // The benchmark suites are a separate bundle next to this file.
-      const bench = require("./bench.cjs") as { runBench(o: { quick: boolean; suite?: string; json?: string; markdown?: string; log: (s: string) => void }): Promise<void> };
+      // The benchmark suites are a separate bundle next to this file, loaded only by `glocal bench`.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- beside dist/cli.cjs, not bundled
+      const bench = require("./bench.cjs") as {
+        runBench(o: {
+          quick: boolean;
+          suite?: string;
+          json?: string;
+          markdown?: string;
+          log: (s: string) => void;
+        }): Promise<void>;
+      };
       await bench.runBench({
         quick: flags.quick === true,
         suite: flags.suite as string | undefined,

@@ -98,13 +98,48 @@ export interface DemoResult {
   products: "wasm" | "gpu";
 }
 
-const DEFAULTS = { model: "softmax", hidden: 32, train: 4000, val: 1000, batch: 100, steps: 2000, window: 200, localEvery: 10, outer: 6, seed: 1, metaLr: 0.1 } as const;
+const DEFAULTS = {
+  model: "softmax",
+  hidden: 32,
+  train: 4000,
+  val: 1000,
+  batch: 100,
+  steps: 2000,
+  window: 200,
+  localEvery: 10,
+  outer: 6,
+  seed: 1,
+  metaLr: 0.1,
+} as const;
 const QUICK = { train: 1000, val: 300, steps: 500, window: 50, outer: 5 } as const;
 /** A deliberately poor start: learning rate too small, momentum too low. */
 const INITIAL = { lr: 0.01, wd: 0.01, momentum: 0.5 };
 
 export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
-  const o = checkOptions(options, ["model", "hidden", "train", "val", "batch", "steps", "window", "localEvery", "outer", "strategies", "seed", "metaLr", "glocal", "quick", "data", "onProgress", "signal", ...PRODUCT_OPTION_KEYS], "demo options");
+  const o = checkOptions(
+    options,
+    [
+      "model",
+      "hidden",
+      "train",
+      "val",
+      "batch",
+      "steps",
+      "window",
+      "localEvery",
+      "outer",
+      "strategies",
+      "seed",
+      "metaLr",
+      "glocal",
+      "quick",
+      "data",
+      "onProgress",
+      "signal",
+      ...PRODUCT_OPTION_KEYS,
+    ],
+    "demo options",
+  );
   const quick = o.quick === true;
   const pick = <K extends keyof typeof QUICK>(k: K): number => (quick ? QUICK[k] : DEFAULTS[k]);
   if (o.model !== undefined && o.model !== "softmax" && o.model !== "mlp") {
@@ -151,8 +186,13 @@ function sessionOptions(s: DemoSettings): { hyper: HyperName[]; batchSize: numbe
 /** The optimize() options the demo uses for one strategy (the end-to-end benchmark reuses them). */
 export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy: Strategy): OptimizeOptions {
   return {
-    problem, optimizer: optimizers.momentum(s.initial), strategy, ...sessionOptions(s),
-    innerSteps: s.steps, outerSteps: s.outer, window: strategy === "local" ? s.localEvery : s.window,
+    problem,
+    optimizer: optimizers.momentum(s.initial),
+    strategy,
+    ...sessionOptions(s),
+    innerSteps: s.steps,
+    outerSteps: s.outer,
+    window: strategy === "local" ? s.localEvery : s.window,
     evalEvery: Math.max(s.window, Math.floor(s.steps / 20)),
     metaOptimizer: { kind: "adam", lr: s.metaLr },
     glocal: s.glocal,
@@ -200,10 +240,15 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
       const r = optimize({
         ...demoOptimizeOptions(s, problem, strategy),
         signal: options.signal,
-        onProgress: (p) => options.onProgress?.({
-          strategy, fraction: (done + p.innerSteps) / total, valLoss: p.valLoss, innerSteps: p.innerSteps,
-          phi: Array.from(p.phi), hyper: naturalHyper(p.phi),
-        }),
+        onProgress: (p) =>
+          options.onProgress?.({
+            strategy,
+            fraction: (done + p.innerSteps) / total,
+            valLoss: p.valLoss,
+            innerSteps: p.innerSteps,
+            phi: Array.from(p.phi),
+            hyper: naturalHyper(p.phi),
+          }),
       });
       results[strategy] = r;
       done += plannedSteps(s, strategy);
@@ -214,11 +259,27 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
     }
     const finalPhi = (results.glocal ?? results.truncated ?? Object.values(results)[0])?.final.phi;
     const progress = (step: number, value: number, name: string): void =>
-      options.onProgress?.({ strategy: "trajectory", fraction: (done + trajectorySteps + step) / total, valLoss: null, point: { step, value, name } });
-    const trajectory = stopped === "done" && finalPhi ? recordTrajectory(problem, optimizer, s, finalPhi, trajectorySteps, options, progress) : null;
+      options.onProgress?.({
+        strategy: "trajectory",
+        fraction: (done + trajectorySteps + step) / total,
+        valLoss: null,
+        point: { step, value, name },
+      });
+    const trajectory =
+      stopped === "done" && finalPhi
+        ? recordTrajectory(problem, optimizer, s, finalPhi, trajectorySteps, options, progress)
+        : null;
     if (options.signal?.aborted) stopped = "aborted";
     const summary = s.strategies.filter((st) => results[st]).map((st) => summaryRow(st, results[st] as OptimizeResult));
-    return { settings: s, results, summary, trajectory, report: buildReport(s, results, summary, trajectory), stopped, products };
+    return {
+      settings: s,
+      results,
+      summary,
+      trajectory,
+      report: buildReport(s, results, summary, trajectory),
+      stopped,
+      products,
+    };
   } finally {
     problem.dispose();
   }
@@ -229,8 +290,15 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
  * the final φ, `steps` plain steps to the window start, then the tangent for `steps` more
  * (h_T at the end is the true global value); the estimate uses only the first m steps.
  */
-function recordTrajectory(problem: Problem, optimizer: ReturnType<typeof optimizers.momentum>, s: DemoSettings, phi: number[], steps: number, options: DemoOptions,
-                          progress: (step: number, value: number, name: string) => void): TrajectoryPlot | null {
+function recordTrajectory(
+  problem: Problem,
+  optimizer: ReturnType<typeof optimizers.momentum>,
+  s: DemoSettings,
+  phi: number[],
+  steps: number,
+  options: DemoOptions,
+  progress: (step: number, value: number, name: string) => void,
+): TrajectoryPlot | null {
   const run = new InnerTraining(problem, optimizer, { ...sessionOptions(s), phi });
   const stride = s.glocal.stride ?? 1;
   const estimator = windowEstimator(run.q, s.window, s.glocal);
@@ -240,7 +308,8 @@ function recordTrajectory(problem: Problem, optimizer: ReturnType<typeof optimiz
       run.step(1, { tangent: false });
     }
     const component = Math.max(0, run.names.indexOf("log_wd"));
-    const t: number[] = [], values: number[] = [];
+    const t: number[] = [],
+      values: number[] = [];
     const stop = new Error("aborted");
     try {
       recordWindow(run, steps, stride, {
@@ -298,24 +367,40 @@ function summaryRow(strategy: Strategy, r: OptimizeResult): SummaryRow {
 /** glocal against global and local, as the demo's table reports them. */
 export function comparisons(summary: SummaryRow[]): string[] {
   const get = (name: string) => summary.find((r) => r.strategy === name);
-  const g = get("glocal"), glob = get("global"), loc = get("local");
+  const g = get("glocal"),
+    glob = get("global"),
+    loc = get("local");
   const out: string[] = [];
   if (g && glob) {
     const dl = (100 * (g.valLoss - glob.valLoss)) / glob.valLoss;
-    out.push(`glocal vs global: validation loss ${dl >= 0 ? "+" : ""}${dl.toFixed(2)} %, wall time ${(g.wallTimeMs / glob.wallTimeMs).toFixed(2)}×`);
+    out.push(
+      `glocal vs global: validation loss ${dl >= 0 ? "+" : ""}${dl.toFixed(2)} %, wall time ${(g.wallTimeMs / glob.wallTimeMs).toFixed(2)}×`,
+    );
   }
   if (g && loc) out.push(`glocal vs local: wall time ${(g.wallTimeMs / loc.wallTimeMs).toFixed(2)}×`);
   if (g) out.push(`glocal fell back to h_m in ${g.fallbacks} of ${g.updates} windows (estimate not trusted)`);
   return out;
 }
 
-function buildReport(s: DemoSettings, results: Partial<Record<Strategy, OptimizeResult>>, summary: SummaryRow[], trajectory: TrajectoryPlot | null): DemoReport {
-  const strategies: StrategyPath[] = s.strategies.filter((st) => results[st]).map((st) => ({
-    name: st,
-    points: (results[st] as OptimizeResult).history.map((e) => ({
-      innerSteps: e.innerSteps, wallTimeMs: e.wallTimeMs, lr: e.hyper.lr, wd: e.hyper.wd, momentum: e.hyper.momentum, valLoss: e.valLoss,
-    })),
-  }));
+function buildReport(
+  s: DemoSettings,
+  results: Partial<Record<Strategy, OptimizeResult>>,
+  summary: SummaryRow[],
+  trajectory: TrajectoryPlot | null,
+): DemoReport {
+  const strategies: StrategyPath[] = s.strategies
+    .filter((st) => results[st])
+    .map((st) => ({
+      name: st,
+      points: (results[st] as OptimizeResult).history.map((e) => ({
+        innerSteps: e.innerSteps,
+        wallTimeMs: e.wallTimeMs,
+        lr: e.hyper.lr,
+        wd: e.hyper.wd,
+        momentum: e.hyper.momentum,
+        valLoss: e.valLoss,
+      })),
+    }));
   const model = s.model === "mlp" ? `MLP (${s.hidden} tanh units)` : "softmax regression";
   return {
     title: `glocal demo: ${model} on MNIST`,

@@ -12,7 +12,8 @@
 /** Escapes text for XML element content and double- or single-quoted attributes. */
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) =>
-    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&apos;");
+    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&apos;",
+  );
 }
 
 /** Formats a coordinate in user units with at most `digits` decimals (small files);
@@ -42,13 +43,19 @@ export function wrap(s: string, max: number): string[] {
   for (const word of s.split(/\s+/).filter((w) => w.length > 0)) {
     let w = word;
     while (w.length > max) {
-      if (line) { lines.push(line); line = ""; }
+      if (line) {
+        lines.push(line);
+        line = "";
+      }
       lines.push(w.slice(0, max));
       w = w.slice(max);
     }
     if (!line) line = w;
     else if (line.length + 1 + w.length <= max) line += " " + w;
-    else { lines.push(line); line = w; }
+    else {
+      lines.push(line);
+      line = w;
+    }
   }
   if (line) lines.push(line);
   return lines;
@@ -115,7 +122,10 @@ function linearLabel(v: number, step: number, maxAbs: number): string {
   if (Math.abs(v) < step * 1e-6) return "0";
   if (maxAbs >= 1e5 || maxAbs < 1e-3) {
     const digits = Math.min(15, Math.max(0, Math.floor(Math.log10(Math.abs(v))) - Math.floor(Math.log10(step))));
-    return v.toExponential(digits).replace(/\.?0+e/, "e").replace("e+", "e");
+    return v
+      .toExponential(digits)
+      .replace(/\.?0+e/, "e")
+      .replace("e+", "e");
   }
   return v.toFixed(Math.min(20, Math.max(0, -Math.floor(Math.log10(step)))));
 }
@@ -138,11 +148,16 @@ export function linearAxis(values: Iterable<number | null | undefined>, opts: Li
     const d = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     lo = Math.max(-Number.MAX_VALUE, lo - d);
     hi = Math.min(Number.MAX_VALUE, hi + d);
-    if (!(hi > lo)) { lo -= 1; hi += 1; } // subnormals: 10% of them rounds to nothing
+    if (!(hi > lo)) {
+      // subnormals: 10% of them rounds to nothing
+      lo -= 1;
+      hi += 1;
+    }
   }
   const step = niceStep(((hi / 2 - lo / 2) / count) * 2);
-  let qlo = Math.floor(lo / step), qhi = Math.ceil(hi / step);
-  let outward = Number.isFinite(qlo * step) && Number.isFinite(qhi * step);
+  let qlo = Math.floor(lo / step),
+    qhi = Math.ceil(hi / step);
+  const outward = Number.isFinite(qlo * step) && Number.isFinite(qhi * step);
   if (!outward) {
     // Near ±Number.MAX_VALUE the rounded-out ends overflow: tick inside the data range.
     qlo = Math.ceil(lo / step);
@@ -150,7 +165,10 @@ export function linearAxis(values: Iterable<number | null | undefined>, opts: Li
   } else if (opts.bounds && lo >= opts.bounds[0] && hi <= opts.bounds[1]) {
     const blo = Math.max(qlo, Math.ceil(opts.bounds[0] / step - 1e-9));
     const bhi = Math.min(qhi, Math.floor(opts.bounds[1] / step + 1e-9));
-    if (bhi > blo) { qlo = blo; qhi = bhi; }
+    if (bhi > blo) {
+      qlo = blo;
+      qhi = bhi;
+    }
   }
   const maxAbs = Math.max(Math.abs(lo), Math.abs(hi));
   const n = qhi - qlo;
@@ -168,8 +186,12 @@ export function linearAxis(values: Iterable<number | null | undefined>, opts: Li
 }
 
 function minMax(v: number[]): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (const x of v) { if (x < lo) lo = x; if (x > hi) hi = x; }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const x of v) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
   return [lo, hi];
 }
 
@@ -178,7 +200,11 @@ export function compactNumber(v: number): string {
   if (!Number.isFinite(v)) return "–";
   if (v === 0) return "0";
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(2).replace(/\.?0+e/, "e").replace("e+", "e");
+  if (a >= 1e5 || a < 1e-3)
+    return v
+      .toExponential(2)
+      .replace(/\.?0+e/, "e")
+      .replace("e+", "e");
   return String(Number(v.toPrecision(4)));
 }
 
@@ -204,21 +230,35 @@ function gridAt(g: number): number {
  * decades, every k-th power of ten labelled so that there are at most about 7 labels.
  */
 export function logAxis(values: Iterable<number | null | undefined>): Axis {
-  const logs = finite(values).filter((v) => v > 0).map((v) => Math.log10(v));
-  let [a, b] = logs.length ? minMax(logs) : [0, 1];
+  const logs = finite(values)
+    .filter((v) => v > 0)
+    .map((v) => Math.log10(v));
+  const [a, b] = logs.length ? minMax(logs) : [0, 1];
   const eps = 1e-9;
   if (b - a < 1.3) {
     let glo = 3 * Math.floor(a);
-    for (let k = 2; k >= 0; k--) if (gridAt(3 * Math.floor(a) + k) <= a + eps) { glo = 3 * Math.floor(a) + k; break; }
+    for (let k = 2; k >= 0; k--)
+      if (gridAt(3 * Math.floor(a) + k) <= a + eps) {
+        glo = 3 * Math.floor(a) + k;
+        break;
+      }
     let ghi = 3 * (Math.floor(b) + 1);
-    for (let k = 0; k <= 2; k++) if (gridAt(3 * Math.floor(b) + k) >= b - eps) { ghi = 3 * Math.floor(b) + k; break; }
-    if (ghi === glo) { glo--; ghi++; }
+    for (let k = 0; k <= 2; k++)
+      if (gridAt(3 * Math.floor(b) + k) >= b - eps) {
+        ghi = 3 * Math.floor(b) + k;
+        break;
+      }
+    if (ghi === glo) {
+      glo--;
+      ghi++;
+    }
     const ticks: Tick[] = [];
     for (let g = glo; g <= ghi; g++) {
       const e = Math.floor(g / 3);
       ticks.push({ at: gridAt(g), label: powerLabel(MANTISSA_125[g - 3 * e], e) });
     }
-    const lo = gridAt(glo), hi = gridAt(ghi);
+    const lo = gridAt(glo),
+      hi = gridAt(ghi);
     // Marks at the other whole mantissas (3, 4, 6, …) show the log spacing; where the grid
     // alone gives only two labels, they are labelled too.
     const labelAll = ghi - glo <= 1;
@@ -231,7 +271,8 @@ export function logAxis(values: Iterable<number | null | undefined>): Axis {
     ticks.sort((p, q) => p.at - q.at);
     return { kind: "log", lo, hi, ticks };
   }
-  const lo = Math.floor(a + eps), hi = Math.ceil(b - eps);
+  const lo = Math.floor(a + eps),
+    hi = Math.ceil(b - eps);
   // Label every k-th decade (k = 1, 2, 3, 5, 10, 20, 50, …) so that at most ~7 labels show;
   // the domain stays at whole decades around the data, ticks at multiples of k inside it.
   const raw = Math.ceil((hi - lo) / 6);
@@ -240,7 +281,8 @@ export function logAxis(values: Iterable<number | null | undefined>): Axis {
   for (let e = Math.ceil(lo / k) * k; e <= hi; e += k) ticks.push({ at: e, label: powerLabel(1, e) });
   // Unlabelled 2…9 marks show that the axis is logarithmic when decades are few.
   if (k === 1 && hi - lo <= 4) {
-    for (let e = lo; e < hi; e++) for (let m = 2; m <= 9; m++) ticks.push({ at: e + Math.log10(m), label: "", minor: true });
+    for (let e = lo; e < hi; e++)
+      for (let m = 2; m <= 9; m++) ticks.push({ at: e + Math.log10(m), label: "", minor: true });
   }
   return { kind: "log", lo, hi, ticks };
 }
@@ -280,10 +322,14 @@ export function py(plot: Plot, t: number): number {
 }
 
 /** Maps data points to user units, skipping points either axis cannot show. */
-export function project(plot: Plot, points: Iterable<[number | null | undefined, number | null | undefined]>): Array<[number, number]> {
+export function project(
+  plot: Plot,
+  points: Iterable<[number | null | undefined, number | null | undefined]>,
+): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const [xv, yv] of points) {
-    const tx = toAxisSpace(plot.x, xv), ty = toAxisSpace(plot.y, yv);
+    const tx = toAxisSpace(plot.x, xv),
+      ty = toAxisSpace(plot.y, yv);
     if (tx !== null && ty !== null) out.push([px(plot, tx), py(plot, ty)]);
   }
   return out;
@@ -301,7 +347,8 @@ export function pathData(points: Array<[number, number]>): string {
     const col = Math.round(points[i][0]);
     let j = i;
     while (j + 1 < points.length && Math.round(points[j + 1][0]) === col) j++;
-    let lo = i, hi = i;
+    let lo = i,
+      hi = i;
     for (let q = i; q <= j; q++) {
       if (points[q][1] < points[lo][1]) lo = q;
       if (points[q][1] > points[hi][1]) hi = q;
@@ -338,7 +385,8 @@ export interface AxisTitles {
 export function renderAxes(plot: Plot, titles: AxisTitles): string {
   const { area } = plot;
   const out: string[] = [];
-  const bottom = area.y + area.h, right = area.x + area.w;
+  const bottom = area.y + area.h,
+    right = area.x + area.w;
   const inside = (f: number) => f >= -1e-6 && f <= 1 + 1e-6;
   const xt = plot.x.ticks.filter((t) => inside(axisFraction(plot.x, t.at)));
   const yt = plot.y.ticks.filter((t) => inside(axisFraction(plot.y, t.at)));
@@ -349,7 +397,9 @@ export function renderAxes(plot: Plot, titles: AxisTitles): string {
   const marks: string[] = [];
   for (const t of xt) marks.push(`M${num(px(plot, t.at))} ${num(bottom)}v${t.minor ? 3 : 5}`);
   for (const t of yt) marks.push(`M${num(area.x)} ${num(py(plot, t.at))}h${t.minor ? -3 : -5}`);
-  out.push(`<path class="axis" d="M${num(area.x)} ${num(area.y)}V${num(bottom)}H${num(right)}${marks.join("")}" stroke="#444" fill="none"/>`);
+  out.push(
+    `<path class="axis" d="M${num(area.x)} ${num(area.y)}V${num(bottom)}H${num(right)}${marks.join("")}" stroke="#444" fill="none"/>`,
+  );
 
   const labelled = xt.filter((t) => !t.minor && t.label);
   const widest = Math.max(0, ...labelled.map((t) => textWidth(t.label, 10)));
@@ -358,10 +408,15 @@ export function renderAxes(plot: Plot, titles: AxisTitles): string {
   labelled.forEach((t, i) => {
     if (i % every === 0) out.push(text(px(plot, t.at), bottom + 16, t.label, 'text-anchor="middle" class="tick"'));
   });
-  for (const t of yt) if (!t.minor && t.label) out.push(text(area.x - 7, py(plot, t.at) + 3.5, t.label, 'text-anchor="end" class="tick"'));
+  for (const t of yt)
+    if (!t.minor && t.label)
+      out.push(text(area.x - 7, py(plot, t.at) + 3.5, t.label, 'text-anchor="end" class="tick"'));
 
   out.push(text(area.x + area.w / 2, bottom + 32, titles.x, 'text-anchor="middle" class="axis-title"'));
-  const yx = area.x - 46, yy = area.y + area.h / 2;
-  out.push(text(yx, yy, titles.y, `text-anchor="middle" class="axis-title" transform="rotate(-90 ${num(yx)} ${num(yy)})"`));
+  const yx = area.x - 46,
+    yy = area.y + area.h / 2;
+  out.push(
+    text(yx, yy, titles.y, `text-anchor="middle" class="axis-title" transform="rotate(-90 ${num(yx)} ${num(yy)})"`),
+  );
   return out.join("");
 }

@@ -10,8 +10,25 @@
  */
 import type { DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "./types";
 import {
-  type Axis, type Plot, type Rect, clip, escapeXml, finite, fixed, linearAxis, logAxis, num,
-  pathData, project, py, px, renderAxes, text, textWidth, toAxisSpace, wrap,
+  type Axis,
+  type Plot,
+  type Rect,
+  clip,
+  escapeXml,
+  finite,
+  fixed,
+  linearAxis,
+  logAxis,
+  num,
+  pathData,
+  project,
+  py,
+  px,
+  renderAxes,
+  text,
+  textWidth,
+  toAxisSpace,
+  wrap,
 } from "./chart";
 
 export type { DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "./types";
@@ -71,7 +88,8 @@ export function renderReportSvg(report: DemoReport): string {
   const summary = Array.isArray(report.summary) ? report.summary : [];
   const colours = strategyColours([...names, ...summary.map((r) => String(r.strategy))]);
   const body: string[] = [];
-  const width = REPORT_WIDTH, inner = width - 2 * MARGIN;
+  const width = REPORT_WIDTH,
+    inner = width - 2 * MARGIN;
 
   body.push(text(MARGIN, 34, clip(String(report.title ?? ""), 100), 'class="title"'));
   const sub = wrap(String(report.subtitle ?? ""), 185).slice(0, 2);
@@ -83,7 +101,8 @@ export function renderReportSvg(report: DemoReport): string {
   y = legend.bottom + 10;
 
   // Row 1: the three hyperparameter paths against inner steps.
-  const gap = 20, h1 = 250;
+  const gap = 20,
+    h1 = 250;
   const w3 = (inner - 2 * gap) / 3;
   body.push(renderPathPanel("lr", { x: MARGIN, y, w: w3, h: h1 }, strategies, colours));
   body.push(renderPathPanel("wd", { x: MARGIN + w3 + gap, y, w: w3, h: h1 }, strategies, colours));
@@ -91,7 +110,8 @@ export function renderReportSvg(report: DemoReport): string {
   y += h1 + 16;
 
   // Row 2: validation loss against wall time, and the hypergradient trajectory.
-  const h2 = 310, w2 = (inner - gap) / 2;
+  const h2 = 310,
+    w2 = (inner - gap) / 2;
   body.push(renderLossPanel({ x: MARGIN, y, w: w2, h: h2 }, strategies, colours));
   body.push(renderTrajectoryPanel({ x: MARGIN + w2 + gap, y, w: w2, h: h2 }, report.trajectory ?? null));
   y += h2 + 26;
@@ -111,17 +131,29 @@ export function renderReportSvg(report: DemoReport): string {
 }
 
 /** The shared strategy legend: a line sample and the name, flowing onto more rows if needed. */
-function renderLegend(names: string[], colours: Map<string, string>, x0: number, y0: number, width: number): { svg: string; bottom: number } {
+function renderLegend(
+  names: string[],
+  colours: Map<string, string>,
+  x0: number,
+  y0: number,
+  width: number,
+): { svg: string; bottom: number } {
   const distinct = [...new Set(names)];
   if (distinct.length === 0) return { svg: "", bottom: y0 };
   const items: string[] = [];
-  let x = x0, y = y0;
+  let x = x0,
+    y = y0;
   for (const name of distinct) {
     const label = clip(name, 32);
     const w = 30 + textWidth(label, 12) + 22;
-    if (x > x0 && x + w > x0 + width) { x = x0; y += 20; }
+    if (x > x0 && x + w > x0 + width) {
+      x = x0;
+      y += 20;
+    }
     const colour = colours.get(name) ?? "#000";
-    items.push(`<g class="legend-item" data-series="${escapeXml(name)}"><path d="M${num(x)} ${num(y - 4)}h24" stroke="${colour}" stroke-width="3" stroke-linecap="round"/>${text(x + 30, y, label, 'class="legend"')}</g>`);
+    items.push(
+      `<g class="legend-item" data-series="${escapeXml(name)}"><path d="M${num(x)} ${num(y - 4)}h24" stroke="${colour}" stroke-width="3" stroke-linecap="round"/>${text(x + 30, y, label, 'class="legend"')}</g>`,
+    );
     x += w;
   }
   return { svg: `<g id="legend">${items.join("")}</g>`, bottom: y + 6 };
@@ -129,8 +161,14 @@ function renderLegend(names: string[], colours: Map<string, string>, x0: number,
 
 /** Panel frame, title and plot area inside it (room on the left and bottom for the axes). */
 function openPanel(id: string, outer: Rect, title: string, reserveRight = 0): { head: string; area: Rect } {
-  const head = `<g id="panel-${id}"><rect x="${num(outer.x)}" y="${num(outer.y)}" width="${num(outer.w)}" height="${num(outer.h)}" fill="#fcfcfc" stroke="#ddd"/>`
-    + text(outer.x + 10, outer.y + 19, clip(title, Math.floor((outer.w - 20 - reserveRight) / (13 * 0.58))), 'class="ptitle"');
+  const head =
+    `<g id="panel-${id}"><rect x="${num(outer.x)}" y="${num(outer.y)}" width="${num(outer.w)}" height="${num(outer.h)}" fill="#fcfcfc" stroke="#ddd"/>` +
+    text(
+      outer.x + 10,
+      outer.y + 19,
+      clip(title, Math.floor((outer.w - 20 - reserveRight) / (13 * 0.58))),
+      'class="ptitle"',
+    );
   const area = { x: outer.x + 64, y: outer.y + 32, w: outer.w - 64 - 16, h: outer.h - 32 - 46 };
   return { head, area };
 }
@@ -145,17 +183,27 @@ const LINE_STYLE = 'fill="none" stroke-linejoin="round" stroke-linecap="round"';
 
 /** Draws one line per strategy over shared axes. */
 function renderStrategyLines(
-  panel: PanelId, plot: Plot, strategies: StrategyPath[], colours: Map<string, string>,
+  panel: PanelId,
+  plot: Plot,
+  strategies: StrategyPath[],
+  colours: Map<string, string>,
   pick: (p: StrategyPath["points"][number]) => [number | null | undefined, number | null | undefined],
 ): string {
-  return strategies.map((s) => {
-    const pts = project(plot, (Array.isArray(s.points) ? s.points : []).map(pick));
-    // The glocal line goes on top with a little more weight: it is the method on show.
-    const d = pathData(pts);
-    // A lone point is a dot under round caps: make it big enough to see.
-    const weight = d.endsWith("h0") ? 6 : s.name === "glocal" ? 2.2 : 1.8;
-    return seriesPath(panel, String(s.name), d, `stroke="${colours.get(String(s.name)) ?? "#000"}" stroke-width="${weight}" ${LINE_STYLE}`);
-  }).join("");
+  return strategies
+    .map((s) => {
+      const pts = project(plot, (Array.isArray(s.points) ? s.points : []).map(pick));
+      // The glocal line goes on top with a little more weight: it is the method on show.
+      const d = pathData(pts);
+      // A lone point is a dot under round caps: make it big enough to see.
+      const weight = d.endsWith("h0") ? 6 : s.name === "glocal" ? 2.2 : 1.8;
+      return seriesPath(
+        panel,
+        String(s.name),
+        d,
+        `stroke="${colours.get(String(s.name)) ?? "#000"}" stroke-width="${weight}" ${LINE_STYLE}`,
+      );
+    })
+    .join("");
 }
 
 /** Strategies in drawing order: glocal last, so it stays visible where lines overlap. */
@@ -174,14 +222,23 @@ const PATH_PANELS: Record<"lr" | "wd" | "momentum", { title: string; axis: strin
 };
 
 /** One hyperparameter's path for every strategy against inner steps. */
-function renderPathPanel(id: "lr" | "wd" | "momentum", outer: Rect, strategies: StrategyPath[], colours: Map<string, string>): string {
+function renderPathPanel(
+  id: "lr" | "wd" | "momentum",
+  outer: Rect,
+  strategies: StrategyPath[],
+  colours: Map<string, string>,
+): string {
   const { head, area } = openPanel(id, outer, PATH_PANELS[id].title);
   const all = pointsOf(strategies);
   const value = (p: StrategyPath["points"][number]): number | null | undefined =>
     id === "lr" ? p.lr : id === "wd" ? p.wd : p.momentum;
   const values = all.map(value);
   if (id === "momentum" && finite(values).length === 0 && all.some((p) => p.momentum === null)) {
-    return head + text(area.x + area.w / 2, area.y + area.h / 2, "no momentum", 'text-anchor="middle" class="empty"') + "</g>";
+    return (
+      head +
+      text(area.x + area.w / 2, area.y + area.h / 2, "no momentum", 'text-anchor="middle" class="empty"') +
+      "</g>"
+    );
   }
   const x = linearAxis([0, ...all.map((p) => p.innerSteps)], { count: 4 });
   const yAxis: Axis = id === "momentum" ? linearAxis(values, { count: 4, bounds: [0, 1] }) : logAxis(values);
@@ -200,11 +257,15 @@ function noData(area: Rect): string {
 function renderLossPanel(outer: Rect, strategies: StrategyPath[], colours: Map<string, string>): string {
   const { head, area } = openPanel("loss", outer, "validation loss against training wall time");
   const evaluated = pointsOf(strategies).filter((p) => typeof p.valLoss === "number" && Number.isFinite(p.valLoss));
-  const seconds = (p: StrategyPath["points"][number]) => (typeof p.wallTimeMs === "number" ? p.wallTimeMs / 1000 : null);
+  const seconds = (p: StrategyPath["points"][number]) =>
+    typeof p.wallTimeMs === "number" ? p.wallTimeMs / 1000 : null;
   const plot: Plot = {
     area,
     x: linearAxis([0, ...evaluated.map(seconds)], { count: 5 }),
-    y: linearAxis(evaluated.map((p) => p.valLoss), { count: 5 }),
+    y: linearAxis(
+      evaluated.map((p) => p.valLoss),
+      { count: 5 },
+    ),
   };
   const parts = [head, renderAxes(plot, { x: "training wall time (s)", y: "validation loss" })];
   parts.push(renderStrategyLines("loss", plot, drawOrder(strategies), colours, (p) => [seconds(p), p.valLoss]));
@@ -221,9 +282,15 @@ function renderTrajectoryPanel(outer: Rect, traj: TrajectoryPlot | null): string
   // With a window, the title row also holds the window's key (about 200 units on the right).
   const hasWindow = !!traj && typeof traj.windowSteps === "number" && Number.isFinite(traj.windowSteps);
   const { head, area } = openPanel("trajectory", outer, `one hypergradient trajectory${name}`, hasWindow ? 210 : 0);
-  if (!traj) return head + text(area.x + area.w / 2, area.y + area.h / 2, "no trajectory", 'text-anchor="middle" class="empty"') + "</g>";
+  if (!traj)
+    return (
+      head +
+      text(area.x + area.w / 2, area.y + area.h / 2, "no trajectory", 'text-anchor="middle" class="empty"') +
+      "</g>"
+    );
 
-  const steps = Array.isArray(traj.steps) ? traj.steps : [], values = Array.isArray(traj.values) ? traj.values : [];
+  const steps = Array.isArray(traj.steps) ? traj.steps : [],
+    values = Array.isArray(traj.values) ? traj.values : [];
   const pairs: Array<[number, number]> = [];
   for (let i = 0; i < Math.min(steps.length, values.length); i++) pairs.push([steps[i], values[i]]);
   const m = traj.windowSteps;
@@ -234,25 +301,48 @@ function renderTrajectoryPanel(outer: Rect, traj: TrajectoryPlot | null): string
     y: linearAxis([...pairs.map((p) => p[1]), ...refs], { count: 5 }),
   };
   const parts = [head];
-  const left = area.x, right = area.x + area.w, top = area.y;
+  const left = area.x,
+    right = area.x + area.w,
+    top = area.y;
 
   // The window region first, so grid and lines draw over it.
   let windowRight = left;
   if (hasWindow) {
     windowRight = Math.min(right, Math.max(left, px(plot, m)));
-    if (windowRight > left) parts.push(`<rect class="window" x="${num(left)}" y="${num(top)}" width="${num(windowRight - left)}" height="${num(area.h)}" fill="#e8f0f8"/>`);
+    if (windowRight > left)
+      parts.push(
+        `<rect class="window" x="${num(left)}" y="${num(top)}" width="${num(windowRight - left)}" height="${num(area.h)}" fill="#e8f0f8"/>`,
+      );
   }
-  parts.push(renderAxes(plot, { x: "t (inner steps from the window start)", y: `h_t${name ? ` (${traj.hyperName})` : ""}` }));
+  parts.push(
+    renderAxes(plot, { x: "t (inner steps from the window start)", y: `h_t${name ? ` (${traj.hyperName})` : ""}` }),
+  );
   if (hasWindow) {
     // Keyed in the title row, where it cannot cover data.
     const kx = outer.x + outer.w - 12 - textWidth("window seen by the estimator", 11);
-    parts.push(`<rect x="${num(kx - 18)}" y="${num(outer.y + 9)}" width="13" height="13" fill="#e8f0f8" stroke="#9db7d3"/>`);
+    parts.push(
+      `<rect x="${num(kx - 18)}" y="${num(outer.y + 9)}" width="13" height="13" fill="#e8f0f8" stroke="#9db7d3"/>`,
+    );
     parts.push(text(kx, outer.y + 19, "window seen by the estimator", 'class="key"'));
   }
 
-  parts.push(seriesPath("trajectory", "long-run", pathData(project(plot, pairs)), `stroke="#9a9a9a" ${LINE_STYLE} stroke-width="1.3"`));
+  parts.push(
+    seriesPath(
+      "trajectory",
+      "long-run",
+      pathData(project(plot, pairs)),
+      `stroke="#9a9a9a" ${LINE_STYLE} stroke-width="1.3"`,
+    ),
+  );
   const seen = hasWindow ? pairs.filter(([t]) => t <= m) : [];
-  parts.push(seriesPath("trajectory", "window", pathData(project(plot, seen)), `stroke="#1d3f66" ${LINE_STYLE} stroke-width="2.4"`));
+  parts.push(
+    seriesPath(
+      "trajectory",
+      "window",
+      pathData(project(plot, seen)),
+      `stroke="#1d3f66" ${LINE_STYLE} stroke-width="2.4"`,
+    ),
+  );
 
   // Reference lines, labelled at their right end: above the line, unless the two labels
   // would collide or leave the area, then below, or stacked above both lines.
@@ -267,28 +357,52 @@ function renderTrajectoryPanel(outer: Rect, traj: TrajectoryPlot | null): string
   });
   const labelYs = placeLineLabels(ys, top, top + area.h);
   lines.forEach((l, i) => {
-    const yv = ys[i], ly = labelYs[i];
-    parts.push(seriesPath("trajectory", l.series, yv === null ? "" : `M${num(left)} ${num(yv)}H${num(right)}`,
-      `stroke="${l.colour}" stroke-width="1.6" stroke-dasharray="${l.dash}" fill="none"`));
-    if (ly !== null) parts.push(text(right - 4, ly, clip(l.label, 60), `text-anchor="end" class="label" fill="${l.colour}"`));
+    const yv = ys[i],
+      ly = labelYs[i];
+    parts.push(
+      seriesPath(
+        "trajectory",
+        l.series,
+        yv === null ? "" : `M${num(left)} ${num(yv)}H${num(right)}`,
+        `stroke="${l.colour}" stroke-width="1.6" stroke-dasharray="${l.dash}" fill="none"`,
+      ),
+    );
+    if (ly !== null)
+      parts.push(text(right - 4, ly, clip(l.label, 60), `text-anchor="end" class="label" fill="${l.colour}"`));
   });
 
   // h_m: the value at the window end (what the truncated strategy would use). Its label takes
   // the first corner around the marker that stays clear of the line labels and the area edge.
   const ty = toAxisSpace(plot.y, traj.truncated);
   if (hasWindow && ty !== null) {
-    const cx = px(plot, m), cy = py(plot, ty);
-    parts.push(`<circle class="marker" data-panel="trajectory" data-series="h_m" cx="${num(cx)}" cy="${num(cy)}" r="4" fill="#009E73" stroke="#fff" stroke-width="1.2"/>`);
+    const cx = px(plot, m),
+      cy = py(plot, ty);
+    parts.push(
+      `<circle class="marker" data-panel="trajectory" data-series="h_m" cx="${num(cx)}" cy="${num(cy)}" r="4" fill="#009E73" stroke="#fff" stroke-width="1.2"/>`,
+    );
     const taken = lines.flatMap((l, i) => {
       const ly = labelYs[i];
-      return ly === null ? [] : [{ x0: right - 4 - textWidth(clip(l.label, 60), 10.5), x1: right - 4, y0: ly - 10, y1: ly + 2 }];
+      return ly === null
+        ? []
+        : [{ x0: right - 4 - textWidth(clip(l.label, 60), 10.5), x1: right - 4, y0: ly - 10, y1: ly + 2 }];
     });
     const w = textWidth("h_m", 10.5);
-    const corners = [[7, -8], [-7, -8], [7, 16], [-7, 16]].map(([dx, dy]) => ({ dx, y: cy + dy }));
+    const corners = [
+      [7, -8],
+      [-7, -8],
+      [7, 16],
+      [-7, 16],
+    ].map(([dx, dy]) => ({ dx, y: cy + dy }));
     const fits = (c: { dx: number; y: number }) => {
-      const x0 = c.dx > 0 ? cx + c.dx : cx + c.dx - w, x1 = x0 + w;
-      return x0 >= left && x1 <= right && c.y - 10 >= top && c.y <= top + area.h
-        && taken.every((b) => x1 < b.x0 || x0 > b.x1 || c.y < b.y0 || c.y - 10 > b.y1);
+      const x0 = c.dx > 0 ? cx + c.dx : cx + c.dx - w,
+        x1 = x0 + w;
+      return (
+        x0 >= left &&
+        x1 <= right &&
+        c.y - 10 >= top &&
+        c.y <= top + area.h &&
+        taken.every((b) => x1 < b.x0 || x0 > b.x1 || c.y < b.y0 || c.y - 10 > b.y1)
+      );
     };
     const c = corners.find(fits) ?? corners[0];
     parts.push(text(cx + c.dx, c.y, "h_m", `class="label" fill="#00694d"${c.dx < 0 ? ' text-anchor="end"' : ""}`));
@@ -304,12 +418,16 @@ function renderTrajectoryPanel(outer: Rect, traj: TrajectoryPlot | null): string
  * or, with no room below, both stacked above.
  */
 function placeLineLabels(ys: Array<number | null>, top: number, bottom: number): Array<number | null> {
-  const above = (y: number) => y - 5, under = (y: number) => y + 13, lineH = 13;
+  const above = (y: number) => y - 5,
+    under = (y: number) => y + 13,
+    lineH = 13;
   const out = ys.map((y) => (y === null ? null : above(y) < top + 11 ? under(y) : above(y)));
   const [a, b] = ys;
   if (a === null || b === null || Math.abs(a - b) >= lineH + 1) return out;
-  const upper = a <= b ? 0 : 1, lower = 1 - upper;
-  const yu = ys[upper] as number, yl = ys[lower] as number;
+  const upper = a <= b ? 0 : 1,
+    lower = 1 - upper;
+  const yu = ys[upper] as number,
+    yl = ys[lower] as number;
   if (under(yl) <= bottom - 3 && above(yu) >= top + 11) {
     out[upper] = above(yu);
     out[lower] = under(yl);
@@ -333,8 +451,16 @@ interface Column {
 const COLUMNS: Column[] = [
   { head: "strategy", w: 200, cell: (r) => clip(String(r.strategy), 26) },
   { head: "val loss", w: 90, cell: (r) => fixed(r.valLoss, 4) },
-  { head: "val accuracy (%)", w: 130, cell: (r) => fixed(typeof r.valAccuracy === "number" ? r.valAccuracy * 100 : null, 2) },
-  { head: "wall time (s)", w: 110, cell: (r) => fixed(typeof r.wallTimeMs === "number" ? r.wallTimeMs / 1000 : null, 2) },
+  {
+    head: "val accuracy (%)",
+    w: 130,
+    cell: (r) => fixed(typeof r.valAccuracy === "number" ? r.valAccuracy * 100 : null, 2),
+  },
+  {
+    head: "wall time (s)",
+    w: 110,
+    cell: (r) => fixed(typeof r.wallTimeMs === "number" ? r.wallTimeMs / 1000 : null, 2),
+  },
   { head: "inner steps", w: 100, cell: (r) => fixed(r.innerSteps, 0) },
   { head: "JVPs", w: 100, cell: (r) => fixed(r.jvps, 0) },
   { head: "fallbacks", w: 90, cell: (r) => fixed(r.fallbacks, 0) },
@@ -342,13 +468,23 @@ const COLUMNS: Column[] = [
 ];
 
 /** The summary table as text rows (best validation loss in bold), then the notes. */
-function renderSummary(rows: SummaryRow[], notes: string[], colours: Map<string, string>, x0: number, y0: number, width: number): { svg: string; bottom: number } {
+function renderSummary(
+  rows: SummaryRow[],
+  notes: string[],
+  colours: Map<string, string>,
+  x0: number,
+  y0: number,
+  width: number,
+): { svg: string; bottom: number } {
   const out: string[] = [`<g id="panel-summary">`, text(x0, y0, "summary", 'class="ptitle"')];
   let y = y0 + 24;
   const header = (c: Column, x: number, i: number) =>
     i === 0 ? text(x + 18, y, c.head, 'class="head"') : text(x + c.w, y, c.head, 'class="head" text-anchor="end"');
   let x = x0;
-  COLUMNS.forEach((c, i) => { out.push(header(c, x, i)); x += c.w; });
+  COLUMNS.forEach((c, i) => {
+    out.push(header(c, x, i));
+    x += c.w;
+  });
   const tableWidth = x - x0;
   out.push(`<path d="M${num(x0)} ${num(y + 6)}h${num(tableWidth)}" stroke="#888"/>`);
   const losses = finite(rows.map((r) => r.valLoss));
@@ -361,12 +497,19 @@ function renderSummary(rows: SummaryRow[], notes: string[], colours: Map<string,
     out.push(`<path d="M${num(x0)} ${num(y - 4)}h12" stroke="${colour}" stroke-width="3" stroke-linecap="round"/>`);
     COLUMNS.forEach((c, i) => {
       const bold = i === 1 && r.valLoss === best ? ' font-weight="bold"' : "";
-      out.push(i === 0 ? text(x + 18, y, c.cell(r), 'class="cell"') : text(x + c.w, y, c.cell(r), `class="cell num" text-anchor="end"${bold}`));
+      out.push(
+        i === 0
+          ? text(x + 18, y, c.cell(r), 'class="cell"')
+          : text(x + c.w, y, c.cell(r), `class="cell num" text-anchor="end"${bold}`),
+      );
       x += c.w;
     });
     out.push("</g>");
   }
-  if (rows.length === 0) { y += 20; out.push(text(x0 + 18, y, "no results", 'class="empty"')); }
+  if (rows.length === 0) {
+    y += 20;
+    out.push(text(x0 + 18, y, "no results", 'class="empty"'));
+  }
   out.push(`<path d="M${num(x0)} ${num(y + 7)}h${num(tableWidth)}" stroke="#ccc"/>`);
   y += 12;
   const maxChars = Math.floor(width / (11.5 * 0.6));

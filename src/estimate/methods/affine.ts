@@ -23,7 +23,8 @@ export function affineEstimate(s: Scope, H: number, n: number, N: number, q: num
   const rowsZ = n + 1;
   const Z = s.alloc(rowsZ * c);
   {
-    const h = s.f64(H, n * N), z = s.f64(Z, rowsZ * c);
+    const h = s.f64(H, n * N),
+      z = s.f64(Z, rowsZ * c);
     for (let i = 0; i < n; i++) z.set(h.subarray(i * N, i * N + c), i * c);
     z.fill(1, n * c, rowsZ * c);
   }
@@ -37,7 +38,13 @@ export function affineEstimate(s: Scope, H: number, n: number, N: number, q: num
   // The linear part's spectrum: A = B U_xᵀ and U_xᵀ B share their nonzero eigenvalues.
   const UB = s.alloc(r * r);
   s.f64(UB, r * r).set(s.f64(M, r * r).map((v) => -v));
-  const modelEigenvalues = r > 0 ? (() => { const e = eigInPlace(s, r, UB, r, false); return { re: s.read(e.wr, r), im: s.read(e.wi, r) }; })() : { re: new Float64Array(0), im: new Float64Array(0) };
+  const modelEigenvalues =
+    r > 0
+      ? (() => {
+          const e = eigInPlace(s, r, UB, r, false);
+          return { re: s.read(e.wr, r), im: s.read(e.wi, r) };
+        })()
+      : { re: new Float64Array(0), im: new Float64Array(0) };
   const Mv = s.f64(M, r * r);
   for (let i = 0; i < r; i++) Mv[i * r + i] += 1;
   const rhs = s.alloc(r);

@@ -16,7 +16,14 @@ import { EstimateWarning, MethodResult } from "../types";
 export const EXTRAPOLATION_CUTOFF = 1e-6;
 
 /** H: the qd × N Hankel matrix. */
-export function extrapolationEstimate(s: Scope, H: number, n: number, N: number, q: number, kind: "rre" | "mpe"): MethodResult {
+export function extrapolationEstimate(
+  s: Scope,
+  H: number,
+  n: number,
+  N: number,
+  q: number,
+  kind: "rre" | "mpe",
+): MethodResult {
   const k = Math.min(n, N - 2);
   const warnings: EstimateWarning[] = [];
   const h = s.read(H, n * N);
@@ -30,8 +37,10 @@ export function extrapolationEstimate(s: Scope, H: number, n: number, N: number,
   if (k === 0) {
     gamma = Float64Array.of(1);
   } else if (kind === "mpe") {
-    const A = s.alloc(n * k), b = s.alloc(n);
-    const av = s.f64(A, n * k), bv = s.f64(b, n);
+    const A = s.alloc(n * k),
+      b = s.alloc(n);
+    const av = s.f64(A, n * k),
+      bv = s.f64(b, n);
     for (let row = 0; row < n; row++) {
       for (let i = 0; i < k; i++) av[row * k + i] = U[row * (k + 1) + i];
       bv[row] = -U[row * (k + 1) + k];
@@ -44,8 +53,10 @@ export function extrapolationEstimate(s: Scope, H: number, n: number, N: number,
     gamma = normalise(c, warnings);
   } else {
     // Σγ = 1 eliminated: γ_k = 1 − Σ_{i<k} γ_i, so U γ = u_k + Σ_{i<k} γ_i (u_i − u_k).
-    const A = s.alloc(n * k), b = s.alloc(n);
-    const av = s.f64(A, n * k), bv = s.f64(b, n);
+    const A = s.alloc(n * k),
+      b = s.alloc(n);
+    const av = s.f64(A, n * k),
+      bv = s.f64(b, n);
     for (let row = 0; row < n; row++) {
       const uk = U[row * (k + 1) + k];
       for (let i = 0; i < k; i++) av[row * k + i] = U[row * (k + 1) + i] - uk;
@@ -119,13 +130,18 @@ function polynomialRoots(s: Scope, gamma: Float64Array): { re: Float64Array; im:
 }
 
 function normalise(c: Float64Array, warnings: EstimateWarning[]): Float64Array {
-  let sum = 0, mag = 0;
+  let sum = 0,
+    mag = 0;
   for (let i = 0; i < c.length; i++) {
     sum += c[i];
     mag += Math.abs(c[i]);
   }
   if (!(Math.abs(sum) > 1e-12 * mag)) {
-    warnings.push({ code: "DEGENERATE_EXTRAPOLATION", message: "MPE coefficients sum to zero (the sequence looks non-convergent): no limit", fatal: true });
+    warnings.push({
+      code: "DEGENERATE_EXTRAPOLATION",
+      message: "MPE coefficients sum to zero (the sequence looks non-convergent): no limit",
+      fatal: true,
+    });
     const out = new Float64Array(c.length);
     out[c.length - 1] = 1; // fall back to the newest member
     return out;

@@ -8,11 +8,18 @@ import type { Scope } from "../../core/scope";
 import { DmdFit, complexPower, dmdPredictor, modeSum, newestBlock } from "../dmd";
 import type { MethodResult } from "../types";
 
-export function horizonEstimate(s: Scope, fit: DmdFit, q: number, steps: number, unstable: "clamp" | "drop"): MethodResult & { keptModes: number[] } {
+export function horizonEstimate(
+  s: Scope,
+  fit: DmdFit,
+  q: number,
+  steps: number,
+  unstable: "clamp" | "drop",
+): MethodResult & { keptModes: number[] } {
   const [from, to] = newestBlock(fit, q);
   const kept: number[] = [];
   const estimate = modeSum(s, fit, from, to, (i) => {
-    let re = fit.eigRe[i], im = fit.eigIm[i];
+    let re = fit.eigRe[i],
+      im = fit.eigIm[i];
     const mod = Math.hypot(re, im);
     if (mod > 1) {
       if (unstable === "drop" && mod > 1 + 1e-9) return [0, 0];

@@ -23,10 +23,21 @@ export interface MethodRun {
 }
 
 /** The method of `cfg` on rows traj[0 .. m) (m × q at `traj`). */
-export function runMethod(s: Scope, traj: number, m: number, q: number, cfg: Config, r: Resolved, horizon: number | null, withFit: boolean): MethodRun {
+export function runMethod(
+  s: Scope,
+  traj: number,
+  m: number,
+  q: number,
+  cfg: Config,
+  r: Resolved,
+  horizon: number | null,
+  withFit: boolean,
+): MethodRun {
   const d = cfg.delay;
-  const n = q * d, N = m - d + 1;
-  if (N < 2) throw new GlocalError("E_TOO_SHORT", `trajectory has m = ${m} rows, too short for delay ${d}`, "trajectory");
+  const n = q * d,
+    N = m - d + 1;
+  if (N < 2)
+    throw new GlocalError("E_TOO_SHORT", `trajectory has m = ${m} rows, too short for delay ${d}`, "trajectory");
   const H = hankelInScope(s, traj, m, q, d);
   const dmdMethod = cfg.method === "limit" || cfg.method === "horizon";
   const fit = withFit || dmdMethod ? dmdInScope(s, H, N, H + 8, N, n, N - 1, cfg.rank) : null;
@@ -43,7 +54,12 @@ export function runMethod(s: Scope, traj: number, m: number, q: number, cfg: Con
       return { result: affineEstimate(s, H, n, N, q, cfg.rank), fit, keptModes: [] };
     case "rre":
     case "mpe":
-      if (N < 3) throw new GlocalError("E_TOO_SHORT", `${cfg.method} needs at least 3 embedded snapshots (m >= delay + 2)`, "trajectory");
+      if (N < 3)
+        throw new GlocalError(
+          "E_TOO_SHORT",
+          `${cfg.method} needs at least 3 embedded snapshots (m >= delay + 2)`,
+          "trajectory",
+        );
       return { result: extrapolationEstimate(s, H, n, N, q, cfg.method), fit, keptModes: [] };
   }
 }

@@ -14,15 +14,23 @@ export function modesNearOne(fit: DmdFit, tolerance: number): number[] {
   return kept;
 }
 
-export function limitEstimate(s: Scope, fit: DmdFit, q: number, tolerance: number): MethodResult & { keptModes: number[] } {
+export function limitEstimate(
+  s: Scope,
+  fit: DmdFit,
+  q: number,
+  tolerance: number,
+): MethodResult & { keptModes: number[] } {
   const kept = modesNearOne(fit, tolerance);
   const set = new Set(kept);
   const [from, to] = newestBlock(fit, q);
   const estimate = modeSum(s, fit, from, to, (i) => (set.has(i) ? [1, 0] : [0, 0]));
   const warnings: EstimateWarning[] = [];
   if (kept.length === 0 && fit.rank > 0) {
-    warnings.push({ code: "NO_MODE_NEAR_ONE", message: `no eigenvalue lies within ${tolerance} of 1: the limit estimate is the zero vector`, fatal: true });
+    warnings.push({
+      code: "NO_MODE_NEAR_ONE",
+      message: `no eigenvalue lies within ${tolerance} of 1: the limit estimate is the zero vector`,
+      fatal: true,
+    });
   }
   return { estimate, predict: dmdPredictor(s, fit, q), warnings, rank: fit.rank, keptModes: kept };
 }
-

@@ -11,4 +11,3 @@ export function finish(run: Run, s: InnerTraining): OptimizeResult {
     run.release(s);
   }
 }
-

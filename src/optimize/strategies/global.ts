@@ -41,4 +41,3 @@ export function runGlobal(run: Run): OptimizeResult {
   }
   return finish(run, s);
 }
-

@@ -18,7 +18,11 @@ import { runWindows } from "./windows";
  */
 export function windowEstimator(dim: number, window: number, glocal: GlocalOptions): GlocalEstimator {
   const { target: _target, stride = 1, ...estimateOptions } = glocal;
-  return new GlocalEstimator({ dim, window: Math.max(2, Math.ceil(window / stride)), ...(estimateOptions as EstimateOptions) });
+  return new GlocalEstimator({
+    dim,
+    window: Math.max(2, Math.ceil(window / stride)),
+    ...(estimateOptions as EstimateOptions),
+  });
 }
 
 /** The driver's estimator: the DMD is fitted only where the method needs it (the update reads the estimate and its trust). */
@@ -32,7 +36,10 @@ export function runGlocal(run: Run): OptimizeResult {
   try {
     return runWindows(run, (s, m, position) => {
       estimator.reset();
-      const h = recordWindow(s, m, stride, { advance: (n) => run.steps(s, n, true), record: (row) => estimator.push(row) });
+      const h = recordWindow(s, m, stride, {
+        advance: (n) => run.steps(s, n, true),
+        record: (row) => estimator.push(row),
+      });
       const truncated = Array.from(h);
       // "remaining": h_T with T = the rows of training left after this window's start.
       const remaining = run.o.innerSteps - position - m;
@@ -40,18 +47,42 @@ export function runGlocal(run: Run): OptimizeResult {
       if (useHorizon && remaining <= 0) return { h, truncated, trusted: false, target: "truncated" };
       let result;
       try {
-        result = estimator.estimate(useHorizon ? { method: "horizon", horizon: estimator.length + Math.ceil(remaining / stride) } : undefined);
+        result = estimator.estimate(
+          useHorizon ? { method: "horizon", horizon: estimator.length + Math.ceil(remaining / stride) } : undefined,
+        );
       } catch (e) {
         // A window the estimator cannot use (too short, no convergence): fall back to h_m.
         run.fallbacks++;
-        return { h, truncated, trusted: false, target: "truncated", warnings: [e instanceof Error ? e.message : String(e)] };
+        return {
+          h,
+          truncated,
+          trusted: false,
+          target: "truncated",
+          warnings: [e instanceof Error ? e.message : String(e)],
+        };
       }
       const warnings = result.diagnostics.warnings.map((w) => w.code);
       if (!result.trusted) {
         run.fallbacks++;
-        return { h, truncated, estimate: Array.from(result.estimate), trusted: false, target: "truncated", method: result.method, warnings };
+        return {
+          h,
+          truncated,
+          estimate: Array.from(result.estimate),
+          trusted: false,
+          target: "truncated",
+          method: result.method,
+          warnings,
+        };
       }
-      return { h: result.estimate, truncated, estimate: Array.from(result.estimate), trusted: true, target, method: result.method, warnings };
+      return {
+        h: result.estimate,
+        truncated,
+        estimate: Array.from(result.estimate),
+        trusted: true,
+        target,
+        method: result.method,
+        warnings,
+      };
     });
   } finally {
     estimator.dispose();

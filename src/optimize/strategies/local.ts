@@ -11,4 +11,3 @@ export function runLocal(run: Run): OptimizeResult {
     return { h: s.hypergradient() };
   });
 }
-

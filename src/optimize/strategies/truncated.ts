@@ -10,4 +10,3 @@ export function runTruncated(run: Run): OptimizeResult {
     return { h: s.hypergradient() };
   });
 }
-

@@ -10,7 +10,10 @@ import type { HistoryEntry, OptimizeResult } from "../types";
 import { finish } from "./finish";
 
 /** Shared loop of the single-run strategies: windows of `run.o.window` steps. */
-export function runWindows(run: Run, window: (s: InnerTraining, m: number, position: number) => Partial<HistoryEntry> & { h: ArrayLike<number> }): OptimizeResult {
+export function runWindows(
+  run: Run,
+  window: (s: InnerTraining, m: number, position: number) => Partial<HistoryEntry> & { h: ArrayLike<number> },
+): OptimizeResult {
   const total = run.o.innerSteps;
   const s = run.session();
   let position = 0;
@@ -35,4 +38,3 @@ export function runWindows(run: Run, window: (s: InnerTraining, m: number, posit
   }
   return finish(run, s);
 }
-

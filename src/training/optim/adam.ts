@@ -33,5 +33,23 @@ export function checkAdam(o: Record<string, unknown>, name: string): AdamSpec {
 
 /** One block's step and its tangent recurrence (buffers: m, v). */
 export function adamBlockStep(k: Kernels, spec: AdamSpec, a: BlockStep): void {
-  k.adamStep(a.rows, a.cols, a.q, a.qa, a.theta, a.grad, a.buffers[0], a.buffers[1], a.lr, a.wd, a.momentum, spec.beta2, spec.eps, a.step, a.jLr, a.jWd, a.jMom);
+  k.adamStep(
+    a.rows,
+    a.cols,
+    a.q,
+    a.qa,
+    a.theta,
+    a.grad,
+    a.buffers[0],
+    a.buffers[1],
+    a.lr,
+    a.wd,
+    a.momentum,
+    spec.beta2,
+    spec.eps,
+    a.step,
+    a.jLr,
+    a.jWd,
+    a.jMom,
+  );
 }

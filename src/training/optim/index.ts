@@ -27,18 +27,28 @@ export function sgd(options: { lr: number; wd?: number }): SgdSpec {
 
 /** Heavy-ball momentum (default μ = 0.9). */
 export function momentum(options: { lr: number; wd?: number; momentum?: number }): MomentumSpec {
-  return checkOptimizer({ kind: "momentum", ...checkOptions(options, ["lr", "wd", "momentum"], "momentum options") }) as MomentumSpec;
+  return checkOptimizer({
+    kind: "momentum",
+    ...checkOptions(options, ["lr", "wd", "momentum"], "momentum options"),
+  }) as MomentumSpec;
 }
 
 /** AdamW (defaults β₁ = 0.9, β₂ = 0.999, ε = 1e-8, wd = 0). */
 export function adam(options: { lr: number; wd?: number; beta1?: number; beta2?: number; eps?: number }): AdamSpec {
-  return checkOptimizer({ kind: "adam", ...checkOptions(options, ["lr", "wd", "beta1", "beta2", "eps"], "adam options") }) as AdamSpec;
+  return checkOptimizer({
+    kind: "adam",
+    ...checkOptions(options, ["lr", "wd", "beta1", "beta2", "eps"], "adam options"),
+  }) as AdamSpec;
 }
 
 /** Validates an optimiser spec (from the constructors above or written by hand). */
 export function checkOptimizer(spec: unknown, name = "optimizer"): OptimizerSpec {
   if (typeof spec !== "object" || spec === null) {
-    throw new GlocalError("E_OPTION", `${name} must be an optimiser spec (optimizers.sgd/momentum/adam), got ${describe(spec)}`, name);
+    throw new GlocalError(
+      "E_OPTION",
+      `${name} must be an optimiser spec (optimizers.sgd/momentum/adam), got ${describe(spec)}`,
+      name,
+    );
   }
   const o = spec as Record<string, unknown>;
   switch (o.kind) {
@@ -49,7 +59,11 @@ export function checkOptimizer(spec: unknown, name = "optimizer"): OptimizerSpec
     case "adam":
       return checkAdam(o, name);
     default:
-      throw new GlocalError("E_OPTION", `${name}.kind must be 'sgd', 'momentum' or 'adam', got ${describe(o.kind)}`, `${name}.kind`);
+      throw new GlocalError(
+        "E_OPTION",
+        `${name}.kind must be 'sgd', 'momentum' or 'adam', got ${describe(o.kind)}`,
+        `${name}.kind`,
+      );
   }
 }
 

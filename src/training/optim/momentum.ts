@@ -27,5 +27,19 @@ export function checkMomentum(o: Record<string, unknown>, name: string): Momentu
 
 /** One block's step and its tangent recurrence (buffers: velocity). */
 export function momentumBlockStep(k: Kernels, a: BlockStep): void {
-  k.momentumStep(a.rows, a.cols, a.q, a.qa, a.theta, a.grad, a.buffers[0], a.lr, a.wd, a.momentum, a.jLr, a.jWd, a.jMom);
+  k.momentumStep(
+    a.rows,
+    a.cols,
+    a.q,
+    a.qa,
+    a.theta,
+    a.grad,
+    a.buffers[0],
+    a.lr,
+    a.wd,
+    a.momentum,
+    a.jLr,
+    a.jWd,
+    a.jMom,
+  );
 }

@@ -17,7 +17,11 @@ export interface SgdSpec {
 export function checkSgd(o: Record<string, unknown>, name: string): SgdSpec {
   const p = `${name}.`;
   checkOptions(o, ["kind", "lr", "wd"], name);
-  return Object.freeze({ kind: "sgd", lr: positive(required(o, "lr", p), p + "lr"), wd: nonNegative(o.wd, p + "wd", 0) });
+  return Object.freeze({
+    kind: "sgd",
+    lr: positive(required(o, "lr", p), p + "lr"),
+    wd: nonNegative(o.wd, p + "wd", 0),
+  });
 }
 
 /** One block's step and its tangent recurrence. */

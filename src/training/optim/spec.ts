@@ -24,4 +24,3 @@ export function required(o: Record<string, unknown>, key: string, prefix: string
   if (o[key] === undefined) throw new GlocalError("E_OPTION", `option '${prefix}${key}' is required`, prefix + key);
   return o[key];
 }
-
