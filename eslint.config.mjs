@@ -80,21 +80,4 @@ export default defineConfig(
     files: ["examples/browser/worker.js"],
     languageOptions: { globals: { ...browser, ...worker } },
   },
-
-  // test/ is being regrouped; until its files are touched, findings there warn instead of failing:
-  // two `eslint-disable` comments still name typescript-eslint's retired `no-var-requires` (now
-  // `no-require-imports`), one unused import, one unused parameter, and statements written as
-  // comma sequences (`if (c) (a = x), (b = y);`). Make these errors again once test/ is clean.
-  {
-    files: ["test/**/*.ts"],
-    linterOptions: { reportUnusedDisableDirectives: "warn" },
-    rules: {
-      "@typescript-eslint/no-require-imports": "warn",
-      "@typescript-eslint/no-unused-vars": [
-        "warn",
-        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },
-      ],
-      "@typescript-eslint/no-unused-expressions": "warn",
-    },
-  },
 );

@@ -76,8 +76,8 @@ export type {
   Progress,
   GlocalOptions,
   GlocalTarget,
-  MetaOptimizerSpec,
-} from "./optimize/index";
+} from "./optimize/types";
+export type { MetaOptimizerSpec } from "./optimize/meta";
 
 // --- Dense f64 linear algebra and the boundary matrix type ----------------------------
 export * as linalg from "./linalg/index";

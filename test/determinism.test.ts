@@ -35,13 +35,17 @@ process.stdout.write(JSON.stringify({
 
 function probe(relaxed: boolean): Record<string, number[] | string> {
   const args = relaxed ? ["--experimental-wasm-relaxed-simd", "-e", PROBE] : ["-e", PROBE];
-  const r = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...process.env, GLOCAL_WASM: relaxed ? "relaxed-simd" : "simd" } });
+  const r = spawnSync(process.execPath, args, {
+    encoding: "utf8",
+    env: { ...process.env, GLOCAL_WASM: relaxed ? "relaxed-simd" : "simd" },
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
 
 function maxRel(a: number[], b: number[]): number {
-  let d = 0, s = 0;
+  let d = 0,
+    s = 0;
   for (let i = 0; i < a.length; i++) {
     d = Math.max(d, Math.abs(a[i] - b[i]));
     s = Math.max(s, Math.abs(b[i]));
@@ -53,17 +57,26 @@ describe("determinism", () => {
   it("repeated library calls are bit-identical", () => {
     const A = randomMatrix(80, 30, 3);
     expect(Array.from(linalg.svd(A).U.data)).toEqual(Array.from(linalg.svd(A).U.data));
-    const e1 = estimateGlobal(traj, { delay: 20, method: "auto" }), e2 = estimateGlobal(traj, { delay: 20, method: "auto" });
+    const e1 = estimateGlobal(traj, { delay: 20, method: "auto" }),
+      e2 = estimateGlobal(traj, { delay: 20, method: "auto" });
     expect(Array.from(e1.estimate)).toEqual(Array.from(e2.estimate));
     const data = datasets.synthetic({ kind: "binary", train: 50, val: 30, features: 5, seed: 1 });
     const p = problems.logistic(data);
-    const run = () => Array.from(hypergradientTrajectory(p, optimizers.adam({ lr: 0.05, wd: 0.01 }), { steps: 50, batchSize: 10, seed: 2 }).trajectory.data);
+    const run = () =>
+      Array.from(
+        hypergradientTrajectory(p, optimizers.adam({ lr: 0.05, wd: 0.01 }), { steps: 50, batchSize: 10, seed: 2 })
+          .trajectory.data,
+      );
     expect(run()).toEqual(run());
     p.dispose();
   });
 
   it("the CLI and the library give bit-identical estimates", () => {
-    const r = spawnSync(process.execPath, [cli, "estimate", "--input", fixture, "--delay", "20", "--rank", "12", "--method", "affine"], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [cli, "estimate", "--input", fixture, "--delay", "20", "--rank", "12", "--method", "affine"],
+      { encoding: "utf8" },
+    );
     expect(r.status).toBe(0);
     const lib = estimateGlobal(traj, { delay: 20, rank: { kind: "fixed", rank: 12 }, method: "affine" });
     expect(JSON.parse(r.stdout).estimate).toEqual(Array.from(lib.estimate));
@@ -74,7 +87,8 @@ describe("determinism", () => {
   });
 
   it("plain SIMD vs relaxed SIMD (fused multiply-add) stay within the stated bounds", () => {
-    const plain = probe(false), relaxed = probe(true);
+    const plain = probe(false),
+      relaxed = probe(true);
     expect(plain.binary).toBe("simd");
     expect(relaxed.binary).toBe("relaxed-simd");
     // README, Reliability: products and factorisations 1e-13 relative (a few ulps per

@@ -8,7 +8,15 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { datasets, estimateGlobal, EstimateOptions, hypergradientTrajectory, optimize, optimizers, problems } from "../src/index";
+import {
+  datasets,
+  estimateGlobal,
+  EstimateOptions,
+  hypergradientTrajectory,
+  optimize,
+  optimizers,
+  problems,
+} from "../src/index";
 
 const fixturesDir = path.join(__dirname, "fixtures");
 const digestFile = path.join(__dirname, "digests.json");
@@ -28,10 +36,17 @@ const METHODS: Array<[string, EstimateOptions]> = [
 
 function outputs(): Record<string, string> {
   const out: Record<string, string> = {};
-  const files = fs.readdirSync(fixturesDir).filter((f) => f.endsWith(".json") && !f.startsWith("bad_")).sort();
+  const files = fs
+    .readdirSync(fixturesDir)
+    .filter((f) => f.endsWith(".json") && !f.startsWith("bad_"))
+    .sort();
   for (const f of files) {
     const fx = JSON.parse(fs.readFileSync(path.join(fixturesDir, f), "utf8"));
-    const base: EstimateOptions = { delay: fx.delay, rank: fx.rank === null ? { kind: "full" } : { kind: "fixed", rank: fx.rank }, horizon: fx.horizon };
+    const base: EstimateOptions = {
+      delay: fx.delay,
+      rank: fx.rank === null ? { kind: "full" } : { kind: "fixed", rank: fx.rank },
+      horizon: fx.horizon,
+    };
     for (const [name, o] of METHODS) {
       const r = estimateGlobal(fx.trajectory, { ...base, ...o });
       out[`${fx.name}/${name}`] = digest(r.estimate);
@@ -42,13 +57,24 @@ function outputs(): Record<string, string> {
   const problem = problems.softmax(data, { classes: 3 });
   try {
     const t = hypergradientTrajectory(problem, optimizers.momentum({ lr: 0.1, wd: 0.01 }), {
-      steps: 200, hyper: ["lr", "wd", "momentum"], batchSize: 20, seed: 3,
+      steps: 200,
+      hyper: ["lr", "wd", "momentum"],
+      batchSize: 20,
+      seed: 3,
     });
     out["trajectory/softmax-momentum-200"] = digest(t.trajectory.data);
     for (const strategy of ["global", "local", "truncated", "glocal"] as const) {
       const r = optimize({
-        problem, optimizer: optimizers.momentum({ lr: 0.05, wd: 0.01 }), hyper: ["lr", "wd"], strategy,
-        innerSteps: 120, window: 30, outerSteps: 3, batchSize: 20, seed: 2, glocal: { stride: 2 },
+        problem,
+        optimizer: optimizers.momentum({ lr: 0.05, wd: 0.01 }),
+        hyper: ["lr", "wd"],
+        strategy,
+        innerSteps: 120,
+        window: 30,
+        outerSteps: 3,
+        batchSize: 20,
+        seed: 2,
+        glocal: { stride: 2 },
       });
       const values = [...r.final.phi, r.final.valLoss, r.final.trainLoss, ...r.history.flatMap((e) => e.phi)];
       out[`optimize/${strategy}`] = digest(values);

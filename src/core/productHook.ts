@@ -6,7 +6,8 @@
  */
 import type { Kernels } from "./abi";
 
-export type ProductHook = (
+/** The arguments of one product: C (m×n, ldc) ← op(A)·op(B) + βC, pointers into WebAssembly memory. */
+export type ProductCall = [
   transA: number,
   transB: number,
   m: number,
@@ -19,27 +20,16 @@ export type ProductHook = (
   beta: number,
   C: number,
   ldc: number,
-) => number;
+];
+
+export type ProductHook = (...call: ProductCall) => number;
 
 let productHook: ProductHook | null = null;
 
 /** The module's imports; `product` is called only while offloading is switched on. */
 export const hostImports = {
   glocal: {
-    product: (
-      transA: number,
-      transB: number,
-      m: number,
-      n: number,
-      k: number,
-      A: number,
-      lda: number,
-      B: number,
-      ldb: number,
-      beta: number,
-      C: number,
-      ldc: number,
-    ): number => (productHook === null ? 0 : productHook(transA, transB, m, n, k, A, lda, B, ldb, beta, C, ldc)),
+    product: (...call: ProductCall): number => (productHook === null ? 0 : productHook(...call)),
   },
 };
 

@@ -6,6 +6,7 @@
  * heads, activations, optimiser recurrences and all the DMD linear algebra stay in
  * WebAssembly f64.
  */
+import type { ProductCall } from "../core/productHook";
 import { GpuJs, GpuJsInstance, GpuJsKernel, GpuMode } from "./gpujs";
 
 /** Kernels kept compiled (one per product shape m × n × k); the oldest is destroyed. */
@@ -54,21 +55,7 @@ export class GpuProducts {
    * C (m×n, ldc, f64 at byte offset C of `memory`) ← op(A)·op(B) + βC. Throws when gpu.js
    * fails or runs the kernel on another backend than `mode`.
    */
-  product(
-    memory: ArrayBuffer,
-    transA: number,
-    transB: number,
-    m: number,
-    n: number,
-    k: number,
-    A: number,
-    lda: number,
-    B: number,
-    ldb: number,
-    beta: number,
-    C: number,
-    ldc: number,
-  ): void {
+  product(memory: ArrayBuffer, ...[transA, transB, m, n, k, A, lda, B, ldb, beta, C, ldc]: ProductCall): void {
     const sk = this.shape(m, n, k);
     const heap = new Float64Array(memory);
     pack(heap, A >>> 3, lda, transA !== 0, m, k, sk.a);

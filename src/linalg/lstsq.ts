@@ -25,7 +25,8 @@ export interface LstsqResult<T> {
  * Minimum-norm least-squares solution on matrices already in WebAssembly memory
  * (pa: m × n, pb: m × nrhs; both are overwritten). Returns the pointer to X (n × nrhs).
  */
-export function lstsqInPlace(
+/** A least-squares solver on pointers: pa (m × n) and pb (m × nrhs) are overwritten; x is n × nrhs. */
+type LstsqKernel = (
   s: Scope,
   m: number,
   n: number,
@@ -33,7 +34,9 @@ export function lstsqInPlace(
   pa: number,
   pb: number,
   rcond: number,
-): { x: number; rank: number; method: "qr" | "svd" } {
+) => { x: number; rank: number; method: "qr" | "svd" };
+
+export const lstsqInPlace: LstsqKernel = (s, m, n, nrhs, pa, pb, rcond) => {
   // Least squares is scale invariant: A/2^ea, B/2^eb give X·2^(ea−eb), exactly. Scaling
   // here keeps subnormal and huge inputs exact for every caller (x was Infinity for
   // A = b = [5e-324, 5e-324], and DMD amplitudes overflowed for subnormal snapshots).
@@ -44,17 +47,9 @@ export function lstsqInPlace(
   const r = lstsqScaled(s, m, n, nrhs, pa, pb, rcond);
   if (eb !== ea) rescaleInPlace(s.f64(r.x, n * nrhs), eb - ea);
   return r;
-}
+};
 
-function lstsqScaled(
-  s: Scope,
-  m: number,
-  n: number,
-  nrhs: number,
-  pa: number,
-  pb: number,
-  rcond: number,
-): { x: number; rank: number; method: "qr" | "svd" } {
+const lstsqScaled: LstsqKernel = (s, m, n, nrhs, pa, pb, rcond) => {
   if (m >= n) {
     // Keep a copy of A for the SVD fallback: the pivoted QR overwrites it.
     const acopy = s.alloc(m * n);
@@ -79,18 +74,10 @@ function lstsqScaled(
     return svdSolve(s, m, n, nrhs, acopy, pb, rcond);
   }
   return svdSolve(s, m, n, nrhs, pa, pb, rcond);
-}
+};
 
 /** Minimum-norm least squares by truncated SVD: singular values ≤ rcond·σ₁ are dropped. pa, pb are overwritten. */
-export function svdSolve(
-  s: Scope,
-  m: number,
-  n: number,
-  nrhs: number,
-  pa: number,
-  pb: number,
-  rcond: number,
-): { x: number; rank: number; method: "svd" } {
+export const svdSolve: LstsqKernel = (s, m, n, nrhs, pa, pb, rcond) => {
   const r = svdInPlace(s, m, n, pa, n, true);
   const k = r.k;
   const sv = s.f64(r.S, k);
@@ -108,7 +95,7 @@ export function svdSolve(
   const x = s.alloc(n * nrhs);
   s.k.gemm(0, 0, n, nrhs, k, 1, r.V, k, t, nrhs, 0, x, nrhs);
   return { x, rank, method: "svd" };
-}
+};
 
 export function lstsq(A: MatrixLike, B: VectorLike, options?: { rcond?: number }): LstsqResult<Float64Array>;
 export function lstsq(A: MatrixLike, B: MatrixLike, options?: { rcond?: number }): LstsqResult<Matrix>;

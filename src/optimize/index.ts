@@ -12,17 +12,6 @@ import { STRATEGIES, OptimizeOptions, OptimizeResult, Strategy } from "./types";
 import { translateError } from "../core/traps";
 import { PRODUCT_OPTION_KEYS, ProductOptions } from "../gpu/dispatch";
 
-export type {
-  Strategy,
-  OptimizeOptions,
-  OptimizeResult,
-  HistoryEntry,
-  OptimizeEvent,
-  Progress,
-  GlocalOptions,
-  GlocalTarget,
-} from "./types";
-export type { MetaOptimizerSpec } from "./meta";
 export { STRATEGIES } from "./types";
 
 const OPTION_KEYS = [

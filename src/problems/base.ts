@@ -34,6 +34,11 @@ export interface GradJvpArgs {
   grad: number;
 }
 
+/** The arguments every gradient+JVP kernel takes after its model's shape, in kernel order. */
+export function jvpArgs(a: GradJvpArgs) {
+  return [a.q, a.qa, a.X, a.Y, a.w, a.wIdx, a.wDer, a.scale, a.theta, a.grad] as const;
+}
+
 export interface SplitPointers {
   x: number;
   y: number;

@@ -4,7 +4,7 @@
  */
 import { checkOptions } from "../core/validate";
 import type { Kernels } from "../core/abi";
-import { BuiltinProblem, GradJvpArgs, HEAD, SplitPointers, commonOptions } from "./base";
+import { BuiltinProblem, GradJvpArgs, HEAD, SplitPointers, commonOptions, jvpArgs } from "./base";
 import { CheckedData, checkProblemData } from "./data";
 import { Problem, ProblemData, ProblemKind, ProblemOptions } from "./types";
 
@@ -18,22 +18,7 @@ export class LinearModelProblem extends BuiltinProblem {
   }
 
   gradJvp(k: Kernels, a: GradJvpArgs): number {
-    return k.linearGradJvp(
-      this.head,
-      a.n,
-      this.features,
-      this.outputs,
-      a.q,
-      a.qa,
-      a.X,
-      a.Y,
-      a.w,
-      a.wIdx,
-      a.wDer,
-      a.scale,
-      a.theta,
-      a.grad,
-    );
+    return k.linearGradJvp(this.head, a.n, this.features, this.outputs, ...jvpArgs(a));
   }
 
   evalKernel(k: Kernels, s: SplitPointers, q: number, theta: number, out: number): void {

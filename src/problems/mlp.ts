@@ -7,7 +7,7 @@
 import { GlocalError, describe } from "../core/errors";
 import { checkOptions } from "../core/validate";
 import type { Kernels } from "../core/abi";
-import { BuiltinProblem, GradJvpArgs, HEAD, SplitPointers, commonOptions } from "./base";
+import { BuiltinProblem, GradJvpArgs, HEAD, SplitPointers, commonOptions, jvpArgs } from "./base";
 import { CheckedData, checkProblemData } from "./data";
 import { classesOption, ClassifierOptions } from "./softmax";
 import { Problem, ProblemData } from "./types";
@@ -46,16 +46,7 @@ class MlpProblem extends BuiltinProblem {
       this.h1,
       this.h2,
       this.outputs,
-      a.q,
-      a.qa,
-      a.X,
-      a.Y,
-      a.w,
-      a.wIdx,
-      a.wDer,
-      a.scale,
-      a.theta,
-      a.grad,
+      ...jvpArgs(a),
     );
   }
 

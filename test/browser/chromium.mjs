@@ -22,16 +22,27 @@ export function findChromium() {
 // Headless, offline (no calls home), and WebGL2 through ANGLE's SwiftShader software
 // renderer, so gpu.js has a WebGL2 backend without a GPU.
 export const CHROMIUM_ARGS = [
-  "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-  "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+  "--use-angle=swiftshader",
+  "--enable-unsafe-swiftshader",
 ];
 
 /** Launches Chromium with a fresh profile; close() also removes the profile. */
 export async function launchChromium() {
   const executablePath = findChromium();
-  if (!executablePath) throw new Error("Chromium not found (install the Debian package 'chromium' or set CHROMIUM_PATH)");
+  if (!executablePath)
+    throw new Error("Chromium not found (install the Debian package 'chromium' or set CHROMIUM_PATH)");
   const profile = mkdtempSync(join(tmpdir(), "glocal-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 1400 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 1400 },
+  });
   return {
     context,
     executablePath,

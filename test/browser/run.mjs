@@ -30,8 +30,14 @@ function assert(cond, message) {
 }
 const rel = (a, b) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 function cosine(a, b) {
-  let d = 0, x = 0, y = 0;
-  for (let i = 0; i < a.length; i++) { d += a[i] * b[i]; x += a[i] * a[i]; y += b[i] * b[i]; }
+  let d = 0,
+    x = 0,
+    y = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += a[i] * b[i];
+    x += a[i] * a[i];
+    y += b[i] * b[i];
+  }
   return d / Math.sqrt(x * y);
 }
 function columns(data, q) {
@@ -61,7 +67,13 @@ test("the server serves the page, the bundle and the data with their MIME types 
   await expectType("/examples/browser/data/mnist-subset.bin", "application/octet-stream");
   await expectType("/vendor/gpu.js/gpu-browser.min.js", "text/javascript");
   assert((await get("/")).status === 302, "/ does not redirect to the page");
-  for (const path of ["/package.json", "/node_modules/gpu.js/package.json", "/dist/../package.json", "/examples/browser/..%2f..%2fpackage.json", "/src/index.ts"]) {
+  for (const path of [
+    "/package.json",
+    "/node_modules/gpu.js/package.json",
+    "/dist/../package.json",
+    "/examples/browser/..%2f..%2fpackage.json",
+    "/src/index.ts",
+  ]) {
     const r = await get(path);
     assert(r.status === 404, `${path} is served (HTTP ${r.status})`);
   }
@@ -93,12 +105,18 @@ test("Start runs every strategy to completion in the worker; the page stays resp
   assert(demoState.status === "done", `status ${demoState.status}: ${JSON.stringify(demoState.error)}`);
   const names = demoState.result.summary.map((r) => r.strategy);
   assert(names.join() === "global,local,truncated,glocal", `strategies ${names}`);
-  assert(demoState.result.summary.every((r) => Number.isFinite(r.valLoss) && r.valLoss < 2.3), "a validation loss is not below chance");
+  assert(
+    demoState.result.summary.every((r) => Number.isFinite(r.valLoss) && r.valLoss < 2.3),
+    "a validation loss is not below chance",
+  );
   assert(demoState.result.trajectory && demoState.result.trajectory.values.length > 0, "no trajectory");
   assert(demoState.progress > 20, `only ${demoState.progress} progress messages`);
   // The main thread's 250 ms ticker kept running while the worker computed.
   const ticks1 = await page.evaluate(() => Number(document.getElementById("alive").textContent.match(/\d+/)?.[0] ?? 0));
-  assert(ticks1 - ticks0 >= Math.floor((seconds * 4) / 2), `main thread ticked ${ticks1 - ticks0} times in ${seconds.toFixed(1)} s`);
+  assert(
+    ticks1 - ticks0 >= Math.floor((seconds * 4) / 2),
+    `main thread ticked ${ticks1 - ticks0} times in ${seconds.toFixed(1)} s`,
+  );
   assert(await page.$("#report svg #panel-trajectory"), "the SVG report is not on the page");
   for (const id of ["lr", "wd", "momentum", "loss", "trajectory"]) {
     const paths = await page.$$eval(`#plot-${id} path`, (els) => els.length);
@@ -108,7 +126,9 @@ test("Start runs every strategy to completion in the worker; the page stays resp
 });
 
 test(`the numbers match the Node run for the same seed (relative ${SAME_SEED_REL}; relaxed vs plain SIMD)`, async () => {
-  const pixels = glocal.datasets.unpackDigits(readFileSync(join(root, "examples", "browser", "data", "mnist-subset.bin")));
+  const pixels = glocal.datasets.unpackDigits(
+    readFileSync(join(root, "examples", "browser", "data", "mnist-subset.bin")),
+  );
   const data = glocal.datasets.mnist({ train: DEMO.train, val: DEMO.val, seed: DEMO.seed, pixels });
   const node = glocal.runDemo({ ...DEMO, localEvery: 10, glocal: { stride: 2 }, backend: "auto", data });
   assert(glocal.backendInfo().wasm === "simd", "Node should run the plain SIMD binary here");
@@ -118,7 +138,9 @@ test(`the numbers match the Node run for the same seed (relative ${SAME_SEED_REL
     assert(b, `no ${row.strategy} in the page's results`);
     worst = Math.max(worst, rel(b.valLoss, row.valLoss));
     assert(b.updates === row.updates && b.fallbacks === row.fallbacks, `${row.strategy}: updates/fallbacks differ`);
-    node.results[row.strategy].final.phi.forEach((v, i) => { worst = Math.max(worst, Math.abs(demoState.result.finals[row.strategy].phi[i] - v) / Math.max(1, Math.abs(v))); });
+    node.results[row.strategy].final.phi.forEach((v, i) => {
+      worst = Math.max(worst, Math.abs(demoState.result.finals[row.strategy].phi[i] - v) / Math.max(1, Math.abs(v)));
+    });
   }
   worst = Math.max(worst, rel(demoState.result.trajectory.estimate, node.trajectory.estimate));
   assert(worst <= SAME_SEED_REL, `largest relative difference ${worst}`);
@@ -127,7 +149,9 @@ test(`the numbers match the Node run for the same seed (relative ${SAME_SEED_REL
 
 test("Stop ends a run gracefully through the SharedArrayBuffer flag and keeps the partial results", async () => {
   // Strategies that report progress early (global reports after whole training runs).
-  await page.goto(server.url + "examples/browser/?" + new URLSearchParams({ ...DEMO, steps: 20000, strategies: "local,glocal" }));
+  await page.goto(
+    server.url + "examples/browser/?" + new URLSearchParams({ ...DEMO, steps: 20000, strategies: "local,glocal" }),
+  );
   await page.waitForFunction(() => window.glocalDemo?.info !== null, null, { timeout: 60_000 });
   await page.click("#start");
   await page.waitForFunction(() => window.glocalDemo.progress >= 5, null, { timeout: 60_000 });
@@ -152,7 +176,11 @@ test("on a main thread `await ready()` loads the relaxed binary (before it, E_NO
   const r = await p.evaluate(async () => {
     const g = await import("/dist/browser.mjs");
     let before = null;
-    try { g.backendInfo(); } catch (e) { before = e.code ?? String(e); }
+    try {
+      g.backendInfo();
+    } catch (e) {
+      before = e.code ?? String(e);
+    }
     const info = await g.ready();
     return { before, wasm: info.wasm, relaxed: info.relaxedSimdSupported };
   });
@@ -169,12 +197,22 @@ test("gpu.js WebGL2 kernels in the page agree with the WebAssembly products (f32
     await import("/vendor/gpu.js/gpu-browser.min.js");
     const g = await import("/dist/browser.mjs");
     await g.ready();
-    const rand = (n, seed) => { let s = seed; return Float64Array.from({ length: n }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1); };
+    const rand = (n, seed) => {
+      let s = seed;
+      return Float64Array.from({ length: n }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1);
+    };
     const M = (rows, cols, seed) => ({ rows, cols, data: rand(rows * cols, seed) });
-    const cases = [[37, 29, 53, false, false], [19, 9, 50, true, false], [29, 21, 12, false, true], [256, 10, 784, false, false], [784, 10, 256, true, false]];
+    const cases = [
+      [37, 29, 53, false, false],
+      [19, 9, 50, true, false],
+      [29, 21, 12, false, true],
+      [256, 10, 784, false, false],
+      [784, 10, 256, true, false],
+    ];
     const out = [];
     for (const [m, n, k, tA, tB] of cases) {
-      const A = tA ? M(k, m, 3) : M(m, k, 3), B = tB ? M(n, k, 5) : M(k, n, 5);
+      const A = tA ? M(k, m, 3) : M(m, k, 3),
+        B = tB ? M(n, k, 5) : M(k, n, 5);
       const opts = { transA: tA, transB: tB };
       const wasm = g.batchedProduct(A, B, { ...opts, backend: "wasm" });
       const abs = (X) => ({ ...X, data: X.data.map(Math.abs) });
@@ -189,7 +227,8 @@ test("gpu.js WebGL2 kernels in the page agree with the WebAssembly products (f32
       for (let i = 0; i < 5; i++) g.batchedProduct(A, B, { ...opts, backend: "wasm" });
       const wasmMs = (performance.now() - t) / 5;
       // Worst-case f32 error of a k-term dot product with f32-rounded inputs: (k+2)·2⁻²⁴·Σ|a||b|.
-      let err = 0, ratio = 0;
+      let err = 0,
+        ratio = 0;
       for (let i = 0; i < wasm.data.length; i++) {
         const e = Math.abs(gpu.data[i] - wasm.data[i]);
         err = Math.max(err, e);
@@ -202,11 +241,20 @@ test("gpu.js WebGL2 kernels in the page agree with the WebAssembly products (f32
   await p.close();
   assert(r.info.gpu.products.gpu >= 10 && r.info.gpu.error === null, `gpu.js products: ${JSON.stringify(r.info.gpu)}`);
   for (const c of r.out) {
-    assert(c.boundRatio <= 1, `${c.m}×${c.n}×${c.k}: error ${c.maxAbsErr} exceeds the f32 bound (${c.boundRatio.toFixed(2)}×)`);
+    assert(
+      c.boundRatio <= 1,
+      `${c.m}×${c.n}×${c.k}: error ${c.maxAbsErr} exceeds the f32 bound (${c.boundRatio.toFixed(2)}×)`,
+    );
     assert(c.maxAbsErr > 0, `${c.m}×${c.n}×${c.k}: identical to f64, so not computed on gpu.js`);
   }
-  writeFileSync(join(artifacts, "browser-products.json"), JSON.stringify({ renderer: r.info.gpu.renderer, wasm: r.info.wasm, cases: r.out }, null, 1) + "\n");
-  for (const c of r.out) console.log(`    ${c.m}×${c.n}×${c.k}${c.transA ? " Aᵀ" : ""}${c.transB ? " Bᵀ" : ""}: webgl2 ${c.gpuMs.toFixed(1)} ms (first ${c.firstMs.toFixed(0)} ms), wasm ${c.wasmMs.toFixed(2)} ms, max error ${c.maxAbsErr.toExponential(1)} (${(100 * c.boundRatio).toFixed(1)} % of the f32 bound)`);
+  writeFileSync(
+    join(artifacts, "browser-products.json"),
+    JSON.stringify({ renderer: r.info.gpu.renderer, wasm: r.info.wasm, cases: r.out }, null, 1) + "\n",
+  );
+  for (const c of r.out)
+    console.log(
+      `    ${c.m}×${c.n}×${c.k}${c.transA ? " Aᵀ" : ""}${c.transB ? " Bᵀ" : ""}: webgl2 ${c.gpuMs.toFixed(1)} ms (first ${c.firstMs.toFixed(0)} ms), wasm ${c.wasmMs.toFixed(2)} ms, max error ${c.maxAbsErr.toExponential(1)} (${(100 * c.boundRatio).toFixed(1)} % of the f32 bound)`,
+    );
 });
 
 test(`a hypergradient trajectory with its products on WebGL2 matches Node's f64 one (cosine >= ${TRAJECTORY_COSINE}, estimate within ${ESTIMATE_REL_ERROR})`, async () => {
@@ -214,34 +262,59 @@ test(`a hypergradient trajectory with its products on WebGL2 matches Node's f64 
   const traj = { hyper: ["lr", "wd", "momentum"], steps: 40, batchSize: 50, seed: 2 };
   const opt = { lr: 0.05, wd: 0.01, momentum: 0.8 };
   const p = await mainThreadPage();
-  const r = await p.evaluate(async ({ setup, traj, opt }) => {
-    await import("/vendor/gpu.js/gpu-browser.min.js");
-    const g = await import("/dist/browser.mjs");
-    await g.ready();
-    const pixels = g.datasets.unpackDigits(await (await fetch("/examples/browser/data/mnist-subset.bin")).arrayBuffer());
-    const problem = g.problems.softmax(g.datasets.mnist({ ...setup, pixels }), { seed: 1 });
-    const t = performance.now();
-    const gpu = g.hypergradientTrajectory(problem, g.optimizers.momentum(opt), { ...traj, backend: "gpu", gpuMode: "webgl2" });
-    const ms = performance.now() - t;
-    problem.dispose();
-    return { data: Array.from(gpu.trajectory.data), rows: gpu.trajectory.rows, cols: gpu.trajectory.cols, ms, info: g.backendInfo() };
-  }, { setup, traj, opt });
+  const r = await p.evaluate(
+    async ({ setup, traj, opt }) => {
+      await import("/vendor/gpu.js/gpu-browser.min.js");
+      const g = await import("/dist/browser.mjs");
+      await g.ready();
+      const pixels = g.datasets.unpackDigits(
+        await (await fetch("/examples/browser/data/mnist-subset.bin")).arrayBuffer(),
+      );
+      const problem = g.problems.softmax(g.datasets.mnist({ ...setup, pixels }), { seed: 1 });
+      const t = performance.now();
+      const gpu = g.hypergradientTrajectory(problem, g.optimizers.momentum(opt), {
+        ...traj,
+        backend: "gpu",
+        gpuMode: "webgl2",
+      });
+      const ms = performance.now() - t;
+      problem.dispose();
+      return {
+        data: Array.from(gpu.trajectory.data),
+        rows: gpu.trajectory.rows,
+        cols: gpu.trajectory.cols,
+        ms,
+        info: g.backendInfo(),
+      };
+    },
+    { setup, traj, opt },
+  );
   await p.close();
-  const pixels = glocal.datasets.unpackDigits(readFileSync(join(root, "examples", "browser", "data", "mnist-subset.bin")));
+  const pixels = glocal.datasets.unpackDigits(
+    readFileSync(join(root, "examples", "browser", "data", "mnist-subset.bin")),
+  );
   const problem = glocal.problems.softmax(glocal.datasets.mnist({ ...setup, pixels }), { seed: 1 });
   const f64 = glocal.hypergradientTrajectory(problem, glocal.optimizers.momentum(opt), { ...traj, backend: "wasm" });
   problem.dispose();
   assert(r.info.gpu.error === null && r.info.gpu.products.gpu > 0, `gpu.js: ${JSON.stringify(r.info.gpu)}`);
-  const a = columns(r.data, r.cols), b = columns(Array.from(f64.trajectory.data), r.cols);
+  const a = columns(r.data, r.cols),
+    b = columns(Array.from(f64.trajectory.data), r.cols);
   const worstCos = Math.min(...a.map((col, j) => cosine(col, b[j])));
   assert(worstCos >= TRAJECTORY_COSINE, `cosine ${worstCos}`);
   const gpuTraj = { rows: r.rows, cols: r.cols, data: Float64Array.from(r.data) };
-  const e32 = glocal.estimateGlobal(gpuTraj).estimate, e64 = glocal.estimateGlobal(f64.trajectory).estimate;
-  let num = 0, den = 0;
-  for (let i = 0; i < e64.length; i++) { num += (e32[i] - e64[i]) ** 2; den += e64[i] ** 2; }
+  const e32 = glocal.estimateGlobal(gpuTraj).estimate,
+    e64 = glocal.estimateGlobal(f64.trajectory).estimate;
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < e64.length; i++) {
+    num += (e32[i] - e64[i]) ** 2;
+    den += e64[i] ** 2;
+  }
   const estErr = Math.sqrt(num / den);
   assert(estErr <= ESTIMATE_REL_ERROR, `estimate relative error ${estErr}`);
-  console.log(`    WebGL2 trajectory (${r.rows} × ${r.cols}, ${(r.ms / 1000).toFixed(1)} s): worst cosine ${worstCos.toFixed(9)}, estimate relative error ${estErr.toExponential(1)}`);
+  console.log(
+    `    WebGL2 trajectory (${r.rows} × ${r.cols}, ${(r.ms / 1000).toFixed(1)} s): worst cosine ${worstCos.toFixed(9)}, estimate relative error ${estErr.toExponential(1)}`,
+  );
 });
 
 async function main() {
@@ -249,8 +322,10 @@ async function main() {
   const results = [];
   let setupError = null;
   try {
-    if (!existsSync(join(root, "dist", "browser.mjs"))) throw new Error("dist/browser.mjs is missing: run npm run build");
-    if (!existsSync(join(root, "examples", "browser", "data", "mnist-subset.bin"))) throw new Error("the MNIST subset is missing: run npm run build:demo-data");
+    if (!existsSync(join(root, "dist", "browser.mjs")))
+      throw new Error("dist/browser.mjs is missing: run npm run build");
+    if (!existsSync(join(root, "examples", "browser", "data", "mnist-subset.bin")))
+      throw new Error("the MNIST subset is missing: run npm run build:demo-data");
     glocal = require(join(root, "dist", "demo.cjs"));
     server = await startServer({ port: 0 });
     browser = await launchChromium();
@@ -276,11 +351,24 @@ async function main() {
   if (setupError) console.log(`browser tests could not start: ${setupError.message}`);
   await browser?.close();
   await server?.close();
-  const passed = results.filter((r) => r.status === "passed").length, failed = results.length - passed;
-  writeFileSync(join(artifacts, "browser-results.json"), JSON.stringify({
-    numTotalTests: results.length, numPassedTests: passed, numFailedTests: failed, success: failed === 0,
-    startTime: started, elapsedMs: Date.now() - started, tests: results,
-  }, null, 2) + "\n");
+  const passed = results.filter((r) => r.status === "passed").length,
+    failed = results.length - passed;
+  writeFileSync(
+    join(artifacts, "browser-results.json"),
+    JSON.stringify(
+      {
+        numTotalTests: results.length,
+        numPassedTests: passed,
+        numFailedTests: failed,
+        success: failed === 0,
+        startTime: started,
+        elapsedMs: Date.now() - started,
+        tests: results,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
   console.log(`browser: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   process.exitCode = failed === 0 ? 0 : 1;
 }

@@ -46,8 +46,20 @@ function exportedFunctions(bytes: BufferSource): Map<string, number> {
     const stub =
       imp.module === "glocal" && imp.name === "product"
         ? // glocal.product: C ← op(A)·op(B) + βC offered to the host; 0 leaves it to WebAssembly.
-          (_tA: number, _tB: number, _m: number, _n: number, _k: number, _A: number, _lda: number,
-           _B: number, _ldb: number, _beta: number, _C: number, _ldc: number): number => 0
+          (
+            _tA: number,
+            _tB: number,
+            _m: number,
+            _n: number,
+            _k: number,
+            _A: number,
+            _lda: number,
+            _B: number,
+            _ldb: number,
+            _beta: number,
+            _C: number,
+            _ldc: number,
+          ): number => 0
         : (): void => {
             throw new Error(`${imp.module}.${imp.name} called`);
           };
@@ -71,11 +83,14 @@ describe("kernel ABI: compiled binary, compiler declarations and the typed table
 
   it("the declarations list kernels (the parser found the namespace)", () => {
     expect(declared.size).toBeGreaterThan(40);
-    for (const name of ["gemm", "svd", "eig", "qrFactor", "trsmUpper", "transpose", "adamStep"]) expect(declared.has(name)).toBe(true);
+    for (const name of ["gemm", "svd", "eig", "qrFactor", "trsmUpper", "transpose", "adamStep"])
+      expect(declared.has(name)).toBe(true);
   });
 
   it("the binary imports only env.abort and glocal.product", () => {
-    const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map((i) => `${i.module}.${i.name}:${i.kind}`);
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map(
+      (i) => `${i.module}.${i.name}:${i.kind}`,
+    );
     expect(imports.sort()).toEqual(["env.abort:function", "glocal.product:function"]);
   });
 

@@ -4,7 +4,9 @@ import { randomMatrix, relDiff } from "../support/helpers";
 
 describe("WebAssembly memory discipline", () => {
   it("10⁴ repeated calls leave WebAssembly memory where it was", () => {
-    const A = randomMatrix(12, 8, 1), B = randomMatrix(8, 5, 2), S = randomMatrix(6, 6, 3);
+    const A = randomMatrix(12, 8, 1),
+      B = randomMatrix(8, 5, 2),
+      S = randomMatrix(6, 6, 3);
     // Warm up: the allocator reserves its pages on first use.
     linalg.gemm(A, B);
     linalg.svd(A);
@@ -24,7 +26,10 @@ describe("WebAssembly memory discipline", () => {
   });
 
   it("an auto estimate releases each candidate's workspace as it goes (it held all of them until it returned)", () => {
-    const h = Array.from({ length: 300 }, (_, t) => [1 - 0.9 ** (t + 1), 0.5 * 0.8 ** t + 0.3 * Math.cos(0.3 * t) * 0.95 ** t]);
+    const h = Array.from({ length: 300 }, (_, t) => [
+      1 - 0.9 ** (t + 1),
+      0.5 * 0.8 ** t + 0.3 * Math.cos(0.3 * t) * 0.95 ** t,
+    ]);
     estimateGlobal(h.slice(0, 40), { method: "auto", delay: "auto", rank: "auto" }); // warm-up
     const before = memoryStats();
     const r = estimateGlobal(h, { method: "auto", delay: "auto", rank: "auto" });

@@ -6,7 +6,7 @@
 import { datasets, GlocalError } from "../../src/index";
 import { digitPixels as browserDigitPixels } from "../../src/datasets/mnistDigits.browser";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const digitFile = (d: number): number[] => require(`mnist/src/digits/${d}.json`).data;
 
 function subset(perDigit: number): Record<number, number[]> {
@@ -31,13 +31,27 @@ describe("digits file", () => {
 
   it("rejects damaged files (E_PARSE) and wrong input types (E_TYPE)", () => {
     const bytes = datasets.packDigits(subset(2));
-    const damaged = [bytes.slice(0, 5), bytes.slice(0, bytes.length - 1), Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]),
-      (() => { const b = bytes.slice(); b[9] = 0x7b; b[10] = 0x7b; return b; })()];
-    for (const b of damaged) expect(() => datasets.unpackDigits(b)).toThrow(expect.objectContaining({ code: "E_PARSE" }));
+    const damaged = [
+      bytes.slice(0, 5),
+      bytes.slice(0, bytes.length - 1),
+      Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]),
+      (() => {
+        const b = bytes.slice();
+        b[9] = 0x7b;
+        b[10] = 0x7b;
+        return b;
+      })(),
+    ];
+    for (const b of damaged)
+      expect(() => datasets.unpackDigits(b)).toThrow(expect.objectContaining({ code: "E_PARSE" }));
     expect(() => datasets.unpackDigits("abc" as never)).toThrow(expect.objectContaining({ code: "E_TYPE" }));
     expect(() => datasets.packDigits({ 0: [1, 2, 3] })).toThrow(expect.objectContaining({ code: "E_SHAPE" }));
-    expect(() => datasets.packDigits({ 0: new Array(784).fill(NaN) })).toThrow(expect.objectContaining({ code: "E_NONFINITE" }));
-    expect(() => datasets.packDigits({ 0: Array.from({ length: 784 }, (_, i) => i) })).toThrow(expect.objectContaining({ code: "E_OPTION" }));
+    expect(() => datasets.packDigits({ 0: new Array(784).fill(NaN) })).toThrow(
+      expect.objectContaining({ code: "E_NONFINITE" }),
+    );
+    expect(() => datasets.packDigits({ 0: Array.from({ length: 784 }, (_, i) => i) })).toThrow(
+      expect.objectContaining({ code: "E_OPTION" }),
+    );
   });
 });
 
@@ -58,13 +72,23 @@ describe("mnist({ pixels })", () => {
     expect(d.train.x.rows).toBe(12);
     expect(d.classes).toEqual([3, 8]);
     expect(JSON.stringify(px)).toBe(copy);
-    expect(() => datasets.mnist({ train: 90, val: 30, pixels: px })).toThrow(expect.objectContaining({ code: "E_OPTION", argument: "train" }));
-    expect(() => datasets.mnist({ train: 5, val: 5, pixels: { 0: px[0] } })).toThrow(expect.objectContaining({ code: "E_OPTION", argument: "pixels.1" }));
-    expect(() => datasets.mnist({ train: 5, val: 5, pixels: { ...px, 4: [1, 2] } })).toThrow(expect.objectContaining({ code: "E_SHAPE", argument: "pixels.4" }));
-    expect(() => datasets.mnist({ train: 5, val: 5, pixels: { ...px, 4: "x" as never } })).toThrow(expect.objectContaining({ code: "E_TYPE" }));
+    expect(() => datasets.mnist({ train: 90, val: 30, pixels: px })).toThrow(
+      expect.objectContaining({ code: "E_OPTION", argument: "train" }),
+    );
+    expect(() => datasets.mnist({ train: 5, val: 5, pixels: { 0: px[0] } })).toThrow(
+      expect.objectContaining({ code: "E_OPTION", argument: "pixels.1" }),
+    );
+    expect(() => datasets.mnist({ train: 5, val: 5, pixels: { ...px, 4: [1, 2] } })).toThrow(
+      expect.objectContaining({ code: "E_SHAPE", argument: "pixels.4" }),
+    );
+    expect(() => datasets.mnist({ train: 5, val: 5, pixels: { ...px, 4: "x" as never } })).toThrow(
+      expect.objectContaining({ code: "E_TYPE" }),
+    );
     const bad = px[2].slice();
     bad[100] = Infinity;
-    expect(() => datasets.mnist({ train: 95, val: 5, pixels: { ...px, 2: bad } })).toThrow(expect.objectContaining({ code: "E_NONFINITE" }));
+    expect(() => datasets.mnist({ train: 95, val: 5, pixels: { ...px, 2: bad } })).toThrow(
+      expect.objectContaining({ code: "E_NONFINITE" }),
+    );
   });
 
   it("in the browser build, the package's files are E_UNSUPPORTED and name the way out", () => {

@@ -16,10 +16,15 @@ describe("datasets.mnist", () => {
   });
 
   it("standardises with the training statistics; constant pixels are 0, never NaN", () => {
-    const { x } = d.train, p = 784;
-    let constant = 0, worstMean = 0, worstStd = 0, leaked = 0;
+    const { x } = d.train,
+      p = 784;
+    let constant = 0,
+      worstMean = 0,
+      worstStd = 0,
+      leaked = 0;
     for (let j = 0; j < p; j++) {
-      let m = 0, s = 0;
+      let m = 0,
+        s = 0;
       for (let i = 0; i < x.rows; i++) m += x.data[i * p + j];
       m /= x.rows;
       for (let i = 0; i < x.rows; i++) s += (x.data[i * p + j] - m) ** 2;

@@ -11,6 +11,8 @@ describe("datasets.synthetic", () => {
     expect(new Set(m.train.y as Int32Array).size).toBe(4);
     const bin = datasets.synthetic({ kind: "binary", train: 50, val: 10, seed: 1 });
     expect((bin.train.y as Int32Array).every((v) => v === 0 || v === 1)).toBe(true);
-    expect(() => datasets.synthetic({ kind: "ranking" as "binary", train: 5, val: 5 })).toThrow(expect.objectContaining({ code: "E_OPTION", argument: "kind" }));
+    expect(() => datasets.synthetic({ kind: "ranking" as "binary", train: 5, val: 5 })).toThrow(
+      expect.objectContaining({ code: "E_OPTION", argument: "kind" }),
+    );
   });
 });

@@ -10,12 +10,18 @@ import { relErr } from "../support/helpers";
 
 const METHODS: Method[] = ["limit", "horizon", "affine", "rre", "mpe"];
 const codes = (r: GlobalEstimate) => r.diagnostics.warnings.map((w) => w.code);
-const finite = (r: GlobalEstimate) => [r.estimate, r.eigenvalues.re, r.eigenvalues.im, r.diagnostics.singularValues].every((a) => Array.from(a).every(Number.isFinite));
+const finite = (r: GlobalEstimate) =>
+  [r.estimate, r.eigenvalues.re, r.eigenvalues.im, r.diagnostics.singularValues].every((a) =>
+    Array.from(a).every(Number.isFinite),
+  );
 
 /** Every method plus auto on one window; `horizon` is set so that method runs too. */
 function allMethods(traj: number[][], extra: object = {}): Array<[Method | "auto", GlobalEstimate]> {
   const T = traj.length + 1000;
-  return [...METHODS, "auto" as const].map((method) => [method, estimateGlobal(traj, { method, horizon: T, ...extra })]);
+  return [...METHODS, "auto" as const].map((method) => [
+    method,
+    estimateGlobal(traj, { method, horizon: T, ...extra }),
+  ]);
 }
 
 describe("constant windows", () => {
@@ -23,14 +29,25 @@ describe("constant windows", () => {
     it(`q = ${q}: every method returns the constant, trusted`, () => {
       const c = Array.from({ length: q }, (_, i) => 0.3 * (i + 1) - 1);
       for (const [method, r] of allMethods(Array.from({ length: 30 }, () => c.slice()))) {
-        expect({ method, err: relErr(r.estimate, c) < 1e-13, trusted: r.trusted }).toEqual({ method, err: true, trusted: true });
+        expect({ method, err: relErr(r.estimate, c) < 1e-13, trusted: r.trusted }).toEqual({
+          method,
+          err: true,
+          trusted: true,
+        });
         expect(codes(r)).toContain("CONSTANT_TRAJECTORY");
       }
     });
   }
 
   it("an all-zero window gives zero with ZERO_TRAJECTORY; a one-row window is too short", () => {
-    const r = estimateGlobal([[0, 0], [0, 0], [0, 0]], { delay: 1 });
+    const r = estimateGlobal(
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+      { delay: 1 },
+    );
     expect(Array.from(r.estimate)).toEqual([0, 0]);
     expect(codes(r)).toEqual(["ZERO_TRAJECTORY"]);
     expect(() => estimateGlobal([[0, 0]])).toThrow(expect.objectContaining({ code: "E_TOO_SHORT" }));
@@ -42,11 +59,17 @@ describe("repeated eigenvalues: h_t = c + (a + b t) μᵗ (a Jordan block, μ = 
   for (const q of [1, 2]) {
     it(`q = ${q}: the limit c, trusted, by every method`, () => {
       const c = Array.from({ length: q }, (_, i) => 1 + i);
-      const traj = Array.from({ length: 60 }, (_, t) => c.map((ci, i) => ci + (0.5 - i + 0.3 * (t + 1)) * 0.8 ** (t + 1)));
+      const traj = Array.from({ length: 60 }, (_, t) =>
+        c.map((ci, i) => ci + (0.5 - i + 0.3 * (t + 1)) * 0.8 ** (t + 1)),
+      );
       for (const [method, r] of allMethods(traj)) {
         expect(finite(r)).toBe(true);
         const truth = r.target === "horizon" ? c.map((ci, i) => ci + (0.5 - i + 0.3 * 1060) * 0.8 ** 1060) : c;
-        expect({ method, trusted: r.trusted, accurate: relErr(r.estimate, truth) < 1e-10 }).toEqual({ method, trusted: true, accurate: true });
+        expect({ method, trusted: r.trusted, accurate: relErr(r.estimate, truth) < 1e-10 }).toEqual({
+          method,
+          trusted: true,
+          accurate: true,
+        });
       }
     });
   }
@@ -54,22 +77,38 @@ describe("repeated eigenvalues: h_t = c + (a + b t) μᵗ (a Jordan block, μ = 
 
 describe("rank-deficient windows", () => {
   const cases: Array<[string, number[][], number[]]> = [
-    ["identical components", Array.from({ length: 50 }, (_, t) => { const v = 1 - 0.7 ** (t + 1); return [v, v, v]; }), [1, 1, 1]],
+    [
+      "identical components",
+      Array.from({ length: 50 }, (_, t) => {
+        const v = 1 - 0.7 ** (t + 1);
+        return [v, v, v];
+      }),
+      [1, 1, 1],
+    ],
     ["a zero component", Array.from({ length: 50 }, (_, t) => [1 - 0.7 ** (t + 1), 0, 2]), [1, 0, 2]],
-    ["one component constant, one a multiple of another", Array.from({ length: 50 }, (_, t) => { const v = 0.5 ** (t + 1); return [2 + v, -3 * v, 0.25]; }), [2, 0, 0.25]],
+    [
+      "one component constant, one a multiple of another",
+      Array.from({ length: 50 }, (_, t) => {
+        const v = 0.5 ** (t + 1);
+        return [2 + v, -3 * v, 0.25];
+      }),
+      [2, 0, 0.25],
+    ],
   ];
   for (const [name, traj, limit] of cases) {
     it(`${name}: finite, and accurate wherever trusted`, () => {
       for (const [method, r] of allMethods(traj)) {
         expect(finite(r)).toBe(true);
-        if (r.trusted && r.target === "limit") expect({ method, err: relErr(r.estimate, limit) < 1e-10 }).toEqual({ method, err: true });
+        if (r.trusted && r.target === "limit")
+          expect({ method, err: relErr(r.estimate, limit) < 1e-10 }).toEqual({ method, err: true });
       }
     });
   }
 });
 
 describe("windows of huge and tiny scale", () => {
-  const window = (s: number) => Array.from({ length: 60 }, (_, t) => [s * (1 - 0.9 ** (t + 1) * Math.cos(0.3 * t)), s * (0.5 + 0.7 ** (t + 1))]);
+  const window = (s: number) =>
+    Array.from({ length: 60 }, (_, t) => [s * (1 - 0.9 ** (t + 1) * Math.cos(0.3 * t)), s * (0.5 + 0.7 ** (t + 1))]);
   for (const s of [1e150, 1e-150, 1e300, 1e-300]) {
     it(`×${s}: the scaled estimate of the unscaled window, trusted, accurate`, () => {
       const base = allMethods(window(1));
@@ -132,7 +171,11 @@ describe("training that has not converged, or diverges", () => {
     const traj = Array.from({ length: 60 }, (_, t) => [1 + 0.1 * 1.05 ** (t + 1), 0.3]);
     for (const [method, r] of allMethods(traj)) {
       expect(finite(r)).toBe(true);
-      expect({ method, trusted: r.trusted, unstable: codes(r).includes("UNSTABLE_MODE") }).toEqual({ method, trusted: false, unstable: true });
+      expect({ method, trusted: r.trusted, unstable: codes(r).includes("UNSTABLE_MODE") }).toEqual({
+        method,
+        trusted: false,
+        unstable: true,
+      });
     }
   });
 
@@ -140,7 +183,11 @@ describe("training that has not converged, or diverges", () => {
     const traj = Array.from({ length: 60 }, (_, t) => [10 ** ((200 * t) / 59), 1 + 0.5 ** t]);
     for (const [method, r] of allMethods(traj)) {
       expect(finite(r)).toBe(true);
-      expect({ method, trusted: r.trusted, unstable: codes(r).includes("UNSTABLE_MODE") }).toEqual({ method, trusted: false, unstable: true });
+      expect({ method, trusted: r.trusted, unstable: codes(r).includes("UNSTABLE_MODE") }).toEqual({
+        method,
+        trusted: false,
+        unstable: true,
+      });
     }
   });
 });
@@ -151,10 +198,22 @@ describe("a trusted estimate is accurate where the truth is known", () => {
     const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
     let trusted = 0;
     for (let trial = 0; trial < 400; trial++) {
-      const q = 1 + Math.floor(rnd() * 3), m = [40, 60, 100][trial % 3], nModes = 1 + Math.floor(rnd() * 3);
+      const q = 1 + Math.floor(rnd() * 3),
+        m = [40, 60, 100][trial % 3],
+        nModes = 1 + Math.floor(rnd() * 3);
       const c = Array.from({ length: q }, () => rnd() * 2 - 1);
-      const modes = Array.from({ length: nModes }, () => ({ r: 0.3 + 0.699 * rnd(), th: rnd() < 0.5 ? 0 : rnd() * 2, u: Array.from({ length: q }, () => rnd() * 2 - 1), v: Array.from({ length: q }, () => rnd() * 2 - 1) }));
-      const h = (t: number) => c.map((ci, i) => ci + modes.reduce((a, md) => a + md.r ** t * (Math.cos(md.th * t) * md.u[i] + Math.sin(md.th * t) * md.v[i]), 0));
+      const modes = Array.from({ length: nModes }, () => ({
+        r: 0.3 + 0.699 * rnd(),
+        th: rnd() < 0.5 ? 0 : rnd() * 2,
+        u: Array.from({ length: q }, () => rnd() * 2 - 1),
+        v: Array.from({ length: q }, () => rnd() * 2 - 1),
+      }));
+      const h = (t: number) =>
+        c.map(
+          (ci, i) =>
+            ci +
+            modes.reduce((a, md) => a + md.r ** t * (Math.cos(md.th * t) * md.u[i] + Math.sin(md.th * t) * md.v[i]), 0),
+        );
       const traj = Array.from({ length: m }, (_, t) => h(t + 1));
       const method = METHODS[trial % METHODS.length];
       const r = estimateGlobal(traj, { method, horizon: m + 200 });

@@ -13,11 +13,31 @@ import { allFinite, assert, contract, fail } from "../support/property/contract"
 import { magnitudeSpan, maxAbs, norm2 } from "../support/property/numeric";
 import { classifyMatrix, codesOf } from "../support/property/reference";
 import { check, writeSummaryPart } from "../support/property/summary";
-import { buildTrajectory, mayBeTooShort, materializeTrajectory, optionsSpec, resolveOptions, trajCase, trajSpec } from "../support/property/trajectories";
+import {
+  buildTrajectory,
+  mayBeTooShort,
+  materializeTrajectory,
+  optionsSpec,
+  resolveOptions,
+  trajCase,
+  trajSpec,
+} from "../support/property/trajectories";
 
 afterAll(() => writeSummaryPart(__filename));
 
-const WARNING_CODES = ["NO_MODE_NEAR_ONE", "UNSTABLE_MODE", "SLOW_MODE", "HELD_OUT_ERROR", "ABSURD_MAGNITUDE", "SINGULAR_FIXED_POINT", "DEGENERATE_EXTRAPOLATION", "DEFECTIVE_MODES", "CONSTANT_TRAJECTORY", "ZERO_TRAJECTORY", "NO_HELD_OUT_TEST"];
+const WARNING_CODES = [
+  "NO_MODE_NEAR_ONE",
+  "UNSTABLE_MODE",
+  "SLOW_MODE",
+  "HELD_OUT_ERROR",
+  "ABSURD_MAGNITUDE",
+  "SINGULAR_FIXED_POINT",
+  "DEGENERATE_EXTRAPOLATION",
+  "DEFECTIVE_MODES",
+  "CONSTANT_TRAJECTORY",
+  "ZERO_TRAJECTORY",
+  "NO_HELD_OUT_TEST",
+];
 
 /** The self-consistency every estimate owes, whatever its input. */
 function checkEstimate(r: GlobalEstimate, traj: Matrix, opts: Record<string, unknown>): void {
@@ -34,19 +54,31 @@ function checkEstimate(r: GlobalEstimate, traj: Matrix, opts: Record<string, unk
   assert(d.heldOutError === null || d.heldOutError >= 0, `heldOutError ${d.heldOutError}`); // Infinity: the documented "failed"
   assert(d.slowestTimeConstant === null || d.slowestTimeConstant >= 0, "slowestTimeConstant");
   assert(METHODS.includes(r.method), `method ${r.method}`);
-  if (typeof opts.method === "string" && opts.method !== "auto") assert(r.method === opts.method, "method not the one asked for");
+  if (typeof opts.method === "string" && opts.method !== "auto")
+    assert(r.method === opts.method, "method not the one asked for");
   if (typeof opts.delay === "number") assert(r.delay === opts.delay, "delay not the one asked for");
   assert(Number.isInteger(r.delay) && r.delay >= 1 && r.delay < m, `delay ${r.delay}`);
   assert(r.rank >= 0 && r.rank <= q * r.delay && r.eigenvalues.re.length === r.rank, `rank ${r.rank}`);
   assert(r.target === (r.method === "horizon" ? "horizon" : "limit"), "target");
-  for (const w of d.warnings) assert(WARNING_CODES.includes(w.code) && typeof w.fatal === "boolean" && w.message.length > 0, `warning ${w.code}`);
+  for (const w of d.warnings)
+    assert(WARNING_CODES.includes(w.code) && typeof w.fatal === "boolean" && w.message.length > 0, `warning ${w.code}`);
   assert(r.trusted === d.trusted && r.trusted === !d.warnings.some((w) => w.fatal), "trusted ⇔ no fatal warning");
-  assert(d.truncated.length === q && d.truncated.every((v, i) => Object.is(v, traj.data[(m - 1) * q + i])), "truncated is not h_m");
-  if (d.auto) for (let i = 1; i < d.auto.length; i++) assert(!(d.auto[i].error < d.auto[i - 1].error), "auto candidates not sorted");
+  assert(
+    d.truncated.length === q && d.truncated.every((v, i) => Object.is(v, traj.data[(m - 1) * q + i])),
+    "truncated is not h_m",
+  );
+  if (d.auto)
+    for (let i = 1; i < d.auto.length; i++)
+      assert(!(d.auto[i].error < d.auto[i - 1].error), "auto candidates not sorted");
 }
 
 describe("hankel", () => {
-  const arb = fc.record({ t: trajCase, delay: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 1, arbitrary: wrongValue }), full: fc.oneof(fc.constant(undefined), fc.boolean(), wrongValue), bare: fc.integer({ min: 0, max: 15 }) });
+  const arb = fc.record({
+    t: trajCase,
+    delay: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 1, arbitrary: wrongValue }),
+    full: fc.oneof(fc.constant(undefined), fc.boolean(), wrongValue),
+    bare: fc.integer({ min: 0, max: 15 }),
+  });
   it("stacks delayed copies exactly: X[i][j] = h_{j + ⌊i/q⌋}[i mod q], Y is X one column on", () => {
     check("hankel", arb, ({ t, delay, full, bare }) => {
       const traj = materializeTrajectory(t);
@@ -60,19 +92,27 @@ describe("hankel", () => {
         codes,
         rejects: codes.size > 0,
         check: (res) => {
-          const h = c.ok as Matrix, d = delay as number, q = h.cols, N = h.rows - d + 1;
+          const h = c.ok as Matrix,
+            d = delay as number,
+            q = h.cols,
+            N = h.rows - d + 1;
           const entry = (i: number, j: number) => h.data[(j + Math.floor(i / q)) * q + (i % q)];
           if (full === true) {
             const H = (res as unknown as { H: Matrix }).H;
             assert(H.rows === q * d && H.cols === N, "H shape");
-            for (let i = 0; i < H.rows; i++) for (let j = 0; j < N; j++) assert(Object.is(H.data[i * N + j], entry(i, j)), "H entry");
+            for (let i = 0; i < H.rows; i++)
+              for (let j = 0; j < N; j++) assert(Object.is(H.data[i * N + j], entry(i, j)), "H entry");
             return;
           }
           const { X, Y } = res as { X: Matrix; Y: Matrix };
           assert(X.rows === q * d && X.cols === N - 1 && Y.rows === X.rows && Y.cols === X.cols, "X, Y shapes");
-          for (let i = 0; i < X.rows; i++) for (let j = 0; j < N - 1; j++) {
-            assert(Object.is(X.data[i * (N - 1) + j], entry(i, j)) && Object.is(Y.data[i * (N - 1) + j], entry(i, j + 1)), "X/Y entry");
-          }
+          for (let i = 0; i < X.rows; i++)
+            for (let j = 0; j < N - 1; j++) {
+              assert(
+                Object.is(X.data[i * (N - 1) + j], entry(i, j)) && Object.is(Y.data[i * (N - 1) + j], entry(i, j + 1)),
+                "X/Y entry",
+              );
+            }
         },
       });
     });
@@ -81,15 +121,32 @@ describe("hankel", () => {
 
 describe("dmd", () => {
   const rankArb = options(
-    fc.record({ rank: fc.constantFrom<unknown>("full", "svht", { kind: "fixed", rank: 1 }, { kind: "fixed", rank: 3 }, { kind: "energy", fraction: 0.9 }) }),
+    fc.record({
+      rank: fc.constantFrom<unknown>(
+        "full",
+        "svht",
+        { kind: "fixed", rank: 1 },
+        { kind: "fixed", rank: 3 },
+        { kind: "energy", fraction: 0.9 },
+      ),
+    }),
     fc.record({ rank: fc.constantFrom<unknown>("auto", 2, { kind: "fixed", rank: -1 }, "best") }),
   );
-  const arb = fc.record({ X: matrixCase({ maxSmall: 30 }), Y: matrixCase({ maxSmall: 30 }), coupled, rank: rankArb, k: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constantFrom<unknown>(10000, -1, 1.5, "2")) });
+  const arb = fc.record({
+    X: matrixCase({ maxSmall: 30 }),
+    Y: matrixCase({ maxSmall: 30 }),
+    coupled,
+    rank: rankArb,
+    k: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constantFrom<unknown>(10000, -1, 1.5, "2")),
+  });
   it("gives a finite, consistent fit (rank ≤ min(n, c), σ = svd(X), 0 ≤ residual ≤ 1) and finite predictions, or a typed error", () => {
     check("dmd", arb, (c) => {
       const X = materialize(c.X);
-      const Y = materialize(c.coupled ? { ...c.Y, spec: { ...c.Y.spec, rows: c.X.spec.rows, cols: c.X.spec.cols } } : c.Y);
-      const x = classifyMatrix(X), y = classifyMatrix(Y);
+      const Y = materialize(
+        c.coupled ? { ...c.Y, spec: { ...c.Y.spec, rows: c.X.spec.rows, cols: c.X.spec.cols } } : c.Y,
+      );
+      const x = classifyMatrix(X),
+        y = classifyMatrix(Y);
       const codes = codesOf(x, y);
       if (c.rank.bad) codes.add("E_OPTION");
       if (x.ok && y.ok && (x.ok.rows !== y.ok.rows || x.ok.cols !== y.ok.cols)) codes.add("E_SHAPE");
@@ -99,23 +156,46 @@ describe("dmd", () => {
       // Results near 1e308, eigenvalues ‖Y‖/σ_r(X) with σ_r ≥ ε·max(n, c)·σ₁ beyond it, or
       // amplitudes ~ σ(X)·‖g_N‖/|Φ| of entries spanning a large part of the range (tiny
       // modes beside a normal g_N: X = [1e150, -1.2e-121], Y = [0, 1] has b ≈ 1e421).
-      let big = maxAbs(all) * Math.sqrt(all.length) > 1e300 || magnitudeSpan(all) + Math.abs(Math.log2(maxAbs(x.ok?.data ?? []) || 1)) > 1000;
+      let big =
+        maxAbs(all) * Math.sqrt(all.length) > 1e300 ||
+        magnitudeSpan(all) + Math.abs(Math.log2(maxAbs(x.ok?.data ?? []) || 1)) > 1000;
       if (x.ok && y.ok) {
         const k = Math.min(x.ok.rows, x.ok.cols);
-        big ||= !(Math.log2(norm2(y.ok.data)) - Math.log2((norm2(x.ok.data) / Math.sqrt(k)) * 2.2e-16 * Math.max(x.ok.rows, x.ok.cols)) < 1000);
+        big ||= !(
+          Math.log2(norm2(y.ok.data)) -
+            Math.log2((norm2(x.ok.data) / Math.sqrt(k)) * 2.2e-16 * Math.max(x.ok.rows, x.ok.cols)) <
+          1000
+        );
       }
       contract([X, Y, c.rank.value], () => dmd(X as Matrix, Y as Matrix, c.rank.value as never), {
         codes,
         mayOverflow: big,
         rejects,
         check: (r) => {
-          const n = (x.ok as Matrix).rows, cols = (x.ok as Matrix).cols;
+          const n = (x.ok as Matrix).rows,
+            cols = (x.ok as Matrix).cols;
           assert(r.rank >= 0 && r.rank <= Math.min(n, cols), `rank ${r.rank}`);
-          assert(r.eigenvalues.re.length === r.rank && r.amplitudes.re.length === r.rank && r.modes.re.rows === n && r.modes.re.cols === r.rank, "sizes");
-          for (const a of [r.eigenvalues.re, r.eigenvalues.im, r.amplitudes.re, r.amplitudes.im, r.modes.re.data, r.modes.im.data, r.singularValues]) allFinite(a, "dmd output");
+          assert(
+            r.eigenvalues.re.length === r.rank &&
+              r.amplitudes.re.length === r.rank &&
+              r.modes.re.rows === n &&
+              r.modes.re.cols === r.rank,
+            "sizes",
+          );
+          for (const a of [
+            r.eigenvalues.re,
+            r.eigenvalues.im,
+            r.amplitudes.re,
+            r.amplitudes.im,
+            r.modes.re.data,
+            r.modes.im.data,
+            r.singularValues,
+          ])
+            allFinite(a, "dmd output");
           assert(r.residual >= 0 && r.residual <= 1 + 1e-12, `residual ${r.residual}`);
           const S = big ? [] : linalg.svd(x.ok as Matrix, { vectors: false }).S;
-          for (let i = 0; i < S.length; i++) assert(Math.abs(S[i] - r.singularValues[i]) <= 1e-12 * S[0] + 2 ** -1060, "σ differ from svd(X)");
+          for (let i = 0; i < S.length; i++)
+            assert(Math.abs(S[i] - r.singularValues[i]) <= 1e-12 * S[0] + 2 ** -1060, "σ differ from svd(X)");
           let grows = false;
           for (let i = 0; i < r.rank; i++) grows ||= Math.hypot(r.eigenvalues.re[i], r.eigenvalues.im[i]) > 1;
           const kOk = Number.isInteger(c.k) && (c.k as number) >= 0;
@@ -134,25 +214,38 @@ describe("dmd", () => {
   });
 
   it("recovers the eigenvalues of K from snapshots Y = K X", () => {
-    const arb = fc.record({ n: fc.integer({ min: 1, max: 5 }), extra: fc.integer({ min: 1, max: 20 }), seed: fc.integer({ min: 1, max: 2 ** 30 }), scale: fc.constantFrom(...SCALES) });
+    const arb = fc.record({
+      n: fc.integer({ min: 1, max: 5 }),
+      extra: fc.integer({ min: 1, max: 20 }),
+      seed: fc.integer({ min: 1, max: 2 ** 30 }),
+      scale: fc.constantFrom(...SCALES),
+    });
     check("dmd", arb, ({ n, extra, seed, scale }) => {
       const g = gaussian(seed);
       // K = P diag(λ) P⁻¹ with well-separated real λ in (−0.9, 0.9): a well-conditioned problem.
       const lambda = Array.from({ length: n }, (_, i) => -0.9 + (1.8 * (i + 0.5)) / n + 0.05 * g());
       const P = Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 2 : 0) + 0.3 * g());
-      const inv = linalg.lstsq({ rows: n, cols: n, data: Float64Array.from(P) }, { rows: n, cols: n, data: Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0)) }).x.data;
+      const inv = linalg.lstsq(
+        { rows: n, cols: n, data: Float64Array.from(P) },
+        { rows: n, cols: n, data: Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0)) },
+      ).x.data;
       const K = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) K[i * n + j] += P[i * n + k] * lambda[k] * inv[k * n + j];
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++)
+          for (let k = 0; k < n; k++) K[i * n + j] += P[i * n + k] * lambda[k] * inv[k * n + j];
       const c = n + extra;
       const X = Float64Array.from({ length: n * c }, () => g() * scale);
       if (!X.every(Number.isFinite) || maxAbs(X) === 0) return;
       const Y = new Float64Array(n * c);
-      for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) for (let k = 0; k < n; k++) Y[i * c + j] += K[i * n + k] * X[k * c + j];
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < c; j++) for (let k = 0; k < n; k++) Y[i * c + j] += K[i * n + k] * X[k * c + j];
       if (magnitudeSpan(X) > 800 || maxAbs(X) < 1e-290 || maxAbs(X) > 1e290) return; // below/above where Y = K X is exact enough
       const r = dmd({ rows: n, cols: c, data: X }, { rows: n, cols: c, data: Y }, { rank: "full" });
       if (r.rank < n) return; // X numerically rank deficient (subnormal rows)
-      const got = Array.from(r.eigenvalues.re).sort((a, b) => a - b), want = lambda.slice().sort((a, b) => a - b);
-      for (let i = 0; i < n; i++) assert(Math.abs(got[i] - want[i]) <= 1e-8 && Math.abs(r.eigenvalues.im[i]) <= 1e-8, `λ ${got} vs ${want}`);
+      const got = Array.from(r.eigenvalues.re).sort((a, b) => a - b),
+        want = lambda.slice().sort((a, b) => a - b);
+      for (let i = 0; i < n; i++)
+        assert(Math.abs(got[i] - want[i]) <= 1e-8 && Math.abs(r.eigenvalues.im[i]) <= 1e-8, `λ ${got} vs ${want}`);
     });
   });
 });
@@ -163,7 +256,8 @@ describe("estimateGlobal", () => {
     check("estimateGlobal", arb, ({ t, o, k }) => {
       const traj = materializeTrajectory(t);
       const c = classifyMatrix(traj);
-      const m = c.ok?.rows ?? t.spec.m, q = c.ok?.cols ?? t.spec.q;
+      const m = c.ok?.rows ?? t.spec.m,
+        q = c.ok?.cols ?? t.spec.q;
       const opts = resolveOptions(o, m, q);
       const codes = new Set<GlocalErrorCode>([...codesOf(c), ...opts.codes]);
       // A broken window or bad options must be rejected; E_TOO_SHORT and E_NOCONVERGE below are only allowed.
@@ -187,7 +281,13 @@ describe("estimateGlobal", () => {
         let lo = Infinity;
         for (const v of data) if (v !== 0) lo = Math.min(lo, Math.abs(v));
         const hi = maxAbs(data);
-        if (hi === 0 || lo * 2 ** Math.min(k, 0) < 2 ** -1000 || lo < 2 ** -1000 || hi * 2 ** Math.max(k, 0) > 2 ** 1000) return;
+        if (
+          hi === 0 ||
+          lo * 2 ** Math.min(k, 0) < 2 ** -1000 ||
+          lo < 2 ** -1000 ||
+          hi * 2 ** Math.max(k, 0) > 2 ** 1000
+        )
+          return;
         const scaled = { rows: c.ok.rows, cols: c.ok.cols, data: data.map((v) => v * 2 ** k) };
         let r2: GlobalEstimate;
         try {
@@ -199,11 +299,25 @@ describe("estimateGlobal", () => {
         const r1 = result as GlobalEstimate;
         // An estimate that is itself subnormal (or near the top) is rounded, not scaled.
         const normal = (v: number) => Math.abs(v) >= 2 ** -1000 && Math.abs(v) <= 2 ** 1000;
-        if (!r1.estimate.every((v, i) => (v === 0 && r2.estimate[i] === 0) || (normal(v) && normal(r2.estimate[i])))) return;
-        assert(r2.estimate.every((v, i) => Object.is(v, r1.estimate[i] * 2 ** k)), `estimate not exactly scaled by 2^${k}`);
-        assert(r2.trusted === r1.trusted && r2.method === r1.method && r2.delay === r1.delay && r2.rank === r1.rank, "choices differ after scaling");
-        assert(r2.eigenvalues.re.every((v, i) => Object.is(v, r1.eigenvalues.re[i])), "eigenvalues differ after scaling");
-        assert(JSON.stringify(r2.diagnostics.warnings.map((w) => w.code)) === JSON.stringify(r1.diagnostics.warnings.map((w) => w.code)), "warnings differ after scaling");
+        if (!r1.estimate.every((v, i) => (v === 0 && r2.estimate[i] === 0) || (normal(v) && normal(r2.estimate[i]))))
+          return;
+        assert(
+          r2.estimate.every((v, i) => Object.is(v, r1.estimate[i] * 2 ** k)),
+          `estimate not exactly scaled by 2^${k}`,
+        );
+        assert(
+          r2.trusted === r1.trusted && r2.method === r1.method && r2.delay === r1.delay && r2.rank === r1.rank,
+          "choices differ after scaling",
+        );
+        assert(
+          r2.eigenvalues.re.every((v, i) => Object.is(v, r1.eigenvalues.re[i])),
+          "eigenvalues differ after scaling",
+        );
+        assert(
+          JSON.stringify(r2.diagnostics.warnings.map((w) => w.code)) ===
+            JSON.stringify(r1.diagnostics.warnings.map((w) => w.code)),
+          "warnings differ after scaling",
+        );
       }
     });
   });
@@ -218,15 +332,29 @@ describe("GlocalEstimator", () => {
     | { op: "dispose" };
   const opArb: fc.Arbitrary<Op> = fc.oneof(
     { weight: 12, arbitrary: fc.constantFrom<Op>({ op: "push", row: "valid" }, { op: "push", row: "typed" }) },
-    { weight: 2, arbitrary: fc.constantFrom<Op>({ op: "push", row: "short" }, { op: "push", row: "nan" }, { op: "push", row: "string" }, { op: "push", row: "null" }) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom<Op>(
+        { op: "push", row: "short" },
+        { op: "push", row: "nan" },
+        { op: "push", row: "string" },
+        { op: "push", row: "null" },
+      ),
+    },
     { weight: 3, arbitrary: fc.boolean().map((override) => ({ op: "estimate" as const, override })) },
     { weight: 1, arbitrary: fc.constantFrom<Op>({ op: "reset" }, { op: "rows" }) },
     { weight: 1, arbitrary: fc.constant<Op>({ op: "dispose" }) },
   );
   const arb = fc.record({
     spec: trajSpec,
-    window: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 2, max: 40 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(1, 2.5, "10", 0) }),
-    dim: fc.oneof({ weight: 12, arbitrary: fc.constant("spec") }, { weight: 1, arbitrary: fc.constantFrom<unknown>(0, -1, "2", undefined) }),
+    window: fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 2, max: 40 }) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(1, 2.5, "10", 0) },
+    ),
+    dim: fc.oneof(
+      { weight: 12, arbitrary: fc.constant("spec") },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(0, -1, "2", undefined) },
+    ),
     o: optionsSpec,
     ops: fc.array(opArb, { maxLength: 60 }),
   });
@@ -235,7 +363,11 @@ describe("GlocalEstimator", () => {
       const traj = buildTrajectory({ ...spec, m: Math.max(spec.m, 1) });
       const q = traj.cols;
       const est = resolveOptions(o, 40, q);
-      const ctorOpts = { ...(est.value && typeof est.value === "object" && !Array.isArray(est.value) ? (est.value as object) : {}), dim: dim === "spec" ? q : dim, window };
+      const ctorOpts = {
+        ...(est.value && typeof est.value === "object" && !Array.isArray(est.value) ? (est.value as object) : {}),
+        dim: dim === "spec" ? q : dim,
+        window,
+      };
       delete (ctorOpts as Record<string, unknown>).horizon; // horizon depends on the rows held; given per call below
       const ctorCodes = new Set<GlocalErrorCode>();
       const windowOk = window === undefined || (Number.isInteger(window) && (window as number) >= 2);
@@ -245,32 +377,65 @@ describe("GlocalEstimator", () => {
         if (o.unknown) ctorCodes.add("E_OPTION");
       }
       let E: GlocalEstimator | null = null;
-      const outcome = contract([], () => new GlocalEstimator(ctorOpts as never), { codes: ctorCodes, check: (e) => (E = e) });
+      const outcome = contract([], () => new GlocalEstimator(ctorOpts as never), {
+        codes: ctorCodes,
+        check: (e) => (E = e),
+      });
       if (outcome !== "ok" || !E) return;
       const estimator = E as GlocalEstimator;
       const W = estimator.window;
       const model: number[][] = [];
-      let pushed = 0, disposed = false, next = 0;
+      let pushed = 0,
+        disposed = false,
+        next = 0;
       const g = gaussian(spec.seed + 7);
       for (const op of ops) {
         if (disposed) {
-          contract([], () => (op.op === "push" ? estimator.push(new Array(q).fill(1)) : op.op === "estimate" ? estimator.estimate() : op.op === "reset" ? estimator.reset() : op.op === "rows" ? estimator.rows() : estimator.dispose()), {
-            codes: op.op === "dispose" ? [] : ["E_DISPOSED"],
-          });
+          contract(
+            [],
+            () =>
+              op.op === "push"
+                ? estimator.push(new Array(q).fill(1))
+                : op.op === "estimate"
+                  ? estimator.estimate()
+                  : op.op === "reset"
+                    ? estimator.reset()
+                    : op.op === "rows"
+                      ? estimator.rows()
+                      : estimator.dispose(),
+            {
+              codes: op.op === "dispose" ? [] : ["E_DISPOSED"],
+            },
+          );
           continue;
         }
         switch (op.op) {
           case "push": {
-            const base = Array.from(traj.data.subarray((next % traj.rows) * q, (next % traj.rows + 1) * q));
+            const base = Array.from(traj.data.subarray((next % traj.rows) * q, ((next % traj.rows) + 1) * q));
             next++;
             let row: unknown = base;
             let code: GlocalErrorCode | null = null;
             if (op.row === "typed") row = Float64Array.from(base);
-            if (op.row === "short") (row = base.concat([1])), (code = "E_SHAPE");
-            if (op.row === "nan") (row = base.map((v, i) => (i === 0 ? NaN : v))), (code = "E_NONFINITE");
-            if (op.row === "string") (row = base.map((v, i) => (i === 0 ? String(v) : v))), (code = "E_TYPE");
-            if (op.row === "null") (row = null), (code = "E_TYPE");
-            contract([row], () => estimator.push(row as number[]), { codes: code ? [code] : [], rejects: code !== null });
+            if (op.row === "short") {
+              row = base.concat([1]);
+              code = "E_SHAPE";
+            }
+            if (op.row === "nan") {
+              row = base.map((v, i) => (i === 0 ? NaN : v));
+              code = "E_NONFINITE";
+            }
+            if (op.row === "string") {
+              row = base.map((v, i) => (i === 0 ? String(v) : v));
+              code = "E_TYPE";
+            }
+            if (op.row === "null") {
+              row = null;
+              code = "E_TYPE";
+            }
+            contract([row], () => estimator.push(row as number[]), {
+              codes: code ? [code] : [],
+              rejects: code !== null,
+            });
             if (!code) {
               model.push(base);
               if (model.length > W) model.shift();
@@ -286,7 +451,10 @@ describe("GlocalEstimator", () => {
           case "rows": {
             const rows = estimator.rows();
             assert(estimator.length === model.length && estimator.pushedRows === pushed, "length / pushedRows");
-            assert(rows.length === model.length * q && rows.every((v, i) => Object.is(v, model[Math.floor(i / q)][i % q])), "rows differ from the last pushes");
+            assert(
+              rows.length === model.length * q && rows.every((v, i) => Object.is(v, model[Math.floor(i / q)][i % q])),
+              "rows differ from the last pushes",
+            );
             break;
           }
           case "dispose":
@@ -303,7 +471,10 @@ describe("GlocalEstimator", () => {
             if (override) direct.horizon = m + horizonRows;
             let want: GlobalEstimate | string;
             try {
-              want = m === 0 ? "E_TOO_SHORT" : estimateGlobal({ rows: m, cols: q, data: Float64Array.from(model.flat()) }, direct as never);
+              want =
+                m === 0
+                  ? "E_TOO_SHORT"
+                  : estimateGlobal({ rows: m, cols: q, data: Float64Array.from(model.flat()) }, direct as never);
             } catch (e) {
               want = (e as { code: string }).code ?? fail(`estimateGlobal threw ${(e as Error).message}`);
             }
@@ -311,7 +482,10 @@ describe("GlocalEstimator", () => {
               codes: typeof want === "string" ? [want as GlocalErrorCode] : [],
               check: (got) => {
                 const w = want as GlobalEstimate;
-                assert(got.estimate.every((v, i) => Object.is(v, w.estimate[i])) && got.trusted === w.trusted, "estimate() differs from estimateGlobal on the rows held");
+                assert(
+                  got.estimate.every((v, i) => Object.is(v, w.estimate[i])) && got.trusted === w.trusted,
+                  "estimate() differs from estimateGlobal on the rows held",
+                );
               },
             });
           }

@@ -57,7 +57,12 @@ describe("properties of the estimate", () => {
       for (const alpha of [-3.7, 1e-150, 1e150, 0.001]) {
         const scaled = traj.map((row) => row.map((v) => v * alpha));
         const est = estimateGlobal(scaled, { delay: 4, method, horizon: 80 }).estimate;
-        expect(relDiff(est, base.map((v) => v * alpha))).toBeLessThan(1e-9);
+        expect(
+          relDiff(
+            est,
+            base.map((v) => v * alpha),
+          ),
+        ).toBeLessThan(1e-9);
       }
     }
   });
@@ -73,7 +78,10 @@ describe("properties of the estimate", () => {
   });
 
   it("an all-zero trajectory gives zero, with a warning", () => {
-    const r = estimateGlobal(Array.from({ length: 10 }, () => [0, 0]), { delay: 2 });
+    const r = estimateGlobal(
+      Array.from({ length: 10 }, () => [0, 0]),
+      { delay: 2 },
+    );
     expect(Array.from(r.estimate)).toEqual([0, 0]);
     expect(r.diagnostics.warnings.map((w) => w.code)).toContain("ZERO_TRAJECTORY");
   });
@@ -89,7 +97,14 @@ describe("properties of the estimate", () => {
 describe("trust", () => {
   it("a window shorter than the slowest mode's time constant is not trusted (SLOW_MODE)", () => {
     // μ = 0.995: time constant 200 rows, window 60 rows.
-    const traj = linearTrajectory(60, [1, -1], [{ r: 0.995, theta: 0, u: [2, 1] }, { r: 0.6, theta: 0, u: [0.5, -0.3] }]);
+    const traj = linearTrajectory(
+      60,
+      [1, -1],
+      [
+        { r: 0.995, theta: 0, u: [2, 1] },
+        { r: 0.6, theta: 0, u: [0.5, -0.3] },
+      ],
+    );
     const r = estimateGlobal(traj, { delay: 3, method: "limit", tolerance: 0.001 });
     expect(r.trusted).toBe(false);
     expect(r.diagnostics.warnings.map((w) => w.code)).toContain("SLOW_MODE");
@@ -97,14 +112,28 @@ describe("trust", () => {
   });
 
   it("a diverging window is not trusted (UNSTABLE_MODE)", () => {
-    const traj = linearTrajectory(40, [1, 1], [{ r: 1.08, theta: 0, u: [0.01, 0.02] }, { r: 0.5, theta: 0, u: [1, -1] }]);
+    const traj = linearTrajectory(
+      40,
+      [1, 1],
+      [
+        { r: 1.08, theta: 0, u: [0.01, 0.02] },
+        { r: 0.5, theta: 0, u: [1, -1] },
+      ],
+    );
     const r = estimateGlobal(traj, { delay: 3, method: "rre" });
     expect(r.trusted).toBe(false);
     expect(r.diagnostics.warnings.map((w) => w.code)).toContain("UNSTABLE_MODE");
   });
 
   it("no eigenvalue near 1: the limit is zero and not trusted (NO_MODE_NEAR_ONE)", () => {
-    const traj = linearTrajectory(40, [0, 0], [{ r: 0.7, theta: 0, u: [1, 2] }, { r: 0.4, theta: 0, u: [1, -1] }]);
+    const traj = linearTrajectory(
+      40,
+      [0, 0],
+      [
+        { r: 0.7, theta: 0, u: [1, 2] },
+        { r: 0.4, theta: 0, u: [1, -1] },
+      ],
+    );
     const r = estimateGlobal(traj, { delay: 2, method: "limit" });
     expect(Array.from(r.estimate)).toEqual([0, 0]);
     expect(r.trusted).toBe(false);
@@ -132,7 +161,10 @@ describe("trust", () => {
 describe("auto", () => {
   it("picks method, delay and rank by held-out error, reports the search, and lands on the limit", () => {
     const c = [0.5, -0.25];
-    const traj = linearTrajectory(100, c, [{ r: 0.9, theta: 0.5, u: [1, 0.3], v: [0.2, -1] }, { r: 0.7, theta: 0, u: [-0.4, 0.6] }]);
+    const traj = linearTrajectory(100, c, [
+      { r: 0.9, theta: 0.5, u: [1, 0.3], v: [0.2, -1] },
+      { r: 0.7, theta: 0, u: [-0.4, 0.6] },
+    ]);
     const r = estimateGlobal(traj, { method: "auto", delay: "auto", rank: "auto" });
     const auto = r.diagnostics.auto ?? [];
     expect(auto.length).toBeGreaterThan(10);
@@ -181,13 +213,27 @@ describe("option and input errors", () => {
     expect(r3.rank).toBe(2);
   });
   it("GlocalError is thrown for a NaN row", () => {
-    expect(() => estimateGlobal([[1, 2], [NaN, 1], [1, 1]], { delay: 1 })).toThrow(GlocalError);
+    expect(() =>
+      estimateGlobal(
+        [
+          [1, 2],
+          [NaN, 1],
+          [1, 1],
+        ],
+        { delay: 1 },
+      ),
+    ).toThrow(GlocalError);
   });
 });
 
 describe("hankel and dmd", () => {
   it("hankel stacks oldest block first", () => {
-    const traj = [[1, 10], [2, 20], [3, 30], [4, 40]];
+    const traj = [
+      [1, 10],
+      [2, 20],
+      [3, 30],
+      [4, 40],
+    ];
     const { X, Y } = hankel(traj, { delay: 2 });
     // g_1 = [1,10,2,20], g_2 = [2,20,3,30], g_3 = [3,30,4,40]
     expect(X.rows).toBe(4);
@@ -199,14 +245,18 @@ describe("hankel and dmd", () => {
   });
 
   it("exact modes are eigenvectors of K = Y X_r⁺ (K φ = λ φ) and predict(k) continues the dynamics", () => {
-    const modes: Mode[] = [{ r: 0.9, theta: 0.3, u: [1, 0.5], v: [-0.3, 0.8] }, { r: 0.5, theta: 0, u: [0.2, 0.1] }];
+    const modes: Mode[] = [
+      { r: 0.9, theta: 0.3, u: [1, 0.5], v: [-0.3, 0.8] },
+      { r: 0.5, theta: 0, u: [0.2, 0.1] },
+    ];
     const traj = linearTrajectory(40, [0.2, -0.1], modes);
     const { X, Y } = hankel(traj, { delay: 3 });
     const fit = dmd(X, Y, { rank: { kind: "full" } });
     expect(fit.rank).toBe(4);
     // K = Y V_r Σ_r⁻¹ U_rᵀ
     const { U, S, V } = linalg.svd(X);
-    const r = fit.rank, n = X.rows;
+    const r = fit.rank,
+      n = X.rows;
     const B = linalg.gemm(Y, V);
     const Bs = { rows: n, cols: r, data: new Float64Array(n * r) };
     for (let i = 0; i < n; i++) for (let j = 0; j < r; j++) Bs.data[i * r + j] = B.data[i * V.cols + j] / S[j];
@@ -216,9 +266,12 @@ describe("hankel and dmd", () => {
     for (let j = 0; j < r; j++) {
       const phr = Array.from({ length: n }, (_, i) => fit.modes.re.data[i * r + j]);
       const phi = Array.from({ length: n }, (_, i) => fit.modes.im.data[i * r + j]);
-      const Kr = linalg.gemv(K, phr), Ki = linalg.gemv(K, phi);
-      const lr = fit.eigenvalues.re[j], li = fit.eigenvalues.im[j];
-      let res = 0, nrm = 0;
+      const Kr = linalg.gemv(K, phr),
+        Ki = linalg.gemv(K, phi);
+      const lr = fit.eigenvalues.re[j],
+        li = fit.eigenvalues.im[j];
+      let res = 0,
+        nrm = 0;
       for (let i = 0; i < n; i++) {
         res += (Kr[i] - (lr * phr[i] - li * phi[i])) ** 2 + (Ki[i] - (lr * phi[i] + li * phr[i])) ** 2;
         nrm += phr[i] ** 2 + phi[i] ** 2;

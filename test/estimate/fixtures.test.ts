@@ -9,7 +9,8 @@ import { estimateGlobal, EstimateOptions, GlocalError } from "../../src/index";
 import { relDiff } from "../support/helpers";
 
 const dir = path.join(__dirname, "..", "fixtures");
-const decode = (v: unknown): unknown => (v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v);
+const decode = (v: unknown): unknown =>
+  v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v;
 
 interface Fixture {
   name: string;
@@ -25,7 +26,10 @@ interface Fixture {
   unreliable_outputs?: string[];
 }
 
-const fixtures: Fixture[] = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()
+const fixtures: Fixture[] = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith(".json"))
+  .sort()
   .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")));
 
 const outputs: Array<[string, EstimateOptions]> = [
@@ -50,7 +54,10 @@ it("the fixture set is present (6 good, 3 bad)", () => {
   expect(fixtures.filter((f) => !f.expected_error)).toHaveLength(6);
   expect(fixtures.filter((f) => f.expected_error)).toHaveLength(3);
   // Every fixture names itself after its file (bad_*: the rejected ones).
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort();
   expect(fixtures.map((f) => `${f.name}.json`)).toEqual(files);
   expect(fixtures.map((f) => f.name.startsWith("bad_"))).toEqual(fixtures.map((f) => !!f.expected_error));
 });
@@ -85,16 +92,19 @@ for (const fx of fixtures) {
       const r = estimateGlobal(trajectory, { ...baseOptions(fx), method: "limit" });
       expect(r.rank).toBe(expected.rank_used);
       expect(r.diagnostics.keptModes).toHaveLength(expected.n_modes_kept_infinite as number);
-      const re = expected.eigenvalues_re as number[], im = expected.eigenvalues_im as number[];
+      const re = expected.eigenvalues_re as number[],
+        im = expected.eigenvalues_im as number[];
       const tol = tolerance.eigenvalues_abs as number[];
       expect(r.eigenvalues.re).toHaveLength(re.length);
       for (let i = 0; i < re.length; i++) {
         let best = Infinity;
-        for (let j = 0; j < r.eigenvalues.re.length; j++) best = Math.min(best, Math.hypot(r.eigenvalues.re[j] - re[i], r.eigenvalues.im[j] - im[i]));
+        for (let j = 0; j < r.eigenvalues.re.length; j++)
+          best = Math.min(best, Math.hypot(r.eigenvalues.re[j] - re[i], r.eigenvalues.im[j] - im[i]));
         expect(best).toBeLessThanOrEqual(tol[i]);
       }
       const sv = expected.singular_values as number[];
-      for (let i = 0; i < sv.length; i++) expect(Math.abs(r.diagnostics.singularValues[i] - sv[i])).toBeLessThanOrEqual(1e-13 * sv[0]);
+      for (let i = 0; i < sv.length; i++)
+        expect(Math.abs(r.diagnostics.singularValues[i] - sv[i])).toBeLessThanOrEqual(1e-13 * sv[0]);
       // The fit residual: rounding level where the dynamics are exact, else to 1e-6 relative.
       const res = expected.fit_residual as number;
       const residual = r.diagnostics.residual; // limit always fits the DMD: never null here

@@ -2,7 +2,14 @@ import { GlocalEstimator, estimateGlobal, memoryStats } from "../../src/index";
 import { linearTrajectory } from "../support/synthetic";
 import { relDiff } from "../support/helpers";
 
-const traj = linearTrajectory(50, [0.4, -0.2], [{ r: 0.85, theta: 0.35, u: [1, 0.2], v: [0.1, -0.9] }, { r: 0.5, theta: 0, u: [0.3, 0.3] }]);
+const traj = linearTrajectory(
+  50,
+  [0.4, -0.2],
+  [
+    { r: 0.85, theta: 0.35, u: [1, 0.2], v: [0.1, -0.9] },
+    { r: 0.5, theta: 0, u: [0.3, 0.3] },
+  ],
+);
 
 describe("GlocalEstimator (streaming)", () => {
   it("push one row at a time gives the same estimate as estimateGlobal", () => {
@@ -24,7 +31,14 @@ describe("GlocalEstimator (streaming)", () => {
     // rows 21..50 with T = 80 from the window start is T − 20 = 60 for the held slice
     const direct = estimateGlobal(traj.slice(20), { delay: 3, method: "horizon", horizon: 60 });
     expect(Array.from(est.estimate().estimate)).toEqual(Array.from(direct.estimate));
-    const truth = linearTrajectory(80, [0.4, -0.2], [{ r: 0.85, theta: 0.35, u: [1, 0.2], v: [0.1, -0.9] }, { r: 0.5, theta: 0, u: [0.3, 0.3] }])[79];
+    const truth = linearTrajectory(
+      80,
+      [0.4, -0.2],
+      [
+        { r: 0.85, theta: 0.35, u: [1, 0.2], v: [0.1, -0.9] },
+        { r: 0.5, theta: 0, u: [0.3, 0.3] },
+      ],
+    )[79];
     expect(relDiff(est.estimate().estimate, truth)).toBeLessThan(1e-8);
     est.dispose();
   });
@@ -45,7 +59,9 @@ describe("GlocalEstimator (streaming)", () => {
     expect(() => est.push([1])).toThrow(expect.objectContaining({ code: "E_SHAPE", argument: "h" }));
     expect(() => est.push([1, NaN])).toThrow(expect.objectContaining({ code: "E_NONFINITE", argument: "h" }));
     expect(() => est.push("ab" as never)).toThrow(expect.objectContaining({ code: "E_TYPE" }));
-    expect(() => new GlocalEstimator({} as never)).toThrow(expect.objectContaining({ code: "E_OPTION", argument: "dim" }));
+    expect(() => new GlocalEstimator({} as never)).toThrow(
+      expect.objectContaining({ code: "E_OPTION", argument: "dim" }),
+    );
     est.dispose();
   });
 

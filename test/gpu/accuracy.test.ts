@@ -45,22 +45,34 @@ describe("gpu.js f32 products vs WebAssembly f64", () => {
       // Really the f32 path: not bit-identical to f64.
       expect(relErr(f32.trajectory.data, f64.trajectory.data)).toBeGreaterThan(0);
       expect(relErr(f32.trajectory.data, f64.trajectory.data)).toBeLessThan(1e-3);
-      const e64 = estimateGlobal(f64.trajectory), e32 = estimateGlobal(f32.trajectory);
+      const e64 = estimateGlobal(f64.trajectory),
+        e32 = estimateGlobal(f32.trajectory);
       expect(e32.method).toBe(e64.method);
       expect(relErr(e32.estimate, e64.estimate)).toBeLessThanOrEqual(ESTIMATE_REL_ERROR);
     });
   }
 
   it("a glocal hyperparameter optimisation on gpu.js ends where the f64 one does", () => {
-    const run = (backend: "wasm" | "gpu") => optimize({
-      problem: problem("softmax"), optimizer: OPT.momentum(), strategy: "glocal", hyper: ["lr", "wd", "momentum"],
-      innerSteps: 60, window: 20, batchSize: 50, seed: 2, metaOptimizer: { kind: "adam", lr: 0.05 },
-      ...(backend === "gpu" ? { backend, gpuMode: "webasm" as const } : { backend }),
-    });
-    const a = run("wasm"), b = run("gpu");
+    const run = (backend: "wasm" | "gpu") =>
+      optimize({
+        problem: problem("softmax"),
+        optimizer: OPT.momentum(),
+        strategy: "glocal",
+        hyper: ["lr", "wd", "momentum"],
+        innerSteps: 60,
+        window: 20,
+        batchSize: 50,
+        seed: 2,
+        metaOptimizer: { kind: "adam", lr: 0.05 },
+        ...(backend === "gpu" ? { backend, gpuMode: "webasm" as const } : { backend }),
+      });
+    const a = run("wasm"),
+      b = run("gpu");
     expect(b.stopped).toBe("done");
     expect(b.counts.updates).toBe(a.counts.updates);
     expect(relErr(b.final.phi, a.final.phi)).toBeLessThan(1e-4);
-    expect(Math.abs((b.final.valLoss as number) - (a.final.valLoss as number))).toBeLessThan(1e-4 * (a.final.valLoss as number));
+    expect(Math.abs((b.final.valLoss as number) - (a.final.valLoss as number))).toBeLessThan(
+      1e-4 * (a.final.valLoss as number),
+    );
   });
 });

@@ -5,15 +5,23 @@
  * backends within f32 accuracy.
  */
 import {
-  InnerTraining, optimizers, optimize, backendInfo, setProductBackend, provideGpuJs,
-  batchedProduct, memoryStats, GlocalError, datasets,
+  InnerTraining,
+  optimizers,
+  optimize,
+  backendInfo,
+  setProductBackend,
+  provideGpuJs,
+  batchedProduct,
+  memoryStats,
+  GlocalError,
+  datasets,
 } from "../../src/index";
 import { runDemo } from "../../src/app/index";
 import { digits, useSoftmaxGpuFixture } from "../support/gpu";
 import { randomMatrix, refGemm } from "../support/helpers";
 
 // gpu.js itself (a dependency): the real library, used to build a stand-in "hardware GPU".
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const gpujs = require("gpu.js") as { GPU: new (s: { mode: string }) => unknown };
 
 const fixture = useSoftmaxGpuFixture();
@@ -79,16 +87,33 @@ describe("overrides", () => {
   it("optimize() and runDemo() pass backend and gpuMode through", () => {
     const before = gpuCount();
     const r = optimize({
-      problem: fixture.problem, optimizer: sgd(), strategy: "truncated", innerSteps: 6, window: 3, batchSize: 50, seed: 1,
-      backend: "gpu", gpuMode: "cpu",
+      problem: fixture.problem,
+      optimizer: sgd(),
+      strategy: "truncated",
+      innerSteps: 6,
+      window: 3,
+      batchSize: 50,
+      seed: 1,
+      backend: "gpu",
+      gpuMode: "cpu",
     });
     expect(r.stopped).toBe("done");
     expect(gpuCount()).toBeGreaterThan(before);
     const d = digits();
     // The demo on handed-in data, every product on gpu.js's cpu mode.
     const demo = runDemo({
-      data: d, train: d.train.x.rows, val: d.val.x.rows, steps: 8, window: 4, outer: 2, localEvery: 2, batch: 50,
-      strategies: ["truncated", "glocal"], glocal: { stride: 1 }, backend: "gpu", gpuMode: "cpu",
+      data: d,
+      train: d.train.x.rows,
+      val: d.val.x.rows,
+      steps: 8,
+      window: 4,
+      outer: 2,
+      localEvery: 2,
+      batch: 50,
+      strategies: ["truncated", "glocal"],
+      glocal: { stride: 1 },
+      backend: "gpu",
+      gpuMode: "cpu",
     });
     expect(demo.products).toBe("gpu");
     expect(demo.stopped).toBe("done");
@@ -107,14 +132,35 @@ describe("overrides", () => {
 describe("bad values", () => {
   const cases: Array<[string, () => unknown, string]> = [
     ["backend 'cuda'", () => new InnerTraining(fixture.problem, sgd(), { backend: "cuda" as never }), "backend"],
-    ["gpuMode 'metal'", () => new InnerTraining(fixture.problem, sgd(), { backend: "gpu", gpuMode: "metal" as never }), "gpuMode"],
-    ["gpuMode with backend 'wasm'", () => new InnerTraining(fixture.problem, sgd(), { backend: "wasm", gpuMode: "cpu" }), "gpuMode"],
-    ["gpuMode 'cpu' with 'auto'", () => new InnerTraining(fixture.problem, sgd(), { backend: "auto", gpuMode: "cpu" }), "gpuMode"],
-    ["optimize backend 7", () => optimize({ problem: fixture.problem, optimizer: sgd(), strategy: "local", innerSteps: 2, backend: 7 as never }), "backend"],
+    [
+      "gpuMode 'metal'",
+      () => new InnerTraining(fixture.problem, sgd(), { backend: "gpu", gpuMode: "metal" as never }),
+      "gpuMode",
+    ],
+    [
+      "gpuMode with backend 'wasm'",
+      () => new InnerTraining(fixture.problem, sgd(), { backend: "wasm", gpuMode: "cpu" }),
+      "gpuMode",
+    ],
+    [
+      "gpuMode 'cpu' with 'auto'",
+      () => new InnerTraining(fixture.problem, sgd(), { backend: "auto", gpuMode: "cpu" }),
+      "gpuMode",
+    ],
+    [
+      "optimize backend 7",
+      () =>
+        optimize({ problem: fixture.problem, optimizer: sgd(), strategy: "local", innerSteps: 2, backend: 7 as never }),
+      "backend",
+    ],
     ["runDemo backend 'x'", () => runDemo({ backend: "x" as never }), "backend"],
     ["setProductBackend crossover -1", () => setProductBackend({ crossover: -1 }), "crossover"],
     ["setProductBackend crossover NaN", () => setProductBackend({ crossover: NaN }), "crossover"],
-    ["setProductBackend unknown key", () => setProductBackend({ mode: "gpu" } as never), "setProductBackend options.mode"],
+    [
+      "setProductBackend unknown key",
+      () => setProductBackend({ mode: "gpu" } as never),
+      "setProductBackend options.mode",
+    ],
     ["batchedProduct backend 'x'", () => batchedProduct([[1]], [[1]], { backend: "x" as never }), "backend"],
   ];
   for (const [name, fn, argument] of cases) {
@@ -133,7 +179,8 @@ describe("bad values", () => {
   it("a failed validation leaves no memory behind", () => {
     new InnerTraining(fixture.problem, sgd(), { batchSize: 50 }).dispose();
     const before = memoryStats();
-    for (let i = 0; i < 50; i++) expect(() => new InnerTraining(fixture.problem, sgd(), { backend: "nope" as never })).toThrow(GlocalError);
+    for (let i = 0; i < 50; i++)
+      expect(() => new InnerTraining(fixture.problem, sgd(), { backend: "nope" as never })).toThrow(GlocalError);
     expect(memoryStats()).toEqual(before);
   });
 });
@@ -145,10 +192,18 @@ function fakeHardwareGpu(): unknown {
     constructor(settings: { mode: string }) {
       super({ ...settings, mode: "cpu" });
     }
-    static get isHeadlessGLSupported() { return true; }
-    static get isWebGL2Supported() { return false; }
-    static get isWebGLSupported() { return false; }
-    static get isWebGPUSupported() { return false; }
+    static get isHeadlessGLSupported() {
+      return true;
+    }
+    static get isWebGL2Supported() {
+      return false;
+    }
+    static get isWebGLSupported() {
+      return false;
+    }
+    static get isWebGPUSupported() {
+      return false;
+    }
   }
   return HardwareGpu;
 }
@@ -182,9 +237,13 @@ describe("'auto' with a GPU present (simulated)", () => {
     // The renderer string comes from the kernel's WebGL context: give the cpu kernel one.
     const soft = class extends Real {
       createKernel(fn: unknown, settings: unknown) {
-        const k = (Real.prototype as unknown as { createKernel: (f: unknown, s: unknown) => { kernel: Record<string, unknown> } }).createKernel.call(this, fn, settings);
+        const k = (
+          Real.prototype as unknown as { createKernel: (f: unknown, s: unknown) => { kernel: Record<string, unknown> } }
+        ).createKernel.call(this, fn, settings);
         const ctx = { RENDERER: 1, getExtension: () => null, getParameter: () => "Google SwiftShader" };
-        k.kernel = new Proxy(k.kernel, { get: (t, p) => (p === "context" ? ctx : (t as Record<string | symbol, unknown>)[p]) });
+        k.kernel = new Proxy(k.kernel, {
+          get: (t, p) => (p === "context" ? ctx : (t as Record<string | symbol, unknown>)[p]),
+        });
         return k;
       }
     };
@@ -215,12 +274,14 @@ describe("batchedProduct on each backend", () => {
       const abs = (X: typeof A) => ({ ...X, data: X.data.map(Math.abs) });
       const sumAbs = refGemm(abs(A), abs(B), tA, tB); // Σ|a||b| per entry
       const wasm = batchedProduct(A, B, { transA: tA, transB: tB, backend: "wasm" });
-      for (let i = 0; i < ref.data.length; i++) expect(Math.abs(wasm.data[i] - ref.data[i])).toBeLessThanOrEqual(k * 2 ** -52 * sumAbs.data[i]);
+      for (let i = 0; i < ref.data.length; i++)
+        expect(Math.abs(wasm.data[i] - ref.data[i])).toBeLessThanOrEqual(k * 2 ** -52 * sumAbs.data[i]);
       for (const gpuMode of ["cpu", "webasm"] as const) {
         const gpu = batchedProduct(A, B, { transA: tA, transB: tB, backend: "gpu", gpuMode });
         expect(gpu.rows).toBe(m);
         expect(gpu.cols).toBe(n);
-        let worst = 0, ratio = 0;
+        let worst = 0,
+          ratio = 0;
         for (let i = 0; i < ref.data.length; i++) {
           const e = Math.abs(gpu.data[i] - ref.data[i]);
           worst = Math.max(worst, e);
@@ -234,9 +295,12 @@ describe("batchedProduct on each backend", () => {
   }
 
   it("rejects mismatched shapes (E_SHAPE) and leaves the inputs alone", () => {
-    const A = randomMatrix(3, 4, 1), B = randomMatrix(5, 2, 2);
+    const A = randomMatrix(3, 4, 1),
+      B = randomMatrix(5, 2, 2);
     const a = A.data.slice();
-    expect(() => batchedProduct(A, B, { backend: "gpu", gpuMode: "cpu" })).toThrow(expect.objectContaining({ code: "E_SHAPE" }));
+    expect(() => batchedProduct(A, B, { backend: "gpu", gpuMode: "cpu" })).toThrow(
+      expect.objectContaining({ code: "E_SHAPE" }),
+    );
     expect(A.data).toEqual(a);
     expect(datasets.MNIST_FEATURES).toBe(784);
   });

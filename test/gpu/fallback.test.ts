@@ -8,8 +8,15 @@ jest.mock("gpu.js", () => {
 });
 
 import {
-  InnerTraining, optimizers, hypergradientTrajectory, backendInfo, setProductBackend, provideGpuJs, memoryStats,
-  batchedProduct, GlocalError,
+  InnerTraining,
+  optimizers,
+  hypergradientTrajectory,
+  backendInfo,
+  setProductBackend,
+  provideGpuJs,
+  memoryStats,
+  batchedProduct,
+  GlocalError,
 } from "../../src/index";
 import { kernels } from "../../src/core/load";
 import { withProductHook } from "../../src/core/productHook";
@@ -19,26 +26,44 @@ import { useSoftmaxGpuFixture } from "../support/gpu";
 const fixture = useSoftmaxGpuFixture();
 
 const opt = () => optimizers.momentum({ lr: 0.05, wd: 0.01, momentum: 0.8 });
-const traj = (extra: object) => hypergradientTrajectory(fixture.problem, opt(), { hyper: ["lr", "wd", "momentum"], steps: 20, batchSize: 50, seed: 4, ...extra });
+const traj = (extra: object) =>
+  hypergradientTrajectory(fixture.problem, opt(), {
+    hyper: ["lr", "wd", "momentum"],
+    steps: 20,
+    batchSize: 50,
+    seed: 4,
+    ...extra,
+  });
 
 /** A stand-in gpu.js whose kernels compute on the CPU in f64 until `failAfter` runs, then throw. */
 function flakyGpuJs(failAfter: number): { lib: unknown; runs: () => number } {
   let runs = 0;
   class FlakyGpu {
     constructor(_settings: { mode: string }) {}
-    static get isHeadlessGLSupported() { return false; }
-    static get isWebGL2Supported() { return false; }
-    static get isWebGLSupported() { return false; }
-    static get isWebGPUSupported() { return false; }
+    static get isHeadlessGLSupported() {
+      return false;
+    }
+    static get isWebGL2Supported() {
+      return false;
+    }
+    static get isWebGLSupported() {
+      return false;
+    }
+    static get isWebGPUSupported() {
+      return false;
+    }
     createKernel(_fn: unknown, settings: { output: [number, number]; constants: { k: number; n: number } }) {
-      const [n, m] = settings.output, { k } = settings.constants;
+      const [n, m] = settings.output,
+        { k } = settings.constants;
       const kernel = (a: Float32Array, b: Float32Array) => {
         if (++runs > failAfter) throw new Error("simulated: WebGL context lost");
-        return Array.from({ length: m }, (_, i) => Float32Array.from({ length: n }, (_, j) => {
-          let s = 0;
-          for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
-          return s;
-        }));
+        return Array.from({ length: m }, (_, i) =>
+          Float32Array.from({ length: n }, (_, j) => {
+            let s = 0;
+            for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+            return s;
+          }),
+        );
       };
       return Object.assign(kernel, { destroy() {} });
     }
@@ -77,7 +102,8 @@ describe("gpu.js failing in the middle of a run", () => {
     expect(info.gpu.products.gpu).toBe(7);
     // The 7 early products were f32: the rest is f64, so the trajectory is close, not equal.
     let worst = 0;
-    for (let i = 0; i < f64.trajectory.data.length; i++) worst = Math.max(worst, Math.abs(mixed.trajectory.data[i] - f64.trajectory.data[i]));
+    for (let i = 0; i < f64.trajectory.data.length; i++)
+      worst = Math.max(worst, Math.abs(mixed.trajectory.data[i] - f64.trajectory.data[i]));
     expect(worst).toBeLessThan(1e-6);
     // That mode is not used again until setProductBackend() clears the failure.
     expect(() => traj({ backend: "gpu", gpuMode: "cpu" })).toThrow(expect.objectContaining({ code: "E_UNSUPPORTED" }));
@@ -127,18 +153,31 @@ describe("memory and state", () => {
 
   it("a hook that throws restores the previous one (nested offloads unwind)", () => {
     const seen: string[] = [];
-    const product = () => withScope((sc) => {
-      const a = sc.put([1, 2]), b = sc.put([3, 4]), c = sc.alloc(1);
-      sc.k.modelProduct(0, 0, 1, 1, 2, a, 2, b, 1, 0, c, 1);
-      return sc.read(c, 1)[0];
-    });
-    withProductHook(kernels(), () => (seen.push("outer"), 0), () => {
-      expect(() => withProductHook(kernels(), () => (seen.push("inner"), 0), () => {
-        product();
-        throw new Error("boom");
-      })).toThrow("boom");
-      expect(product()).toBe(11);
-    });
+    const product = () =>
+      withScope((sc) => {
+        const a = sc.put([1, 2]),
+          b = sc.put([3, 4]),
+          c = sc.alloc(1);
+        sc.k.modelProduct(0, 0, 1, 1, 2, a, 2, b, 1, 0, c, 1);
+        return sc.read(c, 1)[0];
+      });
+    withProductHook(
+      kernels(),
+      () => (seen.push("outer"), 0),
+      () => {
+        expect(() =>
+          withProductHook(
+            kernels(),
+            () => (seen.push("inner"), 0),
+            () => {
+              product();
+              throw new Error("boom");
+            },
+          ),
+        ).toThrow("boom");
+        expect(product()).toBe(11);
+      },
+    );
     expect(product()).toBe(11);
     expect(seen).toEqual(["inner", "outer"]);
   });

@@ -5,10 +5,24 @@ import { randomMatrix, refGemm, relDiff, frob } from "../support/helpers";
 describe("gemm", () => {
   // Sizes straddle the 6×4 micro-tile, the 24-row block and the 384-deep k panel.
   const shapes: Array<[number, number, number]> = [
-    [1, 1, 1], [2, 3, 4], [6, 4, 5], [7, 5, 3], [13, 9, 17], [25, 29, 31], [50, 61, 385], [97, 130, 400], [1, 300, 2], [300, 1, 7],
+    [1, 1, 1],
+    [2, 3, 4],
+    [6, 4, 5],
+    [7, 5, 3],
+    [13, 9, 17],
+    [25, 29, 31],
+    [50, 61, 385],
+    [97, 130, 400],
+    [1, 300, 2],
+    [300, 1, 7],
   ];
   for (const [m, n, k] of shapes) {
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
       it(`${m}×${k} · ${k}×${n} transA=${ta} transB=${tb}`, () => {
         const A = ta ? randomMatrix(k, m, m * 7 + k) : randomMatrix(m, k, m * 7 + k);
         const B = tb ? randomMatrix(n, k, n * 11 + k) : randomMatrix(k, n, n * 11 + k);
@@ -22,7 +36,9 @@ describe("gemm", () => {
   }
 
   it("α op(A) op(B) + β C leaves C untouched", () => {
-    const A = randomMatrix(9, 8, 1), B = randomMatrix(8, 10, 2), C = randomMatrix(9, 10, 3);
+    const A = randomMatrix(9, 8, 1),
+      B = randomMatrix(8, 10, 2),
+      C = randomMatrix(9, 10, 3);
     const before = C.data.slice();
     const out = linalg.gemm(A, B, { alpha: -2, C, beta: 0.5 });
     const ref = refGemm(A, B);
@@ -33,7 +49,8 @@ describe("gemm", () => {
 
   it("agrees with ml-matrix on random inputs", () => {
     for (const n of [16, 64, 129]) {
-      const A = randomMatrix(n, n + 3, n), B = randomMatrix(n + 3, n - 1, n + 1);
+      const A = randomMatrix(n, n + 3, n),
+        B = randomMatrix(n + 3, n - 1, n + 1);
       const ours = linalg.gemm(A, B);
       const theirs = new MlMatrix(toRows(A)).mmul(new MlMatrix(toRows(B))).to1DArray();
       expect(relDiff(ours.data, theirs)).toBeLessThan(1e-14);
@@ -41,7 +58,10 @@ describe("gemm", () => {
   });
 
   it("accepts number[][], Float64Array rows and ml-matrix objects", () => {
-    const rows = [[1, 2], [3, 4]];
+    const rows = [
+      [1, 2],
+      [3, 4],
+    ];
     const expected = [7, 10, 15, 22];
     expect(Array.from(linalg.gemm(rows, rows).data)).toEqual(expected);
     const typed = rows.map((r) => Float64Array.from(r));
@@ -62,7 +82,13 @@ describe("gemm", () => {
 });
 
 describe("gram", () => {
-  it.each([[1, 1], [10, 3], [57, 29], [500, 64], [200, 101]])("XᵀX of %i×%i equals the reference and is exactly symmetric", (n, p) => {
+  it.each([
+    [1, 1],
+    [10, 3],
+    [57, 29],
+    [500, 64],
+    [200, 101],
+  ])("XᵀX of %i×%i equals the reference and is exactly symmetric", (n, p) => {
     const X = randomMatrix(n, p, n + p);
     const G = linalg.gram(X);
     const ref = refGemm(X, X, true, false);
@@ -74,19 +100,28 @@ describe("gram", () => {
 describe("gemv, dot, axpy, norm", () => {
   it("gemv with and without transpose", () => {
     const A = randomMatrix(37, 23, 5);
-    const x = randomMatrix(23, 1, 6).data, xt = randomMatrix(37, 1, 7).data;
+    const x = randomMatrix(23, 1, 6).data,
+      xt = randomMatrix(37, 1, 7).data;
     expect(relDiff(linalg.gemv(A, x), refGemm(A, { rows: 23, cols: 1, data: x }).data)).toBeLessThan(1e-14);
-    expect(relDiff(linalg.gemv(A, xt, { trans: true }), refGemm(A, { rows: 37, cols: 1, data: xt }, true).data)).toBeLessThan(1e-14);
+    expect(
+      relDiff(linalg.gemv(A, xt, { trans: true }), refGemm(A, { rows: 37, cols: 1, data: xt }, true).data),
+    ).toBeLessThan(1e-14);
   });
 
   it("dot and axpy against plain loops; inputs unchanged", () => {
-    const x = randomMatrix(1, 103, 1).data, y = randomMatrix(1, 103, 2).data;
+    const x = randomMatrix(1, 103, 1).data,
+      y = randomMatrix(1, 103, 2).data;
     const y0 = y.slice();
     let d = 0;
     for (let i = 0; i < x.length; i++) d += x[i] * y[i];
     expect(Math.abs(linalg.dot(x, y) - d)).toBeLessThan(1e-13);
     const z = linalg.axpy(2.5, x, y);
-    expect(relDiff(z, Array.from(y, (v, i) => v + 2.5 * x[i]))).toBeLessThan(1e-15);
+    expect(
+      relDiff(
+        z,
+        Array.from(y, (v, i) => v + 2.5 * x[i]),
+      ),
+    ).toBeLessThan(1e-15);
     expect(y).toEqual(y0);
   });
 

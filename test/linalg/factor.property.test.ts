@@ -8,9 +8,29 @@
 import fc from "fast-check";
 import { GlocalErrorCode, linalg } from "../../src/index";
 import type { Matrix } from "../../src/index";
-import { coupled, dim, matrixCase, materialize, materializeVector, options, vectorCase, wrongValue } from "../support/property/arbitraries";
+import {
+  coupled,
+  matrixCase,
+  materialize,
+  materializeVector,
+  options,
+  vectorCase,
+  wrongValue,
+} from "../support/property/arbitraries";
 import { allFinite, assert, contract } from "../support/property/contract";
-import { EPS, expOf, magnitudeSpan, maxAbs, mul, norm2, orthogonalityError, scaled, scalbn, sub, transpose } from "../support/property/numeric";
+import {
+  EPS,
+  expOf,
+  magnitudeSpan,
+  maxAbs,
+  mul,
+  norm2,
+  orthogonalityError,
+  scaled,
+  scalbn,
+  sub,
+  transpose,
+} from "../support/property/numeric";
 import { classifyMatrix, classifyVector, codesOf } from "../support/property/reference";
 import { check, writeSummaryPart } from "../support/property/summary";
 
@@ -30,7 +50,8 @@ const ulp = (e: number) => scalbn(2 ** -1074, -e);
 /** ‖A − F‖_F ≤ tol ‖A‖_F after scaling both by 2^-e (e from A), plus rounding to subnormals. */
 function expectReconstructs(A: Matrix, F: Float64Array, e: number, tol: number, what: string): void {
   const a = scaled(A.data, e);
-  const r = norm2(sub(a, F)), na = norm2(a);
+  const r = norm2(sub(a, F)),
+    na = norm2(a);
   const floor = A.rows * A.cols * ulp(e) + 2 ** -1000;
   assert(r <= tol * na + floor, () => `${what}: ‖A − reconstruction‖ = ${r}, ‖A‖ = ${na} (scaled by 2^${-e})`);
 }
@@ -51,7 +72,8 @@ describe("qr", () => {
           assert(Q.rows === m && Q.cols === k && R.rows === k && R.cols === n, "wrong shapes");
           allFinite(Q.data, "Q");
           allFinite(R.data, "R");
-          for (let i = 0; i < k; i++) for (let j = 0; j < Math.min(i, n); j++) assert(R.data[i * n + j] === 0, "R is not upper triangular");
+          for (let i = 0; i < k; i++)
+            for (let j = 0; j < Math.min(i, n); j++) assert(R.data[i * n + j] === 0, "R is not upper triangular");
           assert(orthogonalityError(Q) <= orthoTol(m, n), `QᵀQ ≠ I (${orthogonalityError(Q)})`);
           const e = expOf(maxAbs((a.ok as Matrix).data));
           expectReconstructs(a.ok as Matrix, mul(Q.data, m, k, scaled(R.data, e), n), e, orthoTol(m, n), "QR");
@@ -62,7 +84,10 @@ describe("qr", () => {
 });
 
 describe("svd", () => {
-  const arb = fc.record({ A: matrixCase(), opts: options(fc.record({ vectors: fc.boolean() }, { requiredKeys: [] }), fc.record({ vectors: wrongValue })) });
+  const arb = fc.record({
+    A: matrixCase(),
+    opts: options(fc.record({ vectors: fc.boolean() }, { requiredKeys: [] }), fc.record({ vectors: wrongValue })),
+  });
   it("A = U diag(S) Vᵀ with orthonormal U, V and S descending ≥ 0, or a typed error", () => {
     check("linalg.svd", arb, (c) => {
       const A = materialize(c.A);
@@ -80,11 +105,17 @@ describe("svd", () => {
           const k = Math.min(m, n);
           assert(S.length === k, "wrong number of singular values");
           allFinite(S, "S");
-          for (let i = 0; i < k; i++) assert(S[i] >= 0 && (i === 0 || S[i] <= S[i - 1]), "S is not descending and non-negative");
+          for (let i = 0; i < k; i++)
+            assert(S[i] >= 0 && (i === 0 || S[i] <= S[i - 1]), "S is not descending and non-negative");
           const e = expOf(maxAbs((a.ok as Matrix).data));
           // σ₁ = ‖A‖₂ lies between ‖A‖_F/√k and ‖A‖_F.
-          const fro = norm2(scaled((a.ok as Matrix).data, e)), s1 = scalbn(S[0] ?? 0, -e), fl = k * ulp(e) + 2 ** -1000;
-          assert(s1 <= fro * (1 + 1e-12) + fl && s1 * Math.sqrt(k) >= fro * (1 - 1e-12) - fl * Math.sqrt(k), `σ₁ = ${S[0]} inconsistent with ‖A‖_F`);
+          const fro = norm2(scaled((a.ok as Matrix).data, e)),
+            s1 = scalbn(S[0] ?? 0, -e),
+            fl = k * ulp(e) + 2 ** -1000;
+          assert(
+            s1 <= fro * (1 + 1e-12) + fl && s1 * Math.sqrt(k) >= fro * (1 - 1e-12) - fl * Math.sqrt(k),
+            `σ₁ = ${S[0]} inconsistent with ‖A‖_F`,
+          );
           if (!vectors) {
             assert(U.rows === 0 && V.rows === 0, "vectors: false must return empty U, V");
             return;
@@ -105,8 +136,18 @@ describe("svd", () => {
 });
 
 describe("eig", () => {
-  const square = fc.record({ n: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 }) }), A: matrixCase(), square: coupled });
-  const arb = fc.record({ S: square, opts: options(fc.record({ vectors: fc.boolean() }, { requiredKeys: [] }), fc.record({ vectors: wrongValue })) });
+  const square = fc.record({
+    n: fc.oneof(
+      { weight: 5, arbitrary: fc.integer({ min: 1, max: 8 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 }) },
+    ),
+    A: matrixCase(),
+    square: coupled,
+  });
+  const arb = fc.record({
+    S: square,
+    opts: options(fc.record({ vectors: fc.boolean() }, { requiredKeys: [] }), fc.record({ vectors: wrongValue })),
+  });
   it("A v = λ v for unit v, eigenvalues sorted with conjugate pairs and summing to tr A, or a typed error", () => {
     check("linalg.eig", arb, (c) => {
       const spec = c.S.square ? { ...c.S.A.spec, rows: c.S.n, cols: c.S.n } : c.S.A.spec;
@@ -126,43 +167,61 @@ describe("eig", () => {
         mayOverflow,
         rejects,
         check: ({ values, vectors: V }) => {
-          const M = a.ok as Matrix, n = M.rows;
+          const M = a.ok as Matrix,
+            n = M.rows;
           assert(values.re.length === n && values.im.length === n, "wrong number of eigenvalues");
           allFinite(values.re, "λ.re");
           allFinite(values.im, "λ.im");
           const e = expOf(maxAbs(M.data));
-          const As = scaled(M.data, e), re = scaled(values.re, e), im = scaled(values.im, e);
+          const As = scaled(M.data, e),
+            re = scaled(values.re, e),
+            im = scaled(values.im, e);
           const normA = norm2(As);
           const mod = (i: number) => Math.hypot(re[i], im[i]);
           // (Sorted before rounding to the subnormal grid, which may swap near-equal moduli.)
-          for (let i = 1; i < n; i++) assert(mod(i) <= mod(i - 1) * (1 + 1e-14) + 4 * ulp(e) + 2 ** -1000, "eigenvalues not sorted by modulus");
+          for (let i = 1; i < n; i++)
+            assert(mod(i) <= mod(i - 1) * (1 + 1e-14) + 4 * ulp(e) + 2 ** -1000, "eigenvalues not sorted by modulus");
           for (let i = 0; i < n; i++) {
-            if (im[i] > 0) assert(i + 1 < n && values.re[i + 1] === values.re[i] && values.im[i + 1] === -values.im[i], "complex eigenvalue without its conjugate next to it");
+            if (im[i] > 0)
+              assert(
+                i + 1 < n && values.re[i + 1] === values.re[i] && values.im[i + 1] === -values.im[i],
+                "complex eigenvalue without its conjugate next to it",
+              );
           }
-          let trace = 0, sum = 0;
+          let trace = 0,
+            sum = 0;
           for (let i = 0; i < n; i++) {
             trace += As[i * n + i];
             sum += re[i];
           }
-          assert(Math.abs(trace - sum) <= 1e-10 * n * normA + n * ulp(e) + 2 ** -1000, `Σλ = ${sum} but tr A = ${trace} (scaled)`);
+          assert(
+            Math.abs(trace - sum) <= 1e-10 * n * normA + n * ulp(e) + 2 ** -1000,
+            `Σλ = ${sum} but tr A = ${trace} (scaled)`,
+          );
           if (!vectors) return;
           assert(V.re.rows === n && V.re.cols === n && V.im.rows === n, "wrong vector shapes");
           allFinite(V.re.data, "V.re");
           allFinite(V.im.data, "V.im");
           for (let j = 0; j < n; j++) {
-            let vn = 0, res = 0;
+            let vn = 0,
+              res = 0;
             for (let i = 0; i < n; i++) vn += V.re.data[i * n + j] ** 2 + V.im.data[i * n + j] ** 2;
             for (let i = 0; i < n; i++) {
-              let ar = 0, ai = 0;
+              let ar = 0,
+                ai = 0;
               for (let p = 0; p < n; p++) {
                 ar += As[i * n + p] * V.re.data[p * n + j];
                 ai += As[i * n + p] * V.im.data[p * n + j];
               }
-              const vr = V.re.data[i * n + j], vi = V.im.data[i * n + j];
+              const vr = V.re.data[i * n + j],
+                vi = V.im.data[i * n + j];
               res += (ar - (re[j] * vr - im[j] * vi)) ** 2 + (ai - (re[j] * vi + im[j] * vr)) ** 2;
             }
             assert(Math.abs(Math.sqrt(vn) - 1) <= 1e-12, `eigenvector ${j} has norm ${Math.sqrt(vn)}`);
-            assert(Math.sqrt(res) <= 1e-10 * normA + 2 * ulp(e) + 2 ** -1000, `‖A v − λ v‖ = ${Math.sqrt(res)} for eigenpair ${j} (‖A‖ = ${normA}, scaled)`);
+            assert(
+              Math.sqrt(res) <= 1e-10 * normA + 2 * ulp(e) + 2 ** -1000,
+              `‖A v − λ v‖ = ${Math.sqrt(res)} for eigenpair ${j} (‖A‖ = ${normA}, scaled)`,
+            );
           }
         },
       });
@@ -176,8 +235,17 @@ describe("eig", () => {
  * scaled by powers of two). Skipped where a σᵢ lies within 1e-6·σ₁ of the cutoff (the
  * rank is then a matter of rounding).
  */
-function expectTruncatedSvdSolution(A: Matrix, B: Float64Array, nrhs: number, X: Float64Array, rcond: number, rank: number, xUlp: number): void {
-  const { rows: m, cols: n } = A, k = Math.min(m, n);
+function expectTruncatedSvdSolution(
+  A: Matrix,
+  B: Float64Array,
+  nrhs: number,
+  X: Float64Array,
+  rcond: number,
+  rank: number,
+  xUlp: number,
+): void {
+  const { rows: m, cols: n } = A,
+    k = Math.min(m, n);
   const { U, S, V } = linalg.svd(A);
   const cut = rcond * (S[0] ?? 0);
   for (let i = 0; i < k; i++) if (Math.abs(S[i] - cut) <= 1e-6 * S[0]) return;
@@ -197,20 +265,33 @@ function expectTruncatedSvdSolution(A: Matrix, B: Float64Array, nrhs: number, X:
 
 describe("lstsq", () => {
   const arb = fc.record({
-    A: matrixCase(), b: vectorCase(), B: matrixCase(), asMatrix: fc.boolean(), coupled,
-    opts: options(fc.record({ rcond: fc.constantFrom(0, 1e-12, 1e-6, 0.5) }, { requiredKeys: [] }), fc.record({ rcond: fc.constantFrom<unknown>(1, -1, "x", NaN, null) })),
+    A: matrixCase(),
+    b: vectorCase(),
+    B: matrixCase(),
+    asMatrix: fc.boolean(),
+    coupled,
+    opts: options(
+      fc.record({ rcond: fc.constantFrom(0, 1e-12, 1e-6, 0.5) }, { requiredKeys: [] }),
+      fc.record({ rcond: fc.constantFrom<unknown>(1, -1, "x", NaN, null) }),
+    ),
   });
   it("x minimises ‖Ax − b‖: Aᵀ(Ax − b) ≈ 0 relative to ‖A‖(‖A‖‖x‖ + ‖b‖), or a typed error", () => {
     check("linalg.lstsq", arb, (c) => {
       const m = c.A.spec.rows;
       const A = materialize(c.A);
       const B = c.asMatrix
-        ? materialize(c.coupled ? { ...c.B, spec: { ...c.B.spec, rows: m, cols: Math.max(1, Math.min(c.B.spec.cols, 5)) } } : c.B)
+        ? materialize(
+            c.coupled ? { ...c.B, spec: { ...c.B.spec, rows: m, cols: Math.max(1, Math.min(c.B.spec.cols, 5)) } } : c.B,
+          )
         : materializeVector(c.coupled ? { ...c.b, spec: { ...c.b.spec, cols: m } } : c.b);
       const a = classifyMatrix(A);
       // The library reads a typed array, or an array of numbers (or of non-rows), as a vector.
-      const asVector = ArrayBuffer.isView(B) || (Array.isArray(B) && (B.length === 0 || ["number", "string", "undefined"].includes(typeof B[0]) || B[0] === null));
-      const bv = asVector ? classifyVector(B) : null, bm = asVector ? null : classifyMatrix(B);
+      const asVector =
+        ArrayBuffer.isView(B) ||
+        (Array.isArray(B) &&
+          (B.length === 0 || ["number", "string", "undefined"].includes(typeof B[0]) || B[0] === null));
+      const bv = asVector ? classifyVector(B) : null,
+        bm = asVector ? null : classifyMatrix(B);
       const b = (bv ?? bm)!;
       const codes = codesOf(a, b);
       const opts = c.opts.value as { rcond?: number } | undefined;
@@ -224,7 +305,7 @@ describe("lstsq", () => {
         // ‖x‖ ≤ ‖b‖ / σ_r with σ_r > rcond·σ₁ ≥ rcond‖A‖_F/√k.
         const k = Math.min(a.ok.rows, a.ok.cols);
         const rcond = !c.opts.bad && opts?.rcond !== undefined ? opts.rcond : EPS * Math.max(a.ok.rows, a.ok.cols);
-        const lb = Math.log2(norm2(Bm.data) || 1) - Math.log2(rcond * norm2(a.ok.data) / Math.sqrt(k) || 0);
+        const lb = Math.log2(norm2(Bm.data) || 1) - Math.log2((rcond * norm2(a.ok.data)) / Math.sqrt(k) || 0);
         mayOverflow = !(lb < 1000);
       }
       contract([A, B, c.opts.value], () => linalg.lstsq(A as Matrix, B as never, c.opts.value as never), {
@@ -232,26 +313,44 @@ describe("lstsq", () => {
         mayOverflow,
         rejects: codes.size > 0, // a broken A or b, rows that differ, or bad options
         check: (r) => {
-          const M = a.ok as Matrix, Bmat = Bm as Matrix, n = M.cols, nrhs = Bmat.cols;
+          const M = a.ok as Matrix,
+            Bmat = Bm as Matrix,
+            n = M.cols,
+            nrhs = Bmat.cols;
           const xdata = asVector ? (r.x as unknown as Float64Array) : (r.x as unknown as Matrix).data;
           assert(xdata.length === n * nrhs, "wrong solution size");
-          if (!asVector) assert((r.x as unknown as Matrix).rows === n && (r.x as unknown as Matrix).cols === nrhs, "wrong solution shape");
+          if (!asVector)
+            assert(
+              (r.x as unknown as Matrix).rows === n && (r.x as unknown as Matrix).cols === nrhs,
+              "wrong solution shape",
+            );
           allFinite(xdata, "x");
           assert(Number.isInteger(r.rank) && r.rank >= 0 && r.rank <= Math.min(M.rows, n), `rank ${r.rank}`);
           assert(r.method === "qr" || r.method === "svd", "unknown method");
-          const ea = expOf(maxAbs(M.data)), eb = expOf(maxAbs(Bmat.data));
+          const ea = expOf(maxAbs(M.data)),
+            eb = expOf(maxAbs(Bmat.data));
           if (eb - ea < -900) return; // the exact x is below the float64 range: it underflows
-          const As = scaled(M.data, ea), Bs = scaled(Bmat.data, eb), Xs = scaled(xdata, eb - ea);
+          const As = scaled(M.data, ea),
+            Bs = scaled(Bmat.data, eb),
+            Xs = scaled(xdata, eb - ea);
           // A solution near the top of the range (rcond 0 on an ill-conditioned A): the
           // check's own products would overflow; finiteness was checked.
           if (!(norm2(Xs) * norm2(As) < 1e300)) return;
           const R = sub(mul(As, M.rows, n, Xs, nrhs), Bs);
           const g = mul(transpose({ rows: M.rows, cols: n, data: As }).data, n, M.rows, R, nrhs);
-          const nA = norm2(As), nB = norm2(Bs), nX = norm2(Xs);
+          const nA = norm2(As),
+            nB = norm2(Bs),
+            nX = norm2(Xs);
           const rcond = opts?.rcond ?? EPS * Math.max(M.rows, n);
-          const tol = 200 * EPS * Math.max(M.rows, n) * nA * (nA * nX + nB) + 2 * Math.max(rcond, EPS) * nA * nB * Math.sqrt(nrhs)
-            + nA * nA * Math.sqrt(n * nrhs) * ulp(eb - ea) + 2 ** -1000;
-          assert(norm2(g) <= tol, () => `‖Aᵀ(Ax − b)‖ = ${norm2(g)} > ${tol} (scaled; ‖A‖ ${nA}, ‖x‖ ${nX}, ‖b‖ ${nB}, rank ${r.rank})`);
+          const tol =
+            200 * EPS * Math.max(M.rows, n) * nA * (nA * nX + nB) +
+            2 * Math.max(rcond, EPS) * nA * nB * Math.sqrt(nrhs) +
+            nA * nA * Math.sqrt(n * nrhs) * ulp(eb - ea) +
+            2 ** -1000;
+          assert(
+            norm2(g) <= tol,
+            () => `‖Aᵀ(Ax − b)‖ = ${norm2(g)} > ${tol} (scaled; ‖A‖ ${nA}, ‖x‖ ${nX}, ‖b‖ ${nB}, rank ${r.rank})`,
+          );
           // A large rcond (1e-6, 0.5) puts a term 2·rcond·‖A‖‖b‖ in that tolerance, which
           // almost any x passes. There x is checked against what it must be instead.
           if (opts?.rcond !== undefined && opts.rcond >= 1e-6) {
@@ -259,10 +358,21 @@ describe("lstsq", () => {
               // Full rank by the pivoted QR: the exact least-squares solution, so the normal
               // equations hold to rounding, without the truncation term.
               assert(r.rank === n, `method qr with rank ${r.rank} < ${n}`);
-              const tight = 200 * EPS * Math.max(M.rows, n) * nA * (nA * nX + nB) + nA * nA * Math.sqrt(n * nrhs) * ulp(eb - ea) + 2 ** -1000;
+              const tight =
+                200 * EPS * Math.max(M.rows, n) * nA * (nA * nX + nB) +
+                nA * nA * Math.sqrt(n * nrhs) * ulp(eb - ea) +
+                2 ** -1000;
               assert(norm2(g) <= tight, () => `qr solution: ‖Aᵀ(Ax − b)‖ = ${norm2(g)} > ${tight} (scaled)`);
             } else {
-              expectTruncatedSvdSolution({ rows: M.rows, cols: n, data: As }, Bs, nrhs, Xs, opts.rcond, r.rank, ulp(eb - ea));
+              expectTruncatedSvdSolution(
+                { rows: M.rows, cols: n, data: As },
+                Bs,
+                nrhs,
+                Xs,
+                opts.rcond,
+                r.rank,
+                ulp(eb - ea),
+              );
             }
           }
         },

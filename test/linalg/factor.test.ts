@@ -2,10 +2,20 @@ import { linalg, GlocalError } from "../../src/index";
 import { Matrix as MlMatrix, SingularValueDecomposition, EigenvalueDecomposition } from "ml-matrix";
 import { Matrix } from "../../src/core/matrix";
 import {
-  eigResidual, frob, orthogonalityError, randomMatrix, reconstructSvd, refGemm, relDiff, sub, withSingularValues, gaussian,
+  eigResidual,
+  frob,
+  orthogonalityError,
+  randomMatrix,
+  reconstructSvd,
+  refGemm,
+  relDiff,
+  sub,
+  withSingularValues,
+  gaussian,
 } from "../support/helpers";
 
-const rows = (A: Matrix) => Array.from({ length: A.rows }, (_, i) => Array.from(A.data.subarray(i * A.cols, (i + 1) * A.cols)));
+const rows = (A: Matrix) =>
+  Array.from({ length: A.rows }, (_, i) => Array.from(A.data.subarray(i * A.cols, (i + 1) * A.cols)));
 
 /** The shapes every factorisation must handle. */
 const cases: Array<[string, Matrix]> = [
@@ -14,7 +24,15 @@ const cases: Array<[string, Matrix]> = [
   ["tall 300×40", randomMatrix(300, 40, 2)],
   ["wide 17×90", randomMatrix(17, 90, 3)],
   ["tall-skinny 2000×3", randomMatrix(2000, 3, 4)],
-  ["ill-conditioned 60×30 (κ = 1e15)", withSingularValues(60, 30, Array.from({ length: 30 }, (_, i) => Math.pow(10, -i / 2)), 5)],
+  [
+    "ill-conditioned 60×30 (κ = 1e15)",
+    withSingularValues(
+      60,
+      30,
+      Array.from({ length: 30 }, (_, i) => Math.pow(10, -i / 2)),
+      5,
+    ),
+  ],
   ["rank-deficient 50×20 (rank 5)", refGemm(randomMatrix(50, 5, 6), randomMatrix(5, 20, 7))],
   ["zero 4×3", { rows: 4, cols: 3, data: new Float64Array(12) }],
   ["huge scale 20×10 (1e300)", randomMatrix(20, 10, 8, 1e300)],
@@ -35,7 +53,11 @@ describe("svd: A = U S Vᵀ with orthonormal factors", () => {
       // Scale out before forming the residual so 1e±300 inputs do not over/underflow the check.
       const scale = Math.max(...Array.from(A.data, Math.abs)) || 1;
       const As = { ...A, data: A.data.map((v) => v / scale) };
-      const R = reconstructSvd(U, S.map((v) => v / scale), V);
+      const R = reconstructSvd(
+        U,
+        S.map((v) => v / scale),
+        V,
+      );
       const normA = frob(As);
       expect(frob(sub(R, As))).toBeLessThanOrEqual(1e-12 * Math.max(normA, 1e-300));
     });
@@ -56,7 +78,11 @@ describe("svd: A = U S Vᵀ with orthonormal factors", () => {
   });
 
   it("agrees with ml-matrix singular values on random inputs", () => {
-    for (const [m, n, seed] of [[30, 12, 1], [12, 30, 2], [64, 64, 3]]) {
+    for (const [m, n, seed] of [
+      [30, 12, 1],
+      [12, 30, 2],
+      [64, 64, 3],
+    ]) {
       const A = randomMatrix(m, n, seed);
       const ours = linalg.svd(A, { vectors: false }).S;
       const theirs = new SingularValueDecomposition(new MlMatrix(rows(A)), { autoTranspose: true }).diagonal;
@@ -86,7 +112,8 @@ describe("qr: A = Q R", () => {
 
 describe("lstsq", () => {
   it("overdetermined full rank: matches the normal equations and uses QR", () => {
-    const A = randomMatrix(80, 6, 21), b = randomMatrix(80, 1, 22).data;
+    const A = randomMatrix(80, 6, 21),
+      b = randomMatrix(80, 1, 22).data;
     const { x, rank, method } = linalg.lstsq(A, b);
     expect(rank).toBe(6);
     expect(method).toBe("qr");
@@ -98,7 +125,8 @@ describe("lstsq", () => {
   });
 
   it("exact solution of a consistent square system, several right-hand sides", () => {
-    const A = randomMatrix(12, 12, 23), X = randomMatrix(12, 3, 24);
+    const A = randomMatrix(12, 12, 23),
+      X = randomMatrix(12, 3, 24);
     const B = refGemm(A, X);
     const sol = linalg.lstsq(A, B);
     expect(relDiff(sol.x.data, X.data)).toBeLessThan(1e-12);
@@ -121,7 +149,8 @@ describe("lstsq", () => {
   });
 
   it("underdetermined: the minimum-norm solution", () => {
-    const A = randomMatrix(5, 12, 26), b = randomMatrix(5, 1, 27).data;
+    const A = randomMatrix(5, 12, 26),
+      b = randomMatrix(5, 1, 27).data;
     const { x } = linalg.lstsq(A, b);
     // x = Aᵀ (A Aᵀ)⁻¹ b: residual zero and x in the row space of A.
     const Ax = refGemm(A, { rows: 12, cols: 1, data: x }).data;
@@ -131,10 +160,11 @@ describe("lstsq", () => {
   });
 
   it("rejects a B with the wrong number of rows", () => {
-    expect(() => linalg.lstsq(randomMatrix(5, 3, 1), [1, 2, 3])).toThrow(expect.objectContaining({ code: "E_SHAPE", argument: "B" }));
+    expect(() => linalg.lstsq(randomMatrix(5, 3, 1), [1, 2, 3])).toThrow(
+      expect.objectContaining({ code: "E_SHAPE", argument: "B" }),
+    );
   });
 });
-
 
 describe("eig: A v = λ v", () => {
   const g = gaussian(99);
@@ -144,11 +174,54 @@ describe("eig: A v = λ v", () => {
     ["random 9×9", randomMatrix(9, 9, 31)],
     ["random 120×120", randomMatrix(120, 120, 32)],
     ["Jordan block (defective)", { rows: 3, cols: 3, data: Float64Array.of(2, 1, 0, 0, 2, 1, 0, 0, 2) }],
-    ["badly scaled (balancing)", (() => { const A = randomMatrix(25, 25, 33); for (let i = 0; i < 25; i++) for (let j = 0; j < 25; j++) A.data[i * 25 + j] *= Math.pow(10, (i - j) / 2); return A; })()],
-    ["upper triangular", (() => { const A = randomMatrix(10, 10, 34); for (let i = 0; i < 10; i++) for (let j = 0; j < i; j++) A.data[i * 10 + j] = 0; return A; })()],
+    [
+      "badly scaled (balancing)",
+      (() => {
+        const A = randomMatrix(25, 25, 33);
+        for (let i = 0; i < 25; i++) for (let j = 0; j < 25; j++) A.data[i * 25 + j] *= Math.pow(10, (i - j) / 2);
+        return A;
+      })(),
+    ],
+    [
+      "upper triangular",
+      (() => {
+        const A = randomMatrix(10, 10, 34);
+        for (let i = 0; i < 10; i++) for (let j = 0; j < i; j++) A.data[i * 10 + j] = 0;
+        return A;
+      })(),
+    ],
     ["zero 4×4", { rows: 4, cols: 4, data: new Float64Array(16) }],
-    ["symmetric 30×30", (() => { const B = randomMatrix(30, 30, 35); return { rows: 30, cols: 30, data: B.data.map((_, idx) => { const i = Math.floor(idx / 30), j = idx % 30; return B.data[i * 30 + j] + B.data[j * 30 + i]; }) }; })()],
-    ["noisy rotation-dilation pairs", (() => { const A = { rows: 6, cols: 6, data: new Float64Array(36) }; for (let b = 0; b < 3; b++) { const r = 0.9 - 0.2 * b, t = 0.3 + b; A.data[(2 * b) * 6 + 2 * b] = r * Math.cos(t); A.data[(2 * b) * 6 + 2 * b + 1] = -r * Math.sin(t); A.data[(2 * b + 1) * 6 + 2 * b] = r * Math.sin(t); A.data[(2 * b + 1) * 6 + 2 * b + 1] = r * Math.cos(t); } for (let i = 0; i < 36; i++) A.data[i] += 1e-3 * g(); return A; })()],
+    [
+      "symmetric 30×30",
+      (() => {
+        const B = randomMatrix(30, 30, 35);
+        return {
+          rows: 30,
+          cols: 30,
+          data: B.data.map((_, idx) => {
+            const i = Math.floor(idx / 30),
+              j = idx % 30;
+            return B.data[i * 30 + j] + B.data[j * 30 + i];
+          }),
+        };
+      })(),
+    ],
+    [
+      "noisy rotation-dilation pairs",
+      (() => {
+        const A = { rows: 6, cols: 6, data: new Float64Array(36) };
+        for (let b = 0; b < 3; b++) {
+          const r = 0.9 - 0.2 * b,
+            t = 0.3 + b;
+          A.data[2 * b * 6 + 2 * b] = r * Math.cos(t);
+          A.data[2 * b * 6 + 2 * b + 1] = -r * Math.sin(t);
+          A.data[(2 * b + 1) * 6 + 2 * b] = r * Math.sin(t);
+          A.data[(2 * b + 1) * 6 + 2 * b + 1] = r * Math.cos(t);
+        }
+        for (let i = 0; i < 36; i++) A.data[i] += 1e-3 * g();
+        return A;
+      })(),
+    ],
   ];
   for (const [name, A] of square) {
     it(name, () => {
@@ -156,13 +229,15 @@ describe("eig: A v = λ v", () => {
       expect(eigResidual(A, { values, vectors })).toBeLessThanOrEqual(1e-10);
       // Sorted by modulus, then real, then imaginary part (descending).
       for (let j = 1; j < A.rows; j++) {
-        const m0 = Math.hypot(values.re[j - 1], values.im[j - 1]), m1 = Math.hypot(values.re[j], values.im[j]);
+        const m0 = Math.hypot(values.re[j - 1], values.im[j - 1]),
+          m1 = Math.hypot(values.re[j], values.im[j]);
         expect(m0).toBeGreaterThanOrEqual(m1 - 1e-15 * Math.max(m0, 1));
       }
       // Unit norm eigenvectors.
       for (let j = 0; j < A.rows; j++) {
         let s = 0;
-        for (let i = 0; i < A.rows; i++) s += vectors.re.data[i * A.rows + j] ** 2 + vectors.im.data[i * A.rows + j] ** 2;
+        for (let i = 0; i < A.rows; i++)
+          s += vectors.re.data[i * A.rows + j] ** 2 + vectors.im.data[i * A.rows + j] ** 2;
         expect(Math.abs(Math.sqrt(s) - 1)).toBeLessThan(1e-12);
       }
     });
@@ -175,7 +250,12 @@ describe("eig: A v = λ v", () => {
     for (let j = 0; j < 4; j++) A.data[j] = -c[j + 1];
     for (let i = 1; i < 4; i++) A.data[i * 4 + i - 1] = 1;
     const { values } = linalg.eig(A, { vectors: false });
-    const expected = [[0.9, 0], [0.6, 0.5], [0.6, -0.5], [0.5, 0]];
+    const expected = [
+      [0.9, 0],
+      [0.6, 0.5],
+      [0.6, -0.5],
+      [0.5, 0],
+    ];
     for (let j = 0; j < 4; j++) {
       expect(values.re[j]).toBeCloseTo(expected[j][0], 10);
       expect(values.im[j]).toBeCloseTo(expected[j][1], 10);
@@ -194,19 +274,42 @@ describe("eig: A v = λ v", () => {
   });
 
   it("rejects a non-square matrix", () => {
-    expect(() => linalg.eig(randomMatrix(3, 4, 1))).toThrow(expect.objectContaining({ code: "E_SHAPE", argument: "A" }));
+    expect(() => linalg.eig(randomMatrix(3, 4, 1))).toThrow(
+      expect.objectContaining({ code: "E_SHAPE", argument: "A" }),
+    );
   });
 });
 
 describe("bad input gets typed errors naming the argument", () => {
   const bad: Array<[string, unknown, string]> = [
-    ["NaN entry", [[1, NaN], [3, 4]], "E_NONFINITE"],
-    ["Infinity entry", [[1, 2], [Infinity, 4]], "E_NONFINITE"],
+    [
+      "NaN entry",
+      [
+        [1, NaN],
+        [3, 4],
+      ],
+      "E_NONFINITE",
+    ],
+    [
+      "Infinity entry",
+      [
+        [1, 2],
+        [Infinity, 4],
+      ],
+      "E_NONFINITE",
+    ],
     ["ragged rows", [[1, 2], [3]], "E_SHAPE"],
     ["empty", [], "E_SHAPE"],
     ["empty rows", [[], []], "E_SHAPE"],
     ["string", "hello", "E_TYPE"],
-    ["string entry", [[1, "2"], [3, 4]], "E_TYPE"],
+    [
+      "string entry",
+      [
+        [1, "2"],
+        [3, 4],
+      ],
+      "E_TYPE",
+    ],
     ["sparse array", [[1, , 3]], "E_TYPE"], // eslint-disable-line no-sparse-arrays
     ["null", null, "E_TYPE"],
     ["bad data length", { rows: 2, cols: 2, data: new Float64Array(3) }, "E_SHAPE"],
@@ -214,7 +317,11 @@ describe("bad input gets typed errors naming the argument", () => {
   ];
   for (const [name, value, code] of bad) {
     it(`${name} → ${code}`, () => {
-      for (const call of [() => linalg.svd(value as Matrix), () => linalg.qr(value as Matrix), () => linalg.gram(value as Matrix)]) {
+      for (const call of [
+        () => linalg.svd(value as Matrix),
+        () => linalg.qr(value as Matrix),
+        () => linalg.gram(value as Matrix),
+      ]) {
         let err: unknown;
         try {
           call();
@@ -229,7 +336,9 @@ describe("bad input gets typed errors naming the argument", () => {
   }
 
   it("unknown options are rejected, not ignored", () => {
-    expect(() => linalg.svd(randomMatrix(3, 3, 1), { vector: false } as never)).toThrow(expect.objectContaining({ code: "E_OPTION" }));
+    expect(() => linalg.svd(randomMatrix(3, 3, 1), { vector: false } as never)).toThrow(
+      expect.objectContaining({ code: "E_OPTION" }),
+    );
   });
 
   it("inputs are never mutated", () => {

@@ -1,6 +1,23 @@
-import { datasets, problems, optimizers, optimize, InnerTraining, GlocalError, Strategy, OptimizeOptions } from "../../src/index";
+import {
+  datasets,
+  problems,
+  optimizers,
+  optimize,
+  InnerTraining,
+  GlocalError,
+  Strategy,
+  OptimizeOptions,
+} from "../../src/index";
 
-const data = datasets.synthetic({ kind: "multiclass", train: 120, val: 80, features: 8, classes: 3, noise: 0.5, seed: 3 });
+const data = datasets.synthetic({
+  kind: "multiclass",
+  train: 120,
+  val: 80,
+  features: 8,
+  classes: 3,
+  noise: 0.5,
+  seed: 3,
+});
 
 describe("optimize: every strategy improves a deliberately bad start", () => {
   const problem = problems.softmax(data, { classes: 3 });
@@ -15,7 +32,16 @@ describe("optimize: every strategy improves a deliberately bad start", () => {
   };
   for (const strategy of ["global", "local", "truncated", "glocal"] as Strategy[]) {
     it(strategy, () => {
-      const r = optimize({ problem, optimizer: bad, hyper: ["lr", "wd", "momentum"], strategy, batchSize: 40, metaOptimizer: { kind: "adam", lr: 0.2 }, seed: 1, ...settings[strategy] } as OptimizeOptions);
+      const r = optimize({
+        problem,
+        optimizer: bad,
+        hyper: ["lr", "wd", "momentum"],
+        strategy,
+        batchSize: 40,
+        metaOptimizer: { kind: "adam", lr: 0.2 },
+        seed: 1,
+        ...settings[strategy],
+      } as OptimizeOptions);
       expect(r.stopped).toBe("done");
       // Compare with training under the bad φ for the same final-model length.
       const steps = strategy === "global" ? 60 : 300;
@@ -44,8 +70,18 @@ describe("global equals finite-difference hyperparameter gradient descent", () =
     const small = datasets.synthetic({ kind: "binary", train: 30, val: 20, features: 4, noise: 0.3, seed: 5 });
     const problem = problems.logistic(small);
     const opt = optimizers.sgd({ lr: 0.3, wd: 0.05 });
-    const T = 15, K = 4, eta = 0.5;
-    const r = optimize({ problem, optimizer: opt, hyper: ["lr", "wd"], strategy: "global", innerSteps: T, outerSteps: K, metaOptimizer: { kind: "sgd", lr: eta } });
+    const T = 15,
+      K = 4,
+      eta = 0.5;
+    const r = optimize({
+      problem,
+      optimizer: opt,
+      hyper: ["lr", "wd"],
+      strategy: "global",
+      innerSteps: T,
+      outerSteps: K,
+      metaOptimizer: { kind: "sgd", lr: eta },
+    });
     // Independent: validation loss after T plain steps as a function of φ.
     const loss = (phi: number[]) => {
       const s = new InnerTraining(problem, opt, { hyper: ["lr", "wd"], phi });
@@ -79,7 +115,11 @@ describe("faults", () => {
 
   it("an abort signal stops within one inner step and returns the history so far", () => {
     let checks = 0;
-    const signal = { get aborted() { return ++checks > 37; } };
+    const signal = {
+      get aborted() {
+        return ++checks > 37;
+      },
+    };
     const r = optimize({ problem, optimizer: opt, strategy: "truncated", innerSteps: 200, window: 10, signal });
     expect(r.stopped).toBe("aborted");
     expect(r.counts.innerSteps).toBe(37);
@@ -91,8 +131,15 @@ describe("faults", () => {
   it("AbortController works too (aborted from onProgress)", () => {
     const controller = new AbortController();
     const r = optimize({
-      problem, optimizer: opt, strategy: "local", innerSteps: 100, window: 5, signal: controller.signal,
-      onProgress: (p) => { if (p.updates === 3) controller.abort(); },
+      problem,
+      optimizer: opt,
+      strategy: "local",
+      innerSteps: 100,
+      window: 5,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.updates === 3) controller.abort();
+      },
     });
     expect(r.stopped).toBe("aborted");
     expect(r.counts.innerSteps).toBe(15);
@@ -100,7 +147,14 @@ describe("faults", () => {
 
   it("divergence rejects the update, restores the state, shrinks the meta step, and is recorded", () => {
     // A meta step this large throws lr to e^{±10}: the inner training blows up.
-    const r = optimize({ problem, optimizer: optimizers.sgd({ lr: 1, wd: 1e-3 }), strategy: "truncated", innerSteps: 200, window: 10, metaOptimizer: { kind: "sgd", lr: 1e4 } });
+    const r = optimize({
+      problem,
+      optimizer: optimizers.sgd({ lr: 1, wd: 1e-3 }),
+      strategy: "truncated",
+      innerSteps: 200,
+      window: 10,
+      metaOptimizer: { kind: "sgd", lr: 1e4 },
+    });
     expect(r.counts.rejected).toBeGreaterThan(0);
     expect(r.events.some((e) => e.kind === "diverged")).toBe(true);
     expect(["done", "diverged"]).toContain(r.stopped);
@@ -110,7 +164,13 @@ describe("faults", () => {
 
   it("repeated divergence ends the run as 'diverged' without throwing", () => {
     // θ grows a millionfold per step (α λ = 1e6): every try of the first window overflows.
-    const r = optimize({ problem, optimizer: optimizers.sgd({ lr: 1e6, wd: 1 }), strategy: "truncated", innerSteps: 120, window: 60 });
+    const r = optimize({
+      problem,
+      optimizer: optimizers.sgd({ lr: 1e6, wd: 1 }),
+      strategy: "truncated",
+      innerSteps: 120,
+      window: 60,
+    });
     expect(r.stopped).toBe("diverged");
     expect(r.counts.rejected).toBe(6);
   });
@@ -147,7 +207,8 @@ describe("options and determinism", () => {
 
   it("the same seed gives a bit-identical history", () => {
     const run = () => optimize({ ...base, strategy: "glocal", innerSteps: 60, window: 20, batchSize: 30, seed: 9 });
-    const a = run(), b = run();
+    const a = run(),
+      b = run();
     expect(a.history.map((e) => e.phi)).toEqual(b.history.map((e) => e.phi));
     expect(a.final.valLoss).toBe(b.final.valLoss);
   });
@@ -156,7 +217,14 @@ describe("options and determinism", () => {
     // Full batch, a large step and strong weight decay: training converges well within each
     // 20-step window, so the estimates are trusted and the 'remaining' target is exercised
     // (with lr 0.05 every window fell back to 'truncated').
-    const r = optimize({ ...base, optimizer: optimizers.sgd({ lr: 1, wd: 0.1 }), strategy: "glocal", innerSteps: 60, window: 20, glocal: { target: "remaining" } });
+    const r = optimize({
+      ...base,
+      optimizer: optimizers.sgd({ lr: 1, wd: 0.1 }),
+      strategy: "glocal",
+      innerSteps: 60,
+      window: 20,
+      glocal: { target: "remaining" },
+    });
     const windows = r.history.slice(1);
     const targets = windows.map((e) => e.target);
     expect(targets.every((t) => t === "remaining" || t === "truncated")).toBe(true);
@@ -174,7 +242,14 @@ describe("glocal with a window shorter than two strides", () => {
   it("falls back to h_m instead of failing", () => {
     const d = datasets.synthetic({ kind: "multiclass", train: 60, val: 40, features: 5, classes: 3, seed: 8 });
     const problem = problems.softmax(d, { classes: 3 });
-    const r = optimize({ problem, optimizer: optimizers.sgd({ lr: 0.1, wd: 1e-3 }), strategy: "glocal", innerSteps: 20, window: 3, glocal: { stride: 2 } });
+    const r = optimize({
+      problem,
+      optimizer: optimizers.sgd({ lr: 0.1, wd: 1e-3 }),
+      strategy: "glocal",
+      innerSteps: 20,
+      window: 3,
+      glocal: { stride: 2 },
+    });
     expect(r.stopped).toBe("done");
     expect(r.counts.fallbacks).toBe(r.counts.updates);
     problem.dispose();

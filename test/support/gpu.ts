@@ -11,7 +11,10 @@ export function digits(): ReturnType<typeof datasets.mnist> {
 
 export function binary(): Parameters<typeof problems.logistic>[0] {
   const d = digits();
-  return { train: { x: d.train.x, y: Int32Array.from(d.train.y, (v) => v % 2) }, val: { x: d.val.x, y: Int32Array.from(d.val.y, (v) => v % 2) } };
+  return {
+    train: { x: d.train.x, y: Int32Array.from(d.train.y, (v) => v % 2) },
+    val: { x: d.val.x, y: Int32Array.from(d.val.y, (v) => v % 2) },
+  };
 }
 
 export function makeProblem(kind: "softmax" | "logistic" | "mlp"): Problem {
@@ -21,7 +24,9 @@ export function makeProblem(kind: "softmax" | "logistic" | "mlp"): Problem {
 }
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, x = 0, y = 0;
+  let d = 0,
+    x = 0,
+    y = 0;
   for (let i = 0; i < a.length; i++) {
     d += a[i] * b[i];
     x += a[i] * a[i];

@@ -20,15 +20,18 @@ export function randomMatrix(rows: number, cols: number, seed: number, scale = 1
 
 /** Plain reference product op(A) op(B). */
 export function refGemm(A: Matrix, B: Matrix, transA = false, transB = false): Matrix {
-  const m = transA ? A.cols : A.rows, k = transA ? A.rows : A.cols, n = transB ? B.rows : B.cols;
+  const m = transA ? A.cols : A.rows,
+    k = transA ? A.rows : A.cols,
+    n = transB ? B.rows : B.cols;
   const a = (i: number, p: number) => (transA ? A.data[p * A.cols + i] : A.data[i * A.cols + p]);
   const b = (p: number, j: number) => (transB ? B.data[j * B.cols + p] : B.data[p * B.cols + j]);
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let p = 0; p < k; p++) s += a(i, p) * b(p, j);
-    out[i * n + j] = s;
-  }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a(i, p) * b(p, j);
+      out[i * n + j] = s;
+    }
   return { rows: m, cols: n, data: out };
 }
 
@@ -51,7 +54,8 @@ export function sub(A: Matrix, B: Matrix): Matrix {
  */
 export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return NaN;
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < b.length; i++) {
     num += (a[i] - b[i]) ** 2;
     den += b[i] ** 2;
@@ -62,7 +66,8 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** ‖a − b‖₂ / ‖b‖₂, or ‖a − b‖₂ when b = 0; NaN when the lengths differ. */
 export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return NaN;
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < a.length; i++) {
     num += (a[i] - b[i]) ** 2;
     den += b[i] ** 2;
@@ -74,7 +79,8 @@ export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function orthogonalityError(Q: Matrix): number {
   const G = refGemm(Q, Q, true, false);
   let worst = 0;
-  for (let i = 0; i < G.rows; i++) for (let j = 0; j < G.cols; j++) worst = Math.max(worst, Math.abs(G.data[i * G.cols + j] - (i === j ? 1 : 0)));
+  for (let i = 0; i < G.rows; i++)
+    for (let j = 0; j < G.cols; j++) worst = Math.max(worst, Math.abs(G.data[i * G.cols + j] - (i === j ? 1 : 0)));
   return worst;
 }
 
@@ -88,7 +94,8 @@ export function reconstructSvd(U: Matrix, S: ArrayLike<number>, V: Matrix): Matr
 /** A matrix with prescribed singular values: U diag(s) Vᵀ with random orthogonal factors. */
 export function withSingularValues(m: number, n: number, s: number[], seed: number): Matrix {
   const k = Math.min(m, n);
-  const U = orthonormalColumns(m, k, seed), V = orthonormalColumns(n, k, seed + 1);
+  const U = orthonormalColumns(m, k, seed),
+    V = orthonormalColumns(n, k, seed + 1);
   return reconstructSvd(U, s, V);
 }
 
@@ -124,14 +131,17 @@ export function eigResidual(A: Matrix | number[][], { values, vectors }: EigPair
   const normA = frob(M) || 1;
   let worst = 0;
   for (let j = 0; j < n; j++) {
-    let res = 0, vn = 0;
+    let res = 0,
+      vn = 0;
     for (let i = 0; i < n; i++) {
-      let sr = 0, si = 0;
+      let sr = 0,
+        si = 0;
       for (let p = 0; p < n; p++) {
         sr += M.data[i * n + p] * vectors.re.data[p * n + j];
         si += M.data[i * n + p] * vectors.im.data[p * n + j];
       }
-      const vr = vectors.re.data[i * n + j], vi = vectors.im.data[i * n + j];
+      const vr = vectors.re.data[i * n + j],
+        vi = vectors.im.data[i * n + j];
       sr -= values.re[j] * vr - values.im[j] * vi;
       si -= values.re[j] * vi + values.im[j] * vr;
       res += sr * sr + si * si;

@@ -14,7 +14,8 @@ export function linearTrajectory(m: number, c: number[], modes: Mode[]): number[
     const row = c.slice();
     for (const md of modes) {
       const mag = Math.pow(md.r, t);
-      const cs = Math.cos(md.theta * t), sn = Math.sin(md.theta * t);
+      const cs = Math.cos(md.theta * t),
+        sn = Math.sin(md.theta * t);
       for (let i = 0; i < c.length; i++) row[i] += mag * (cs * md.u[i] + (md.v ? sn * md.v[i] : 0));
     }
     out.push(row);

@@ -1,5 +1,13 @@
 /** Shared fixtures of the forward-mode tests: tiny problems and finite differences. */
-import { datasets, optimizers, problems, InnerTraining, OptimizerSpec, HyperName, WeightsOptions } from "../../src/index";
+import {
+  datasets,
+  optimizers,
+  problems,
+  InnerTraining,
+  OptimizerSpec,
+  HyperName,
+  WeightsOptions,
+} from "../../src/index";
 import type { Problem } from "../../src/index";
 
 export type ModelName = "linear" | "logistic" | "softmax" | "mlp-tanh" | "mlp-gelu" | "mlp2-tanh" | "mlp2-gelu";
@@ -25,7 +33,12 @@ export function tinyProblem(model: ModelName, seed = 1): Problem {
     default: {
       const [, act] = model.split("-") as [string, "tanh" | "gelu"];
       const hidden = model.startsWith("mlp2") ? [4, 3] : [5];
-      return problems.mlp(datasets.synthetic({ kind: "multiclass", classes: 3, ...common }), { classes: 3, hidden, activation: act, seed: 7 });
+      return problems.mlp(datasets.synthetic({ kind: "multiclass", classes: 3, ...common }), {
+        classes: 3,
+        hidden,
+        activation: act,
+        seed: 7,
+      });
     }
   }
 }
@@ -48,12 +61,20 @@ export function allHypers(opt: OptimizerName): HyperName[] {
 
 /** Weights varied per example, so each weight's derivative differs. */
 export function tinyWeights(transform: "sigmoid" | "softplus"): WeightsOptions {
-  const initial = Array.from({ length: N_TRAIN }, (_, i) => (transform === "sigmoid" ? 0.25 + 0.04 * i : 0.5 + 0.1 * i));
+  const initial = Array.from({ length: N_TRAIN }, (_, i) =>
+    transform === "sigmoid" ? 0.25 + 0.04 * i : 0.5 + 0.1 * i,
+  );
   return { transform, initial };
 }
 
 /** ℓ̃(θ_T(φ)) by plain training (no tangent). */
-export function unrolledValLoss(problem: Problem, opt: OptimizerSpec, options: ConstructorParameters<typeof InnerTraining>[2], phi: Float64Array, steps: number): number {
+export function unrolledValLoss(
+  problem: Problem,
+  opt: OptimizerSpec,
+  options: ConstructorParameters<typeof InnerTraining>[2],
+  phi: Float64Array,
+  steps: number,
+): number {
   const s = new InnerTraining(problem, opt, options);
   try {
     s.setPhi(phi);

@@ -9,7 +9,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { InnerTraining } from "../../src/index";
 import {
-  MODELS, OPTIMIZERS, ModelName, OptimizerName, allHypers, fdGradient, optimizer, tinyProblem, tinyWeights, unrolledValLoss,
+  MODELS,
+  OPTIMIZERS,
+  ModelName,
+  OptimizerName,
+  allHypers,
+  fdGradient,
+  optimizer,
+  tinyProblem,
+  tinyWeights,
+  unrolledValLoss,
 } from "../support/training";
 import { relErr } from "../support/helpers";
 
@@ -25,7 +34,13 @@ afterAll(() => {
   fs.writeFileSync(path.join(dir, "forward-fd-errors.json"), JSON.stringify(measured, null, 2));
 });
 
-function check(model: ModelName, opt: OptimizerName, steps: number, batchSize: number | undefined, transform: "sigmoid" | "softplus"): void {
+function check(
+  model: ModelName,
+  opt: OptimizerName,
+  steps: number,
+  batchSize: number | undefined,
+  transform: "sigmoid" | "softplus",
+): void {
   const problem = tinyProblem(model);
   try {
     const options = { hyper: allHypers(opt), batchSize, seed: 5, weights: tinyWeights(transform) };
@@ -50,7 +65,10 @@ function check(model: ModelName, opt: OptimizerName, steps: number, batchSize: n
     const key = `${model} ${opt}${batchSize ? "" : " full-batch"} ${transform}`;
     measured[key] = { all: relErr(h, fd) };
     for (const [g, idx] of Object.entries(groups)) {
-      measured[key][g] = relErr(idx.map((j) => h[j]), idx.map((j) => fd[j]));
+      measured[key][g] = relErr(
+        idx.map((j) => h[j]),
+        idx.map((j) => fd[j]),
+      );
     }
   } finally {
     problem.dispose();
@@ -66,10 +84,12 @@ describe("forward-mode hypergradient = 4th-order finite differences of the unrol
     }
   }
   for (const opt of OPTIMIZERS) {
-    it(`softmax × ${opt}, full batch, softplus weights, 25 steps`, () => check("softmax", opt, 25, undefined, "softplus"));
+    it(`softmax × ${opt}, full batch, softplus weights, 25 steps`, () =>
+      check("softmax", opt, 25, undefined, "softplus"));
   }
   for (const opt of ["sgd", "momentum"] as const) {
-    it(`mlp2-gelu × ${opt}, full batch, sigmoid weights, 25 steps`, () => check("mlp2-gelu", opt, 25, undefined, "sigmoid"));
+    it(`mlp2-gelu × ${opt}, full batch, sigmoid weights, 25 steps`, () =>
+      check("mlp2-gelu", opt, 25, undefined, "sigmoid"));
   }
 
   // Full-batch Adam on this MLP has a training-gradient entry of 1.75e-5 (a cancellation)
@@ -87,12 +107,20 @@ describe("forward-mode hypergradient = 4th-order finite differences of the unrol
       const h = session.hypergradient();
       session.dispose();
       const errs = [1e-3, 5e-4, 2.5e-4].map((eps) =>
-        relErr(h, fdGradient((p) => unrolledValLoss(problem, optimizer("adam"), options, p, 25), phi, eps)));
+        relErr(
+          h,
+          fdGradient((p) => unrolledValLoss(problem, optimizer("adam"), options, p, 25), phi, eps),
+        ),
+      );
       // Truncation error ∝ ε⁴: each halving divides it by about 16.
       expect(errs[0] / errs[1]).toBeGreaterThan(12);
       expect(errs[1] / errs[2]).toBeGreaterThan(12);
       expect(errs[2]).toBeLessThan(TOL);
-      measured["mlp2-gelu adam full-batch sigmoid (eps 1e-3, 5e-4, 2.5e-4)"] = { eps1e3: errs[0], eps5e4: errs[1], eps2p5e4: errs[2] };
+      measured["mlp2-gelu adam full-batch sigmoid (eps 1e-3, 5e-4, 2.5e-4)"] = {
+        eps1e3: errs[0],
+        eps5e4: errs[1],
+        eps2p5e4: errs[2],
+      };
     } finally {
       problem.dispose();
     }

@@ -7,7 +7,15 @@
  * rate of 1e3 or of data at 1e300; NaN in a result never is.
  */
 import fc from "fast-check";
-import { GlocalErrorCode, InnerTraining, STRATEGIES, hypergradientTrajectory, optimize, optimizers, problems } from "../../src/index";
+import {
+  GlocalErrorCode,
+  InnerTraining,
+  STRATEGIES,
+  hypergradientTrajectory,
+  optimize,
+  optimizers,
+  problems,
+} from "../../src/index";
 import type { Problem } from "../../src/index";
 import { gaussian } from "../support/helpers";
 import { SCALES, wrongValue } from "../support/property/arbitraries";
@@ -34,8 +42,33 @@ interface DataCase {
 
 const problemOptions = (kind: Kind) =>
   fc.oneof(
-    { weight: 8, arbitrary: fc.record({ seed: fc.integer({ min: 0, max: 1000 }), initScale: fc.constantFrom(0, 0.5, 1), ...(kind === "mlp" ? { hidden: fc.constantFrom<unknown>(2, [3], [2, 2]), activation: fc.constantFrom("tanh", "gelu") } : {}) }, { requiredKeys: [] }).map((value) => ({ value: value as Record<string, unknown>, bad: false })) },
-    { weight: 1, arbitrary: fc.constantFrom<Record<string, unknown>>({ seed: -1 }, { initScale: NaN }, { colour: 1 }, { classes: 1 }, ...(kind === "mlp" ? [{ hidden: [0] }, { activation: "relu" }, { hidden: [1, 2, 3] }] : [])).map((value) => ({ value, bad: true })) },
+    {
+      weight: 8,
+      arbitrary: fc
+        .record(
+          {
+            seed: fc.integer({ min: 0, max: 1000 }),
+            initScale: fc.constantFrom(0, 0.5, 1),
+            ...(kind === "mlp"
+              ? { hidden: fc.constantFrom<unknown>(2, [3], [2, 2]), activation: fc.constantFrom("tanh", "gelu") }
+              : {}),
+          },
+          { requiredKeys: [] },
+        )
+        .map((value) => ({ value: value as Record<string, unknown>, bad: false })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom<Record<string, unknown>>(
+          { seed: -1 },
+          { initScale: NaN },
+          { colour: 1 },
+          { classes: 1 },
+          ...(kind === "mlp" ? [{ hidden: [0] }, { activation: "relu" }, { hidden: [1, 2, 3] }] : []),
+        )
+        .map((value) => ({ value, bad: true })),
+    },
   );
 
 const dataCase: fc.Arbitrary<DataCase> = fc
@@ -47,7 +80,22 @@ const dataCase: fc.Arbitrary<DataCase> = fc
     k: fc.integer({ min: 1, max: 3 }),
     scale: fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constantFrom(...SCALES) }),
     seed: fc.integer({ min: 1, max: 2 ** 30 }),
-    damage: fc.oneof({ weight: 10, arbitrary: fc.constant<DataDamage>("none") }, { weight: 3, arbitrary: fc.constantFrom<DataDamage>("xNaN", "yRange", "yFraction", "length", "features", "garbage", "oneClass", "yString") }),
+    damage: fc.oneof(
+      { weight: 10, arbitrary: fc.constant<DataDamage>("none") },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom<DataDamage>(
+          "xNaN",
+          "yRange",
+          "yFraction",
+          "length",
+          "features",
+          "garbage",
+          "oneClass",
+          "yString",
+        ),
+      },
+    ),
     yForm: fc.constantFrom<"array" | "f64" | "matrix">("array", "f64", "matrix"),
   })
   .chain((d) => problemOptions(d.kind).map((options) => ({ ...d, options })));
@@ -60,7 +108,12 @@ function buildData(d: DataCase): unknown {
     let y: unknown;
     if (d.kind === "linear") {
       const rows = Array.from({ length: n }, () => Array.from({ length: d.yForm === "matrix" ? d.k : 1 }, () => g()));
-      y = d.yForm === "matrix" ? rows : d.yForm === "f64" ? Float64Array.from(rows.map((r) => r[0])) : rows.map((r) => r[0]);
+      y =
+        d.yForm === "matrix"
+          ? rows
+          : d.yForm === "f64"
+            ? Float64Array.from(rows.map((r) => r[0]))
+            : rows.map((r) => r[0]);
     } else {
       // Every class appears (so `classes` is inferred as k + 1).
       const labels = Array.from({ length: n }, (_, i) => (i < classes ? i : Math.floor(Math.abs(g() * 7)) % classes));
@@ -68,7 +121,8 @@ function buildData(d: DataCase): unknown {
     }
     return { x, y };
   };
-  const train = split(Math.max(d.nTrain, 2)), val = split(d.nVal);
+  const train = split(Math.max(d.nTrain, 2)),
+    val = split(d.nVal);
   const t = train as { x: unknown[][]; y: unknown };
   switch (d.damage) {
     case "xNaN":
@@ -170,7 +224,11 @@ describe("problems", () => {
       try {
         contract([], () => prob.evaluate(prob.initialTheta()), {
           codes: ["E_DIVERGED"],
-          check: (e) => assert(Number.isFinite(e.loss) && e.loss >= 0 && (e.accuracy === null || (e.accuracy >= 0 && e.accuracy <= 1)), `loss ${e.loss}`),
+          check: (e) =>
+            assert(
+              Number.isFinite(e.loss) && e.loss >= 0 && (e.accuracy === null || (e.accuracy >= 0 && e.accuracy <= 1)),
+              `loss ${e.loss}`,
+            ),
         });
         contract([], () => prob.evaluate(new Array(prob.parameterCount + 1).fill(0)), { codes: ["E_SHAPE"] });
       } finally {
@@ -187,14 +245,25 @@ const trainCase = fc.record({
   opt: fc.constantFrom<OptKind>("sgd", "momentum", "adam"),
   lr: fc.constantFrom(1e-3, 0.1, 0.5, 1e3),
   wd: fc.constantFrom(0, 1e-3, 0.1),
-  hyper: fc.oneof({ weight: 6, arbitrary: fc.subarray(["lr", "wd", "momentum", "weights"]) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(["lr", "lr"], ["foo"], "lr", null) }),
+  hyper: fc.oneof(
+    { weight: 6, arbitrary: fc.subarray(["lr", "wd", "momentum", "weights"]) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(["lr", "lr"], ["foo"], "lr", null) },
+  ),
   /** Mostly drop the names the optimiser cannot take (momentum for SGD, wd when it is 0). */
   sanitize: fc.integer({ min: 0, max: 4 }).map((i) => i > 0),
   /** A batch size: a fraction of the training set (valid), or a bad value. */
-  batch: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 4, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }).map((f) => ({ f })) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(0, 1.5, "4", 99) }),
+  batch: fc.oneof(
+    { weight: 4, arbitrary: fc.constant(undefined) },
+    { weight: 4, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }).map((f) => ({ f })) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(0, 1.5, "4", 99) },
+  ),
   stride: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: wrongValue }),
   rows: fc.integer({ min: 1, max: 5 }),
-  seed: fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 5, arbitrary: fc.integer({ min: 0, max: 1000 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 2 ** 33) }),
+  seed: fc.oneof(
+    { weight: 5, arbitrary: fc.constant(undefined) },
+    { weight: 5, arbitrary: fc.integer({ min: 0, max: 1000 }) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 2 ** 33) },
+  ),
 });
 
 describe("InnerTraining and hypergradientTrajectory", () => {
@@ -202,17 +271,44 @@ describe("InnerTraining and hypergradientTrajectory", () => {
     check("hypergradientTrajectory", trainCase, (c) => {
       const problem = makeProblem(c.data.kind, buildData(c.data), c.data.options.value);
       try {
-        const optimizer = c.opt === "sgd" ? optimizers.sgd({ lr: c.lr, wd: c.wd }) : c.opt === "momentum" ? optimizers.momentum({ lr: c.lr, wd: c.wd }) : optimizers.adam({ lr: c.lr, wd: c.wd });
+        const optimizer =
+          c.opt === "sgd"
+            ? optimizers.sgd({ lr: c.lr, wd: c.wd })
+            : c.opt === "momentum"
+              ? optimizers.momentum({ lr: c.lr, wd: c.wd })
+              : optimizers.adam({ lr: c.lr, wd: c.wd });
         const codes = new Set<GlocalErrorCode>(["E_DIVERGED"]);
-        if (c.batch && typeof c.batch === "object") c.batch = 1 + Math.floor((c.batch as { f: number }).f * (problem.trainSize - 1));
-        if (c.sanitize && Array.isArray(c.hyper)) c.hyper = c.hyper.filter((h) => !(h === "momentum" && c.opt === "sgd") && !(h === "wd" && c.wd === 0));
-        const hyperOk = Array.isArray(c.hyper) && new Set(c.hyper).size === c.hyper.length && c.hyper.every((h) => ["lr", "wd", "momentum", "weights"].includes(h as string));
-        if (!hyperOk || (c.hyper as string[]).includes("momentum") && c.opt === "sgd" || (c.hyper as string[]).includes("wd") && c.wd === 0) codes.add("E_OPTION");
-        if (c.batch !== undefined && !(Number.isInteger(c.batch) && (c.batch as number) >= 1 && (c.batch as number) <= problem.trainSize)) codes.add("E_OPTION");
+        if (c.batch && typeof c.batch === "object")
+          c.batch = 1 + Math.floor((c.batch as { f: number }).f * (problem.trainSize - 1));
+        if (c.sanitize && Array.isArray(c.hyper))
+          c.hyper = c.hyper.filter((h) => !(h === "momentum" && c.opt === "sgd") && !(h === "wd" && c.wd === 0));
+        const hyperOk =
+          Array.isArray(c.hyper) &&
+          new Set(c.hyper).size === c.hyper.length &&
+          c.hyper.every((h) => ["lr", "wd", "momentum", "weights"].includes(h as string));
+        if (
+          !hyperOk ||
+          ((c.hyper as string[]).includes("momentum") && c.opt === "sgd") ||
+          ((c.hyper as string[]).includes("wd") && c.wd === 0)
+        )
+          codes.add("E_OPTION");
+        if (
+          c.batch !== undefined &&
+          !(Number.isInteger(c.batch) && (c.batch as number) >= 1 && (c.batch as number) <= problem.trainSize)
+        )
+          codes.add("E_OPTION");
         if (!(Number.isInteger(c.stride) && (c.stride as number) >= 1)) codes.add("E_OPTION");
-        if (c.seed !== undefined && !(Number.isInteger(c.seed) && (c.seed as number) >= 0 && (c.seed as number) < 2 ** 32)) codes.add("E_OPTION");
+        if (
+          c.seed !== undefined &&
+          !(Number.isInteger(c.seed) && (c.seed as number) >= 0 && (c.seed as number) < 2 ** 32)
+        )
+          codes.add("E_OPTION");
         const stride = c.stride as number;
-        const opts: Record<string, unknown> = { hyper: c.hyper, steps: Number.isInteger(stride) && stride > 0 ? stride * c.rows : c.rows, stride: c.stride };
+        const opts: Record<string, unknown> = {
+          hyper: c.hyper,
+          steps: Number.isInteger(stride) && stride > 0 ? stride * c.rows : c.rows,
+          stride: c.stride,
+        };
         if (c.batch !== undefined) opts.batchSize = c.batch;
         if (c.seed !== undefined) opts.seed = c.seed;
         contract([opts], () => hypergradientTrajectory(problem, optimizer, opts as never), {
@@ -220,7 +316,14 @@ describe("InnerTraining and hypergradientTrajectory", () => {
           rejects: codes.has("E_OPTION"), // E_DIVERGED is only allowed
           check: (r) => {
             const q = r.names.length;
-            assert(r.trajectory.rows === c.rows && r.trajectory.cols === q && q === (c.hyper as string[]).length + ((c.hyper as string[]).includes("weights") ? problem.trainSize - 1 : 0), "trajectory shape");
+            assert(
+              r.trajectory.rows === c.rows &&
+                r.trajectory.cols === q &&
+                q ===
+                  (c.hyper as string[]).length +
+                    ((c.hyper as string[]).includes("weights") ? problem.trainSize - 1 : 0),
+              "trajectory shape",
+            );
             allFinite(r.trajectory.data, "trajectory");
             allFinite(r.state.theta, "state.theta");
             assert(r.valLoss !== null && Number.isFinite(r.valLoss) && r.valLoss >= 0, "valLoss");
@@ -232,7 +335,10 @@ describe("InnerTraining and hypergradientTrajectory", () => {
               for (let i = 0; i < c.rows; i++) {
                 s.step(stride);
                 const h = s.hypergradient();
-                assert(h.every((v, j) => Object.is(v, r.trajectory.data[i * q + j])), "the trajectory differs from a session stepped by hand");
+                assert(
+                  h.every((v, j) => Object.is(v, r.trajectory.data[i * q + j])),
+                  "the trajectory differs from a session stepped by hand",
+                );
               }
               const snap = s.snapshot();
               const theta = s.theta();
@@ -242,7 +348,10 @@ describe("InnerTraining and hypergradientTrajectory", () => {
                 // diverging is fine: restore must still bring the snapshot back
               }
               s.restore(snap);
-              assert(s.theta().every((v, i) => Object.is(v, theta[i])), "restore did not return to the snapshot");
+              assert(
+                s.theta().every((v, i) => Object.is(v, theta[i])),
+                "restore did not return to the snapshot",
+              );
             } finally {
               s.dispose();
             }
@@ -258,31 +367,85 @@ describe("InnerTraining and hypergradientTrajectory", () => {
 
 describe("optimize", () => {
   const arb = fc.record({
-    data: dataCase.filter((d) => d.damage === "none" && !d.options.bad && d.scale === 1 && !(d.kind !== "linear" && d.yForm === "matrix")),
-    strategy: fc.oneof({ weight: 16, arbitrary: fc.constantFrom(...STRATEGIES) }, { weight: 1, arbitrary: fc.constantFrom<unknown>("best", undefined) }),
-    innerSteps: fc.oneof({ weight: 16, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(0, 2.5, undefined) }),
-    window: fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 5, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(0, "2", 9) }),
+    data: dataCase.filter(
+      (d) => d.damage === "none" && !d.options.bad && d.scale === 1 && !(d.kind !== "linear" && d.yForm === "matrix"),
+    ),
+    strategy: fc.oneof(
+      { weight: 16, arbitrary: fc.constantFrom(...STRATEGIES) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>("best", undefined) },
+    ),
+    innerSteps: fc.oneof(
+      { weight: 16, arbitrary: fc.integer({ min: 1, max: 8 }) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(0, 2.5, undefined) },
+    ),
+    window: fc.oneof(
+      { weight: 5, arbitrary: fc.constant(undefined) },
+      { weight: 5, arbitrary: fc.integer({ min: 1, max: 4 }) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(0, "2", 9) },
+    ),
     outerSteps: fc.oneof(fc.constant(undefined), fc.integer({ min: 1, max: 2 })),
     lr: fc.constantFrom(0.05, 0.5, 1e3),
-    meta: fc.oneof({ weight: 8, arbitrary: fc.constantFrom<unknown>(undefined, { kind: "sgd", lr: 0.1 }, { kind: "sgd", lr: 10 }, { kind: "adam", lr: 0.05, clip: 1 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>({ kind: "newton" }, { lr: -1 }) }),
-    glocal: fc.oneof({ weight: 8, arbitrary: fc.constantFrom<unknown>(undefined, { target: "remaining" }, { stride: 2, method: "rre" }, { method: "auto", delay: "auto" }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>({ target: "never" }, { horizon: 10 }) }),
+    meta: fc.oneof(
+      {
+        weight: 8,
+        arbitrary: fc.constantFrom<unknown>(
+          undefined,
+          { kind: "sgd", lr: 0.1 },
+          { kind: "sgd", lr: 10 },
+          { kind: "adam", lr: 0.05, clip: 1 },
+        ),
+      },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>({ kind: "newton" }, { lr: -1 }) },
+    ),
+    glocal: fc.oneof(
+      {
+        weight: 8,
+        arbitrary: fc.constantFrom<unknown>(
+          undefined,
+          { target: "remaining" },
+          { stride: 2, method: "rre" },
+          { method: "auto", delay: "auto" },
+        ),
+      },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>({ target: "never" }, { horizon: 10 }) },
+    ),
     aborted: fc.integer({ min: 0, max: 9 }).map((i) => i === 0),
-    extra: fc.oneof({ weight: 16, arbitrary: fc.constant<unknown>(undefined) }, { weight: 1, arbitrary: fc.constant<unknown>({ colour: 1 }) }),
+    extra: fc.oneof(
+      { weight: 16, arbitrary: fc.constant<unknown>(undefined) },
+      { weight: 1, arbitrary: fc.constant<unknown>({ colour: 1 }) },
+    ),
   });
   it("tiny runs of every strategy return a finite history (done, diverged or aborted), or a typed error", () => {
     check("optimize", arb, (c) => {
       const problem = makeProblem(c.data.kind, buildData(c.data), c.data.options.value);
       try {
         const codes = new Set<GlocalErrorCode>();
-        if (!STRATEGIES.includes(c.strategy as never) || !(Number.isInteger(c.innerSteps) && (c.innerSteps as number) >= 1)) codes.add("E_OPTION");
+        if (
+          !STRATEGIES.includes(c.strategy as never) ||
+          !(Number.isInteger(c.innerSteps) && (c.innerSteps as number) >= 1)
+        )
+          codes.add("E_OPTION");
         if (c.window !== undefined && !(Number.isInteger(c.window) && (c.window as number) >= 1)) codes.add("E_OPTION");
-        if (c.strategy !== "global" && Number.isInteger(c.window) && Number.isInteger(c.innerSteps) && (c.window as number) > (c.innerSteps as number)) codes.add("E_OPTION");
+        if (
+          c.strategy !== "global" &&
+          Number.isInteger(c.window) &&
+          Number.isInteger(c.innerSteps) &&
+          (c.window as number) > (c.innerSteps as number)
+        )
+          codes.add("E_OPTION");
         const meta = c.meta as { kind?: string; lr?: number } | undefined;
         if (meta && (meta.kind === "newton" || (meta.lr !== undefined && meta.lr <= 0))) codes.add("E_OPTION");
         const gl = c.glocal as { target?: string; horizon?: number } | undefined;
         if (gl && (gl.target === "never" || gl.horizon !== undefined)) codes.add("E_OPTION");
         if (c.extra) codes.add("E_OPTION");
-        const options: Record<string, unknown> = { problem, optimizer: optimizers.momentum({ lr: c.lr, wd: 0.01 }), hyper: ["lr", "wd"], strategy: c.strategy, innerSteps: c.innerSteps, seed: 1 };
+        const options: Record<string, unknown> = {
+          problem,
+          optimizer: optimizers.momentum({ lr: c.lr, wd: 0.01 }),
+          hyper: ["lr", "wd"],
+          strategy: c.strategy,
+          innerSteps: c.innerSteps,
+          seed: 1,
+        };
         if (c.window !== undefined) options.window = c.window;
         if (c.outerSteps !== undefined) options.outerSteps = c.outerSteps;
         if (c.meta !== undefined) options.metaOptimizer = c.meta;
@@ -298,11 +461,20 @@ describe("optimize", () => {
             assert(r.history.length >= 1 && r.history[0].update === 0, "history starts with update 0");
             for (const e of r.history) {
               assert(e.phi.length === 2 && e.phi.every(Number.isFinite), "φ not finite");
-              for (const v of [e.trainLoss, e.valLoss, e.valAccuracy]) assert(v === null || Number.isFinite(v), "loss not finite");
+              for (const v of [e.trainLoss, e.valLoss, e.valAccuracy])
+                assert(v === null || Number.isFinite(v), "loss not finite");
               if (e.hypergradient) assert(e.hypergradient.every(Number.isFinite), "hypergradient not finite");
             }
-            assert(r.final.phi.every(Number.isFinite) && Number.isFinite(r.final.valLoss) && Number.isFinite(r.final.trainLoss), "final not finite");
-            assert(r.counts.innerSteps >= 0 && r.counts.updates === r.history.length - 1 && r.wallTimeMs >= 0, "counts");
+            assert(
+              r.final.phi.every(Number.isFinite) &&
+                Number.isFinite(r.final.valLoss) &&
+                Number.isFinite(r.final.trainLoss),
+              "final not finite",
+            );
+            assert(
+              r.counts.innerSteps >= 0 && r.counts.updates === r.history.length - 1 && r.wallTimeMs >= 0,
+              "counts",
+            );
           },
         });
       } finally {

@@ -1,5 +1,13 @@
 /** Plug-in models: exact and finite-difference tangents, agreement with the built-in engine. */
-import { GlocalError, InnerTraining, PluginTraining, datasets, hypergradientTrajectory, optimizers, problems } from "../../src/index";
+import {
+  GlocalError,
+  InnerTraining,
+  PluginTraining,
+  datasets,
+  hypergradientTrajectory,
+  optimizers,
+  problems,
+} from "../../src/index";
 import type { PluginModel } from "../../src/index";
 import { main, momentumRegression } from "../../examples/plugin-model";
 import { fdGradient } from "../support/training";
@@ -32,7 +40,10 @@ describe("plug-in models", () => {
 
   it("a plug-in written in plain TS reproduces the built-in logistic regression", () => {
     const data = datasets.synthetic({ kind: "binary", train: 20, val: 10, features: 3, seed: 4 });
-    const X = data.train.x, y = data.train.y as Int32Array, XV = data.val.x, yv = data.val.y as Int32Array;
+    const X = data.train.x,
+      y = data.train.y as Int32Array,
+      XV = data.val.x,
+      yv = data.val.y as Int32Array;
     const p = 3;
     const sig = (z: number) => 1 / (1 + Math.exp(-z));
     const grad = (theta: ArrayLike<number>, x: typeof X, labels: Int32Array) => {
@@ -49,7 +60,8 @@ describe("plug-in models", () => {
     const hvp = (theta: ArrayLike<number>, dir: ArrayLike<number>) => {
       const g = new Float64Array(p + 1);
       for (let i = 0; i < X.rows; i++) {
-        let z = theta[p], zd = dir[p];
+        let z = theta[p],
+          zd = dir[p];
         for (let j = 0; j < p; j++) {
           z += X.data[i * p + j] * theta[j];
           zd += X.data[i * p + j] * dir[j];
@@ -64,14 +76,21 @@ describe("plug-in models", () => {
       names: ["log_lr", "log_wd"],
       initialState: new Float64Array(p + 1),
       step(s, f) {
-        const lr = Math.exp(f[0]), wd = Math.exp(f[1]), g = grad(s, X, y);
+        const lr = Math.exp(f[0]),
+          wd = Math.exp(f[1]),
+          g = grad(s, X, y);
         return s.map((v, i) => v - lr * (g[i] + wd * v));
       },
       jvp(s, f, tangents) {
-        const lr = Math.exp(f[0]), wd = Math.exp(f[1]), g = grad(s, X, y);
+        const lr = Math.exp(f[0]),
+          wd = Math.exp(f[1]),
+          g = grad(s, X, y);
         return tangents.map((t, j) => {
           const h = hvp(s, t);
-          return t.map((v, i) => v - lr * (h[i] + wd * v) - (j === 0 ? lr * (g[i] + wd * s[i]) : 0) - (j === 1 ? lr * wd * s[i] : 0));
+          return t.map(
+            (v, i) =>
+              v - lr * (h[i] + wd * v) - (j === 0 ? lr * (g[i] + wd * s[i]) : 0) - (j === 1 ? lr * wd * s[i] : 0),
+          );
         });
       },
       valGrad: (theta) => grad(theta, XV, yv),
@@ -130,14 +149,42 @@ describe("plug-in models", () => {
       return null;
     };
     expect(err(() => hypergradientTrajectory(noJvp, { phi, steps: 2 }))).toEqual({ code: "E_OPTION", argument: "jvp" });
-    expect(err(() => hypergradientTrajectory(momentumRegression, { phi: [0], steps: 2 }))).toEqual({ code: "E_SHAPE", argument: "phi" });
-    expect(err(() => hypergradientTrajectory(momentumRegression, { phi, steps: 2, jvp: "adjoint" as "exact" }))).toEqual({ code: "E_OPTION", argument: "jvp" });
-    expect(err(() => hypergradientTrajectory({ ...momentumRegression, step: () => [1, 2] }, { phi, steps: 2 }))).toEqual({ code: "E_SHAPE", argument: "step(state, phi, t)" });
-    expect(err(() => hypergradientTrajectory({ ...momentumRegression, step: () => new Float64Array(6).fill(NaN) }, { phi, steps: 2 }))).toEqual({ code: "E_DIVERGED", argument: "step" });
-    expect(err(() => hypergradientTrajectory({ ...momentumRegression, jvp: () => [] }, { phi, steps: 2 }))).toEqual({ code: "E_SHAPE", argument: "model.jvp" });
-    expect(err(() => hypergradientTrajectory({ ...momentumRegression, valGrad: () => [NaN, 0, 0] }, { phi, steps: 2 }))).toEqual({ code: "E_DIVERGED", argument: "valGrad(theta)" });
-    expect(err(() => hypergradientTrajectory({ ...momentumRegression, thetaSize: 7 }, { phi, steps: 2 }))).toEqual({ code: "E_OPTION", argument: "model.thetaSize" });
-    expect(err(() => hypergradientTrajectory(momentumRegression, { phi, steps: 2, lr: 1 } as never))).toEqual({ code: "E_OPTION", argument: "options.lr" });
-    expect(err(() => new InnerTraining(momentumRegression as never, optimizers.sgd({ lr: 1 })))).toEqual({ code: "E_TYPE", argument: "problem" });
+    expect(err(() => hypergradientTrajectory(momentumRegression, { phi: [0], steps: 2 }))).toEqual({
+      code: "E_SHAPE",
+      argument: "phi",
+    });
+    expect(
+      err(() => hypergradientTrajectory(momentumRegression, { phi, steps: 2, jvp: "adjoint" as "exact" })),
+    ).toEqual({ code: "E_OPTION", argument: "jvp" });
+    expect(
+      err(() => hypergradientTrajectory({ ...momentumRegression, step: () => [1, 2] }, { phi, steps: 2 })),
+    ).toEqual({ code: "E_SHAPE", argument: "step(state, phi, t)" });
+    expect(
+      err(() =>
+        hypergradientTrajectory(
+          { ...momentumRegression, step: () => new Float64Array(6).fill(NaN) },
+          { phi, steps: 2 },
+        ),
+      ),
+    ).toEqual({ code: "E_DIVERGED", argument: "step" });
+    expect(err(() => hypergradientTrajectory({ ...momentumRegression, jvp: () => [] }, { phi, steps: 2 }))).toEqual({
+      code: "E_SHAPE",
+      argument: "model.jvp",
+    });
+    expect(
+      err(() => hypergradientTrajectory({ ...momentumRegression, valGrad: () => [NaN, 0, 0] }, { phi, steps: 2 })),
+    ).toEqual({ code: "E_DIVERGED", argument: "valGrad(theta)" });
+    expect(err(() => hypergradientTrajectory({ ...momentumRegression, thetaSize: 7 }, { phi, steps: 2 }))).toEqual({
+      code: "E_OPTION",
+      argument: "model.thetaSize",
+    });
+    expect(err(() => hypergradientTrajectory(momentumRegression, { phi, steps: 2, lr: 1 } as never))).toEqual({
+      code: "E_OPTION",
+      argument: "options.lr",
+    });
+    expect(err(() => new InnerTraining(momentumRegression as never, optimizers.sgd({ lr: 1 })))).toEqual({
+      code: "E_TYPE",
+      argument: "problem",
+    });
   });
 });

@@ -4,17 +4,33 @@
  * divergence, counts.
  */
 import {
-  InnerTraining, GlocalError, datasets, globalHypergradient, hypergradientTrajectory, localHypergradient, optimizers,
+  InnerTraining,
+  GlocalError,
+  datasets,
+  globalHypergradient,
+  hypergradientTrajectory,
+  localHypergradient,
+  optimizers,
 } from "../../src/index";
 import type { HyperName, Problem } from "../../src/index";
 import {
-  MODELS, OPTIMIZERS, N_TRAIN, TINY_DATA, allHypers, fdGradient, optimizer, tinyProblem, tinyWeights, unrolledValLoss,
+  MODELS,
+  OPTIMIZERS,
+  N_TRAIN,
+  TINY_DATA,
+  allHypers,
+  fdGradient,
+  optimizer,
+  tinyProblem,
+  tinyWeights,
+  unrolledValLoss,
 } from "../support/training";
 import { relErr } from "../support/helpers";
 
 /** max |a − b| / max |b| */
 function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < b.length; i++) {
     num = Math.max(num, Math.abs(a[i] - b[i]));
     den = Math.max(den, Math.abs(b[i]));
@@ -41,12 +57,14 @@ describe("batched tangents", () => {
         const base = { batchSize: 4, seed: 3, weights: tinyWeights("sigmoid") };
         const all = new InnerTraining(problem(model), optimizer(opt), { ...base, hyper: hypers });
         all.step(6);
-        const Tall = all.tangent(), hall = all.hypergradient();
+        const Tall = all.tangent(),
+          hall = all.hypergradient();
         let col = 0;
         for (const h of hypers) {
           const one = new InnerTraining(problem(model), optimizer(opt), { ...base, hyper: [h] });
           one.step(6);
-          const T1 = one.tangent(), h1 = one.hypergradient();
+          const T1 = one.tangent(),
+            h1 = one.hypergradient();
           for (let j = 0; j < one.q; j++, col++) {
             expect(maxRel(column(Tall, col), column(T1, j))).toBeLessThan(1e-14);
             expect(Math.abs(hall[col] - h1[j])).toBeLessThanOrEqual(1e-14 * Math.max(1e-3, Math.abs(h1[j])));
@@ -62,11 +80,15 @@ describe("batched tangents", () => {
   it("a subset of example weights (weights.indices) = those columns of the all-weights run", () => {
     const base = { batchSize: 4, seed: 3, hyper: ["lr", "weights"] as HyperName[] };
     const all = new InnerTraining(problem("softmax"), optimizer("adam"), { ...base, weights: { initial: 0.3 } });
-    const some = new InnerTraining(problem("softmax"), optimizer("adam"), { ...base, weights: { initial: 0.3, indices: [5, 2] } });
+    const some = new InnerTraining(problem("softmax"), optimizer("adam"), {
+      ...base,
+      weights: { initial: 0.3, indices: [5, 2] },
+    });
     expect(some.names).toEqual(["log_lr", "w[2]", "w[5]"]);
     all.step(8);
     some.step(8);
-    const ha = all.hypergradient(), hs = some.hypergradient();
+    const ha = all.hypergradient(),
+      hs = some.hypergradient();
     expect(maxRel([hs[0], hs[1], hs[2]], [ha[0], ha[3], ha[6]])).toBeLessThan(1e-14);
     all.dispose();
     some.dispose();
@@ -74,8 +96,16 @@ describe("batched tangents", () => {
 
   it("the tangent does not perturb training: θ after tangent steps = θ after plain steps (bit for bit)", () => {
     for (const model of MODELS) {
-      const a = new InnerTraining(problem(model), optimizer("adam"), { hyper: ["lr", "wd", "momentum"], batchSize: 4, seed: 1 });
-      const b = new InnerTraining(problem(model), optimizer("adam"), { hyper: ["lr", "wd", "momentum"], batchSize: 4, seed: 1 });
+      const a = new InnerTraining(problem(model), optimizer("adam"), {
+        hyper: ["lr", "wd", "momentum"],
+        batchSize: 4,
+        seed: 1,
+      });
+      const b = new InnerTraining(problem(model), optimizer("adam"), {
+        hyper: ["lr", "wd", "momentum"],
+        batchSize: 4,
+        seed: 1,
+      });
       a.step(7);
       b.step(7, { tangent: false });
       expect(a.theta()).toEqual(b.theta());
@@ -110,7 +140,9 @@ describe("determinism and windows", () => {
     // Row i is h after (i+1)·stride steps: the stride-1 trajectory's every third row.
     const dense = hypergradientTrajectory(problem("softmax"), optimizer("momentum"), { ...opts, stride: 1 });
     for (let i = 0; i < 4; i++) {
-      expect(Array.from(r.trajectory.data.subarray(i * 3, i * 3 + 3))).toEqual(Array.from(dense.trajectory.data.subarray((3 * i + 2) * 3, (3 * i + 3) * 3)));
+      expect(Array.from(r.trajectory.data.subarray(i * 3, i * 3 + 3))).toEqual(
+        Array.from(dense.trajectory.data.subarray((3 * i + 2) * 3, (3 * i + 3) * 3)),
+      );
     }
   });
 
@@ -127,11 +159,25 @@ describe("determinism and windows", () => {
   });
 
   it("globalHypergradient = h_T of one window from θ₀, and matches finite differences", () => {
-    const g = globalHypergradient(problem("linear"), optimizer("sgd"), { steps: 15, hyper: ["lr", "wd"], batchSize: 3, seed: 9 });
-    const t = hypergradientTrajectory(problem("linear"), optimizer("sgd"), { steps: 15, hyper: ["lr", "wd"], batchSize: 3, seed: 9 });
+    const g = globalHypergradient(problem("linear"), optimizer("sgd"), {
+      steps: 15,
+      hyper: ["lr", "wd"],
+      batchSize: 3,
+      seed: 9,
+    });
+    const t = hypergradientTrajectory(problem("linear"), optimizer("sgd"), {
+      steps: 15,
+      hyper: ["lr", "wd"],
+      batchSize: 3,
+      seed: 9,
+    });
     expect(g.hypergradient).toEqual(t.trajectory.data.subarray(28, 30));
     const phi = g.phi;
-    const fd = fdGradient((p) => unrolledValLoss(problem("linear"), optimizer("sgd"), { hyper: ["lr", "wd"], batchSize: 3, seed: 9 }, p, 15), phi);
+    const fd = fdGradient(
+      (p) =>
+        unrolledValLoss(problem("linear"), optimizer("sgd"), { hyper: ["lr", "wd"], batchSize: 3, seed: 9 }, p, 15),
+      phi,
+    );
     expect(relErr(g.hypergradient, fd)).toBeLessThan(1e-8);
   });
 
@@ -145,9 +191,15 @@ describe("determinism and windows", () => {
 
 describe("local hypergradient", () => {
   it("= resetTangent(); step(1); hypergradient(), and leaves the session unchanged", () => {
-    const s = new InnerTraining(problem("mlp2-tanh"), optimizer("adam"), { hyper: ["lr", "wd", "momentum", "weights"], batchSize: 4, seed: 8 });
+    const s = new InnerTraining(problem("mlp2-tanh"), optimizer("adam"), {
+      hyper: ["lr", "wd", "momentum", "weights"],
+      batchSize: 4,
+      seed: 8,
+    });
     s.step(5);
-    const theta = s.theta(), tangent = s.tangent(), step = s.stepIndex;
+    const theta = s.theta(),
+      tangent = s.tangent(),
+      step = s.stepIndex;
     const local = s.localHypergradient();
     expect(s.theta()).toEqual(theta);
     expect(s.tangent().data).toEqual(tangent.data);
@@ -159,7 +211,12 @@ describe("local hypergradient", () => {
   });
 
   it("localHypergradient(...) = finite differences of one step from the state", () => {
-    const start = hypergradientTrajectory(problem("softmax"), optimizer("momentum"), { steps: 4, hyper: ["lr"], batchSize: 4, seed: 2 }).state;
+    const start = hypergradientTrajectory(problem("softmax"), optimizer("momentum"), {
+      steps: 4,
+      hyper: ["lr"],
+      batchSize: 4,
+      seed: 2,
+    }).state;
     const options = { hyper: ["lr", "wd", "momentum"] as HyperName[], batchSize: 4, seed: 2, state: start };
     const r = localHypergradient(problem("softmax"), optimizer("momentum"), options);
     expect(r.state.step).toBe(4);
@@ -170,11 +227,16 @@ describe("local hypergradient", () => {
 
 describe("session state", () => {
   it("snapshot/restore comes back bit for bit (tangent, φ, mini-batch position)", () => {
-    const s = new InnerTraining(problem("mlp-gelu"), optimizer("momentum"), { hyper: ["lr", "momentum"], batchSize: 5, seed: 4 });
+    const s = new InnerTraining(problem("mlp-gelu"), optimizer("momentum"), {
+      hyper: ["lr", "momentum"],
+      batchSize: 5,
+      seed: 4,
+    });
     s.step(4);
     const snap = s.snapshot();
     s.step(6);
-    const h1 = s.hypergradient(), t1 = s.theta();
+    const h1 = s.hypergradient(),
+      t1 = s.theta();
     s.setPhi([Math.log(0.01), 0]);
     s.restore(snap);
     expect(s.getPhi()).toEqual(snap.phi);
@@ -191,7 +253,13 @@ describe("session state", () => {
     expect(Array.from(s.hypergradient())).toEqual([0]);
     expect(s.tangent().data.every((v) => v === 0)).toBe(true);
     s.step(3);
-    const w = hypergradientTrajectory(problem("softmax"), optimizer("sgd"), { steps: 3, hyper: ["lr"], batchSize: 4, seed: 1, state: { step: 5, theta: stateAfter(5), buffers: {} } });
+    const w = hypergradientTrajectory(problem("softmax"), optimizer("sgd"), {
+      steps: 3,
+      hyper: ["lr"],
+      batchSize: 4,
+      seed: 1,
+      state: { step: 5, theta: stateAfter(5), buffers: {} },
+    });
     expect(s.hypergradient()).toEqual(w.trajectory.data.subarray(2, 3)); // row 2: after 3 steps
     s.dispose();
   });
@@ -238,7 +306,10 @@ describe("session state", () => {
   });
 
   it("reports losses and accuracy; natural hyperparameter values follow φ", () => {
-    const s = new InnerTraining(problem("logistic"), optimizer("momentum"), { hyper: ["lr", "momentum", "weights"], weights: { transform: "softplus" } });
+    const s = new InnerTraining(problem("logistic"), optimizer("momentum"), {
+      hyper: ["lr", "momentum", "weights"],
+      weights: { transform: "softplus" },
+    });
     expect(s.valAccuracy()).toBeGreaterThanOrEqual(0);
     expect(s.valAccuracy()).toBeLessThanOrEqual(1);
     // θ₀ = 0: every logit is 0, read as class 0 (z > 0 is class 1), so the accuracy is the

@@ -2,7 +2,7 @@
 import type { Kernels } from "../../core/abi";
 import { checkOptions } from "../../core/validate";
 import { nonNegative, positive, required, unitOpen } from "./spec";
-import type { BlockStep } from "./step";
+import { blockArgs, type BlockStep } from "./step";
 
 /** AdamW: decoupled weight decay, θ ← θ − α(m̂/(√v̂ + ε) + λθ). */
 export interface AdamSpec {
@@ -34,12 +34,7 @@ export function checkAdam(o: Record<string, unknown>, name: string): AdamSpec {
 /** One block's step and its tangent recurrence (buffers: m, v). */
 export function adamBlockStep(k: Kernels, spec: AdamSpec, a: BlockStep): void {
   k.adamStep(
-    a.rows,
-    a.cols,
-    a.q,
-    a.qa,
-    a.theta,
-    a.grad,
+    ...blockArgs(a),
     a.buffers[0],
     a.buffers[1],
     a.lr,

@@ -2,7 +2,7 @@
 import type { Kernels } from "../../core/abi";
 import { checkOptions } from "../../core/validate";
 import { nonNegative, positive, required, unitOpen } from "./spec";
-import type { BlockStep } from "./step";
+import { blockArgs, type BlockStep } from "./step";
 
 /** Heavy ball: v ← μv + (∇L + λθ), θ ← θ − αv. */
 export interface MomentumSpec {
@@ -27,19 +27,5 @@ export function checkMomentum(o: Record<string, unknown>, name: string): Momentu
 
 /** One block's step and its tangent recurrence (buffers: velocity). */
 export function momentumBlockStep(k: Kernels, a: BlockStep): void {
-  k.momentumStep(
-    a.rows,
-    a.cols,
-    a.q,
-    a.qa,
-    a.theta,
-    a.grad,
-    a.buffers[0],
-    a.lr,
-    a.wd,
-    a.momentum,
-    a.jLr,
-    a.jWd,
-    a.jMom,
-  );
+  k.momentumStep(...blockArgs(a), a.buffers[0], a.lr, a.wd, a.momentum, a.jLr, a.jWd, a.jMom);
 }

@@ -2,7 +2,7 @@
 import type { Kernels } from "../../core/abi";
 import { checkOptions } from "../../core/validate";
 import { nonNegative, positive, required } from "./spec";
-import type { BlockStep } from "./step";
+import { blockArgs, type BlockStep } from "./step";
 
 /** Plain SGD with coupled weight decay: θ ← θ − α(∇L + λθ). */
 export interface SgdSpec {
@@ -26,5 +26,5 @@ export function checkSgd(o: Record<string, unknown>, name: string): SgdSpec {
 
 /** One block's step and its tangent recurrence. */
 export function sgdBlockStep(k: Kernels, a: BlockStep): void {
-  k.sgdStep(a.rows, a.cols, a.q, a.qa, a.theta, a.grad, a.lr, a.wd, a.jLr, a.jWd);
+  k.sgdStep(...blockArgs(a), a.lr, a.wd, a.jLr, a.jWd);
 }

@@ -21,3 +21,8 @@ export interface BlockStep {
   jWd: number;
   jMom: number;
 }
+
+/** The arguments every optimiser kernel takes first: the block's shape, slots and pointers. */
+export function blockArgs(a: BlockStep) {
+  return [a.rows, a.cols, a.q, a.qa, a.theta, a.grad] as const;
+}

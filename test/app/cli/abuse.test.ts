@@ -14,7 +14,8 @@ const cli = path.join(__dirname, "..", "..", "..", "dist", "cli.cjs");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "glocal-abuse-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const run = (args: string[], input?: string | Buffer) => spawnSync(process.execPath, [cli, ...args], { input, encoding: "utf8", timeout: 60000, maxBuffer: 64 << 20 });
+const run = (args: string[], input?: string | Buffer) =>
+  spawnSync(process.execPath, [cli, ...args], { input, encoding: "utf8", timeout: 60000, maxBuffer: 64 << 20 });
 const write = (name: string, content: string | Buffer) => {
   const p = path.join(tmp, name);
   fs.writeFileSync(p, content);
@@ -35,7 +36,8 @@ function expectError(r: ReturnType<typeof run>, codes: string | string[]): void 
 
 describe("glocal estimate: unreadable and missing input", () => {
   it("a directory → E_IO", () => expectError(run(["estimate", "--input", tmp]), "E_IO"));
-  it("a nonexistent path → E_IO", () => expectError(run(["estimate", "--input", path.join(tmp, "absent", "t.json")]), "E_IO"));
+  it("a nonexistent path → E_IO", () =>
+    expectError(run(["estimate", "--input", path.join(tmp, "absent", "t.json")]), "E_IO"));
   it("an empty path (--input=) → E_IO", () => expectError(run(["estimate", "--input="]), "E_IO"));
 
   it("a file without read permission → E_IO (as root, where chmod 000 does not stop reading: processed)", () => {
@@ -63,8 +65,10 @@ describe("glocal estimate: unreadable and missing input", () => {
 });
 
 describe("glocal estimate: broken input", () => {
-  it("truncated JSON → E_PARSE", () => expectError(run(["estimate", "--input", write("trunc.json", good.slice(0, good.length / 2))]), "E_PARSE"));
-  it("truncated JSON on stdin → E_PARSE", () => expectError(run(["estimate", "--input", "-"], '{"trajectory": [[1, 2], [3'), "E_PARSE"));
+  it("truncated JSON → E_PARSE", () =>
+    expectError(run(["estimate", "--input", write("trunc.json", good.slice(0, good.length / 2))]), "E_PARSE"));
+  it("truncated JSON on stdin → E_PARSE", () =>
+    expectError(run(["estimate", "--input", "-"], '{"trajectory": [[1, 2], [3'), "E_PARSE"));
   it("binary garbage → E_PARSE", () => {
     const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 2654435761) % 256));
     expectError(run(["estimate", "--input", write("garbage.bin", bytes)]), ["E_PARSE", "E_NONFINITE"]);
@@ -105,7 +109,8 @@ describe("glocal estimate: input beyond the 4 MiB limit", () => {
   });
 
   it("5 MiB on stdin → E_TOO_LARGE; just under 4 MiB is estimated", () => {
-    const rows = (n: number) => `[${Array.from({ length: n }, (_, t) => `[${(1 - 0.9 ** (t % 500 + 1)).toFixed(15)},${(0.1 * 0.8 ** (t % 500)).toFixed(15)},0.25]`).join(",")}]`;
+    const rows = (n: number) =>
+      `[${Array.from({ length: n }, (_, t) => `[${(1 - 0.9 ** ((t % 500) + 1)).toFixed(15)},${(0.1 * 0.8 ** (t % 500)).toFixed(15)},0.25]`).join(",")}]`;
     const over = rows(130000);
     expect(over.length).toBeGreaterThan(5 * 2 ** 20);
     expectError(run(["estimate", "--input", "-"], over), "E_TOO_LARGE");
@@ -143,20 +148,32 @@ describe("glocal estimate: bad flags", () => {
 });
 
 describe("--help after a command", () => {
-  it.each([["demo"], ["estimate"], ["bench"], ["info"]])("glocal %s --help prints the usage, exit 0, runs nothing", (command) => {
-    const r = run([command, "--quick", "--help"].filter((a) => a !== "--quick" || command === "demo"));
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(r.stdout).toMatch(/^glocal \d+\.\d+\.\d+: /);
-    expect(r.stdout).toContain(`glocal ${command}`);
-  });
+  it.each([["demo"], ["estimate"], ["bench"], ["info"]])(
+    "glocal %s --help prints the usage, exit 0, runs nothing",
+    (command) => {
+      const r = run([command, "--quick", "--help"].filter((a) => a !== "--quick" || command === "demo"));
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+      expect(r.stdout).toMatch(/^glocal \d+\.\d+\.\d+: /);
+      expect(r.stdout).toContain(`glocal ${command}`);
+    },
+  );
 });
 
 describe("glocal demo: SIGINT", () => {
   /** Runs the quick demo into dir and sends SIGINT once `when` says so. */
-  function interrupt(dir: string, when: (elapsedMs: number, stdout: string) => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  function interrupt(
+    dir: string,
+    when: (elapsedMs: number, stdout: string) => boolean,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, "demo", "--quick", "--out", path.join(dir, "report.svg"), "--json", path.join(dir, "results.json")], { cwd: dir });
-      let stdout = "", stderr = "", sent = false;
+      const child = spawn(
+        process.execPath,
+        [cli, "demo", "--quick", "--out", path.join(dir, "report.svg"), "--json", path.join(dir, "results.json")],
+        { cwd: dir },
+      );
+      let stdout = "",
+        stderr = "",
+        sent = false;
       const t0 = Date.now();
       const poll = setInterval(() => {
         if (!sent && when(Date.now() - t0, stdout)) {
@@ -177,8 +194,10 @@ describe("glocal demo: SIGINT", () => {
   function expectWholeOrAbsent(dir: string): void {
     const files = fs.readdirSync(dir);
     expect(files.filter((f) => f.includes(".tmp-"))).toEqual([]);
-    if (files.includes("report.svg")) expect(fs.readFileSync(path.join(dir, "report.svg"), "utf8").trimEnd().endsWith("</svg>")).toBe(true);
-    if (files.includes("results.json")) expect(() => JSON.parse(fs.readFileSync(path.join(dir, "results.json"), "utf8"))).not.toThrow();
+    if (files.includes("report.svg"))
+      expect(fs.readFileSync(path.join(dir, "report.svg"), "utf8").trimEnd().endsWith("</svg>")).toBe(true);
+    if (files.includes("results.json"))
+      expect(() => JSON.parse(fs.readFileSync(path.join(dir, "results.json"), "utf8"))).not.toThrow();
   }
 
   it("after ~1 s: a non-zero exit (signal or 130), no report and no temporary file", async () => {

@@ -16,7 +16,8 @@ describe("glocal demo", () => {
 
   it("exits 0 and prints the table with every strategy", () => {
     expect(r.status).toBe(0);
-    for (const s of ["global", "local", "truncated", "glocal"]) expect(r.stdout).toMatch(new RegExp(`^${s}\\s+\\d\\.\\d{4}`, "m"));
+    for (const s of ["global", "local", "truncated", "glocal"])
+      expect(r.stdout).toMatch(new RegExp(`^${s}\\s+\\d\\.\\d{4}`, "m"));
     expect(r.stdout).toMatch(/glocal vs global: validation loss [+-]\d/);
     expect(r.stdout).toContain(`report: ${out}`);
     expect(r.stdout).toMatch(/^whole run \(.*\): \d+\.\d s$/m);
@@ -29,10 +30,12 @@ describe("glocal demo", () => {
     for (const panel of ["lr", "wd", "momentum", "loss", "trajectory"]) {
       expect(svg).toContain(`id="panel-${panel}"`);
       if (panel !== "trajectory") {
-        for (const s of ["global", "local", "truncated", "glocal"]) expect(svg).toContain(`data-panel="${panel}" data-series="${s}"`);
+        for (const s of ["global", "local", "truncated", "glocal"])
+          expect(svg).toContain(`data-panel="${panel}" data-series="${s}"`);
       }
     }
-    for (const s of ["window", "estimate", "true-global"]) expect(svg).toContain(`data-panel="trajectory" data-series="${s}"`);
+    for (const s of ["window", "estimate", "true-global"])
+      expect(svg).toContain(`data-panel="trajectory" data-series="${s}"`);
     expect(svg).not.toMatch(/NaN|Infinity|undefined/);
     expect(fs.readdirSync(tmp).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
@@ -43,7 +46,12 @@ describe("glocal demo", () => {
     expect(r2.status).toBe(0);
     const strip = (f: string) => {
       const d = JSON.parse(fs.readFileSync(f, "utf8"));
-      return d.summary.map((x: { strategy: string; valLoss: number; innerSteps: number; jvps: number }) => [x.strategy, x.valLoss, x.innerSteps, x.jvps]);
+      return d.summary.map((x: { strategy: string; valLoss: number; innerSteps: number; jvps: number }) => [
+        x.strategy,
+        x.valLoss,
+        x.innerSteps,
+        x.jvps,
+      ]);
     };
     expect(strip(json2)).toEqual(strip(json));
   });
@@ -57,6 +65,11 @@ describe("glocal demo", () => {
   ])("%s → exit 2, one line error: %s", (_n, args, code) => {
     const e = run(args);
     expect(e.status).toBe(2);
-    expect(e.stderr.trimEnd().split("\n").filter((l) => l.startsWith("error:"))).toEqual([expect.stringMatching(new RegExp(`^error: ${code}: `))]);
+    expect(
+      e.stderr
+        .trimEnd()
+        .split("\n")
+        .filter((l) => l.startsWith("error:")),
+    ).toEqual([expect.stringMatching(new RegExp(`^error: ${code}: `))]);
   });
 });

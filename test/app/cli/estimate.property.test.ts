@@ -19,25 +19,93 @@ afterAll(() => writeSummaryPart(__filename));
 const cli = path.join(__dirname, "..", "..", "..", "dist", "cli.cjs");
 
 /** A number as a JSON token, keeping -0 and writing NaN / ±Infinity as the bare tokens Python emits. */
-const token = (v: number) => (Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : Object.is(v, -0) ? "-0" : String(v));
+const token = (v: number) =>
+  Number.isNaN(v)
+    ? "NaN"
+    : v === Infinity
+      ? "Infinity"
+      : v === -Infinity
+        ? "-Infinity"
+        : Object.is(v, -0)
+          ? "-0"
+          : String(v);
 
-type TextDamage = "none" | "nanToken" | "infinityToken" | "nanString" | "ragged" | "string" | "truncate" | "garbage" | "empty" | "wrongKey" | "notArray" | "nested";
+type TextDamage =
+  | "none"
+  | "nanToken"
+  | "infinityToken"
+  | "nanString"
+  | "ragged"
+  | "string"
+  | "truncate"
+  | "garbage"
+  | "empty"
+  | "wrongKey"
+  | "notArray"
+  | "nested";
 
 const arb = fc.record({
   spec: trajSpec,
   wrap: fc.boolean(),
-  damage: fc.oneof({ weight: 8, arbitrary: fc.constant<TextDamage>("none") }, { weight: 3, arbitrary: fc.constantFrom<TextDamage>("nanToken", "infinityToken", "nanString", "ragged", "string", "truncate", "garbage", "empty", "wrongKey", "notArray", "nested") }),
+  damage: fc.oneof(
+    { weight: 8, arbitrary: fc.constant<TextDamage>("none") },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom<TextDamage>(
+        "nanToken",
+        "infinityToken",
+        "nanString",
+        "ragged",
+        "string",
+        "truncate",
+        "garbage",
+        "empty",
+        "wrongKey",
+        "notArray",
+        "nested",
+      ),
+    },
+  ),
   cut: fc.nat(),
   flags: fc.array(
     fc.oneof(
       { weight: 6, arbitrary: fc.tuple(fc.constant("--delay"), fc.constantFrom("1", "2", "3", "auto")) },
-      { weight: 6, arbitrary: fc.tuple(fc.constant("--rank"), fc.constantFrom("full", "svht", "auto", "2", "energy:0.9")) },
-      { weight: 6, arbitrary: fc.tuple(fc.constant("--method"), fc.constantFrom(...METHODS.filter((m) => m !== "horizon"), "auto")) },
-      { weight: 3, arbitrary: fc.constantFrom(["--method", "horizon", "--horizon", "1000"], ["--tolerance", "0.2"], ["--tolerance", "0.01"]) },
+      {
+        weight: 6,
+        arbitrary: fc.tuple(fc.constant("--rank"), fc.constantFrom("full", "svht", "auto", "2", "energy:0.9")),
+      },
+      {
+        weight: 6,
+        arbitrary: fc.tuple(
+          fc.constant("--method"),
+          fc.constantFrom(...METHODS.filter((m) => m !== "horizon"), "auto"),
+        ),
+      },
       {
         weight: 3,
-        arbitrary: fc.constantFrom<string[]>(["--delay", "0"], ["--delay", "2.5"], ["--rank", "energy:2"], ["--method", "best"], ["--horizon", "-1"], ["--horizon", "3"],
-          ["--tolerance", "NaN"], ["--tolerance", ""], ["--colour", "red"], ["--delay"], ["--help", "x"], ["stray"], ["--method", "horizon"]),
+        arbitrary: fc.constantFrom(
+          ["--method", "horizon", "--horizon", "1000"],
+          ["--tolerance", "0.2"],
+          ["--tolerance", "0.01"],
+        ),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom<string[]>(
+          ["--delay", "0"],
+          ["--delay", "2.5"],
+          ["--rank", "energy:2"],
+          ["--method", "best"],
+          ["--horizon", "-1"],
+          ["--horizon", "3"],
+          ["--tolerance", "NaN"],
+          ["--tolerance", ""],
+          ["--colour", "red"],
+          ["--delay"],
+          ["--help", "x"],
+          ["stray"],
+          ["--method", "horizon"],
+        ),
       },
     ),
     { maxLength: 3 },
@@ -45,7 +113,13 @@ const arb = fc.record({
 });
 
 /** Damages that replace one entry's token with another. */
-const TOKEN_DAMAGE: Partial<Record<TextDamage, string>> = { nanToken: "NaN", infinityToken: "-Infinity", nanString: '"NaN"', string: '"1"', nested: "[1]" };
+const TOKEN_DAMAGE: Partial<Record<TextDamage, string>> = {
+  nanToken: "NaN",
+  infinityToken: "-Infinity",
+  nanString: '"NaN"',
+  string: '"1"',
+  nested: "[1]",
+};
 
 type Case = typeof arb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -53,7 +127,8 @@ function inputText(c: Case): string {
   const t = buildTrajectory(c.spec);
   const rows: string[][] = [];
   for (let i = 0; i < t.rows; i++) rows.push(Array.from(t.data.subarray(i * t.cols, (i + 1) * t.cols), token));
-  const i = c.cut % Math.max(rows.length, 1), j = c.cut % Math.max(t.cols, 1);
+  const i = c.cut % Math.max(rows.length, 1),
+    j = c.cut % Math.max(t.cols, 1);
   const replacement = TOKEN_DAMAGE[c.damage];
   if (replacement !== undefined && rows.length) rows[i][j] = replacement;
   if (c.damage === "ragged" && rows.length) rows[i].push("1");
@@ -62,7 +137,8 @@ function inputText(c: Case): string {
   if (c.damage === "notArray") body = '"trajectory"';
   let text = c.damage === "wrongKey" ? `{"traj": ${body}}` : c.wrap ? `{"trajectory": ${body}}` : body;
   if (c.damage === "truncate") text = text.slice(0, c.cut % Math.max(text.length, 1));
-  if (c.damage === "garbage") text = String.fromCharCode(...Array.from({ length: 40 }, (_, k) => (c.cut * (k + 7) * 2654435761) % 256));
+  if (c.damage === "garbage")
+    text = String.fromCharCode(...Array.from({ length: 40 }, (_, k) => (c.cut * (k + 7) * 2654435761) % 256));
   return text;
 }
 
@@ -79,7 +155,11 @@ function optionsOf(flags: string[][]): EstimateOptions {
         o.delay = value === "auto" ? "auto" : Number(value);
         break;
       case "--rank":
-        o.rank = value.startsWith("energy:") ? { kind: "energy", fraction: Number(value.slice(7)) } : /^[0-9]+$/.test(value) ? { kind: "fixed", rank: Number(value) } : { kind: value };
+        o.rank = value.startsWith("energy:")
+          ? { kind: "energy", fraction: Number(value.slice(7)) }
+          : /^[0-9]+$/.test(value)
+            ? { kind: "fixed", rank: Number(value) }
+            : { kind: value };
         break;
       case "--method":
         o.method = value;
@@ -98,7 +178,10 @@ function optionsOf(flags: string[][]): EstimateOptions {
 }
 
 /** A successful `glocal estimate` printed what estimateGlobal gives for the same rows and options. */
-function expectLibraryEstimate(c: Case, o: { estimate: number[]; method: string; delay: number; rank: number; diagnostics: { trusted: boolean } }): void {
+function expectLibraryEstimate(
+  c: Case,
+  o: { estimate: number[]; method: string; delay: number; rank: number; diagnostics: { trusted: boolean } },
+): void {
   // Only undamaged input is accepted: its rows are the generated trajectory (every token
   // is the number's shortest round-trip form, so JSON reads back the same doubles).
   assert(c.damage === "none", `accepted input damaged by ${c.damage}`);
@@ -111,45 +194,70 @@ function expectLibraryEstimate(c: Case, o: { estimate: number[]; method: string;
   const r = estimateGlobal(traj, optionsOf(byName));
   const want = Array.from(r.estimate);
   // Bit-identical (JSON writes -0 as 0, hence === rather than Object.is).
-  assert(o.estimate.length === want.length && o.estimate.every((v, i) => v === want[i]), () => `CLI estimate ${JSON.stringify(o.estimate)}, library ${JSON.stringify(want)}`);
-  assert(o.method === r.method && o.delay === r.delay && o.rank === r.rank && o.diagnostics.trusted === r.trusted, "CLI method/delay/rank/trusted differ from the library's");
+  assert(
+    o.estimate.length === want.length && o.estimate.every((v, i) => v === want[i]),
+    () => `CLI estimate ${JSON.stringify(o.estimate)}, library ${JSON.stringify(want)}`,
+  );
+  assert(
+    o.method === r.method && o.delay === r.delay && o.rank === r.rank && o.diagnostics.trusted === r.trusted,
+    "CLI method/delay/rank/trusted differ from the library's",
+  );
 }
 
 describe("glocal estimate (spawned)", () => {
   it("agrees with the library and fails cleanly: exit 0 with a finite estimate, or exit 2 and one line error: E_CODE", async () => {
-    await checkAsync("cli estimate", arb, async (c) => {
-      const args: string[] = ["estimate", "--input", "-", ...c.flags.flat()];
-      const text = inputText(c);
-      let out = "", err = "";
-      const status = await runCli(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: () => text });
-      const r = spawnSync(process.execPath, [cli, ...args], { input: text, encoding: "utf8", timeout: 60000 });
-      assert(r.status === 0 || r.status === 2, `exit status ${r.status} (signal ${r.signal}); stderr ${r.stderr}`);
-      assert(!args.includes("--help") || r.status === 0, `--help exited ${r.status}`);
-      if (r.status === 0 && args.includes("--help")) {
-        // --help anywhere after the command prints the usage and runs nothing.
-        assert(r.stderr === "" && /^glocal \d+\.\d+\.\d+: [^]*glocal estimate --input/.test(r.stdout), `--help: ${r.stdout.slice(0, 200)}`);
-        note("usage");
-      } else if (r.status === 0) {
-        assert(r.stderr === "", `stderr on success: ${r.stderr}`);
-        const lines = r.stdout.trimEnd().split("\n");
-        assert(lines.length === 1, "stdout must be one JSON line");
-        const o = JSON.parse(lines[0]);
-        assert(Array.isArray(o.estimate) && o.estimate.every((v: unknown) => typeof v === "number" && Number.isFinite(v)), "estimate not finite");
-        expectLibraryEstimate(c, o);
-        note("ok");
-      } else {
-        assert(r.stdout === "", "stdout on failure");
-        const lines = r.stderr.trimEnd().split("\n");
-        assert(lines.length === 1, `stderr must be one line, got ${JSON.stringify(r.stderr)}`);
-        const m = /^error: (E_[A-Z_]+): \S/.exec(lines[0]);
-        assert(m !== null && DOCUMENTED_CODES.includes(m[1] as never), `bad error line ${lines[0]}`);
-        assert(!/\bat .*:\d+:\d+/.test(r.stderr), "stack trace on stderr");
-        assert(m[1] !== "E_INTERNAL", `internal error: ${lines[0]}`);
-        note(m[1]);
-      }
-      // The in-process CLI (the same code, unspawned) gives the same answer, byte for byte.
-      assert(status === r.status, `in-process exit ${status}, spawned ${r.status}`);
-      assert(out === r.stdout && err === r.stderr, `in-process output differs: ${err || out.slice(0, 200)} vs ${r.stderr || r.stdout.slice(0, 200)}`);
-    }, 20);
+    await checkAsync(
+      "cli estimate",
+      arb,
+      async (c) => {
+        const args: string[] = ["estimate", "--input", "-", ...c.flags.flat()];
+        const text = inputText(c);
+        let out = "",
+          err = "";
+        const status = await runCli(args, {
+          stdout: (s) => (out += s),
+          stderr: (s) => (err += s),
+          readStdin: () => text,
+        });
+        const r = spawnSync(process.execPath, [cli, ...args], { input: text, encoding: "utf8", timeout: 60000 });
+        assert(r.status === 0 || r.status === 2, `exit status ${r.status} (signal ${r.signal}); stderr ${r.stderr}`);
+        assert(!args.includes("--help") || r.status === 0, `--help exited ${r.status}`);
+        if (r.status === 0 && args.includes("--help")) {
+          // --help anywhere after the command prints the usage and runs nothing.
+          assert(
+            r.stderr === "" && /^glocal \d+\.\d+\.\d+: [^]*glocal estimate --input/.test(r.stdout),
+            `--help: ${r.stdout.slice(0, 200)}`,
+          );
+          note("usage");
+        } else if (r.status === 0) {
+          assert(r.stderr === "", `stderr on success: ${r.stderr}`);
+          const lines = r.stdout.trimEnd().split("\n");
+          assert(lines.length === 1, "stdout must be one JSON line");
+          const o = JSON.parse(lines[0]);
+          assert(
+            Array.isArray(o.estimate) && o.estimate.every((v: unknown) => typeof v === "number" && Number.isFinite(v)),
+            "estimate not finite",
+          );
+          expectLibraryEstimate(c, o);
+          note("ok");
+        } else {
+          assert(r.stdout === "", "stdout on failure");
+          const lines = r.stderr.trimEnd().split("\n");
+          assert(lines.length === 1, `stderr must be one line, got ${JSON.stringify(r.stderr)}`);
+          const m = /^error: (E_[A-Z_]+): \S/.exec(lines[0]);
+          assert(m !== null && DOCUMENTED_CODES.includes(m[1] as never), `bad error line ${lines[0]}`);
+          assert(!/\bat .*:\d+:\d+/.test(r.stderr), "stack trace on stderr");
+          assert(m[1] !== "E_INTERNAL", `internal error: ${lines[0]}`);
+          note(m[1]);
+        }
+        // The in-process CLI (the same code, unspawned) gives the same answer, byte for byte.
+        assert(status === r.status, `in-process exit ${status}, spawned ${r.status}`);
+        assert(
+          out === r.stdout && err === r.stderr,
+          `in-process output differs: ${err || out.slice(0, 200)} vs ${r.stderr || r.stdout.slice(0, 200)}`,
+        );
+      },
+      20,
+    );
   });
 });

@@ -6,7 +6,8 @@ import * as path from "path";
 
 const cli = path.join(__dirname, "..", "..", "..", "dist", "cli.cjs");
 const fixture = (name: string) => path.join(__dirname, "..", "..", "fixtures", `${name}.json`);
-const run = (args: string[], input?: string) => spawnSync(process.execPath, [cli, ...args], { input, encoding: "utf8" });
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [cli, ...args], { input, encoding: "utf8" });
 
 function expectError(r: ReturnType<typeof run>, code: string): void {
   expect(r.status).toBe(2);
@@ -19,7 +20,17 @@ function expectError(r: ReturnType<typeof run>, code: string): void {
 
 describe("glocal estimate", () => {
   it("prints one JSON object with the estimate and its diagnostics", () => {
-    const r = run(["estimate", "--input", fixture("ridge_exact_p3_gd"), "--delay", "30", "--rank", "full", "--method", "limit"]);
+    const r = run([
+      "estimate",
+      "--input",
+      fixture("ridge_exact_p3_gd"),
+      "--delay",
+      "30",
+      "--rank",
+      "full",
+      "--method",
+      "limit",
+    ]);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(["estimate", "method", "delay", "rank", "eigenvalues", "diagnostics"]);
@@ -42,7 +53,17 @@ describe("glocal estimate", () => {
   });
 
   it("horizon with --horizon", () => {
-    const r = run(["estimate", "--input", fixture("scalar_geometric_q1"), "--delay", "2", "--method", "horizon", "--horizon", "10"]);
+    const r = run([
+      "estimate",
+      "--input",
+      fixture("scalar_geometric_q1"),
+      "--delay",
+      "2",
+      "--method",
+      "horizon",
+      "--horizon",
+      "10",
+    ]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).estimate[0]).toBeCloseTo(0.9990234375, 12);
   });
@@ -54,15 +75,31 @@ describe("glocal estimate", () => {
     return p;
   };
   const bad: Array<[string, () => string[], string, string?]> = [
-    ["NaN token", () => ["estimate", "--input", write("nan.json", '{"trajectory": [[1, 2], [NaN, 3], [1, 1]]}')], "E_NONFINITE"],
+    [
+      "NaN token",
+      () => ["estimate", "--input", write("nan.json", '{"trajectory": [[1, 2], [NaN, 3], [1, 1]]}')],
+      "E_NONFINITE",
+    ],
     ["-Infinity token", () => ["estimate", "--input", "-"], "E_NONFINITE", "[[1, 2], [-Infinity, 3]]"],
-    ["\"NaN\" string (fixture encoding)", () => ["estimate", "--input", fixture("bad_nan_inside"), "--delay", "3"], "E_NONFINITE"],
+    [
+      '"NaN" string (fixture encoding)',
+      () => ["estimate", "--input", fixture("bad_nan_inside"), "--delay", "3"],
+      "E_NONFINITE",
+    ],
     ["ragged rows", () => ["estimate", "--input", fixture("bad_ragged_rows"), "--delay", "3"], "E_SHAPE"],
     ["empty input", () => ["estimate", "--input", write("empty.json", "[]")], "E_SHAPE"],
     ["truncated JSON", () => ["estimate", "--input", write("trunc.json", '{"trajectory": [[1, 2], [3')], "E_PARSE"],
     ["delay 0", () => ["estimate", "--input", fixture("ridge_exact_p1_gd"), "--delay", "0"], "E_OPTION"],
-    ["too short for the delay", () => ["estimate", "--input", fixture("bad_too_short_for_delay"), "--delay", "5"], "E_TOO_SHORT"],
-    ["horizon not beyond the window", () => ["estimate", "--input", fixture("ridge_exact_p1_gd"), "--method", "horizon", "--horizon", "30"], "E_OPTION"],
+    [
+      "too short for the delay",
+      () => ["estimate", "--input", fixture("bad_too_short_for_delay"), "--delay", "5"],
+      "E_TOO_SHORT",
+    ],
+    [
+      "horizon not beyond the window",
+      () => ["estimate", "--input", fixture("ridge_exact_p1_gd"), "--method", "horizon", "--horizon", "30"],
+      "E_OPTION",
+    ],
     ["unknown option", () => ["estimate", "--input", fixture("ridge_exact_p1_gd"), "--colour", "red"], "E_OPTION"],
     ["unknown method", () => ["estimate", "--input", fixture("ridge_exact_p1_gd"), "--method", "best"], "E_OPTION"],
     ["bad rank", () => ["estimate", "--input", fixture("ridge_exact_p1_gd"), "--rank", "energy:2"], "E_OPTION"],

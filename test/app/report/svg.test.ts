@@ -23,8 +23,18 @@ function decode(s: string, where: string): string {
     if (!ENTITY.test(s)) throw new Error(`bad entity in ${where}: ${s.slice(i, i + 12)}`);
   }
   return s.replace(/&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
-    e === "amp" ? "&" : e === "lt" ? "<" : e === "gt" ? ">" : e === "quot" ? '"' : e === "apos" ? "'"
-      : String.fromCodePoint(e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)));
+    e === "amp"
+      ? "&"
+      : e === "lt"
+        ? "<"
+        : e === "gt"
+          ? ">"
+          : e === "quot"
+            ? '"'
+            : e === "apos"
+              ? "'"
+              : String.fromCodePoint(e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
+  );
 }
 
 function parseXml(src: string): El {
@@ -33,7 +43,8 @@ function parseXml(src: string): El {
   const tag = /<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[A-Za-z_][\w:.-]*\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/y;
   const attr = /([A-Za-z_][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
   const root: El = { name: "#document", attrs: {}, children: [], text: "", parent: null };
-  let cur = root, i = 0;
+  let cur = root,
+    i = 0;
   while (i < s.length) {
     const lt = s.indexOf("<", i);
     const chunk = s.slice(i, lt < 0 ? s.length : lt);
@@ -100,9 +111,22 @@ function strategy(name: string, n: number, scale = 1): StrategyPath {
 }
 
 function trajectory(): TrajectoryPlot {
-  const steps: number[] = [], values: number[] = [];
-  for (let t = 0; t <= 300; t += 3) { steps.push(t); values.push(-0.8 * (1 - Math.exp(-t / 50))); }
-  return { hyperName: "log_wd", steps, values, windowSteps: 60, estimate: -0.78, trueGlobal: values[values.length - 1], truncated: values[20], method: "affine, delay 8" };
+  const steps: number[] = [],
+    values: number[] = [];
+  for (let t = 0; t <= 300; t += 3) {
+    steps.push(t);
+    values.push(-0.8 * (1 - Math.exp(-t / 50)));
+  }
+  return {
+    hyperName: "log_wd",
+    steps,
+    values,
+    windowSteps: 60,
+    estimate: -0.78,
+    trueGlobal: values[values.length - 1],
+    truncated: values[20],
+    method: "affine, delay 8",
+  };
 }
 
 const NAMES = ["global", "local", "truncated", "glocal"];
@@ -113,7 +137,16 @@ function report(over: Partial<DemoReport> = {}): DemoReport {
     subtitle: "train 2000 · val 500 · seed 1 · budget 3000 inner steps",
     strategies: NAMES.map((n, i) => strategy(n, 30 + 10 * i, 1 + i)),
     trajectory: trajectory(),
-    summary: NAMES.map((n, i) => ({ strategy: n, valLoss: 0.3 + i / 100, valAccuracy: 0.9 - i / 100, wallTimeMs: 12345 * (i + 1), innerSteps: 3000, jvps: 9000, fallbacks: i, updates: 60 })),
+    summary: NAMES.map((n, i) => ({
+      strategy: n,
+      valLoss: 0.3 + i / 100,
+      valAccuracy: 0.9 - i / 100,
+      wallTimeMs: 12345 * (i + 1),
+      innerSteps: 3000,
+      jvps: 9000,
+      fallbacks: i,
+      updates: 60,
+    })),
     notes: ["global is exact but expensive; glocal extrapolates h_t beyond the window."],
     ...over,
   };
@@ -129,7 +162,10 @@ function renderChecked(r: DemoReport): { out: string; svg: El } {
   expect(out).not.toMatch(/NaN|Infinity|undefined|null|\[object/);
   // Coordinates stay short: at most 2 decimals in any numeric attribute or path data.
   const coords = all(svg, () => true).flatMap((e) =>
-    ["x", "y", "cx", "cy", "r", "width", "height", "d", "transform"].map((k) => e.attrs[k]).filter((v): v is string => v !== undefined));
+    ["x", "y", "cx", "cy", "r", "width", "height", "d", "transform"]
+      .map((k) => e.attrs[k])
+      .filter((v): v is string => v !== undefined),
+  );
   for (const c of coords) expect(c).not.toMatch(/\d\.\d{3}/);
   return { out, svg };
 }
@@ -141,9 +177,17 @@ describe("the test's XML reader", () => {
     const ok = '<svg a="1"><g><text>x &amp; y</text></g><path d="M0 0"/></svg>';
     expect(parseXml(ok).children).toHaveLength(2);
     for (const bad of [
-      "<svg><g></svg>", "<svg></g></svg>", "<svg><text>a < b</text></svg>", "<svg><text>a & b</text></svg>",
-      '<svg a="1" a="2"/>', '<svg a="<"/>', "<svg/><svg/>", "text<svg/>", '<svg a=1/>',
-    ]) expect(() => parseXml(bad)).toThrow();
+      "<svg><g></svg>",
+      "<svg></g></svg>",
+      "<svg><text>a < b</text></svg>",
+      "<svg><text>a & b</text></svg>",
+      '<svg a="1" a="2"/>',
+      '<svg a="<"/>',
+      "<svg/><svg/>",
+      "text<svg/>",
+      "<svg a=1/>",
+    ])
+      expect(() => parseXml(bad)).toThrow();
   });
 });
 
@@ -209,7 +253,18 @@ describe("renderReportSvg", () => {
     const r = report({
       title: "<script>alert(1)</script> & co",
       strategies: [strategy(nasty, 5), strategy("glocal", 5)],
-      summary: [{ strategy: nasty, valLoss: 1, valAccuracy: null, wallTimeMs: 1, innerSteps: 1, jvps: 0, fallbacks: 0, updates: 0 }],
+      summary: [
+        {
+          strategy: nasty,
+          valLoss: 1,
+          valAccuracy: null,
+          wallTimeMs: 1,
+          innerSteps: 1,
+          jvps: 0,
+          fallbacks: 0,
+          updates: 0,
+        },
+      ],
       notes: ["x < y & z > w"],
       trajectory: { ...trajectory(), method: `"<m>"` },
     });
@@ -228,28 +283,113 @@ describe("renderReportSvg", () => {
     const bad = [NaN, Infinity, -Infinity, 0, -1, 1e-320, Number.MAX_VALUE, -Number.MAX_VALUE];
     const weird: StrategyPath = {
       name: "weird",
-      points: bad.map((v, i) => ({ innerSteps: i % 2 ? v : i, wallTimeMs: v, lr: v, wd: -v, momentum: i % 3 ? v : null, valLoss: v })),
+      points: bad.map((v, i) => ({
+        innerSteps: i % 2 ? v : i,
+        wallTimeMs: v,
+        lr: v,
+        wd: -v,
+        momentum: i % 3 ? v : null,
+        valLoss: v,
+      })),
     };
     const cases: DemoReport[] = [
       report({ strategies: [], trajectory: null, summary: [], notes: [] }),
       report({ strategies: [{ name: "empty", points: [] }] }),
       report({ strategies: [strategy("single", 1)] }),
       report({ strategies: [weird, strategy("glocal", 3)] }),
-      report({ strategies: [{ name: "flat", points: [0, 1, 2].map((k) => ({ innerSteps: 5, wallTimeMs: 7, lr: 0.1, wd: 0.1, momentum: 0.9, valLoss: 1 })) }] }),
-      report({ strategies: [{ name: "zeros", points: [0, 1, 2].map((k) => ({ innerSteps: k, wallTimeMs: 0, lr: 0, wd: -1e-3, momentum: 0, valLoss: 0 })) }] }),
-      report({ strategies: [{ name: "huge", points: [0, 1].map((k) => ({ innerSteps: k * 1e300, wallTimeMs: k * 1e300, lr: k ? 1e300 : 1e-300, wd: 1e-310, momentum: k ? 1e300 : -1e300, valLoss: k ? 1e308 : -1e308 })) }] }),
+      report({
+        strategies: [
+          {
+            name: "flat",
+            points: [0, 1, 2].map(() => ({
+              innerSteps: 5,
+              wallTimeMs: 7,
+              lr: 0.1,
+              wd: 0.1,
+              momentum: 0.9,
+              valLoss: 1,
+            })),
+          },
+        ],
+      }),
+      report({
+        strategies: [
+          {
+            name: "zeros",
+            points: [0, 1, 2].map((k) => ({ innerSteps: k, wallTimeMs: 0, lr: 0, wd: -1e-3, momentum: 0, valLoss: 0 })),
+          },
+        ],
+      }),
+      report({
+        strategies: [
+          {
+            name: "huge",
+            points: [0, 1].map((k) => ({
+              innerSteps: k * 1e300,
+              wallTimeMs: k * 1e300,
+              lr: k ? 1e300 : 1e-300,
+              wd: 1e-310,
+              momentum: k ? 1e300 : -1e300,
+              valLoss: k ? 1e308 : -1e308,
+            })),
+          },
+        ],
+      }),
       report({ trajectory: { ...trajectory(), steps: [], values: [] } }),
-      report({ trajectory: { ...trajectory(), steps: [0, 1, 2], values: [NaN, Infinity, 5], windowSteps: NaN, estimate: NaN, trueGlobal: Infinity, truncated: NaN, method: "" } }),
-      report({ trajectory: { ...trajectory(), steps: [0], values: [1], windowSteps: 0, estimate: 1, trueGlobal: 1, truncated: 1 } }),
+      report({
+        trajectory: {
+          ...trajectory(),
+          steps: [0, 1, 2],
+          values: [NaN, Infinity, 5],
+          windowSteps: NaN,
+          estimate: NaN,
+          trueGlobal: Infinity,
+          truncated: NaN,
+          method: "",
+        },
+      }),
+      report({
+        trajectory: {
+          ...trajectory(),
+          steps: [0],
+          values: [1],
+          windowSteps: 0,
+          estimate: 1,
+          trueGlobal: 1,
+          truncated: 1,
+        },
+      }),
       report({ trajectory: { ...trajectory(), windowSteps: 1e6, estimate: 1e300 } }),
-      report({ summary: [{ strategy: "nan", valLoss: NaN, valAccuracy: null, wallTimeMs: Infinity, innerSteps: NaN, jvps: NaN, fallbacks: 0, updates: 0 }] }),
+      report({
+        summary: [
+          {
+            strategy: "nan",
+            valLoss: NaN,
+            valAccuracy: null,
+            wallTimeMs: Infinity,
+            innerSteps: NaN,
+            jvps: NaN,
+            fallbacks: 0,
+            updates: 0,
+          },
+        ],
+      }),
       report({ title: "", subtitle: "x".repeat(1000), notes: ["y".repeat(500), ""] }),
     ];
     for (const r of cases) expect(() => renderChecked(r)).not.toThrow();
   });
 
   it("keeps one (possibly empty) series per strategy when values cannot be drawn", () => {
-    const { svg } = renderChecked(report({ strategies: [{ name: "zeros", points: [0, 1].map((k) => ({ innerSteps: k, wallTimeMs: k, lr: 0, wd: -1, momentum: 0.5, valLoss: null })) }] }));
+    const { svg } = renderChecked(
+      report({
+        strategies: [
+          {
+            name: "zeros",
+            points: [0, 1].map((k) => ({ innerSteps: k, wallTimeMs: k, lr: 0, wd: -1, momentum: 0.5, valLoss: null })),
+          },
+        ],
+      }),
+    );
     for (const p of ["lr", "wd", "loss"]) {
       const s = all(svg, (e) => e.attrs.class === "series" && e.attrs["data-panel"] === p);
       expect(s.map((e) => e.attrs["data-series"])).toEqual(["zeros"]);
@@ -270,7 +410,9 @@ describe("renderReportSvg", () => {
 
   it("draws a single point as a visible dot", () => {
     const { svg } = renderChecked(report({ strategies: [strategy("single", 1)] }));
-    expect(all(svg, (e) => e.attrs["data-series"] === "single" && e.attrs["data-panel"] === "lr")[0].attrs.d).toMatch(/^M[\d.]+ [\d.]+h0$/);
+    expect(all(svg, (e) => e.attrs["data-series"] === "single" && e.attrs["data-panel"] === "lr")[0].attrs.d).toMatch(
+      /^M[\d.]+ [\d.]+h0$/,
+    );
   });
 
   it("is deterministic and does not modify its input", () => {
@@ -290,14 +432,20 @@ describe("renderReportSvg", () => {
 
   it("grows taller instead of clipping a long table", () => {
     const many = Array.from({ length: 30 }, (_, i) => `s${i}`);
-    const { svg } = renderChecked(report({ strategies: many.map((n) => strategy(n, 3)), summary: many.map((n) => ({ ...report().summary[0], strategy: n })) }));
+    const { svg } = renderChecked(
+      report({
+        strategies: many.map((n) => strategy(n, 3)),
+        summary: many.map((n) => ({ ...report().summary[0], strategy: n })),
+      }),
+    );
     expect(Number(svg.attrs.height)).toBeGreaterThan(900);
     expect(series(svg, "lr")).toHaveLength(30);
   });
 });
 
 describe("chart axes", () => {
-  const labels = (a: { ticks: Array<{ label: string; minor?: boolean }> }) => a.ticks.filter((t) => !t.minor).map((t) => t.label);
+  const labels = (a: { ticks: Array<{ label: string; minor?: boolean }> }) =>
+    a.ticks.filter((t) => !t.minor).map((t) => t.label);
 
   it("rounds linear axes to 1-2-5 steps", () => {
     expect(labels(linearAxis([0, 0.97]))).toEqual(["0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
@@ -342,7 +490,12 @@ describe("chart axes", () => {
     expect(num(NaN)).toBe("0");
     expect(pathData([])).toBe("");
     expect(pathData([[1, 2]])).toBe("M1 2h0");
-    expect(pathData([[1, 2], [3.04, 4.06]])).toBe("M1 2L3 4.1");
+    expect(
+      pathData([
+        [1, 2],
+        [3.04, 4.06],
+      ]),
+    ).toBe("M1 2L3 4.1");
     // Many points in one unit-wide column keep first, min, max and last only.
     const dense = Array.from({ length: 100 }, (_, i): [number, number] => [10 + i / 1000, 50 + Math.sin(i)]);
     expect(pathData(dense).split(/[ML ]/).filter(Boolean).length / 2).toBeLessThanOrEqual(4);

@@ -9,8 +9,8 @@ import { gaussian } from "../helpers";
 
 /** Values at the edges of float64 (and the ordinary ones next to them). */
 export const SPECIAL = [
-  0, -0, 5e-324, -5e-324, 1e-310, 2.2250738585072014e-308, 1e-300, 1e-150, 1e150, 1e300, -1e300,
-  1.7976931348623157e308, -1.7976931348623157e308, 1, -1, 0.5, 3,
+  0, -0, 5e-324, -5e-324, 1e-310, 2.2250738585072014e-308, 1e-300, 1e-150, 1e150, 1e300, -1e300, 1.7976931348623157e308,
+  -1.7976931348623157e308, 1, -1, 0.5, 3,
 ];
 export const NON_FINITE = [NaN, Infinity, -Infinity];
 
@@ -76,14 +76,31 @@ export const dim: fc.Arbitrary<number> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(0, 1, 400) },
 );
 
-export const valueMode: fc.Arbitrary<ValueMode> = fc.constantFrom<ValueMode>("gaussian", "gaussian", "gaussian", "integers", "zeros", "repeated", "wild");
+export const valueMode: fc.Arbitrary<ValueMode> = fc.constantFrom<ValueMode>(
+  "gaussian",
+  "gaussian",
+  "gaussian",
+  "integers",
+  "zeros",
+  "repeated",
+  "wild",
+);
 
 /**
  * A matrix spec with rows × cols ≤ maxEntries and min(rows, cols) ≤ maxSmall (the cost of
  * the O(n³) factorisations).
  */
-export function matrixSpec(o: { rows?: fc.Arbitrary<number>; cols?: fc.Arbitrary<number>; maxEntries?: number; maxSmall?: number; plants?: boolean } = {}): fc.Arbitrary<MatrixSpec> {
-  const maxEntries = o.maxEntries ?? 2400, maxSmall = o.maxSmall ?? 40;
+export function matrixSpec(
+  o: {
+    rows?: fc.Arbitrary<number>;
+    cols?: fc.Arbitrary<number>;
+    maxEntries?: number;
+    maxSmall?: number;
+    plants?: boolean;
+  } = {},
+): fc.Arbitrary<MatrixSpec> {
+  const maxEntries = o.maxEntries ?? 2400,
+    maxSmall = o.maxSmall ?? 40;
   return fc
     .record({
       rows: o.rows ?? dim,
@@ -91,14 +108,27 @@ export function matrixSpec(o: { rows?: fc.Arbitrary<number>; cols?: fc.Arbitrary
       mode: valueMode,
       scale: fc.constantFrom(...SCALES),
       seed: fc.integer({ min: 1, max: 2 ** 30 }),
-      plants: o.plants === false ? fc.constant([] as Array<[number, number]>) : fc.array(fc.tuple(fc.nat(), finite), { maxLength: 3 }),
+      plants:
+        o.plants === false
+          ? fc.constant([] as Array<[number, number]>)
+          : fc.array(fc.tuple(fc.nat(), finite), { maxLength: 3 }),
     })
     .filter((s) => s.rows * s.cols <= maxEntries && Math.min(s.rows, s.cols) <= maxSmall);
 }
 
 /** The ways a matrix can be handed to the API. */
 export type Form = "matrix" | "matrixArray" | "rows" | "f64rows" | "f32rows" | "int8rows" | "ml";
-export const form: fc.Arbitrary<Form> = fc.constantFrom<Form>("matrix", "matrix", "rows", "rows", "f64rows", "matrixArray", "f32rows", "int8rows", "ml");
+export const form: fc.Arbitrary<Form> = fc.constantFrom<Form>(
+  "matrix",
+  "matrix",
+  "rows",
+  "rows",
+  "f64rows",
+  "matrixArray",
+  "f32rows",
+  "int8rows",
+  "ml",
+);
 
 function rowsOf(m: Matrix): number[][] {
   const out: number[][] = [];
@@ -129,18 +159,65 @@ export function present(m: Matrix, f: Form): unknown {
 
 /** Ways to break an input; `none` leaves it alone. */
 export type Damage =
-  | "none" | "ragged" | "hole" | "string" | "null" | "undefinedEntry" | "object" | "boolean" | "bigintRow"
-  | "nan" | "infinity" | "garbage" | "badShape" | "shortData" | "emptyRows" | "symbol";
+  | "none"
+  | "ragged"
+  | "hole"
+  | "string"
+  | "null"
+  | "undefinedEntry"
+  | "object"
+  | "boolean"
+  | "bigintRow"
+  | "nan"
+  | "infinity"
+  | "garbage"
+  | "badShape"
+  | "shortData"
+  | "emptyRows"
+  | "symbol";
 
 export const damage: fc.Arbitrary<Damage> = fc.oneof(
   { weight: 25, arbitrary: fc.constant<Damage>("none") },
   {
     weight: 5,
-    arbitrary: fc.constantFrom<Damage>("ragged", "hole", "string", "null", "undefinedEntry", "object", "boolean", "bigintRow", "nan", "infinity", "garbage", "badShape", "shortData", "emptyRows", "symbol"),
+    arbitrary: fc.constantFrom<Damage>(
+      "ragged",
+      "hole",
+      "string",
+      "null",
+      "undefinedEntry",
+      "object",
+      "boolean",
+      "bigintRow",
+      "nan",
+      "infinity",
+      "garbage",
+      "badShape",
+      "shortData",
+      "emptyRows",
+      "symbol",
+    ),
   },
 );
 
-const GARBAGE: unknown[] = [null, undefined, "abc", "", 42, -1, true, {}, { rows: 2 }, () => 1, 3n, new Date(0), [[[1]]], new BigInt64Array(2), new Map(), Symbol("m")];
+const GARBAGE: unknown[] = [
+  null,
+  undefined,
+  "abc",
+  "",
+  42,
+  -1,
+  true,
+  {},
+  { rows: 2 },
+  () => 1,
+  3n,
+  new Date(0),
+  [[[1]]],
+  new BigInt64Array(2),
+  new Map(),
+  Symbol("m"),
+];
 export const garbage: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom(...GARBAGE), fc.anything({ maxDepth: 2 }));
 
 /** Applies a damage to a presented matrix (rows forms get row damage; others what fits). */
@@ -189,7 +266,12 @@ export function damageMatrix(input: unknown, d: Damage, pick: number, alt: unkno
         return { ...m, rows: pick % 2 ? -1 : 1.5 };
       case "shortData":
       case "ragged":
-        return { ...m, data: Array.from(m.data).slice(0, Math.max(0, m.data.length - 1)).concat(m.data.length ? [] : [1]) };
+        return {
+          ...m,
+          data: Array.from(m.data)
+            .slice(0, Math.max(0, m.data.length - 1))
+            .concat(m.data.length ? [] : [1]),
+        };
       case "bigintRow":
         return { ...m, data: new BigInt64Array(m.data.length) };
       case "hole":
@@ -317,7 +399,10 @@ export function materializeVector(c: VectorCase): unknown {
 export const coupled: fc.Arbitrary<boolean> = fc.integer({ min: 0, max: 4 }).map((i) => i > 0);
 
 /** Option objects: valid ones from `valid`, or broken (unknown keys, wrong types, not an object). */
-export function options<T>(valid: fc.Arbitrary<T>, badValues: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<{ value: unknown; bad: boolean }> {
+export function options<T>(
+  valid: fc.Arbitrary<T>,
+  badValues: fc.Arbitrary<Record<string, unknown>>,
+): fc.Arbitrary<{ value: unknown; bad: boolean }> {
   return fc.oneof(
     { weight: 12, arbitrary: valid.map((value) => ({ value: value as unknown, bad: false })) },
     { weight: 1, arbitrary: fc.constant({ value: undefined as unknown, bad: false }) },
@@ -332,4 +417,17 @@ export function options<T>(valid: fc.Arbitrary<T>, badValues: fc.Arbitrary<Recor
 }
 
 /** Values that are wrong for a boolean, number or string option. */
-export const wrongValue: fc.Arbitrary<unknown> = fc.constantFrom<unknown>("yes", 1, null, NaN, Infinity, {}, [], -1, 1.5, "1", Symbol("o"), 10n);
+export const wrongValue: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
+  "yes",
+  1,
+  null,
+  NaN,
+  Infinity,
+  {},
+  [],
+  -1,
+  1.5,
+  "1",
+  Symbol("o"),
+  10n,
+);

@@ -7,11 +7,12 @@ const envRuns = process.env.GLOCAL_PROPERTY_RUNS;
 
 export const RUNS = envRuns ? Math.max(1, Math.floor(Number(envRuns))) : 100;
 
-export const SEED = process.env.GLOCAL_PROPERTY_SEED !== undefined
-  ? Number(process.env.GLOCAL_PROPERTY_SEED)
-  : envRuns !== undefined
-    ? (Date.now() ^ (process.pid << 8)) >>> 0
-    : 20261127;
+export const SEED =
+  process.env.GLOCAL_PROPERTY_SEED !== undefined
+    ? Number(process.env.GLOCAL_PROPERTY_SEED)
+    : envRuns !== undefined
+      ? (Date.now() ^ (process.pid << 8)) >>> 0
+      : 20261127;
 
 /** Cases for a function whose one case costs about `cost` cheap cases (optimize, the CLI). */
 export function runsFor(cost = 1): number {

@@ -11,8 +11,21 @@ import { GlocalError, GlocalErrorCode, memoryStats } from "../../../src/index";
 import { note } from "./summary";
 
 export const DOCUMENTED_CODES: readonly GlocalErrorCode[] = [
-  "E_SHAPE", "E_NONFINITE", "E_TYPE", "E_TOO_SHORT", "E_OPTION", "E_DIVERGED", "E_ABORTED", "E_NOCONVERGE",
-  "E_TOO_LARGE", "E_DISPOSED", "E_NOT_READY", "E_UNSUPPORTED", "E_IO", "E_PARSE", "E_INTERNAL",
+  "E_SHAPE",
+  "E_NONFINITE",
+  "E_TYPE",
+  "E_TOO_SHORT",
+  "E_OPTION",
+  "E_DIVERGED",
+  "E_ABORTED",
+  "E_NOCONVERGE",
+  "E_TOO_LARGE",
+  "E_DISPOSED",
+  "E_NOT_READY",
+  "E_UNSUPPORTED",
+  "E_IO",
+  "E_PARSE",
+  "E_INTERNAL",
 ];
 
 export type Outcome = "ok" | GlocalErrorCode;
@@ -76,13 +89,22 @@ export function snapshot(v: unknown, seen: Set<unknown> = new Set()): string {
   }
   const obj = v as Record<string, unknown>;
   // An ml-matrix-like object: its entries are behind get().
-  if (typeof obj.get === "function" && Number.isInteger(obj.rows) && Number.isInteger(obj.columns) && (obj.rows as number) * (obj.columns as number) <= 1e5) {
+  if (
+    typeof obj.get === "function" &&
+    Number.isInteger(obj.rows) &&
+    Number.isInteger(obj.columns) &&
+    (obj.rows as number) * (obj.columns as number) <= 1e5
+  ) {
     const get = obj.get as (i: number, j: number) => unknown;
     const vals: string[] = [];
-    for (let i = 0; i < (obj.rows as number); i++) for (let j = 0; j < (obj.columns as number); j++) vals.push(snapshot(get.call(obj, i, j), seen));
+    for (let i = 0; i < (obj.rows as number); i++)
+      for (let j = 0; j < (obj.columns as number); j++) vals.push(snapshot(get.call(obj, i, j), seen));
     return `ml(${obj.rows}×${obj.columns})[${vals.join(",")}]`;
   }
-  return `{${Object.keys(obj).sort().map((k) => `${k}:${snapshot(obj[k], seen)}`).join(",")}}`;
+  return `{${Object.keys(obj)
+    .sort()
+    .map((k) => `${k}:${snapshot(obj[k], seen)}`)
+    .join(",")}}`;
 }
 
 /** Runs `call` under the contract; returns and counts the outcome. */
@@ -100,25 +122,37 @@ export function contract<T>(inputs: readonly unknown[], call: () => T, ex: Expec
     threw = true;
     error = e;
   }
-  inputs.forEach((x, i) => assert(snapshot(x) === before[i], `input ${i} was modified by the call: ${before[i].slice(0, 200)} → ${snapshot(x).slice(0, 200)}`));
+  inputs.forEach((x, i) =>
+    assert(
+      snapshot(x) === before[i],
+      `input ${i} was modified by the call: ${before[i].slice(0, 200)} → ${snapshot(x).slice(0, 200)}`,
+    ),
+  );
   assert(memoryStats().openScratchBlocks === 0, "the call left WebAssembly scratch memory allocated");
   const allowed = new Set(ex.codes);
   if (ex.mayOverflow) allowed.add("E_TOO_LARGE");
   if (threw) {
     if (!(error instanceof GlocalError)) {
       const e = error as Error;
-      fail(`threw ${e?.name ?? typeof error} (${e?.message ?? String(error)}), not a GlocalError${e?.stack ? "\n" + e.stack.split("\n").slice(0, 6).join("\n") : ""}`);
+      fail(
+        `threw ${e?.name ?? typeof error} (${e?.message ?? String(error)}), not a GlocalError${e?.stack ? "\n" + e.stack.split("\n").slice(0, 6).join("\n") : ""}`,
+      );
     }
     const { code, message } = error;
     assert(DOCUMENTED_CODES.includes(code), `undocumented error code ${code}`);
     if (process.env.GLOCAL_PROPERTY_DEBUG) console.error(`${code}: ${message}`);
-    assert(allowed.has(code), `threw ${code} (${message}); allowed here: ${[...allowed].join(", ") || "none (must succeed)"}`);
+    assert(
+      allowed.has(code),
+      `threw ${code} (${message}); allowed here: ${[...allowed].join(", ") || "none (must succeed)"}`,
+    );
     assert(typeof message === "string" && message.length > 0, "an error without a message");
     note(code);
     return code;
   }
   if (ex.rejects) {
-    fail(`accepted inputs it must reject (with ${[...allowed].join(" or ")}): ${before.map((b) => b.slice(0, 200)).join(" | ")}`);
+    fail(
+      `accepted inputs it must reject (with ${[...allowed].join(" or ")}): ${before.map((b) => b.slice(0, 200)).join(" | ")}`,
+    );
   }
   ex.check?.(result as T);
   note("ok");

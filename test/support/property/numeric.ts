@@ -36,11 +36,12 @@ export function norm2(d: ArrayLike<number>): number {
 /** A B for row-major data (m × k)(k × n), plain float64. */
 export function mul(a: ArrayLike<number>, m: number, k: number, b: ArrayLike<number>, n: number): Float64Array {
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) {
-    const v = a[i * k + p];
-    if (v === 0) continue;
-    for (let j = 0; j < n; j++) out[i * n + j] += v * b[p * n + j];
-  }
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++) {
+      const v = a[i * k + p];
+      if (v === 0) continue;
+      for (let j = 0; j < n; j++) out[i * n + j] += v * b[p * n + j];
+    }
   return out;
 }
 
@@ -54,7 +55,8 @@ export function transpose(m: Matrix): Matrix {
 export function orthogonalityError(Q: Matrix): number {
   const G = mul(transpose(Q).data, Q.cols, Q.rows, Q.data, Q.cols);
   let worst = 0;
-  for (let i = 0; i < Q.cols; i++) for (let j = 0; j < Q.cols; j++) worst = Math.max(worst, Math.abs(G[i * Q.cols + j] - (i === j ? 1 : 0)));
+  for (let i = 0; i < Q.cols; i++)
+    for (let j = 0; j < Q.cols; j++) worst = Math.max(worst, Math.abs(G[i * Q.cols + j] - (i === j ? 1 : 0)));
   return worst;
 }
 
@@ -66,7 +68,8 @@ export function sub(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
 
 /** log₂ of the largest over the smallest non-zero magnitude (0 when all are zero). */
 export function magnitudeSpan(d: ArrayLike<number>): number {
-  let big = 0, small = Infinity;
+  let big = 0,
+    small = Infinity;
   for (let i = 0; i < d.length; i++) {
     const v = Math.abs(d[i]);
     if (v > big) big = v;

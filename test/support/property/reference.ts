@@ -7,7 +7,17 @@ import type { GlocalErrorCode, Matrix } from "../../../src/index";
 
 export type Classified<T> = { ok: T; codes?: undefined } | { ok?: undefined; codes: Set<GlocalErrorCode> };
 
-const NUMERIC_VIEWS = [Float64Array, Float32Array, Int32Array, Uint8Array, Int8Array, Int16Array, Uint16Array, Uint32Array, Uint8ClampedArray];
+const NUMERIC_VIEWS = [
+  Float64Array,
+  Float32Array,
+  Int32Array,
+  Uint8Array,
+  Int8Array,
+  Int16Array,
+  Uint16Array,
+  Uint32Array,
+  Uint8ClampedArray,
+];
 
 function isNumberList(x: unknown): x is ArrayLike<unknown> {
   return Array.isArray(x) || NUMERIC_VIEWS.some((T) => x instanceof T);
@@ -31,18 +41,23 @@ function scanEntries(values: ArrayLike<unknown>, codes: Set<GlocalErrorCode>): n
 
 export function classifyMatrix(input: unknown, allowEmpty = false): Classified<Matrix> {
   const codes = new Set<GlocalErrorCode>();
-  let rows = 0, cols = 0;
+  let rows = 0,
+    cols = 0;
   let data: number[] = [];
   if (typeof input === "object" && input !== null && "data" in input && "rows" in input && "cols" in input) {
     const m = input as { rows: unknown; cols: unknown; data: unknown };
-    const shapeOk = Number.isInteger(m.rows) && Number.isInteger(m.cols) && (m.rows as number) >= 0 && (m.cols as number) >= 0;
+    const shapeOk =
+      Number.isInteger(m.rows) && Number.isInteger(m.cols) && (m.rows as number) >= 0 && (m.cols as number) >= 0;
     if (!shapeOk) return { codes: new Set(["E_SHAPE"]) };
     rows = m.rows as number;
     cols = m.cols as number;
     if (!isNumberList(m.data)) return { codes: new Set(["E_TYPE"]) };
     if (m.data.length !== rows * cols) return { codes: new Set(["E_SHAPE"]) };
     // A Float64Array is taken as is; other containers must hold numbers.
-    data = m.data instanceof Float64Array ? Array.from(m.data) : scanEntries(Array.from(m.data as ArrayLike<unknown>), codes);
+    data =
+      m.data instanceof Float64Array
+        ? Array.from(m.data)
+        : scanEntries(Array.from(m.data as ArrayLike<unknown>), codes);
     for (const v of data) if (!Number.isFinite(v) && !codes.has("E_TYPE")) codes.add("E_NONFINITE");
   } else if (Array.isArray(input)) {
     rows = input.length;
@@ -59,9 +74,21 @@ export function classifyMatrix(input: unknown, allowEmpty = false): Classified<M
       data.push(...scanEntries(vals, codes));
     }
     if (rows > 0 && !isNumberList(input[0])) cols = 0;
-  } else if (typeof input === "object" && input !== null && "columns" in input && "rows" in input && typeof (input as { get?: unknown }).get === "function") {
+  } else if (
+    typeof input === "object" &&
+    input !== null &&
+    "columns" in input &&
+    "rows" in input &&
+    typeof (input as { get?: unknown }).get === "function"
+  ) {
     const m = input as { rows: unknown; columns: unknown; get(i: number, j: number): unknown };
-    if (!(Number.isInteger(m.rows) && Number.isInteger(m.columns) && (m.rows as number) >= 0 && (m.columns as number) >= 0)) return { codes: new Set(["E_SHAPE"]) };
+    if (!(
+      Number.isInteger(m.rows) &&
+      Number.isInteger(m.columns) &&
+      (m.rows as number) >= 0 &&
+      (m.columns as number) >= 0
+    ))
+      return { codes: new Set(["E_SHAPE"]) };
     rows = m.rows as number;
     cols = m.columns as number;
     const vals: unknown[] = [];

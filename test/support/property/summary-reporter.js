@@ -8,7 +8,10 @@ const path = require("path");
 class PropertySummaryReporter {
   constructor(globalConfig) {
     this.root = path.join(globalConfig.rootDir, "test-artifacts");
-    this.parts = path.resolve(globalConfig.rootDir, process.env.GLOCAL_PROPERTY_PARTS || path.join("test-artifacts", "property-long"));
+    this.parts = path.resolve(
+      globalConfig.rootDir,
+      process.env.GLOCAL_PROPERTY_PARTS || path.join("test-artifacts", "property-long"),
+    );
     process.env.GLOCAL_PROPERTY_PARTS = this.parts; // the workers write there
   }
 
@@ -49,7 +52,9 @@ class PropertySummaryReporter {
     };
     fs.mkdirSync(this.root, { recursive: true });
     fs.writeFileSync(path.join(this.root, "property-summary.json"), JSON.stringify(summary, null, 2));
-    process.stdout.write(`property summary: ${summary.totalCases} cases, ${summary.totalFailures} failures, ${summary.wallTimeSeconds} s -> test-artifacts/property-summary.json\n`);
+    process.stdout.write(
+      `property summary: ${summary.totalCases} cases, ${summary.totalFailures} failures, ${summary.wallTimeSeconds} s -> test-artifacts/property-summary.json\n`,
+    );
   }
 }
 module.exports = PropertySummaryReporter;

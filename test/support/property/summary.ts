@@ -41,7 +41,8 @@ function recordDetails<T>(fn: string, s: FunctionStats, t0: number, details: fc.
   s.cases += details.numRuns;
   if (details.failed) {
     s.failures++;
-    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    const cause =
+      details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
     s.counterexamples.push(`${cause.slice(0, 500)} :: ${fc.stringify(details.counterexample).slice(0, 2000)}`);
     throw new Error(`${fn}: ${cause}\n${fc.defaultReportMessage(details) ?? "property failed"}`);
   }
@@ -56,17 +57,32 @@ export function check<T>(fn: string, arb: fc.Arbitrary<T>, body: (value: T) => v
   const s = entry(fn);
   current = { stats: s, remaining: numRuns };
   const t0 = Date.now();
-  const details = fc.check(fc.property(arb, (v) => { body(v); }), { numRuns, seed: SEED });
+  const details = fc.check(
+    fc.property(arb, (v) => {
+      body(v);
+    }),
+    { numRuns, seed: SEED },
+  );
   recordDetails(fn, s, t0, details);
 }
 
 /** `check` for an asynchronous body. */
-export async function checkAsync<T>(fn: string, arb: fc.Arbitrary<T>, body: (value: T) => Promise<void>, cost = 1): Promise<void> {
+export async function checkAsync<T>(
+  fn: string,
+  arb: fc.Arbitrary<T>,
+  body: (value: T) => Promise<void>,
+  cost = 1,
+): Promise<void> {
   const numRuns = runsFor(cost);
   const s = entry(fn);
   current = { stats: s, remaining: numRuns };
   const t0 = Date.now();
-  const details = await fc.check(fc.asyncProperty(arb, async (v) => { await body(v); }), { numRuns, seed: SEED });
+  const details = await fc.check(
+    fc.asyncProperty(arb, async (v) => {
+      await body(v);
+    }),
+    { numRuns, seed: SEED },
+  );
   recordDetails(fn, s, t0, details);
 }
 
@@ -88,6 +104,13 @@ export function writeSummaryPart(testFile: string): void {
   fs.mkdirSync(dir, { recursive: true });
   // The path under test/, dots for slashes: property tests sit beside their area's tests
   // (test/linalg/blas.property.test.ts → linalg.blas.property), so base names may repeat.
-  const name = path.relative(path.join(__dirname, "..", ".."), testFile).replace(/\.test\.ts$/, "").split(path.sep).join(".");
-  fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ file: name, runs: RUNS, seed: SEED, functions: stats }, null, 1));
+  const name = path
+    .relative(path.join(__dirname, "..", ".."), testFile)
+    .replace(/\.test\.ts$/, "")
+    .split(path.sep)
+    .join(".");
+  fs.writeFileSync(
+    path.join(dir, `${name}.json`),
+    JSON.stringify({ file: name, runs: RUNS, seed: SEED, functions: stats }, null, 1),
+  );
 }

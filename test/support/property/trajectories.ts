@@ -26,8 +26,14 @@ export interface TrajSpec {
 export const trajSpec: fc.Arbitrary<TrajSpec> = fc
   .record({
     kind: fc.constantFrom<TrajKind>("linear", "linear", "noisyLinear", "random", "wild", "constant", "zero"),
-    m: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 60 }) }, { weight: 1, arbitrary: fc.constantFrom(1, 2, 3, 4, 150) }),
-    q: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(8, 30) }),
+    m: fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 1, max: 60 }) },
+      { weight: 1, arbitrary: fc.constantFrom(1, 2, 3, 4, 150) },
+    ),
+    q: fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 1, max: 4 }) },
+      { weight: 1, arbitrary: fc.constantFrom(8, 30) },
+    ),
     scale: fc.constantFrom(...SCALES),
     seed: fc.integer({ min: 1, max: 2 ** 30 }),
     modes: fc.integer({ min: 0, max: 3 }),
@@ -41,7 +47,7 @@ export function buildTrajectory(s: TrajSpec): Matrix {
   const data = new Float64Array(m * q);
   const c = Array.from({ length: q }, () => g());
   const modes = Array.from({ length: s.modes }, () => ({
-    r: s.rmax * (0.5 + 0.5 * Math.abs(g()) / (1 + Math.abs(g()))),
+    r: s.rmax * (0.5 + (0.5 * Math.abs(g())) / (1 + Math.abs(g()))),
     theta: Math.abs(g()) < 0.7 ? 0 : Math.abs(g()),
     u: Array.from({ length: q }, () => g()),
     v: Array.from({ length: q }, () => g()),
@@ -64,7 +70,8 @@ export function buildTrajectory(s: TrajSpec): Matrix {
           break;
         default: {
           v = c[i];
-          for (const md of modes) v += md.r ** (t + 1) * (Math.cos(md.theta * (t + 1)) * md.u[i] + Math.sin(md.theta * (t + 1)) * md.v[i]);
+          for (const md of modes)
+            v += md.r ** (t + 1) * (Math.cos(md.theta * (t + 1)) * md.u[i] + Math.sin(md.theta * (t + 1)) * md.v[i]);
           if (s.kind === "noisyLinear") v += 1e-3 * g();
         }
       }
@@ -83,7 +90,13 @@ export interface TrajCase {
   alt: unknown;
 }
 
-export const trajCase: fc.Arbitrary<TrajCase> = fc.record({ spec: trajSpec, form, damage, pick: fc.nat(), alt: garbage });
+export const trajCase: fc.Arbitrary<TrajCase> = fc.record({
+  spec: trajSpec,
+  form,
+  damage,
+  pick: fc.nat(),
+  alt: garbage,
+});
 
 export function materializeTrajectory(c: TrajCase): unknown {
   return damageMatrix(present(buildTrajectory(c.spec), c.form), c.damage, c.pick, c.alt);
@@ -109,47 +122,91 @@ export interface OptionsSpec {
   whole: "object" | "null" | "string" | "array";
 }
 
-const optional = <T>(a: fc.Arbitrary<T>) => fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: a });
+const optional = <T>(a: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: a });
 
 export const optionsSpec: fc.Arbitrary<OptionsSpec> = fc.record({
-  delay: optional(fc.oneof(
-    { weight: 20, arbitrary: fc.integer({ min: 1, max: 12 }).map(ok) },
-    { weight: 4, arbitrary: fc.constant(ok("auto")) },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(0, 2.5, "3", -1, null, NaN).map(bad) },
-  )),
-  rank: optional(fc.oneof(
-    { weight: 12, arbitrary: fc.constantFrom<unknown>("full", "svht", { kind: "full" }, { kind: "svht" }).map(ok) },
-    { weight: 4, arbitrary: fc.constant(ok("auto")) },
-    { weight: 8, arbitrary: fc.integer({ min: 1, max: 6 }).map((k) => ok({ kind: "fixed", rank: k })) },
-    { weight: 8, arbitrary: fc.double({ min: 0.05, max: 0.999, noNaN: true }).map((x) => ok({ kind: "energy", fraction: x })) },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(3, "best", { kind: "fixed", rank: 0 }, { kind: "energy", fraction: 1.5 }, { kind: "full", extra: 1 }, { kind: "magic" }).map(bad) },
-  )),
-  method: optional(fc.oneof(
-    { weight: 24, arbitrary: fc.constantFrom(...METHODS).map(ok) },
-    { weight: 4, arbitrary: fc.constant(ok("auto")) },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>("magic", 3, null).map(bad) },
-  )),
-  horizon: optional(fc.oneof(
-    { weight: 20, arbitrary: fc.integer({ min: 1, max: 500 }).map((beyond) => ({ beyond })) },
-    { weight: 1, arbitrary: fc.constant<"m">("m") },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(2.5, "100", -3).map((v) => ({ bad: v })) },
-  )),
-  tolerance: optional(fc.oneof(
-    { weight: 16, arbitrary: fc.constantFrom(0.01, 0.1, 1e-6, 0.5).map(ok) },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(0, 1, -1, NaN, "0.1").map(bad) },
-  )),
-  unstable: optional(fc.oneof({ weight: 12, arbitrary: fc.constantFrom("clamp", "drop").map(ok) }, { weight: 1, arbitrary: fc.constant(bad("ignore")) })),
-  heldOut: optional(fc.oneof(
-    { weight: 20, arbitrary: fc.double({ min: 0, max: 0.9, noNaN: true }).map((fraction) => ({ fraction })) },
-    { weight: 1, arbitrary: fc.constant<"m">("m") },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 1.5, "2").map((v) => ({ bad: v })) },
-  )),
-  trust: optional(fc.oneof(
-    { weight: 12, arbitrary: fc.constantFrom<unknown>({ magnitude: 5 }, { heldOutError: 0.1, modeWeight: 0 }, {}).map(ok) },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>({ magnitude: -1 }, { colour: 1 }, "strict", { heldOutError: NaN }).map(bad) },
-  )),
+  delay: optional(
+    fc.oneof(
+      { weight: 20, arbitrary: fc.integer({ min: 1, max: 12 }).map(ok) },
+      { weight: 4, arbitrary: fc.constant(ok("auto")) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(0, 2.5, "3", -1, null, NaN).map(bad) },
+    ),
+  ),
+  rank: optional(
+    fc.oneof(
+      { weight: 12, arbitrary: fc.constantFrom<unknown>("full", "svht", { kind: "full" }, { kind: "svht" }).map(ok) },
+      { weight: 4, arbitrary: fc.constant(ok("auto")) },
+      { weight: 8, arbitrary: fc.integer({ min: 1, max: 6 }).map((k) => ok({ kind: "fixed", rank: k })) },
+      {
+        weight: 8,
+        arbitrary: fc.double({ min: 0.05, max: 0.999, noNaN: true }).map((x) => ok({ kind: "energy", fraction: x })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom<unknown>(
+            3,
+            "best",
+            { kind: "fixed", rank: 0 },
+            { kind: "energy", fraction: 1.5 },
+            { kind: "full", extra: 1 },
+            { kind: "magic" },
+          )
+          .map(bad),
+      },
+    ),
+  ),
+  method: optional(
+    fc.oneof(
+      { weight: 24, arbitrary: fc.constantFrom(...METHODS).map(ok) },
+      { weight: 4, arbitrary: fc.constant(ok("auto")) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>("magic", 3, null).map(bad) },
+    ),
+  ),
+  horizon: optional(
+    fc.oneof(
+      { weight: 20, arbitrary: fc.integer({ min: 1, max: 500 }).map((beyond) => ({ beyond })) },
+      { weight: 1, arbitrary: fc.constant<"m">("m") },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(2.5, "100", -3).map((v) => ({ bad: v })) },
+    ),
+  ),
+  tolerance: optional(
+    fc.oneof(
+      { weight: 16, arbitrary: fc.constantFrom(0.01, 0.1, 1e-6, 0.5).map(ok) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(0, 1, -1, NaN, "0.1").map(bad) },
+    ),
+  ),
+  unstable: optional(
+    fc.oneof(
+      { weight: 12, arbitrary: fc.constantFrom("clamp", "drop").map(ok) },
+      { weight: 1, arbitrary: fc.constant(bad("ignore")) },
+    ),
+  ),
+  heldOut: optional(
+    fc.oneof(
+      { weight: 20, arbitrary: fc.double({ min: 0, max: 0.9, noNaN: true }).map((fraction) => ({ fraction })) },
+      { weight: 1, arbitrary: fc.constant<"m">("m") },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 1.5, "2").map((v) => ({ bad: v })) },
+    ),
+  ),
+  trust: optional(
+    fc.oneof(
+      {
+        weight: 12,
+        arbitrary: fc.constantFrom<unknown>({ magnitude: 5 }, { heldOutError: 0.1, modeWeight: 0 }, {}).map(ok),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom<unknown>({ magnitude: -1 }, { colour: 1 }, "strict", { heldOutError: NaN }).map(bad),
+      },
+    ),
+  ),
   unknown: fc.oneof({ weight: 30, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant(bad(1)) }),
-  whole: fc.oneof({ weight: 80, arbitrary: fc.constant<"object">("object") }, { weight: 1, arbitrary: fc.constantFrom<"null" | "string" | "array">("null", "string", "array") }),
+  whole: fc.oneof(
+    { weight: 80, arbitrary: fc.constant<"object">("object") },
+    { weight: 1, arbitrary: fc.constantFrom<"null" | "string" | "array">("null", "string", "array") },
+  ),
 });
 
 export interface ResolvedOptions {
@@ -168,7 +225,14 @@ export function resolveOptions(s: OptionsSpec, m: number, q: number): ResolvedOp
   const codes = new Set<GlocalErrorCode>();
   if (s.whole !== "object") {
     codes.add("E_OPTION");
-    return { value: s.whole === "null" ? null : s.whole === "string" ? "fast" : [], codes, delay: 1, method: "affine", auto: false, heldOut: 0 };
+    return {
+      value: s.whole === "null" ? null : s.whole === "string" ? "fast" : [],
+      codes,
+      delay: 1,
+      method: "affine",
+      auto: false,
+      heldOut: 0,
+    };
   }
   const o: Record<string, unknown> = {};
   const put = (key: string, opt: Opt) => {
@@ -203,7 +267,8 @@ export function resolveOptions(s: OptionsSpec, m: number, q: number): ResolvedOp
   const method = s.method && !s.method.bad ? (s.method.value as string) : "affine";
   if (method === "horizon" && o.horizon === undefined) codes.add("E_OPTION");
   const delay: number | "auto" = s.delay && !s.delay.bad ? (s.delay.value as number | "auto") : defaultDelay(m, q);
-  const auto = delay === "auto" || method === "auto" || (s.rank !== undefined && !s.rank.bad && s.rank.value === "auto");
+  const auto =
+    delay === "auto" || method === "auto" || (s.rank !== undefined && !s.rank.bad && s.rank.value === "auto");
   return { value: o, codes, delay, method, auto, heldOut };
 }
 
