@@ -1,18 +1,27 @@
 /**
- * Hyperparameter optimisation with the global, local, truncated and glocal strategies
- * (DESIGN §1.4), one interface and one history for all of them.
+ * Hyperparameter optimisation with the global, local, truncated and glocal strategies and
+ * the baselines none (no tuning) and random (random search), one interface and one
+ * history for all of them.
  */
 import { GlocalError, describe, isGlocalError } from "../core/errors";
 import { checkOptions, optInteger } from "../core/validate";
 import { checkOptimizer } from "../training/optim";
 import { Run, ResolvedOptions } from "./run";
-import { runGlobal, runGlocal, runLocal, runTruncated } from "./strategies/index";
+import {
+  checkRandomOptions,
+  runGlobal,
+  runGlocal,
+  runLocal,
+  runNone,
+  runRandom,
+  runTruncated,
+} from "./strategies/index";
 import { ESTIMATE_OPTION_KEYS } from "../estimate/options";
 import { STRATEGIES, OptimizeOptions, OptimizeResult, Strategy } from "./types";
 import { translateError } from "../core/traps";
 import { PRODUCT_OPTION_KEYS, ProductOptions } from "../gpu/dispatch";
 
-export { STRATEGIES } from "./types";
+export { STRATEGIES, HYPERGRADIENT_STRATEGIES } from "./types";
 
 const OPTION_KEYS = [
   "problem",
@@ -26,6 +35,7 @@ const OPTION_KEYS = [
   "batchSize",
   "metaOptimizer",
   "glocal",
+  "random",
   "evalEvery",
   "seed",
   "onProgress",
@@ -66,7 +76,7 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
   const batchSize = o.batchSize === undefined ? undefined : optInteger(o.batchSize, "batchSize", 0, 1);
   const seed = optInteger(o.seed, "seed", 0, 0);
   const evalEvery = optInteger(o.evalEvery, "evalEvery", 1, 1);
-  const glocal = checkOptions(o.glocal, ["target", "stride", ...ESTIMATE_OPTION_KEYS], "glocal");
+  const glocal = checkOptions(o.glocal, ["target", "stride", "valSubsample", ...ESTIMATE_OPTION_KEYS], "glocal");
   if (glocal.target !== undefined && glocal.target !== "limit" && glocal.target !== "remaining") {
     throw new GlocalError(
       "E_OPTION",
@@ -81,6 +91,8 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
       "glocal.horizon",
     );
   optInteger(glocal.stride, "glocal.stride", 1, 1);
+  const random = checkRandomOptions(o.random);
+  if (glocal.valSubsample !== undefined) optInteger(glocal.valSubsample, "glocal.valSubsample", 0, 1);
   if (o.onProgress !== undefined && typeof o.onProgress !== "function") {
     throw new GlocalError("E_OPTION", `onProgress must be a function, got ${describe(o.onProgress)}`, "onProgress");
   }
@@ -102,6 +114,7 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
     hyper: (o.hyper as OptimizeOptions["hyper"]) ?? ["lr", "wd"],
     weights: o.weights as OptimizeOptions["weights"],
     glocal: glocal as NonNullable<OptimizeOptions["glocal"]>,
+    random,
     metaOptimizer: o.metaOptimizer as OptimizeOptions["metaOptimizer"],
     onProgress: o.onProgress as OptimizeOptions["onProgress"],
     signal,
@@ -112,6 +125,8 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
 /**
  * Optimises hyperparameters with one strategy and returns its history (φ per update,
  * losses, hypergradients used, glocal's trust and fallbacks, wall time, counts).
+ * `none` trains with the starting φ for `innerSteps`; `random` spends global's budget
+ * (`outerSteps` runs of `innerSteps`) on random-search trials and keeps the best.
  *
  * Divergence of the inner training (non-finite loss or hypergradient) rejects the update,
  * restores the last good state, halves the meta step and is recorded in `events`; after
@@ -130,6 +145,10 @@ export function optimize(options: OptimizeOptions): OptimizeResult {
         return runTruncated(run);
       case "glocal":
         return runGlocal(run);
+      case "none":
+        return runNone(run);
+      case "random":
+        return runRandom(run);
     }
   } catch (e) {
     const t = translateError(e);
