@@ -23,7 +23,8 @@ export const ESTIMATE_OPTION_KEYS = [
 ] as const;
 const TRUST_KEYS = ["heldOutError", "magnitude", "modeWeight"] as const;
 
-export const METHODS: readonly Method[] = ["limit", "horizon", "affine", "rre", "mpe"];
+/** The methods, frozen: a name pushed by a caller must not become a method. */
+export const METHODS: readonly Method[] = Object.freeze(["limit", "horizon", "affine", "rre", "mpe"] as Method[]);
 
 /** A method name or "auto"; E_OPTION naming `argument` (an option or a CLI flag) otherwise. */
 export function checkMethod(value: unknown, argument: string): Method | "auto" {
@@ -58,20 +59,25 @@ export interface Resolved {
   dmdDiagnostics: boolean;
 }
 
-export function resolveOptions(options: unknown, m: number, q: number): Resolved {
+/**
+ * The options resolved against a window of m rows of q numbers. With m = null (a window
+ * not yet recorded: GlocalEstimator's construction, optimize's `glocal`) every check that
+ * does not depend on m runs, so a bad option fails before any work.
+ */
+export function resolveOptions(options: unknown, m: number | null, q: number): Resolved {
   const o = checkOptions(options, ESTIMATE_OPTION_KEYS);
   let delay: number | "auto";
   if (o.delay === "auto") delay = "auto";
-  else if (o.delay === undefined) delay = defaultDelay(m, q);
-  else delay = checkDelay(o.delay, m);
+  else if (o.delay === undefined) delay = m === null ? 1 : defaultDelay(m, q);
+  else delay = checkDelay(o.delay, m ?? Infinity);
   const rank = checkRankRule(o.rank);
   const method = o.method === undefined ? DEFAULT_METHOD : checkMethod(o.method, "method");
   let horizon: number | null = null;
   if (o.horizon !== undefined && o.horizon !== null) {
-    if (typeof o.horizon !== "number" || !Number.isInteger(o.horizon) || o.horizon <= m) {
+    if (typeof o.horizon !== "number" || !Number.isInteger(o.horizon) || o.horizon <= (m ?? 1)) {
       throw new GlocalError(
         "E_OPTION",
-        `horizon must be an integer T > m = ${m} (the window), got ${describe(o.horizon)}`,
+        `horizon must be an integer T > m = ${m ?? "the rows of the window"} (the window), got ${describe(o.horizon)}`,
         "horizon",
       );
     }
@@ -89,7 +95,8 @@ export function resolveOptions(options: unknown, m: number, q: number): Resolved
     throw new GlocalError("E_OPTION", `unstable must be 'clamp' or 'drop', got ${describe(o.unstable)}`, "unstable");
   }
   const unstable = (o.unstable ?? "clamp") as "clamp" | "drop";
-  const heldOut = optInteger(o.heldOut, "heldOut", Math.ceil(m / 5), 0, m - 1);
+  const heldOut =
+    m === null ? optInteger(o.heldOut, "heldOut", 0, 0) : optInteger(o.heldOut, "heldOut", Math.ceil(m / 5), 0, m - 1);
   const t = checkOptions(o.trust, TRUST_KEYS, "trust");
   const trust: TrustThresholds = {
     heldOutError: optNumber(t.heldOutError, "trust.heldOutError", DEFAULT_TRUST.heldOutError, (v) => v > 0),

@@ -3,6 +3,7 @@
  * (training time apart from evaluation time), counts, the history, abort checks and the
  * rejection of divergent updates.
  */
+import { callerCode } from "../core/callback";
 import { GlocalError, isGlocalError } from "../core/errors";
 import { HyperParameters } from "../training/hyperparameters";
 import { checkSeed } from "../core/random";
@@ -70,6 +71,12 @@ export class Run {
     checkSeed(o.seed, "seed");
     resolveProducts(o.products);
     this.phi = this.hp.getPhi();
+    if (this.phi.length === 0)
+      throw new GlocalError(
+        "E_OPTION",
+        "hyper selects no hyperparameter to optimise (an empty list, or 'weights' with no weights.indices)",
+        "hyper",
+      );
     this.names = this.hp.names.slice();
     this.previousPhi = this.phi.slice();
     this.meta = new MetaOptimizer(o.metaOptimizer, this.phi.length);
@@ -93,6 +100,18 @@ export class Run {
     return s;
   }
 
+  /** Releases the live session, if any (a strategy that threw left it open). */
+  dispose(): void {
+    if (this.live && !this.live.disposed) this.release(this.live);
+    this.live = null;
+  }
+
+  /** Whether the caller's signal asks to stop; its getter is the caller's code. */
+  abortRequested(): boolean {
+    const signal = this.o.signal;
+    return signal !== undefined && Boolean(callerCode("signal.aborted", () => signal.aborted));
+  }
+
   release(s: InnerTraining): void {
     const c = s.counts;
     this.doneJvps += c.jvps;
@@ -113,7 +132,7 @@ export class Run {
   /** n inner steps, one at a time so an abort is honoured within one step. */
   steps(s: InnerTraining, n: number, tangent: boolean): void {
     for (let i = 0; i < n; i++) {
-      if (this.o.signal?.aborted) throw new Aborted();
+      if (this.abortRequested()) throw new Aborted();
       s.step(1, { tangent });
       this.innerSteps++;
     }
@@ -205,14 +224,18 @@ export class Run {
       ...extra,
     };
     this.history.push(entry);
-    this.o.onProgress?.({
-      strategy: this.o.strategy,
-      innerSteps: this.innerSteps,
-      totalInnerSteps: this.o.strategy === "global" ? this.o.innerSteps * this.o.outerSteps : this.o.innerSteps,
-      updates: this.updates,
-      valLoss,
-      phi: this.phi.slice(),
-    });
+    const onProgress = this.o.onProgress;
+    if (onProgress !== undefined) {
+      const progress = {
+        strategy: this.o.strategy,
+        innerSteps: this.innerSteps,
+        totalInnerSteps: this.o.strategy === "global" ? this.o.innerSteps * this.o.outerSteps : this.o.innerSteps,
+        updates: this.updates,
+        valLoss,
+        phi: this.phi.slice(),
+      };
+      callerCode("onProgress", () => onProgress(progress));
+    }
     return entry;
   }
 

@@ -7,7 +7,8 @@ import type { MetaOptimizerSpec } from "./meta";
 import type { ProductOptions } from "../gpu/dispatch";
 
 export type Strategy = "global" | "local" | "truncated" | "glocal";
-export const STRATEGIES: readonly Strategy[] = ["global", "local", "truncated", "glocal"];
+/** The strategies, frozen: a name pushed by a caller must not become a strategy. */
+export const STRATEGIES: readonly Strategy[] = Object.freeze(["global", "local", "truncated", "glocal"] as Strategy[]);
 
 /** What glocal's update aims at: the T → ∞ limit, or h_T with T = the steps that remain. */
 export type GlocalTarget = "limit" | "remaining";

@@ -11,7 +11,7 @@
  */
 import { GlocalError, describe } from "../core/errors";
 import { HyperParameters, HyperName, WeightsOptions } from "./hyperparameters";
-import { checkOptions } from "../core/validate";
+import { checkOptions, ownProperties } from "../core/validate";
 import { Matrix } from "../core/matrix";
 import { OptimizerSpec, bufferNames, checkOptimizer, optimizerStep } from "./optim";
 import { BuiltinProblem, GradJvpArgs } from "../problems/base";
@@ -594,7 +594,7 @@ export function checkBatchSize(v: unknown, n: number): number {
 export function checkState(state: unknown, P: number, bufNames: readonly string[]): TrainingState {
   if (typeof state !== "object" || state === null)
     throw new GlocalError("E_TYPE", `state must be a TrainingState, got ${describe(state)}`, "state");
-  const s = state as Partial<TrainingState>;
+  const s = ownProperties(state) as Partial<TrainingState>;
   if (typeof s.step !== "number" || !Number.isInteger(s.step) || s.step < 0) {
     throw new GlocalError("E_OPTION", `state.step must be an integer >= 0, got ${describe(s.step)}`, "state.step");
   }
@@ -613,9 +613,10 @@ export function checkState(state: unknown, P: number, bufNames: readonly string[
     return out;
   };
   const buffers: Record<string, Float64Array> = {};
-  const given = s.buffers ?? {};
-  if (typeof given !== "object" || given === null)
+  const givenRaw = s.buffers ?? {};
+  if (typeof givenRaw !== "object" || givenRaw === null)
     throw new GlocalError("E_TYPE", "state.buffers must be an object", "state.buffers");
+  const given = ownProperties(givenRaw);
   for (const key of Object.keys(given)) {
     if (!bufNames.includes(key))
       throw new GlocalError(

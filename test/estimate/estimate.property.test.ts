@@ -372,13 +372,14 @@ describe("GlocalEstimator", () => {
       const ctorCodes = new Set<GlocalErrorCode>();
       const windowOk = window === undefined || (Number.isInteger(window) && (window as number) >= 2);
       if (dim !== "spec" || !windowOk) ctorCodes.add("E_OPTION");
-      if (est.codes.size && o.whole === "object") {
-        // Bad estimate options are taken at construction only for unknown keys; others surface in estimate().
-        if (o.unknown) ctorCodes.add("E_OPTION");
-      }
+      // Every option that is bad whatever the window is rejected at construction (those
+      // that depend on the rows held -- a delay too long, heldOut >= m -- at estimate()).
+      const mustReject = est.badAlways && o.whole === "object";
+      if (mustReject) ctorCodes.add("E_OPTION");
       let E: GlocalEstimator | null = null;
       const outcome = contract([], () => new GlocalEstimator(ctorOpts as never), {
         codes: ctorCodes,
+        rejects: mustReject || ctorCodes.size > 0,
         check: (e) => (E = e),
       });
       if (outcome !== "ok" || !E) return;

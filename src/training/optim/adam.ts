@@ -20,7 +20,7 @@ export interface AdamSpec {
 /** Validates an AdamW spec (its keys and values). */
 export function checkAdam(o: Record<string, unknown>, name: string): AdamSpec {
   const p = `${name}.`;
-  checkOptions(o, ["kind", "lr", "wd", "beta1", "beta2", "eps"], name);
+  o = checkOptions(o, ["kind", "lr", "wd", "beta1", "beta2", "eps"], name);
   return Object.freeze({
     kind: "adam",
     lr: positive(required(o, "lr", p), p + "lr"),

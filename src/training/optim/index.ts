@@ -6,7 +6,7 @@
  */
 import type { Kernels } from "../../core/abi";
 import { GlocalError, describe } from "../../core/errors";
-import { checkOptions } from "../../core/validate";
+import { checkOptions, ownProperties } from "../../core/validate";
 import { AdamSpec, adamBlockStep, checkAdam } from "./adam";
 import { MomentumSpec, checkMomentum, momentumBlockStep } from "./momentum";
 import { SgdSpec, checkSgd, sgdBlockStep } from "./sgd";
@@ -50,7 +50,7 @@ export function checkOptimizer(spec: unknown, name = "optimizer"): OptimizerSpec
       name,
     );
   }
-  const o = spec as Record<string, unknown>;
+  const o = ownProperties(spec);
   switch (o.kind) {
     case "sgd":
       return checkSgd(o, name);

@@ -16,7 +16,7 @@ export interface MomentumSpec {
 /** Validates a heavy-ball spec (its keys and values). */
 export function checkMomentum(o: Record<string, unknown>, name: string): MomentumSpec {
   const p = `${name}.`;
-  checkOptions(o, ["kind", "lr", "wd", "momentum"], name);
+  o = checkOptions(o, ["kind", "lr", "wd", "momentum"], name);
   return Object.freeze({
     kind: "momentum",
     lr: positive(required(o, "lr", p), p + "lr"),

@@ -16,7 +16,7 @@ export interface SgdSpec {
 /** Validates an SGD spec (its keys and values). */
 export function checkSgd(o: Record<string, unknown>, name: string): SgdSpec {
   const p = `${name}.`;
-  checkOptions(o, ["kind", "lr", "wd"], name);
+  o = checkOptions(o, ["kind", "lr", "wd"], name);
   return Object.freeze({
     kind: "sgd",
     lr: positive(required(o, "lr", p), p + "lr"),
