@@ -183,7 +183,7 @@ export const CALLS: ReadonlyArray<readonly [string, () => unknown]> = [
       }
     },
   ],
-  ["hankel()", () => hankel(traj)],
+  ["hankel({ delay: 2 })", () => hankel(traj, { delay: 2 })],
   ["dmd()", () => dmd(hankel(traj, { delay: 2 }).X, hankel(traj, { delay: 2 }).Y)],
   ["linalg.gemm", () => linalg.gemm(A, B)],
   ["linalg.gemv", () => linalg.gemv(A, [1, 2, 3])],
@@ -216,7 +216,7 @@ export const CALLS: ReadonlyArray<readonly [string, () => unknown]> = [
       }
     },
   ],
-  ["optimizers.*", () => [optimizers.sgd({}), optimizers.momentum({}), optimizers.adam({})]],
+  ["optimizers.*", () => [optimizers.sgd({ lr: 0.1 }), optimizers.momentum({ lr: 0.1 }), optimizers.adam({ lr: 0.1 })]],
   [
     "InnerTraining",
     () => {
