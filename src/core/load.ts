@@ -228,3 +228,13 @@ export function memoryStats(): { wasmBytes: number; openScratchBlocks: number } 
 export function reservedBytes(): number {
   return backend ? backend.kernels.memory.buffer.byteLength : 0;
 }
+
+/** The most call-scoped scratch held at once (bytes) since `resetScratchPeak()` (tests, the budget bench). */
+export function scratchPeak(): number {
+  return kernels().scratchPeakBytes();
+}
+
+/** Starts a new high-water mark of call-scoped scratch. */
+export function resetScratchPeak(): void {
+  kernels().scratchPeakReset();
+}

@@ -12,7 +12,9 @@ import { GlocalError } from "../core/errors";
 import { MatrixLike } from "../core/matrix";
 import { Scope, withScope } from "../core/scope";
 import { checkResult, maxAbs, scalbn } from "../linalg/scaling";
+import { hasOwnProperty } from "../core/validate";
 import { autoSearch, describeCandidate } from "./auto";
+import { checkWork } from "./budget";
 import type { DmdFit } from "./dmd";
 import { heldOutError } from "./heldOut";
 import { runMethod, type MethodRun } from "./methods/index";
@@ -231,9 +233,27 @@ function diagnose(
   return spectrum;
 }
 
+/**
+ * The DMD's singular values in the caller's units. Those of a window near 1.8e308 can lie
+ * beyond float64 (σ₁ ≥ the largest row norm): they are reported as Infinity with the
+ * warning DIAGNOSTIC_OVERFLOW, rather than failing an estimate that is itself finite.
+ */
+function diagnosticSingularValues(sv: Float64Array, e: number, warnings: EstimateWarning[]): Float64Array {
+  const out = sv.map((v) => scalbn(v, e));
+  if (out.some((v) => !Number.isFinite(v))) {
+    warnings.push({
+      code: "DIAGNOSTIC_OVERFLOW",
+      message: "some singular values (diagnostics) lie beyond the float64 range: reported as Infinity",
+      fatal: false,
+    });
+  }
+  return out;
+}
+
 /** The estimate for a trajectory already in WebAssembly memory (m × q at `trajIn`). */
 export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, options: unknown): GlobalEstimate {
   const r = resolveOptions(options, m, q);
+  checkWork(m, q, r, hasOwnProperty(options, "delay"));
   const raw = s.f64(trajIn, m * q);
   const truncated = raw.slice((m - 1) * q, m * q);
   const largest = maxAbs(raw);
@@ -270,12 +290,7 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
       rank,
       methodRank: result.rank,
       rankRule: formatRankRule(cfg.rank),
-      singularValues: fit
-        ? checkResult(
-            fit.singularValues.map((v) => scalbn(v, w.e)),
-            "the singular values (diagnostics)",
-          )
-        : new Float64Array(0),
+      singularValues: fit ? diagnosticSingularValues(fit.singularValues, w.e, warnings) : new Float64Array(0),
       residual: fit ? fit.residual : null,
       heldOutError: held,
       heldOutRows: held === null ? 0 : r.heldOut,

@@ -16,7 +16,10 @@ export interface EstimateWarning {
     | "DEFECTIVE_MODES"
     | "CONSTANT_TRAJECTORY"
     | "ZERO_TRAJECTORY"
-    | "NO_HELD_OUT_TEST";
+    | "NO_HELD_OUT_TEST"
+    // A diagnostic (the singular values) beyond float64 in the caller's units: reported as
+    // Infinity; the estimate itself is unaffected.
+    | "DIAGNOSTIC_OVERFLOW";
   message: string;
   /** Whether this condition makes the estimate untrustworthy. */
   fatal: boolean;

@@ -37,6 +37,7 @@ const WARNING_CODES = [
   "CONSTANT_TRAJECTORY",
   "ZERO_TRAJECTORY",
   "NO_HELD_OUT_TEST",
+  "DIAGNOSTIC_OVERFLOW",
 ];
 
 /** The self-consistency every estimate owes, whatever its input. */
@@ -47,7 +48,17 @@ function checkEstimate(r: GlobalEstimate, traj: Matrix, opts: Record<string, unk
   allFinite(r.estimate, "estimate");
   allFinite(r.eigenvalues.re, "eigenvalues.re");
   allFinite(r.eigenvalues.im, "eigenvalues.im");
-  allFinite(d.singularValues, "singularValues");
+  // Beyond float64 in the caller's units (a window near 1.8e308) only with DIAGNOSTIC_OVERFLOW.
+  if (!d.warnings.some((w) => w.code === "DIAGNOSTIC_OVERFLOW")) allFinite(d.singularValues, "singularValues");
+  else
+    assert(
+      Array.from(d.singularValues).some((v) => v === Infinity),
+      "DIAGNOSTIC_OVERFLOW without an infinite σ",
+    );
+  assert(
+    Array.from(d.singularValues).every((v) => v >= 0 && !Number.isNaN(v)),
+    "singularValues NaN or negative",
+  );
   // null only when the DMD was skipped (dmdDiagnostics: false and a method that needs no DMD)
   if (d.residual === null) assert(opts.dmdDiagnostics === false, "residual null, yet dmdDiagnostics was not false");
   else assert(Number.isFinite(d.residual) && d.residual >= 0, `residual ${d.residual}`);
