@@ -85,7 +85,12 @@ export abstract class BuiltinProblem implements Problem {
     this.hasAccuracy = head !== HEAD.squared;
     const blocks: ParameterBlock[] = [];
     for (let l = 0; l + 1 < widths.length; l++)
-      blocks.push({ name: `layer${l + 1}`, rows: widths[l] + (biases[l] ? 1 : 0), cols: widths[l + 1], bias: biases[l] });
+      blocks.push({
+        name: `layer${l + 1}`,
+        rows: widths[l] + (biases[l] ? 1 : 0),
+        cols: widths[l + 1],
+        bias: biases[l],
+      });
     this.blocks = Object.freeze(blocks.map((b) => Object.freeze(b)));
     this.parameterCount = blocks.reduce((s, b) => s + b.rows * b.cols, 0);
     // Before any allocation: a label of 1e9 (so 1e9 classes) or a huge hidden width made

@@ -157,10 +157,22 @@ export class HyperParameters {
     };
     const layerNames = target.blocks.map((b) => b.name);
     const lr = slot("lr", ["log_lr"], "exp"),
-      layerLr = slot("layerLr", layerNames.map((n) => `log_lr[${n}]`), "exp"),
+      layerLr = slot(
+        "layerLr",
+        layerNames.map((n) => `log_lr[${n}]`),
+        "exp",
+      ),
       wd = slot("wd", ["log_wd"], "exp"),
-      layerWd = slot("layerWd", layerNames.map((n) => `log_wd[${n}]`), "exp"),
-      featureWd = slot("featureWd", Array.from({ length: target.features }, (_, j) => `log_wd[feature${j}]`), "exp"),
+      layerWd = slot(
+        "layerWd",
+        layerNames.map((n) => `log_wd[${n}]`),
+        "exp",
+      ),
+      featureWd = slot(
+        "featureWd",
+        Array.from({ length: target.features }, (_, j) => `log_wd[feature${j}]`),
+        "exp",
+      ),
       mom = slot("momentum", ["logit_momentum"], "sigmoid");
     this.weightIndices = optimiseWeights ? checkIndices(w.indices, nTrain) : new Int32Array(0);
     if (!optimiseWeights && w.indices !== undefined) {
@@ -226,11 +238,7 @@ export class HyperParameters {
   /** Sets φ (validated: length q, finite) and the natural values derived from it. */
   setPhi(phi: unknown, name = "phi"): void {
     if (!(Array.isArray(phi) || ArrayBuffer.isView(phi))) {
-      throw new GlocalError(
-        "E_TYPE",
-        `${name} must be an array of ${this.q} numbers, got ${describe(phi)}`,
-        name,
-      );
+      throw new GlocalError("E_TYPE", `${name} must be an array of ${this.q} numbers, got ${describe(phi)}`, name);
     }
     const v = phi as ArrayLike<unknown>;
     if (v.length !== this.q)
@@ -244,11 +252,7 @@ export class HyperParameters {
       if (typeof x !== "number")
         throw new GlocalError("E_TYPE", `${name}[${i}] must be a number, got ${describe(x)}`, name);
       if (!Number.isFinite(x))
-        throw new GlocalError(
-          "E_NONFINITE",
-          `${name}[${i}] (${this.names[i]}) is not finite: ${describe(x)}`,
-          name,
-        );
+        throw new GlocalError("E_NONFINITE", `${name}[${i}] (${this.names[i]}) is not finite: ${describe(x)}`, name);
     }
     const previous = this.phi.slice();
     for (let i = 0; i < this.q; i++) this.phi[i] = v[i] as number;

@@ -1,7 +1,7 @@
 /** Heavy-ball momentum with coupled weight decay (mirror of assembly/optim/momentum.ts). */
 import type { Kernels } from "../../core/abi";
 import { checkOptions } from "../../core/validate";
-import { nonNegative, optionalPositive, positive, unitOpen } from "./spec";
+import { nonNegative, optionalPositive, unitOpen } from "./spec";
 import { blockArgs, type BlockStep } from "./step";
 
 /** Heavy ball: v ← μv + (∇L + λθ), θ ← θ − αv. */
