@@ -6,6 +6,8 @@
  * decays, and per-layer bias flags of the MLP. φ is given explicitly with a distinct value
  * per feature and per layer, so each entry's derivative is its own.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { InnerTraining } from "../../src/index";
 import type { HyperName } from "../../src/index";
 import {
@@ -24,6 +26,13 @@ import { relErr } from "../support/helpers";
 const TOL = 1e-8;
 const FLOOR = 1e-11;
 const STEPS = 12;
+const measured: Record<string, number> = {};
+
+afterAll(() => {
+  const dir = path.join(__dirname, "..", "..", "test-artifacts");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "forward-fd-options-errors.json"), JSON.stringify(measured, null, 2));
+});
 
 interface Variant {
   name: string;
@@ -81,6 +90,7 @@ function check(model: ModelName, opt: OptimizerName, v: Variant): void {
     session.dispose();
     const fd = fdGradient((p) => unrolledValLoss(problem, optimizer(opt), options, p, STEPS), phi);
     expect(relErr(h, fd)).toBeLessThan(TOL);
+    measured[`${model} ${opt} ${v.name}`] = relErr(h, fd);
     const scale = Math.hypot(...fd);
     for (let j = 0; j < h.length; j++) {
       if (Math.abs(h[j] - fd[j]) > TOL * Math.max(Math.abs(fd[j]), scale) + FLOOR) {

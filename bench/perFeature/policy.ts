@@ -1,0 +1,76 @@
+/**
+ * glocal under another fallback policy than the driver's. The driver (optimize) replaces
+ * h_m by the estimate only when the estimate is `trusted`; the independent study that
+ * found this regime fell back only on absurd magnitudes. This loop is the driver's glocal
+ * loop (windows of m steps from a zero tangent, Adam on φ, the same estimator) with the
+ * fallback rule as a parameter, so both policies can be measured on the same runs. With
+ * the rule "trusted" it reproduces optimize's glocal exactly, and with "never" its
+ * truncated (checked by bench/perFeature/study.ts on every run).
+ */
+import { GlocalEstimator, InnerTraining } from "../../src/index";
+import type { EstimateOptions, GlobalEstimate, OptimizerSpec, Problem, HyperName } from "../../src/index";
+import { MetaOptimizer } from "../../src/optimize/meta";
+import type { MetaOptimizerSpec } from "../../src/optimize/meta";
+import { recordWindow } from "../../src/training/window";
+
+/** When to use the estimate instead of h_m. */
+export type FallbackPolicy = "trusted" | "magnitude" | "never";
+
+export interface PolicyRunOptions {
+  problem: Problem;
+  optimizer: OptimizerSpec;
+  hyper: HyperName[];
+  innerSteps: number;
+  window: number;
+  metaOptimizer: MetaOptimizerSpec;
+  estimate: EstimateOptions;
+  policy: FallbackPolicy;
+}
+
+export interface PolicyRunResult {
+  valLoss: number;
+  phi: Float64Array;
+  updates: number;
+  /** Windows whose update used h_m. */
+  fallbacks: number;
+}
+
+function usable(r: GlobalEstimate, policy: FallbackPolicy): boolean {
+  if (policy === "never") return false;
+  if (policy === "trusted") return r.trusted;
+  // "magnitude": everything but an absurd (or non-finite) estimate.
+  return (
+    r.estimate.every((x) => Number.isFinite(x)) && !r.diagnostics.warnings.some((w) => w.code === "ABSURD_MAGNITUDE")
+  );
+}
+
+export function runWithPolicy(o: PolicyRunOptions): PolicyRunResult {
+  const s = new InnerTraining(o.problem, o.optimizer, { hyper: o.hyper });
+  const meta = new MetaOptimizer(o.metaOptimizer, s.q);
+  const est = new GlocalEstimator({ dim: s.q, window: o.window, dmdDiagnostics: false, ...o.estimate });
+  let phi = s.getPhi(),
+    updates = 0,
+    fallbacks = 0;
+  try {
+    for (let position = 0; position < o.innerSteps; position += o.window) {
+      const m = Math.min(o.window, o.innerSteps - position);
+      est.reset();
+      const hm = recordWindow(s, m, 1, { record: (row) => est.push(row) });
+      let h: ArrayLike<number> = hm;
+      try {
+        const r = est.estimate();
+        if (usable(r, o.policy)) h = r.estimate;
+        else fallbacks++;
+      } catch {
+        fallbacks++;
+      }
+      phi = meta.step(phi, h);
+      s.setPhi(phi);
+      updates++;
+    }
+    return { valLoss: s.valLoss(), phi, updates, fallbacks };
+  } finally {
+    est.dispose();
+    s.dispose();
+  }
+}
