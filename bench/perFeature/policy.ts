@@ -13,8 +13,13 @@ import { MetaOptimizer } from "../../src/optimize/meta";
 import type { MetaOptimizerSpec } from "../../src/optimize/meta";
 import { recordWindow } from "../../src/training/window";
 
-/** When to use the estimate instead of h_m. */
-export type FallbackPolicy = "trusted" | "magnitude" | "never";
+/**
+ * When to use the estimate instead of h_m: `trusted` (the driver's rule), `magnitude`
+ * (unless ABSURD_MAGNITUDE), `finite` (whenever the estimate exists and is finite),
+ * `agreement` (when the estimate at delay d and at d + 1 agree within half their size: a
+ * stability test on the estimate itself), `never` (truncated).
+ */
+export type FallbackPolicy = "trusted" | "magnitude" | "finite" | "agreement" | "never";
 
 export interface PolicyRunOptions {
   problem: Problem;
@@ -35,13 +40,17 @@ export interface PolicyRunResult {
   fallbacks: number;
 }
 
-function usable(r: GlobalEstimate, policy: FallbackPolicy): boolean {
+const norm = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, x) => s + x * x, 0));
+
+function usable(r: GlobalEstimate, policy: FallbackPolicy, second: () => GlobalEstimate): boolean {
   if (policy === "never") return false;
   if (policy === "trusted") return r.trusted;
-  // "magnitude": everything but an absurd (or non-finite) estimate.
-  return (
-    r.estimate.every((x) => Number.isFinite(x)) && !r.diagnostics.warnings.some((w) => w.code === "ABSURD_MAGNITUDE")
-  );
+  if (!r.estimate.every((x) => Number.isFinite(x))) return false;
+  if (policy === "finite") return true;
+  if (policy === "magnitude") return !r.diagnostics.warnings.some((w) => w.code === "ABSURD_MAGNITUDE");
+  const e2 = second().estimate;
+  const diff = norm(Array.from(r.estimate, (x, i) => x - e2[i]));
+  return diff <= 0.5 * Math.max(norm(r.estimate), norm(e2));
 }
 
 export function runWithPolicy(o: PolicyRunOptions): PolicyRunResult {
@@ -59,7 +68,8 @@ export function runWithPolicy(o: PolicyRunOptions): PolicyRunResult {
       let h: ArrayLike<number> = hm;
       try {
         const r = est.estimate();
-        if (usable(r, o.policy)) h = r.estimate;
+        const delay = (o.estimate.delay as number | undefined) ?? r.delay;
+        if (usable(r, o.policy, () => est.estimate({ delay: delay + 1 }))) h = r.estimate;
         else fallbacks++;
       } catch {
         fallbacks++;

@@ -3,13 +3,16 @@
  * features, 80 training and 300 validation examples, full-batch GD at lr 0.5, decay on the
  * weights only, every per-feature decay starting at 1e-3): final validation loss of
  * `none` (no tuning), `local` (every 10 steps), `truncated` (m = 50) and `glocal` (affine,
- * d = 1, m = 50) at equal inner steps, Adam on φ, each strategy with the best of three
- * meta learning rates, per seed. Also the glocal fallbacks and their warning codes.
+ * d = 1, m = 50) at equal inner steps, Adam on φ, each strategy with the best of five
+ * meta learning rates, per seed. glocal also under other fallback rules than the
+ * driver's (policy.ts): on absurd magnitudes only, never, and unless the estimates at
+ * delays 1 and 2 disagree. Also the glocal fallbacks and their warning codes.
  */
 import { InnerTraining, optimize, optimizers, problems } from "../../src/index";
 import type { EstimateOptions, OptimizeOptions, OptimizeResult, Problem } from "../../src/index";
 import { perFeatureData } from "./data";
 import { FallbackPolicy, runWithPolicy } from "./policy";
+import { accuracyMarkdown, estimateAccuracy } from "./accuracy";
 
 export interface PerFeatureStudyOptions {
   quick: boolean;
@@ -33,7 +36,8 @@ const VARIANTS: Variant[] = [
   { label: "truncated (m = 50)", patch: { strategy: "truncated", window: 50 } },
   { label: "glocal affine d=1 (m = 50)", patch: { strategy: "glocal", window: 50, glocal: AFFINE_D1 } },
   { label: "glocal, fallback on magnitude only", policy: { rule: "magnitude", estimate: AFFINE_D1 } },
-  { label: "glocal rre d=1, magnitude only", policy: { rule: "magnitude", estimate: { method: "rre", delay: 1 } } },
+  { label: "glocal, no fallback", policy: { rule: "finite", estimate: AFFINE_D1 } },
+  { label: "glocal, fallback unless d=1, 2 agree", policy: { rule: "agreement", estimate: AFFINE_D1 } },
 ];
 
 export interface StudyCell {
@@ -74,7 +78,7 @@ function warningCounts(r: OptimizeResult): Record<string, number> {
 
 export async function runPerFeatureStudy(o: PerFeatureStudyOptions): Promise<{ markdown: string; json: object }> {
   const seeds = o.seeds ?? (o.quick ? [0] : [0, 1, 2, 3, 4]);
-  const metaLrs = o.metaLrs ?? [0.03, 0.1, 0.3];
+  const metaLrs = o.metaLrs ?? [0.003, 0.01, 0.03, 0.1, 0.3];
   const innerSteps = o.innerSteps ?? (o.quick ? 600 : 3000);
   const cells: StudyCell[] = [];
   const all: StudyCell[] = [];
@@ -180,5 +184,7 @@ export async function runPerFeatureStudy(o: PerFeatureStudyOptions): Promise<{ m
     `\nIn parentheses the best meta learning rate (Adam on φ); ×: ratio to truncated; fb: windows that fell back to h_m. ` +
     `${innerSteps} inner steps per run (every strategy); ${elapsedS} s in all. ` +
     `The policy loop reproduces optimize's glocal and truncated to ${emulation.toExponential(1)} in validation loss.\n`;
-  return { markdown: md, json: { seeds, metaLrs, innerSteps, emulation, best: cells, all, elapsedS } };
+  const accuracy = estimateAccuracy(seeds[0], o.quick ? [0, 1000] : [0, 200, 1000, 2500]);
+  md += "\n" + accuracyMarkdown(seeds[0], accuracy);
+  return { markdown: md, json: { seeds, metaLrs, innerSteps, emulation, best: cells, all, elapsedS, accuracy } };
 }
