@@ -47,6 +47,8 @@ export interface StudyCell {
   valLoss: number;
   fallbacks: number;
   updates: number;
+  /** Windows rejected after a divergence (and retried with a halved meta step). */
+  rejected: number;
   warnings: Record<string, number>;
   /** Mean final log decay over the real and the irrelevant features. */
   logWdReal: number | null;
@@ -96,6 +98,7 @@ export async function runPerFeatureStudy(o: PerFeatureStudyOptions): Promise<{ m
         valLoss: none(problem, innerSteps),
         fallbacks: 0,
         updates: 0,
+        rejected: 0,
         warnings: {},
         logWdReal: Math.log(WD),
         logWdIrrelevant: Math.log(WD),
@@ -124,6 +127,7 @@ export async function runPerFeatureStudy(o: PerFeatureStudyOptions): Promise<{ m
               valLoss: r.final.valLoss,
               fallbacks: r.counts.fallbacks,
               updates: r.counts.updates,
+              rejected: r.counts.rejected,
               warnings: warningCounts(r),
               logWdReal: avg(phi.slice(0, d.real)),
               logWdIrrelevant: avg(phi.slice(d.real)),
@@ -145,6 +149,7 @@ export async function runPerFeatureStudy(o: PerFeatureStudyOptions): Promise<{ m
               valLoss: r.valLoss,
               fallbacks: r.fallbacks,
               updates: r.updates,
+              rejected: r.rejected,
               warnings: {},
               logWdReal: avg(r.phi.slice(0, d.real)),
               logWdIrrelevant: avg(r.phi.slice(d.real)),
@@ -157,6 +162,7 @@ export async function runPerFeatureStudy(o: PerFeatureStudyOptions): Promise<{ m
               (v.patch?.strategy === "local" || v.patch?.strategy === "truncated"
                 ? ""
                 : `, fallbacks ${cell.fallbacks}/${cell.updates}`) +
+              (cell.rejected ? `, ${cell.rejected} rejected` : "") +
               `, ${(cell.wallTimeMs / 1000).toFixed(1)} s\n`,
           );
           if (!best || cell.valLoss < best.valLoss) best = cell;
