@@ -3,10 +3,11 @@
  * features, 80 training and 300 validation examples, full-batch GD at lr 0.5, decay on the
  * weights only, every per-feature decay starting at 1e-3): final validation loss of
  * `none` (no tuning), `local` (every 10 steps), `truncated` (m = 50) and `glocal` (affine,
- * d = 1, m = 50) at equal inner steps, Adam on φ, each strategy with the best of five
- * meta learning rates, per seed. glocal also under other fallback rules than the
- * driver's (policy.ts): on absurd magnitudes only, never, and unless the estimates at
- * delays 1 and 2 disagree. Also the glocal fallbacks and their warning codes.
+ * d = 1, m = 50) at equal inner steps, Adam on φ, each strategy with the best of eight
+ * meta learning rates (0.01 … 0.52 in steps of √3), per seed. glocal also under other
+ * fallback rules than the driver's (policy.ts): on absurd magnitudes only, never, and
+ * unless the estimates at delays 1 and 2 disagree. Also the glocal fallbacks and their
+ * warning codes, and the estimate's accuracy against the converged limit (accuracy.ts).
  */
 import { InnerTraining, optimize, optimizers, problems } from "../../src/index";
 import type { EstimateOptions, OptimizeOptions, OptimizeResult, Problem } from "../../src/index";
@@ -80,7 +81,7 @@ function warningCounts(r: OptimizeResult): Record<string, number> {
 
 export async function runPerFeatureStudy(o: PerFeatureStudyOptions): Promise<{ markdown: string; json: object }> {
   const seeds = o.seeds ?? (o.quick ? [0] : [0, 1, 2, 3, 4]);
-  const metaLrs = o.metaLrs ?? [0.003, 0.01, 0.03, 0.1, 0.3];
+  const metaLrs = o.metaLrs ?? (o.quick ? [0.03, 0.1, 0.3] : [0.01, 0.017, 0.03, 0.052, 0.1, 0.17, 0.3, 0.52]);
   const innerSteps = o.innerSteps ?? (o.quick ? 600 : 3000);
   const cells: StudyCell[] = [];
   const all: StudyCell[] = [];

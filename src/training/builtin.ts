@@ -267,15 +267,11 @@ export class InnerTraining implements TrainingSession {
     return this.problem.warnings;
   }
 
-  /** The shared hyperparameters in natural units (see `hyperparameters()` for all). */
-  hyperValues(): { lr: number; wd: number; momentum: number | null; weights: Float64Array | null } {
-    const { lr, wd, momentum, weights } = this.hp;
-    return {
-      lr,
-      wd,
-      momentum: this.optimizer.kind === "sgd" ? null : momentum,
-      weights: weights ? weights.slice() : null,
-    };
+  /** The shared hyperparameters in natural units (see `hyperparameters()` for all): lr
+   *  and wd are null when each layer has its own (`layerLr`, `layerWd`). */
+  hyperValues(): { lr: number | null; wd: number | null; momentum: number | null; weights: Float64Array | null } {
+    const { lr, wd, momentum, weights } = this.hp.report();
+    return { lr, wd, momentum, weights };
   }
 
   /** θ in canonical order (a copy). */
