@@ -19,6 +19,8 @@ import { runAccuracyBench } from "./accuracy/index";
 import { runE2eBench } from "./e2e/index";
 import { runProductsBench } from "./products";
 import { runSoak } from "./soak";
+import { runHyperdimBench } from "./hyperdim";
+import { runPerFeatureStudy } from "./perFeature/study";
 
 export interface BenchOptions {
   quick: boolean;
@@ -191,8 +193,18 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "gpu" | "soak" | "all";
-export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "all"];
+export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "gpu" | "soak" | "hyperdim" | "perfeature" | "all";
+export const SUITES: readonly Suite[] = [
+  "micro",
+  "jvp",
+  "accuracy",
+  "e2e",
+  "gpu",
+  "soak",
+  "hyperdim",
+  "perfeature",
+  "all",
+];
 
 /**
  * `glocal bench`: `micro` (linear algebra, DMD) and `jvp` (forward-mode step cost) by
@@ -235,6 +247,18 @@ export async function runBench(o: BenchOptions): Promise<void> {
       md += r.markdown + "\n";
     }
     json.e2e = e2e;
+  }
+  if (run("hyperdim")) {
+    o.log("\n");
+    const r = await runHyperdimBench({ quick: o.quick, log: o.log });
+    json.hyperdim = r.json;
+    md += r.markdown + "\n";
+  }
+  if (run("perfeature")) {
+    o.log("\n");
+    const r = await runPerFeatureStudy({ quick: o.quick, log: o.log });
+    json.perfeature = r.json;
+    md += r.markdown + "\n";
   }
   if (run("soak")) {
     o.log("\n");

@@ -66,7 +66,7 @@ export class Run {
     this.o = o;
     // What a session would reject is rejected here, before any work, in InnerTraining's order.
     const problem = builtinProblem(o.problem);
-    this.hp = new HyperParameters(o.optimizer, problem.trainSize, o.hyper, o.weights);
+    this.hp = new HyperParameters(o.optimizer, problem, o.hyper, o.weights);
     checkBatchSize(o.batchSize, problem.trainSize);
     checkSeed(o.seed, "seed");
     resolveProducts(o.products);
@@ -263,6 +263,7 @@ export class Run {
       wallTimeMs: this.trainingMs(),
       evalTimeMs: this.evalMs,
       events: this.events,
+      warnings: this.o.problem.warnings.slice(),
       stopped: this.stopped,
     };
   }

@@ -2,7 +2,7 @@
 import type { EstimateOptions, Method } from "../estimate/types";
 import type { HyperName, WeightsOptions } from "../training/hyperparameters";
 import type { OptimizerSpec } from "../training/optim";
-import type { Problem } from "../problems/types";
+import type { Problem, ProblemWarning } from "../problems/types";
 import type { MetaOptimizerSpec } from "./meta";
 import type { ProductOptions } from "../gpu/dispatch";
 
@@ -125,6 +125,8 @@ export interface OptimizeResult {
   wallTimeMs: number;
   evalTimeMs: number;
   events: OptimizeEvent[];
+  /** The problem's findings about its data (e.g. `CONSTANT_FEATURE`), empty when none. */
+  warnings: ProblemWarning[];
   /** "done", "aborted" (signal) or "diverged" (gave up after repeated divergence). */
   stopped: "done" | "aborted" | "diverged";
 }
