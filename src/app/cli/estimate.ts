@@ -94,6 +94,11 @@ export function estimateOptionsFromFlags(flags: Record<string, string | boolean>
   return options;
 }
 
+/** JSON has no Infinity: a failed test's ratio is written as the string "Infinity". */
+function finiteOrWord(v: number | null): number | string | null {
+  return v === null || Number.isFinite(v) ? v : "Infinity";
+}
+
 /** The CLI's JSON form of an estimate (typed arrays become arrays). */
 export function estimateToJson(r: GlobalEstimate): object {
   const d = r.diagnostics;
@@ -113,8 +118,11 @@ export function estimateToJson(r: GlobalEstimate): object {
       keptModes: d.keptModes,
       singularValues: Array.from(d.singularValues),
       residual: d.residual,
-      heldOutError: d.heldOutError === null || Number.isFinite(d.heldOutError) ? d.heldOutError : "Infinity",
+      heldOutError: finiteOrWord(d.heldOutError),
       heldOutRows: d.heldOutRows,
+      forecastRatio: finiteOrWord(d.forecastRatio),
+      nestedChange: finiteOrWord(d.nestedChange),
+      untrustedBecause: d.untrustedBecause,
       slowestTimeConstant: d.slowestTimeConstant,
       truncated: Array.from(d.truncated),
       ...(d.auto
