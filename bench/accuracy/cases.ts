@@ -9,8 +9,10 @@ import { InnerTraining, optimizers } from "../../src/index";
 import type { HyperName, OptimizerSpec, Problem } from "../../src/index";
 import type { ProblemName } from "./data";
 
+/** The inner optimisers compared. */
 export type InnerOptimizer = "GD" | "heavy ball" | "Adam";
 
+/** One training run whose windows are scored. */
 export interface AccuracyCase {
   id: string;
   problem: ProblemName;
@@ -30,6 +32,7 @@ const OPTIMIZERS: InnerOptimizer[] = ["GD", "heavy ball", "Adam"];
 /** One weight per training example: the first 40 (q = 40), full-batch GD. */
 export const WEIGHTED_EXAMPLES = 40;
 
+/** The case list (`quick`: logistic regression only, one weight decay, one start). */
 export function accuracyCases(quick: boolean): AccuracyCase[] {
   const out: AccuracyCase[] = [];
   const names: ProblemName[] = quick ? ["logistic"] : ["logistic", "softmax", "mlp"];
@@ -68,6 +71,7 @@ export function caseTraining(c: AccuracyCase): { spec: OptimizerSpec; hyper: Hyp
   }
 }
 
+/** What one run records: the window rows, h_T and the settling time. */
 export interface RecordedCase {
   /** h_1 … h_maxRows. */
   rows: Float64Array[];
@@ -91,6 +95,7 @@ export function settlingTime(record: Array<[number, ArrayLike<number>]>, truth: 
   return last;
 }
 
+/** Runs one case: t₀ plain steps, then T steps with the tangent, h_t recorded where read. */
 export function recordTrajectory(problem: Problem, c: AccuracyCase, T: number, maxRows: number): RecordedCase {
   const { spec, hyper } = caseTraining(c);
   const every = 10;

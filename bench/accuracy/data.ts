@@ -8,6 +8,7 @@
 import { datasets, problems } from "../../src/index";
 import type { Matrix, Problem } from "../../src/index";
 
+/** 28×28 digits → 14×14 by 2×2 averages. */
 export function pool2x2(x: Matrix): Matrix {
   const out = new Float64Array(x.rows * 196);
   for (let r = 0; r < x.rows; r++) {
@@ -22,6 +23,7 @@ export function pool2x2(x: Matrix): Matrix {
   return { rows: x.rows, cols: 196, data: out };
 }
 
+/** The benchmark's problems (`weights`: logistic regression with one weight per training example). */
 export type ProblemName = "logistic" | "softmax" | "mlp" | "weights";
 
 /** Training / validation digits per problem: small enough for 2000-step runs of every case in minutes. */
@@ -32,6 +34,7 @@ const SIZES: Record<ProblemName, [number, number]> = {
   weights: [80, 200],
 };
 
+/** One problem on pooled MNIST digits (seeded). */
 export function makeProblem(name: ProblemName, seed: number): Problem {
   const [train, val] = SIZES[name];
   const binary = name === "logistic" || name === "weights";

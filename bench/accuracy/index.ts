@@ -13,6 +13,7 @@ import { CaseInfo, buildReport } from "./report";
 import { WindowScore, scoreWindow } from "./score";
 import type { Problem } from "../../src/index";
 
+/** `quick`: a smoke run; `json`/`markdown`: files to write; `log`: progress. */
 export interface AccuracyOptions {
   quick: boolean;
   json?: string;
@@ -20,6 +21,7 @@ export interface AccuracyOptions {
   log: (s: string) => void;
 }
 
+/** Runs the benchmark and returns its markdown and JSON (bench/results/accuracy.*). */
 export async function runAccuracyBench(o: AccuracyOptions): Promise<{ markdown: string; json: object }> {
   const T = 2000;
   const windows = o.quick ? [25, 50, 100] : [25, 50, 100, 200];

@@ -6,8 +6,20 @@
  */
 import { DEFAULT_DELAY_DIM, DEFAULT_METHOD } from "../../src/index";
 import type { AccuracyCase } from "./cases";
-import { Confusion, DELAY_DIMS, EstimateScore, METHODS, WindowScore, confusion, median, withFallback } from "./score";
+import {
+  Confusion,
+  DELAY_DIMS,
+  EstimateScore,
+  METHODS,
+  WindowScore,
+  confusion,
+  confusionCell,
+  median,
+  trustedUnder,
+  withFallback,
+} from "./score";
 
+/** A case with what its record showed: q and the settling time of h_t. */
 export interface CaseInfo extends AccuracyCase {
   q: number;
   settle: number;
@@ -51,6 +63,7 @@ function pairs(
   return out;
 }
 
+/** The (method, delay rule) the benchmark's rule picks, and why. */
 export interface DefaultChoice {
   label: string;
   method: string;
@@ -110,10 +123,12 @@ function confusionRow(label: string, c: Confusion): string {
 const CONFUSION_HEAD =
   "| estimator | trusted & accurate | trusted & worse | untrusted & accurate | untrusted & worse | untrusted but better than h_m | trusted |\n| :--- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
 
+/** Every estimator label, in table order. */
 export function labels(withAuto: boolean): string[] {
   return [...METHODS.flatMap((m) => DELAY_DIMS.map((d) => `${m} D=${d}`)), ...(withAuto ? ["auto"] : [])];
 }
 
+/** The markdown tables and the JSON of one benchmark run. */
 export function buildReport(args: {
   cases: CaseInfo[];
   scores: WindowScore[];
@@ -226,7 +241,39 @@ export function buildReport(args: {
     }
   }
 
-  // 5. Why estimates were refused, and any contract violations.
+  // 5. The candidate tests, on the same windows.
+  const off = Infinity;
+  const candidates: Array<[string, [number, number, number]]> = [
+    ["the fit's checks only (no refit test)", [off, off, off]],
+    ["+ forecast (0.1)", [0.1, off, off]],
+    ["+ nested (0.1)", [off, 0.1, off]],
+    ["+ correction (10)", [off, off, 10]],
+    ["+ forecast + nested", [0.1, 0.1, off]],
+    ["+ forecast + nested + correction (the library's)", [0.1, 0.1, 10]],
+    ["the library's, thresholds ×2 looser", [0.2, 0.2, 20]],
+    ["the library's, thresholds ×2 stricter", [0.05, 0.05, 5]],
+  ];
+  md += `\n### Choosing the test: candidate refit tests on the same windows (every estimator above)\n\n`;
+  md += `The fit's checks are every fatal warning but the three refit tests (UNSTABLE_MODE, SLOW_MODE, HELD_OUT_ERROR, ABSURD_MAGNITUDE, …). `;
+  md += `"Trusted & better": trusted and more accurate than h_m (what the driver gains). Last column: the default (${defaultLabel}) with fallback where extrapolation is possible.\n\n`;
+  md += `| trust test | trusted & worse | trusted & better than h_m | default with fallback, extrapolable |\n| :--- | ---: | ---: | ---: |\n`;
+  const candidateTable: object[] = [];
+  for (const [name, limits] of candidates) {
+    let tw = 0,
+      tb = 0;
+    for (const w of scores)
+      for (const e of w.estimates) {
+        const t = trustedUnder(e, limits);
+        if (t && confusionCell(true, e.err, w.errM) === "TW") tw++;
+        if (t && e.err < w.errM) tb++;
+      }
+    const ext = pairs(scores, cases, defaultLabel, extrapolable);
+    const fb = median(ext.map((p) => (trustedUnder(p.e, limits) ? p.e.err : p.errM)));
+    candidateTable.push({ name, limits, trustedWorse: tw, trustedBetter: tb, defaultExtWithFallback: fb });
+    md += `| ${name} | ${tw} | ${tb} | ${fmt(fb)} |\n`;
+  }
+
+  // 6. Why estimates were refused, and any contract violations.
   const why = new Map<string, number>();
   for (const p of pairs(scores, cases, defaultLabel, main))
     if (!p.e.trusted) for (const code of p.e.codes) why.set(code, (why.get(code) ?? 0) + 1);
@@ -266,14 +313,24 @@ export function buildReport(args: {
     extrapolable: { windows: extWindows.length, hm: extHm, estimators: extTable },
     regimes: regimeTable,
     manyHyperparameters: wTable,
+    candidateTests: candidateTable,
     violations,
     cases: cases.map((c) => ({ id: c.id, q: c.q, settle: c.settle })),
-    // Per window: [label, delay, error (4 digits), trusted, why not] per estimator.
+    // Per window, one string per estimator: "label|delay|error|trusted (1/0)|why not|forecast,nested,correction ratios".
     scores: scores.map((w) => ({
       case: w.case,
       m: w.m,
       errM: Number(w.errM.toPrecision(4)),
-      e: w.estimates.map((e) => [e.label, e.delay, Number(e.err.toPrecision(4)), e.trusted ? 1 : 0, e.codes.join("+")]),
+      e: w.estimates.map((e) =>
+        [
+          e.label,
+          e.delay,
+          e.err.toPrecision(4),
+          e.trusted ? 1 : 0,
+          e.codes.join("+"),
+          e.ratios ? e.ratios.map((v) => v.toPrecision(3)).join(",") : "",
+        ].join("|"),
+      ),
     })),
   };
   return { markdown: md, json };

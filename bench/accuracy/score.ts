@@ -6,10 +6,12 @@
 import { defaultDelay, estimateGlobal } from "../../src/index";
 import type { EstimateOptions, Method } from "../../src/index";
 
+/** The methods scored, each at every delay rule. */
 export const METHODS: Method[] = ["limit", "horizon", "affine", "rre", "mpe"];
 /** Delay rules compared: d = ⌈D/q⌉ (capped so that N − 1 ≥ 3qd), the library's rule at D = DEFAULT_DELAY_DIM. */
 export const DELAY_DIMS = [4, 8, 16, 32];
 
+/** One estimator on one window. */
 export interface EstimateScore {
   /** "limit D=16", "auto". */
   label: string;
@@ -21,8 +23,11 @@ export interface EstimateScore {
   trusted: boolean;
   /** Codes of the fatal warnings (why not trusted). */
   codes: string[];
+  /** The held-out refit's forecastRatio, nestedChange and correctionRatio (null: no refit). */
+  ratios: [number, number, number] | null;
 }
 
+/** Every estimator on one window h_1 … h_m of one case. */
 export interface WindowScore {
   /** Index into the case list. */
   case: number;
@@ -40,11 +45,13 @@ export function contractBound(errM: number): number {
   return Math.max(2 * errM, 1e-2);
 }
 
+/** The confusion cell of one estimate (NaN errors count as worse). */
 export function confusionCell(trusted: boolean, err: number, errM: number): Cell {
   const worse = !(err <= contractBound(errM)); // NaN counts as worse
   return trusted ? (worse ? "TW" : "TA") : worse ? "UW" : "UA";
 }
 
+/** ‖a − b‖ / ‖b‖. */
 export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let n = 0,
     d = 0;
@@ -55,6 +62,7 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.sqrt(n / d);
 }
 
+/** The median, NaN ignored (NaN when nothing is left). */
 export function median(v: number[]): number {
   const s = v.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   if (s.length === 0) return NaN;
@@ -77,6 +85,7 @@ export function scoreWindow(
   const estimates: EstimateScore[] = [];
   const run = (label: string, method: Method | "auto", dim: number | null, options: EstimateOptions) => {
     const r = estimateGlobal(window, { ...options, method, horizon: T });
+    const d = r.diagnostics;
     estimates.push({
       label,
       method,
@@ -85,6 +94,8 @@ export function scoreWindow(
       err: relErr(r.estimate, truth),
       trusted: r.trusted,
       codes: r.diagnostics.untrustedBecause,
+      ratios:
+        d.forecastRatio === null ? null : [d.forecastRatio, d.nestedChange as number, d.correctionRatio as number],
     });
   };
   for (const method of METHODS) {
@@ -114,6 +125,7 @@ export interface Confusion {
   untrustedBetter: number;
 }
 
+/** The confusion counts of a set of estimates. */
 export function confusion(pairs: Array<{ e: EstimateScore; errM: number }>): Confusion {
   const c: Confusion = { n: 0, TA: 0, TW: 0, UA: 0, UW: 0, untrustedBetter: 0 };
   for (const { e, errM } of pairs) {
@@ -122,6 +134,19 @@ export function confusion(pairs: Array<{ e: EstimateScore; errM: number }>): Con
     if (!e.trusted && e.err < errM) c.untrustedBetter++;
   }
   return c;
+}
+
+/** The three tests on the held-out refit, and the codes they raise. */
+export const REFIT_CODES = ["POOR_FORECAST", "NESTED_DISAGREEMENT", "IMPLAUSIBLE_CORRECTION"];
+
+/**
+ * Whether an estimate would be trusted under other refit thresholds (Infinity: that test off),
+ * the other checks unchanged: a candidate trust test, measured on the same windows.
+ */
+export function trustedUnder(e: EstimateScore, limits: [number, number, number]): boolean {
+  if (e.codes.some((c) => !REFIT_CODES.includes(c))) return false;
+  if (e.ratios === null) return true;
+  return e.ratios.every((v, i) => v <= limits[i]);
 }
 
 /** The error the driver gets: the estimate where trusted, h_m where not. */

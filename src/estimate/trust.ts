@@ -23,7 +23,7 @@
  *    "extrapolated" 1e-2 away by a fit its transient dominated.
  */
 import { DmdFit } from "./dmd";
-import type { HeldOutEvidence } from "./heldOut";
+import type { HeldOutEvidence } from "./evidence";
 import type { EstimateWarning, TrustThresholds } from "./types";
 
 /** The trust test's thresholds, chosen on the accuracy benchmark (README: "Trust"). */
@@ -59,6 +59,7 @@ export interface Spectrum {
   horizon?: { band: number };
 }
 
+/** The DMD spectrum with per-mode weights ‖Φᵢ bᵢ‖, its constant the mode closest to 1 within τ. */
 export function dmdSpectrum(fit: DmdFit, weights: Float64Array): Spectrum {
   return { re: fit.eigRe, im: fit.eigIm, weights, constantNearOne: true };
 }
@@ -105,6 +106,7 @@ export function slowestTimeConstant(sp: Spectrum, tolerance: number, minWeight =
   return best;
 }
 
+/** The fatal (and other) warnings of the trust test: the fit's checks, then the held-out refit's three ratios. */
 export function trustWarnings(args: {
   spectrum: Spectrum;
   gNorm: number;

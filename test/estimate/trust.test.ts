@@ -6,7 +6,7 @@
  */
 import { datasets, estimateGlobal, GlocalError, InnerTraining, optimizers, problems } from "../../src/index";
 import type { Method } from "../../src/index";
-import { heldOutEvidence } from "../../src/estimate/heldOut";
+import { heldOutEvidence } from "../../src/estimate/evidence";
 import { linearTrajectory } from "../support/synthetic";
 import { relErr } from "../support/helpers";
 

@@ -122,6 +122,7 @@ export function estimateToJson(r: GlobalEstimate): object {
       heldOutRows: d.heldOutRows,
       forecastRatio: finiteOrWord(d.forecastRatio),
       nestedChange: finiteOrWord(d.nestedChange),
+      correctionRatio: finiteOrWord(d.correctionRatio),
       untrustedBecause: d.untrustedBecause,
       slowestTimeConstant: d.slowestTimeConstant,
       truncated: Array.from(d.truncated),

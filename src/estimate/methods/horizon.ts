@@ -23,6 +23,7 @@ export function eigenvalueRounding(n: number): number {
   return 32 * Math.max(1, n) * EPS;
 }
 
+/** h_T by `horizon` from a DMD fit, k = `steps` = T − m, with HORIZON_PRECISION where λᵏ cannot be resolved. */
 export function horizonEstimate(
   s: Scope,
   fit: DmdFit,
