@@ -14,7 +14,7 @@
 export { estimateGlobal } from "./estimate/pipeline";
 export { GlocalEstimator } from "./estimate/streaming";
 export type { GlocalEstimatorOptions } from "./estimate/streaming";
-export { defaultDelay, DEFAULT_METHOD, METHODS } from "./estimate/options";
+export { defaultDelay, DEFAULT_DELAY_DIM, DEFAULT_METHOD, METHODS } from "./estimate/options";
 export type {
   EstimateOptions,
   GlobalEstimate,

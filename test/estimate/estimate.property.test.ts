@@ -30,6 +30,10 @@ const WARNING_CODES = [
   "UNSTABLE_MODE",
   "SLOW_MODE",
   "HELD_OUT_ERROR",
+  "POOR_FORECAST",
+  "NESTED_DISAGREEMENT",
+  "IMPLAUSIBLE_CORRECTION",
+  "HORIZON_PRECISION",
   "ABSURD_MAGNITUDE",
   "SINGULAR_FIXED_POINT",
   "DEGENERATE_EXTRAPOLATION",
@@ -64,6 +68,9 @@ function checkEstimate(r: GlobalEstimate, traj: Matrix, opts: Record<string, unk
   else assert(Number.isFinite(d.residual) && d.residual >= 0, `residual ${d.residual}`);
   assert(d.heldOutError === null || d.heldOutError >= 0, `heldOutError ${d.heldOutError}`); // Infinity: the documented "failed"
   assert(d.slowestTimeConstant === null || d.slowestTimeConstant >= 0, "slowestTimeConstant");
+  // The held-out refit's three ratios: all present with the held-out error, both ≥ 0 (Infinity: failed).
+  for (const v of [d.forecastRatio, d.nestedChange, d.correctionRatio])
+    assert(v === null ? d.heldOutError === null : v >= 0, `forecastRatio/nestedChange ${v}`);
   assert(METHODS.includes(r.method), `method ${r.method}`);
   if (typeof opts.method === "string" && opts.method !== "auto")
     assert(r.method === opts.method, "method not the one asked for");
@@ -74,6 +81,14 @@ function checkEstimate(r: GlobalEstimate, traj: Matrix, opts: Record<string, unk
   for (const w of d.warnings)
     assert(WARNING_CODES.includes(w.code) && typeof w.fatal === "boolean" && w.message.length > 0, `warning ${w.code}`);
   assert(r.trusted === d.trusted && r.trusted === !d.warnings.some((w) => w.fatal), "trusted ⇔ no fatal warning");
+  assert(
+    d.untrustedBecause.join() ===
+      d.warnings
+        .filter((w) => w.fatal)
+        .map((w) => w.code)
+        .join(),
+    "untrustedBecause is not the fatal warnings' codes",
+  );
   assert(
     d.truncated.length === q && d.truncated.every((v, i) => Object.is(v, traj.data[(m - 1) * q + i])),
     "truncated is not h_m",

@@ -104,6 +104,11 @@ export function estimateOptionsFromFlags(flags: Record<string, string | boolean>
   return options;
 }
 
+/** JSON has no Infinity: a failed test's ratio is written as the string "Infinity". */
+function finiteOrWord(v: number | null): number | string | null {
+  return v === null || Number.isFinite(v) ? v : "Infinity";
+}
+
 /** The CLI's JSON form of an estimate (typed arrays become arrays). */
 export function estimateToJson(r: GlobalEstimate): object {
   const d = r.diagnostics;
@@ -124,8 +129,12 @@ export function estimateToJson(r: GlobalEstimate): object {
       // JSON has no Infinity: an overflowed diagnostic (DIAGNOSTIC_OVERFLOW) is the string "Infinity".
       singularValues: Array.from(d.singularValues, (v) => (Number.isFinite(v) ? v : "Infinity")),
       residual: d.residual,
-      heldOutError: d.heldOutError === null || Number.isFinite(d.heldOutError) ? d.heldOutError : "Infinity",
+      heldOutError: finiteOrWord(d.heldOutError),
       heldOutRows: d.heldOutRows,
+      forecastRatio: finiteOrWord(d.forecastRatio),
+      nestedChange: finiteOrWord(d.nestedChange),
+      correctionRatio: finiteOrWord(d.correctionRatio),
+      untrustedBecause: d.untrustedBecause,
       slowestTimeConstant: d.slowestTimeConstant,
       truncated: Array.from(d.truncated),
       ...(d.auto

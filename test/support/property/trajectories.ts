@@ -5,7 +5,7 @@
  * valid only for some window lengths.
  */
 import fc from "fast-check";
-import { GlocalErrorCode, METHODS, defaultDelay } from "../../../src/index";
+import { DEFAULT_METHOD, GlocalErrorCode, METHODS, defaultDelay } from "../../../src/index";
 import type { Matrix } from "../../../src/index";
 import { gaussian } from "../helpers";
 import { Damage, Form, SCALES, damage, damageMatrix, form, garbage, present } from "./arbitraries";
@@ -194,11 +194,27 @@ export const optionsSpec: fc.Arbitrary<OptionsSpec> = fc.record({
     fc.oneof(
       {
         weight: 12,
-        arbitrary: fc.constantFrom<unknown>({ magnitude: 5 }, { heldOutError: 0.1, modeWeight: 0 }, {}).map(ok),
+        arbitrary: fc
+          .constantFrom<unknown>(
+            { magnitude: 5 },
+            { heldOutError: 0.1, modeWeight: 0 },
+            { forecastRatio: 0.5, nestedChange: 0.3, floor: 0 },
+            {},
+          )
+          .map(ok),
       },
       {
         weight: 1,
-        arbitrary: fc.constantFrom<unknown>({ magnitude: -1 }, { colour: 1 }, "strict", { heldOutError: NaN }).map(bad),
+        arbitrary: fc
+          .constantFrom<unknown>(
+            { magnitude: -1 },
+            { colour: 1 },
+            "strict",
+            { heldOutError: NaN },
+            { floor: 1 },
+            { nestedChange: 0 },
+          )
+          .map(bad),
       },
     ),
   ),
@@ -272,7 +288,7 @@ export function resolveOptions(s: OptionsSpec, m: number, q: number): ResolvedOp
     codes.add("E_OPTION");
     badAlways = true;
   }
-  const method = s.method && !s.method.bad ? (s.method.value as string) : "affine";
+  const method = s.method && !s.method.bad ? (s.method.value as string) : DEFAULT_METHOD;
   if (method === "horizon" && o.horizon === undefined) codes.add("E_OPTION");
   const delay: number | "auto" = s.delay && !s.delay.bad ? (s.delay.value as number | "auto") : defaultDelay(m, q);
   const auto =
