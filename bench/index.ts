@@ -17,6 +17,7 @@ import { BenchReport, CaseReport, Cell, Machine, figure, markdownReport, textRep
 import { JvpBenchResult, runJvpBench } from "./jvp";
 import { runAccuracyBench } from "./accuracy/index";
 import { runE2eBench } from "./e2e/index";
+import { runRegimesBench } from "./regimes/index";
 import { runProductsBench } from "./products";
 import { runSoak } from "./soak";
 import { runHyperdimBench } from "./hyperdim";
@@ -193,12 +194,14 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "gpu" | "soak" | "hyperdim" | "perfeature" | "all";
+export type Suite =
+  "micro" | "jvp" | "accuracy" | "e2e" | "regimes" | "gpu" | "soak" | "hyperdim" | "perfeature" | "all";
 export const SUITES: readonly Suite[] = [
   "micro",
   "jvp",
   "accuracy",
   "e2e",
+  "regimes",
   "gpu",
   "soak",
   "hyperdim",
@@ -238,15 +241,21 @@ export async function runBench(o: BenchOptions): Promise<void> {
     md += accuracy.markdown + "\n";
   }
   if (run("e2e")) {
-    // The convex model and a non-convex one (DESIGN §1.4: where glocal could pay).
+    // The convex model and a non-convex one, from the same start.
     const e2e: Record<string, object> = {};
-    for (const model of ["softmax", "mlp"] as const) {
+    for (const scenario of ["softmax", "mlp"]) {
       o.log("\n");
-      const r = await runE2eBench({ quick: o.quick, log: o.log, model });
-      e2e[model] = r.json;
+      const r = await runE2eBench({ quick: o.quick, log: o.log, scenario });
+      e2e[scenario] = r.json;
       md += r.markdown + "\n";
     }
     json.e2e = e2e;
+  }
+  if (run("regimes")) {
+    o.log("\n");
+    const regimes = await runRegimesBench({ quick: o.quick, log: o.log });
+    json.regimes = regimes.json;
+    md += regimes.markdown + "\n";
   }
   if (run("hyperdim")) {
     o.log("\n");

@@ -68,7 +68,7 @@ export type {
 } from "./training/types";
 
 // --- Hyperparameter optimisation: the driver and its strategies -----------------------
-export { optimize, STRATEGIES } from "./optimize/index";
+export { optimize, STRATEGIES, HYPERGRADIENT_STRATEGIES } from "./optimize/index";
 export type {
   Strategy,
   OptimizeOptions,
@@ -78,6 +78,7 @@ export type {
   Progress,
   GlocalOptions,
   GlocalTarget,
+  RandomSearchOptions,
 } from "./optimize/types";
 export type { MetaOptimizerSpec } from "./optimize/meta";
 

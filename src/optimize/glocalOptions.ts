@@ -8,7 +8,7 @@ import { optInteger } from "../core/validate";
 import { ESTIMATE_OPTION_KEYS, resolveOptions } from "../estimate/options";
 
 /** The keys of optimize's `glocal` option: the estimate's, the target and the stride. */
-export const GLOCAL_OPTION_KEYS = ["target", "stride", ...ESTIMATE_OPTION_KEYS] as const;
+export const GLOCAL_OPTION_KEYS = ["target", "stride", "valSubsample", ...ESTIMATE_OPTION_KEYS] as const;
 
 /** Rows the estimator holds for a window of `window` inner steps recorded every `stride`. */
 export function recordedRows(window: number, stride: number): number {
@@ -35,6 +35,7 @@ export function checkGlocalOptions(glocal: Record<string, unknown>, window: numb
       "glocal.horizon",
     );
   const stride = optInteger(glocal.stride, "glocal.stride", 1, 1);
+  if (glocal.valSubsample !== undefined) optInteger(glocal.valSubsample, "glocal.valSubsample", 0, 1);
   const estimate = Object.create(null) as Record<string, unknown>;
   for (const key of ESTIMATE_OPTION_KEYS) if (glocal[key] !== undefined) estimate[key] = glocal[key];
   let delay: number | "auto", heldOut: number;

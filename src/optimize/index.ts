@@ -1,18 +1,27 @@
 /**
- * Hyperparameter optimisation with the global, local, truncated and glocal strategies
- * (DESIGN §1.4), one interface and one history for all of them.
+ * Hyperparameter optimisation with the global, local, truncated and glocal strategies and
+ * the baselines none (no tuning) and random (random search), one interface and one
+ * history for all of them.
  */
 import { GlocalError, describe, isGlocalError } from "../core/errors";
 import { checkOptions, hasMember, optInteger } from "../core/validate";
 import { checkOptimizer } from "../training/optim";
 import { Run, ResolvedOptions } from "./run";
-import { runGlobal, runGlocal, runLocal, runTruncated } from "./strategies/index";
+import {
+  checkRandomOptions,
+  runGlobal,
+  runGlocal,
+  runLocal,
+  runNone,
+  runRandom,
+  runTruncated,
+} from "./strategies/index";
 import { GLOCAL_OPTION_KEYS, checkGlocalOptions } from "./glocalOptions";
 import { STRATEGIES, OptimizeOptions, OptimizeResult, Strategy } from "./types";
 import { translateError } from "../core/traps";
 import { PRODUCT_OPTION_KEYS, ProductOptions } from "../gpu/dispatch";
 
-export { STRATEGIES } from "./types";
+export { STRATEGIES, HYPERGRADIENT_STRATEGIES } from "./types";
 
 const OPTION_KEYS = [
   "problem",
@@ -26,6 +35,7 @@ const OPTION_KEYS = [
   "batchSize",
   "metaOptimizer",
   "glocal",
+  "random",
   "evalEvery",
   "seed",
   "onProgress",
@@ -68,6 +78,7 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
   const evalEvery = optInteger(o.evalEvery, "evalEvery", 1, 1);
   const glocal = checkOptions(o.glocal, GLOCAL_OPTION_KEYS, "glocal");
   checkGlocalOptions(glocal, strategy === "glocal" ? window : null);
+  const random = checkRandomOptions(o.random);
   if (o.onProgress !== undefined && typeof o.onProgress !== "function") {
     throw new GlocalError("E_OPTION", `onProgress must be a function, got ${describe(o.onProgress)}`, "onProgress");
   }
@@ -89,6 +100,7 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
     hyper: (o.hyper as OptimizeOptions["hyper"]) ?? ["lr", "wd"],
     weights: o.weights as OptimizeOptions["weights"],
     glocal: glocal as NonNullable<OptimizeOptions["glocal"]>,
+    random,
     metaOptimizer: o.metaOptimizer as OptimizeOptions["metaOptimizer"],
     onProgress: o.onProgress as OptimizeOptions["onProgress"],
     signal,
@@ -99,6 +111,8 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
 /**
  * Optimises hyperparameters with one strategy and returns its history (φ per update,
  * losses, hypergradients used, glocal's trust and fallbacks, wall time, counts).
+ * `none` trains with the starting φ for `innerSteps`; `random` spends global's budget
+ * (`outerSteps` runs of `innerSteps`) on random-search trials and keeps the best.
  *
  * Divergence of the inner training (non-finite loss or hypergradient) rejects the update,
  * restores the last good state, halves the meta step and is recorded in `events`; after
@@ -130,5 +144,9 @@ function runStrategy(run: Run): OptimizeResult {
       return runTruncated(run);
     case "glocal":
       return runGlocal(run);
+    case "none":
+      return runNone(run);
+    case "random":
+      return runRandom(run);
   }
 }

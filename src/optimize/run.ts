@@ -6,7 +6,7 @@
 import { callerCode } from "../core/callback";
 import { GlocalError, isGlocalError } from "../core/errors";
 import { HyperParameters } from "../training/hyperparameters";
-import { checkSeed } from "../core/random";
+import { checkSeed, mixSeed, mulberry32 } from "../core/random";
 import { InnerTraining, builtinProblem, checkBatchSize } from "../training/builtin";
 import type { TrainingSnapshot } from "../training/types";
 import { MetaOptimizer } from "./meta";
@@ -29,6 +29,7 @@ export interface ResolvedOptions extends Required<
   seed: number;
   evalEvery: number;
   glocal: NonNullable<OptimizeOptions["glocal"]>;
+  random: NonNullable<OptimizeOptions["random"]>;
   metaOptimizer: OptimizeOptions["metaOptimizer"];
   onProgress: OptimizeOptions["onProgress"];
   signal: OptimizeOptions["signal"];
@@ -48,6 +49,8 @@ export class Run {
   /** Inner steps of work done (all sessions, retries included). */
   innerSteps = 0;
   updates = 0;
+  /** Validation-loss evaluations a strategy decided on (random's trials). */
+  valLosses = 0;
   fallbacks = 0;
   rejected = 0;
   consecutiveRejections = 0;
@@ -58,9 +61,13 @@ export class Run {
   /** JVPs and validation gradients of sessions already disposed. */
   private doneJvps = 0;
   private doneValGrads = 0;
-  private live: InnerTraining | null = null;
+  /** Sessions not yet released (random keeps its best trial open beside the next). */
+  private readonly open = new Set<InnerTraining>();
   /** The hyperparameters: names, φ₀, and the range check of φ between sessions. */
   private readonly hp: HyperParameters;
+  /** Validation-set size, and the stream of validation subsets (glocal.valSubsample). */
+  readonly valSize: number;
+  private readonly subsetDraws: () => number;
 
   constructor(o: ResolvedOptions) {
     this.o = o;
@@ -69,6 +76,16 @@ export class Run {
     this.hp = new HyperParameters(o.optimizer, problem, o.hyper, o.weights);
     checkBatchSize(o.batchSize, problem.trainSize);
     checkSeed(o.seed, "seed");
+    this.valSize = problem.valSize;
+    const sub = o.glocal.valSubsample;
+    if (sub !== undefined && sub > problem.valSize) {
+      throw new GlocalError(
+        "E_OPTION",
+        `option 'glocal.valSubsample' must not exceed the validation-set size (${problem.valSize}), got ${sub}`,
+        "glocal.valSubsample",
+      );
+    }
+    this.subsetDraws = mulberry32(mixSeed(o.seed, 0x5ab5e7));
     resolveProducts(o.products);
     this.phi = this.hp.getPhi();
     if (this.phi.length === 0)
@@ -86,24 +103,23 @@ export class Run {
     return this.o.strategy;
   }
 
-  /** A fresh session from θ₀ (or a state) with the current φ. */
-  session(): InnerTraining {
+  /** A fresh session from θ₀ with the current φ (or the φ given). */
+  session(phi: ArrayLike<number> = this.phi): InnerTraining {
     const s = new InnerTraining(this.o.problem, this.o.optimizer, {
       hyper: this.o.hyper,
       weights: this.o.weights,
       batchSize: this.o.batchSize,
       seed: this.o.seed,
-      phi: this.phi,
+      phi,
       ...this.o.products,
     });
-    this.live = s;
+    this.open.add(s);
     return s;
   }
 
-  /** Releases the live session, if any (a strategy that threw left it open). */
+  /** Releases every open session (a strategy that threw left them open). */
   dispose(): void {
-    if (this.live && !this.live.disposed) this.release(this.live);
-    this.live = null;
+    for (const s of [...this.open]) this.release(s);
   }
 
   /** Whether the caller's signal asks to stop; its getter is the caller's code. */
@@ -112,17 +128,51 @@ export class Run {
     return signal !== undefined && Boolean(callerCode("signal.aborted", () => signal.aborted));
   }
 
+  /**
+   * With `glocal.valSubsample`, gives the session a fresh seeded subset of validation rows
+   * for the hypergradients recorded next (a partial Fisher–Yates draw without repeats);
+   * false (and nothing changed) without one.
+   */
+  subsample(s: InnerTraining): boolean {
+    const n = this.o.glocal.valSubsample;
+    if (n === undefined || n >= this.valSize) return false;
+    const pool = new Int32Array(this.valSize);
+    for (let i = 0; i < pool.length; i++) pool[i] = i;
+    for (let i = 0; i < n; i++) {
+      const j = i + Math.floor(this.subsetDraws() * (pool.length - i));
+      const t = pool[i];
+      pool[i] = pool[j];
+      pool[j] = t;
+    }
+    s.setValidationSubset(pool.subarray(0, n));
+    return true;
+  }
+
+  /** Makes φ the current hyperparameters without an update (random's best trial). */
+  adopt(phi: Float64Array): void {
+    this.hp.setPhi(phi);
+    this.phi = phi.slice();
+  }
+
+  /** Adds a session's work to the totals and frees it (idempotent). */
   release(s: InnerTraining): void {
-    const c = s.counts;
-    this.doneJvps += c.jvps;
-    this.doneValGrads += c.valGradients;
-    if (this.live === s) this.live = null;
+    if (this.open.delete(s)) {
+      const c = s.counts;
+      this.doneJvps += c.jvps;
+      this.doneValGrads += c.valGradients;
+    }
     s.dispose();
   }
 
   private counts(): { jvps: number; valGradients: number } {
-    const c = this.live && !this.live.disposed ? this.live.counts : { jvps: 0, valGradients: 0 };
-    return { jvps: this.doneJvps + c.jvps, valGradients: this.doneValGrads + c.valGradients };
+    let jvps = this.doneJvps,
+      valGradients = this.doneValGrads;
+    for (const s of this.open) {
+      const c = s.counts;
+      jvps += c.jvps;
+      valGradients += c.valGradients;
+    }
+    return { jvps, valGradients };
   }
 
   trainingMs(): number {
@@ -185,6 +235,16 @@ export class Run {
     return true;
   }
 
+  /**
+   * A divergence under a fixed φ (none, random): recorded as an event; true when `e` is
+   * one (E_DIVERGED), so the caller ends that training run at its last good state.
+   */
+  divergedWithFixedPhi(e: unknown): boolean {
+    if (!(isGlocalError(e) && e.code === "E_DIVERGED")) return false;
+    this.events.push({ kind: "diverged", innerSteps: this.innerSteps, update: this.updates, message: e.message });
+    return true;
+  }
+
   /** Whether an evaluation is due at `position` inner steps into the run. */
   evalDue(position: number, force = false): boolean {
     return force || position - this.lastEvalAt >= this.o.evalEvery;
@@ -193,6 +253,17 @@ export class Run {
   /** The natural values of the current φ (global's session still holds the previous one). */
   private hyper(): { lr: number; wd: number; momentum: number | null } {
     return { lr: this.hp.lr, wd: this.hp.wd, momentum: this.o.optimizer.kind === "sgd" ? null : this.hp.momentum };
+  }
+
+  /** The natural values of another φ (a random-search trial); the current φ is kept. */
+  natural(phi: ArrayLike<number>): { lr: number; wd: number; momentum: number | null } {
+    const current = this.hp.getPhi();
+    this.hp.setPhi(phi);
+    try {
+      return this.hyper();
+    } finally {
+      this.hp.setPhi(current);
+    }
   }
 
   /** Appends a history entry; evaluates the session's losses when due (timed apart). */
@@ -221,6 +292,7 @@ export class Run {
       wallTimeMs: this.trainingMs(),
       jvps: c.jvps,
       valGradients: c.valGradients,
+      valLosses: this.valLosses,
       ...extra,
     };
     this.history.push(entry);
@@ -255,6 +327,7 @@ export class Run {
         innerSteps: this.innerSteps,
         jvps: c.jvps,
         valGradients: c.valGradients,
+        valLosses: this.valLosses,
         updates: this.updates,
         fallbacks: this.fallbacks,
         rejected: this.rejected,

@@ -6,9 +6,24 @@ import type { Problem, ProblemWarning } from "../problems/types";
 import type { MetaOptimizerSpec } from "./meta";
 import type { ProductOptions } from "../gpu/dispatch";
 
-export type Strategy = "global" | "local" | "truncated" | "glocal";
-/** The strategies, frozen: a name pushed by a caller must not become a strategy. */
-export const STRATEGIES: readonly Strategy[] = Object.freeze(["global", "local", "truncated", "glocal"] as Strategy[]);
+/** The driver's strategies: four hypergradient strategies and two baselines (`none`, `random`). */
+export type Strategy = "global" | "local" | "truncated" | "glocal" | "none" | "random";
+/** Every strategy, hypergradient strategies first, then the baselines (frozen: a name pushed by a caller must not become a strategy). */
+export const STRATEGIES: readonly Strategy[] = Object.freeze([
+  "global",
+  "local",
+  "truncated",
+  "glocal",
+  "none",
+  "random",
+] as Strategy[]);
+/** The strategies that update φ with hypergradients (the others never compute one). */
+export const HYPERGRADIENT_STRATEGIES: readonly Strategy[] = Object.freeze([
+  "global",
+  "local",
+  "truncated",
+  "glocal",
+] as Strategy[]);
 
 /** What glocal's update aims at: the T → ∞ limit, or h_T with T = the steps that remain. */
 export type GlocalTarget = "limit" | "remaining";
@@ -18,6 +33,30 @@ export interface GlocalOptions extends EstimateOptions {
   target?: GlocalTarget;
   /** Record a hypergradient every `stride` inner steps (default 1). */
   stride?: number;
+  /**
+   * Validation examples behind the recorded trajectory h_1 … h_m the estimator fits
+   * (default: the whole validation set): a fresh seeded subset per window, kept for the
+   * window so its h_t all differentiate one objective. h_m, the update's fallback, is then
+   * computed once more on the whole set (one more validation gradient per window).
+   */
+  valSubsample?: number;
+}
+
+/**
+ * Random search (`strategy: "random"`): `outerSteps` trials, each a training run of
+ * `innerSteps` steps from θ₀ with φ held fixed at a random draw — the same inner-step
+ * budget as `global`. Each φ coordinate is drawn uniformly in [φ₀ − radius, φ₀ + radius]
+ * (log-uniform lr and wd, logit-uniform momentum around the start), unless `ranges` gives
+ * its interval in natural units. The trial with the lowest validation loss is kept, and
+ * its model is the final model.
+ */
+export interface RandomSearchOptions {
+  /** Half-width of the box around φ₀, in φ units (default ln 10: a factor of 10 either way
+   *  for lr and wd, for momentum a factor of 10 in the odds μ/(1 − μ)). */
+  radius?: number;
+  /** Intervals in natural units that replace the box for these hyperparameters:
+   *  lr and wd (> 0, drawn log-uniformly), momentum (in (0, 1), drawn logit-uniformly). */
+  ranges?: Partial<Record<"lr" | "wd" | "momentum", readonly [number, number]>>;
 }
 
 /** `backend` / `gpuMode` (ProductOptions): where the batched model products of every
@@ -43,6 +82,8 @@ export interface OptimizeOptions extends ProductOptions {
   metaOptimizer?: MetaOptimizerSpec;
   /** glocal: the estimator options and the target. */
   glocal?: GlocalOptions;
+  /** random: the search box (see RandomSearchOptions). */
+  random?: RandomSearchOptions;
   /** Evaluate train/validation loss and accuracy every this many inner steps (default: every update). Evaluation time is reported apart from training time. */
   evalEvery?: number;
   /** Seed of θ₀'s mini-batch order (θ₀ itself comes from the problem). Default 0. */
@@ -78,6 +119,9 @@ export interface HistoryEntry {
   truncated?: number[];
   estimate?: number[];
   trusted?: boolean;
+  /** random: the trial that just ended (φ, natural values, its validation loss; null when
+   *  it diverged). The entry's own φ, hyper and valLoss are those of the best trial so far. */
+  trial?: { phi: number[]; hyper: { lr: number; wd: number; momentum: number | null }; valLoss: number | null };
   /** glocal: which target the update used ("limit" | "remaining" | "truncated" fallback). */
   target?: GlocalTarget | "truncated";
   method?: Method;
@@ -88,9 +132,12 @@ export interface HistoryEntry {
   valAccuracy: number | null;
   /** Training wall time so far (ms, excluding evaluation). */
   wallTimeMs: number;
-  /** Cumulative Jacobian-vector products and validation gradients. */
+  /** Cumulative Jacobian-vector products and validation gradients (one per recorded h). */
   jvps: number;
   valGradients: number;
+  /** Cumulative validation-loss evaluations the strategy decided on (random: one per trial;
+   *  the history's own evaluations are not counted). */
+  valLosses: number;
 }
 
 export interface OptimizeEvent {
@@ -112,10 +159,15 @@ export interface OptimizeResult {
     valLoss: number;
     valAccuracy: number | null;
   };
+  /** Work done: inner steps, JVPs, validation gradients (one per recorded hypergradient,
+   *  over `glocal.valSubsample` examples when set), the validation-loss evaluations the strategy
+   *  decided on (random), updates of φ (random: trials), glocal's fallbacks, rejected
+   *  updates (random: diverged trials) and clipped hypergradients. */
   counts: {
     innerSteps: number;
     jvps: number;
     valGradients: number;
+    valLosses: number;
     updates: number;
     fallbacks: number;
     rejected: number;

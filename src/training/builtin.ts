@@ -100,6 +100,8 @@ export class InnerTraining implements TrainingSession {
   private version = 0;
   private cache: { version: number; train?: Evaluation; val?: Evaluation } = { version: -1 };
   private readonly work: WorkCounter;
+  /** Validation rows behind the validation gradient (null: all of them). */
+  private valRows: Int32Array | null = null;
 
   constructor(problem: Problem, optimizer: OptimizerSpec, options: InnerTrainingOptions = {}) {
     const p = (this.p = builtinProblem(problem));
@@ -210,6 +212,32 @@ export class InnerTraining implements TrainingSession {
   localHypergradient(): Float64Array {
     this.checkUsable();
     return localHypergradient(this);
+  }
+
+  /**
+   * Restricts the validation gradient (and so `hypergradient`, `localHypergradient` and
+   * `validationGradient`) to these validation rows, a mean over them; null restores the
+   * whole validation set. Loss and accuracy evaluations always use the whole set. The
+   * rows are copied (integers in [0, valSize), at least one, repeats allowed).
+   */
+  setValidationSubset(rows: ArrayLike<number> | null): void {
+    this.checkLive();
+    if (rows === null) {
+      this.valRows = null;
+      return;
+    }
+    const n = this.p.valSize;
+    if (typeof rows !== "object" || typeof (rows as { length?: unknown }).length !== "number" || rows.length < 1) {
+      throw new GlocalError("E_TYPE", `rows must be a non-empty array of validation row indices or null`, "rows");
+    }
+    const out = new Int32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (typeof r !== "number" || !Number.isInteger(r) || r < 0 || r >= n)
+        throw new GlocalError("E_OPTION", `rows[${i}] must be an integer in [0, ${n}), got ${describe(r)}`, "rows");
+      out[i] = r;
+    }
+    this.valRows = out;
   }
 
   /** ∇_θ ℓ̃(θ), the gradient of the validation loss, in canonical order. */
@@ -478,19 +506,31 @@ export class InnerTraining implements TrainingSession {
     return true;
   }
 
-  /** ∇ℓ̃(θ) into the primal slots of a fresh stack-shaped scratch block. */
+  /** ∇ℓ̃(θ) into the primal slots of a fresh stack-shaped scratch block (over the
+   *  validation subset when one is set). */
   private validationGradientInto(s: Scope): number {
     const val = this.p.split("val");
     const gv = s.alloc(this.stackSize);
+    let { x: X, y: Y, n } = val;
+    const rows = this.valRows;
+    if (rows) {
+      n = rows.length;
+      const ip = s.allocI32(n);
+      s.i32(ip, n).set(rows);
+      X = s.alloc(n * this.p.features);
+      Y = s.alloc(n * this.p.labelCols);
+      s.k.gatherRows(n, ip, this.p.features, val.x, X);
+      s.k.gatherRows(n, ip, this.p.labelCols, val.y, Y);
+    }
     runProducts(this.route, () =>
       this.p.gradJvp(s.k, {
-        n: val.n,
-        X: val.x,
-        Y: val.y,
+        n,
+        X,
+        Y,
         w: 0,
         wIdx: 0,
         wDer: 0,
-        scale: 1 / val.n,
+        scale: 1 / n,
         q: this.q,
         qa: 0,
         theta: this.ptr(0),

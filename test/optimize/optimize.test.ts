@@ -24,13 +24,13 @@ describe("optimize: every strategy improves a deliberately bad start", () => {
   afterAll(() => problem.dispose());
   // lr far too small and wd far too large: the model barely learns until φ moves.
   const bad = optimizers.momentum({ lr: 0.002, wd: 0.3, momentum: 0.5 });
-  const settings: Record<Strategy, Partial<OptimizeOptions>> = {
+  const settings: Record<"global" | "local" | "truncated" | "glocal", Partial<OptimizeOptions>> = {
     global: { innerSteps: 60, outerSteps: 6 },
     local: { innerSteps: 300, window: 5 },
     truncated: { innerSteps: 300, window: 30 },
     glocal: { innerSteps: 300, window: 30, glocal: { stride: 2 } },
   };
-  for (const strategy of ["global", "local", "truncated", "glocal"] as Strategy[]) {
+  for (const strategy of ["global", "local", "truncated", "glocal"] as const) {
     it(strategy, () => {
       const r = optimize({
         problem,

@@ -1,21 +1,22 @@
 /**
- * `glocal demo`: every strategy on MNIST under one budget, a progress bar on stderr, the
+ * `glocal demo [--scenario NAME]`: every strategy on MNIST under one budget, a progress bar on stderr, the
  * table on stdout and the SVG report written atomically (a temporary file renamed into
  * place), so an interrupted run leaves the report whole or absent, never half-written.
  */
 import { GlocalError, printable } from "../../core/errors";
 import { DemoOptions, DemoResult, comparisons, runDemo } from "../demo/run";
 import { STRATEGIES, Strategy } from "../../optimize/types";
+import { SCENARIOS, scenarioNames } from "../demo/scenarios";
 import { checkMethod } from "../../estimate/options";
 import { renderReportSvg } from "../report/svg";
 import { integerFlag, numberFlag, parseFlags } from "./args";
 import { checkDemoRequest } from "./demoChecks";
 import { writeOutput } from "./output";
 
-export const DEMO_USAGE =
-  "glocal demo [--quick] [--model softmax|mlp] [--hidden N] [--train N] [--val N] [--batch N] [--steps T] [--window M] [--local-every K] [--outer K] [--strategies global,local,truncated,glocal] [--target limit|remaining] [--method M] [--stride S] [--meta-lr X] [--seed N] [--out FILE] [--json FILE]";
+export const DEMO_USAGE = `glocal demo [--scenario ${scenarioNames().join("|")}] [--quick] [--model softmax|mlp|logistic] [--hidden N] [--train N] [--val N] [--batch N] [--steps T] [--window M] [--local-every K] [--outer K] [--strategies ${STRATEGIES.join(",")}] [--target limit|remaining] [--method M] [--stride S] [--val-subsample N|0] [--meta-lr X] [--seed N] [--out FILE] [--json FILE]`;
 
 const FLAGS = {
+  scenario: "value",
   quick: "boolean",
   model: "value",
   hidden: "value",
@@ -30,6 +31,7 @@ const FLAGS = {
   target: "value",
   method: "value",
   stride: "value",
+  "val-subsample": "value",
   "meta-lr": "value",
   seed: "value",
   out: "value",
@@ -40,11 +42,20 @@ export function demoOptionsFromFlags(flags: Record<string, string | boolean>): D
   const o: DemoOptions = { quick: flags.quick === true };
   const int = (name: string, min: number) =>
     typeof flags[name] === "string" ? integerFlag(flags[name] as string, name, min) : undefined;
-  if (typeof flags.model === "string") {
-    if (flags.model !== "softmax" && flags.model !== "mlp")
+  if (typeof flags.scenario === "string") {
+    if (!Object.prototype.hasOwnProperty.call(SCENARIOS, flags.scenario))
       throw new GlocalError(
         "E_OPTION",
-        `--model must be softmax or mlp, got ${JSON.stringify(flags.model)}`,
+        `--scenario must be one of ${scenarioNames().join(", ")}, got ${JSON.stringify(flags.scenario)}`,
+        "--scenario",
+      );
+    o.scenario = flags.scenario;
+  }
+  if (typeof flags.model === "string") {
+    if (flags.model !== "softmax" && flags.model !== "mlp" && flags.model !== "logistic")
+      throw new GlocalError(
+        "E_OPTION",
+        `--model must be softmax, mlp or logistic, got ${JSON.stringify(flags.model)}`,
         "--model",
       );
     o.model = flags.model;
@@ -58,6 +69,7 @@ export function demoOptionsFromFlags(flags: Record<string, string | boolean>): D
   o.localEvery = int("local-every", 1);
   o.outer = int("outer", 2);
   o.seed = int("seed", 0);
+  o.valSubsample = int("val-subsample", 0);
   if (typeof flags["meta-lr"] === "string") o.metaLr = numberFlag(flags["meta-lr"], "meta-lr");
   if (typeof flags.strategies === "string") {
     const list = flags.strategies.split(",").map((x) => x.trim());
@@ -91,7 +103,17 @@ export function demoOptionsFromFlags(flags: Record<string, string | boolean>): D
 
 /** The table printed on stdout. */
 export function formatTable(r: DemoResult): string {
-  const head = ["strategy", "val loss", "val acc", "wall time", "inner steps", "JVPs", "updates", "fallbacks"];
+  const head = [
+    "strategy",
+    "val loss",
+    "val acc",
+    "wall time",
+    "inner steps",
+    "JVPs",
+    "val grads",
+    "updates",
+    "fallbacks",
+  ];
   const rows = r.summary.map((x) => [
     x.strategy,
     x.valLoss.toFixed(4),
@@ -99,13 +121,18 @@ export function formatTable(r: DemoResult): string {
     `${(x.wallTimeMs / 1000).toFixed(2)} s`,
     String(x.innerSteps),
     String(x.jvps),
-    String(x.updates),
+    String(x.valGradients ?? "—"),
+    x.strategy === "random" ? `${x.updates} trials` : String(x.updates),
     x.strategy === "glocal" ? String(x.fallbacks) : "—",
   ]);
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join("  ");
-  return [line(head), ...rows.map(line), "", ...comparisons(r.summary)].join("\n") + "\n";
+  const s = r.settings;
+  const about = `scenario ${s.scenario}: ${s.summary}`;
+  const sub = s.glocal.valSubsample;
+  const cost = `val grads: validation gradients, one per recorded hypergradient, over all ${s.val} validation digits${sub === undefined ? "" : ` (glocal's trajectory: over ${sub}, plus h_m over all)`}`;
+  return [about, "", line(head), ...rows.map(line), "", cost, ...comparisons(r.summary)].join("\n") + "\n";
 }
 
 function progressBar(

@@ -1,35 +1,46 @@
 /**
  * The main job (`glocal demo`, and the browser demo's worker): hyperparameter optimisation
- * of a real model on MNIST digits with every strategy under one training budget, one
+ * of a real model on MNIST digits with every strategy — the baselines none and random
+ * beside the four hypergradient strategies — under one scenario (scenarios.ts), one
  * hypergradient trajectory with its glocal extrapolation, and the data of the SVG report.
  * Free of Node built-ins: the browser worker runs the same code on data it was handed.
  */
-import { GlocalError } from "../../core/errors";
+import { GlocalError, describe } from "../../core/errors";
 import { checkOptions, optInteger, optNumber } from "../../core/validate";
 import { mnist, ClassificationData } from "../../datasets/mnist";
-import { mlp, softmax } from "../../problems/index";
+import { logistic, mlp, softmax } from "../../problems/index";
 import type { Problem } from "../../problems/types";
-import { optimizers } from "../../training/optim";
+import { OptimizerSpec, momentumValue } from "../../training/optim";
 import { optimize } from "../../optimize";
 import { windowEstimator } from "../../optimize/strategies/index";
 import { recordWindow } from "../../training/window";
 import { STRATEGIES } from "../../optimize/types";
-import type { GlocalOptions, OptimizeOptions, OptimizeResult, Strategy } from "../../optimize/types";
+import type {
+  GlocalOptions,
+  OptimizeOptions,
+  OptimizeResult,
+  RandomSearchOptions,
+  Strategy,
+} from "../../optimize/types";
+import { DEFAULT_SCENARIO, SCENARIOS, ScenarioSizes, scenarioNames } from "./scenarios";
 import { InnerTraining } from "../../training/builtin";
 import type { HyperName } from "../../training/hyperparameters";
 import type { DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "../report/types";
 import { PRODUCT_OPTION_KEYS, ProductOptions, resolveProducts } from "../../gpu/dispatch";
 
-/** `backend` / `gpuMode` (ProductOptions): where the batched model products run. */
+/** `backend` / `gpuMode` (ProductOptions): where the batched model products run. Every
+ *  other option overrides the same field of the scenario. */
 export interface DemoOptions extends ProductOptions {
-  /** "softmax" (default) or "mlp" (one tanh hidden layer). */
-  model?: "softmax" | "mlp";
-  /** Hidden units of the MLP (default 32). */
+  /** A scenario of SCENARIOS (default "softmax"): problem, start, budgets, strategies. */
+  scenario?: string;
+  /** "softmax", "mlp" (one tanh hidden layer) or "logistic" (needs two `classes`). */
+  model?: "softmax" | "mlp" | "logistic";
+  /** Hidden units of the MLP. */
   hidden?: number;
   /** Training and validation examples from the embedded MNIST digits. */
   train?: number;
   val?: number;
-  /** Mini-batch size (default 100). */
+  /** Mini-batch size (the scenario's; at most `train`). */
   batch?: number;
   /** T: inner steps of every final model (global repeats T-step runs `outer` times). */
   steps?: number;
@@ -37,15 +48,17 @@ export interface DemoOptions extends ProductOptions {
   window?: number;
   /** Local's update period k. */
   localEvery?: number;
-  /** Training runs of the global strategy. */
+  /** Training runs of the global strategy, and random search's trials. */
   outer?: number;
   strategies?: readonly Strategy[];
   seed?: number;
   /** Meta-optimiser (Adam) step on φ. */
   metaLr?: number;
-  /** glocal's estimator options (default stride 2, the library's default method). */
+  /** glocal's estimator options, merged over the scenario's (stride, method, target). */
   glocal?: GlocalOptions;
-  /** Smaller sizes: about ten seconds on two cores. */
+  /** glocal: validation examples behind the recorded trajectory; 0 = the whole set. */
+  valSubsample?: number;
+  /** The scenario's smaller sizes: about a quarter of the time. */
   quick?: boolean;
   /** Data to use instead of loading MNIST (the browser hands its subset in). */
   data?: ClassificationData;
@@ -60,16 +73,22 @@ export interface DemoProgress {
   valLoss: number | null;
   /** Inner steps of this strategy so far (strategies only). */
   innerSteps?: number;
-  /** φ after the latest update (log lr, log wd, logit momentum) and the same in natural units. */
+  /** φ after the latest update (log lr, log wd, logit momentum as tuned) and the natural values
+   *  (momentum: the start's when not tuned, 0 for plain SGD). */
   phi?: number[];
   hyper?: { lr: number; wd: number; momentum: number };
   /** strategy "trajectory": the newest recorded hypergradient component, `step` steps after the window start. */
   point?: { step: number; value: number; name: string };
 }
 
+/** The scenario after options and `--quick`: everything a run needs. */
 export interface DemoSettings {
-  model: "softmax" | "mlp";
+  scenario: string;
+  /** The scenario's one-line description. */
+  summary: string;
+  model: "softmax" | "mlp" | "logistic";
   hidden: number;
+  classes: number[] | null;
   train: number;
   val: number;
   batch: number;
@@ -80,8 +99,13 @@ export interface DemoSettings {
   strategies: Strategy[];
   seed: number;
   metaLr: number;
+  /** glocal's options (stride, target, method, valSubsample) after the overrides. */
   glocal: GlocalOptions;
-  initial: { lr: number; wd: number; momentum: number };
+  random: RandomSearchOptions;
+  /** The inner optimiser with the starting hyperparameters, and the tuned hyperparameters. */
+  start: OptimizerSpec;
+  hyper: HyperName[];
+  initial: { lr: number; wd: number; momentum: number | null };
   /** Where the batched model products run. */
   products: ProductOptions;
 }
@@ -98,96 +122,122 @@ export interface DemoResult {
   products: "wasm" | "gpu";
 }
 
-const DEFAULTS = {
-  model: "softmax",
-  hidden: 32,
-  train: 4000,
-  val: 1000,
-  batch: 100,
-  steps: 2000,
-  window: 200,
-  localEvery: 10,
-  outer: 6,
-  seed: 1,
-  metaLr: 0.1,
-} as const;
-const QUICK = { train: 1000, val: 300, steps: 500, window: 50, outer: 5 } as const;
-/** A deliberately poor start: learning rate too small, momentum too low. */
-const INITIAL = { lr: 0.01, wd: 0.01, momentum: 0.5 };
+const OPTION_KEYS = [
+  "scenario",
+  "model",
+  "hidden",
+  "train",
+  "val",
+  "batch",
+  "steps",
+  "window",
+  "localEvery",
+  "outer",
+  "strategies",
+  "seed",
+  "metaLr",
+  "glocal",
+  "valSubsample",
+  "quick",
+  "data",
+  "onProgress",
+  "signal",
+  ...PRODUCT_OPTION_KEYS,
+] as const;
 
+/** The scenario named by `options.scenario`, with the options and `--quick` applied. */
 export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
-  const o = checkOptions(
-    options,
-    [
-      "model",
-      "hidden",
-      "train",
-      "val",
-      "batch",
-      "steps",
-      "window",
-      "localEvery",
-      "outer",
-      "strategies",
-      "seed",
-      "metaLr",
-      "glocal",
-      "quick",
-      "data",
-      "onProgress",
-      "signal",
-      ...PRODUCT_OPTION_KEYS,
-    ],
-    "demo options",
-  );
-  const quick = o.quick === true;
-  const pick = <K extends keyof typeof QUICK>(k: K): number => (quick ? QUICK[k] : DEFAULTS[k]);
-  if (o.model !== undefined && o.model !== "softmax" && o.model !== "mlp") {
-    throw new GlocalError("E_OPTION", `model must be 'softmax' or 'mlp', got ${String(o.model)}`, "model");
+  const o = checkOptions(options, OPTION_KEYS, "demo options");
+  const name = o.scenario === undefined ? DEFAULT_SCENARIO : o.scenario;
+  if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(SCENARIOS, name)) {
+    throw new GlocalError(
+      "E_OPTION",
+      `scenario must be one of ${scenarioNames().join(", ")}, got ${describe(name)}`,
+      "scenario",
+    );
   }
-  const strategies = (o.strategies as Strategy[] | undefined) ?? STRATEGIES.slice();
+  const sc = SCENARIOS[name];
+  const quick = o.quick === true;
+  const size = (k: keyof ScenarioSizes): number => (quick ? sc.quick[k] : sc[k]);
+  if (o.model !== undefined && o.model !== "softmax" && o.model !== "mlp" && o.model !== "logistic") {
+    throw new GlocalError(
+      "E_OPTION",
+      `model must be 'softmax', 'mlp' or 'logistic', got ${describe(o.model)}`,
+      "model",
+    );
+  }
+  const model = (o.model as DemoSettings["model"] | undefined) ?? sc.model;
+  const classes = sc.classes ? sc.classes.slice() : null;
+  if (model === "logistic" && (classes === null || classes.length !== 2)) {
+    throw new GlocalError("E_OPTION", `model 'logistic' needs a scenario with two digit classes`, "model");
+  }
+  const strategies = (o.strategies as Strategy[] | undefined) ?? sc.strategies.slice();
   if (!Array.isArray(strategies) || strategies.length === 0 || !strategies.every((s) => STRATEGIES.includes(s))) {
     throw new GlocalError("E_OPTION", `strategies must be a non-empty list of ${STRATEGIES.join(", ")}`, "strategies");
   }
-  const steps = optInteger(o.steps, "steps", pick("steps"), 2);
-  const window = optInteger(o.window, "window", Math.min(pick("window"), steps), 2, steps);
+  const steps = optInteger(o.steps, "steps", size("steps"), 2);
+  const window = optInteger(o.window, "window", Math.min(size("window"), steps), 2, steps);
+  const train = optInteger(o.train, "train", size("train"), 10, 9000);
+  const val = optInteger(o.val, "val", size("val"), 10, 5000);
+  const batch = optInteger(o.batch, "batch", sc.batch === "full" ? train : Math.min(sc.batch, train), 1, train);
+  const glocal: GlocalOptions = { ...sc.glocal, ...((o.glocal as GlocalOptions | undefined) ?? {}) };
+  if (quick && o.glocal === undefined) glocal.stride = Math.min(glocal.stride ?? 1, 2);
+  const sub = optInteger(o.valSubsample, "valSubsample", glocal.valSubsample ?? 0, 0);
+  if (sub === 0 || sub >= val) delete glocal.valSubsample;
+  else glocal.valSubsample = sub;
   return {
-    model: (o.model as "softmax" | "mlp" | undefined) ?? DEFAULTS.model,
-    hidden: optInteger(o.hidden, "hidden", DEFAULTS.hidden, 1),
-    train: optInteger(o.train, "train", pick("train"), 10, 9000),
-    val: optInteger(o.val, "val", pick("val"), 10, 5000),
-    batch: optInteger(o.batch, "batch", DEFAULTS.batch, 1),
+    scenario: name,
+    summary: sc.summary,
+    model,
+    hidden: optInteger(o.hidden, "hidden", sc.hidden, 1),
+    classes,
+    train,
+    val,
+    batch,
     steps,
     window,
-    localEvery: optInteger(o.localEvery, "localEvery", DEFAULTS.localEvery, 1, steps),
-    outer: optInteger(o.outer, "outer", pick("outer"), 2),
+    localEvery: optInteger(o.localEvery, "localEvery", sc.localEvery, 1, steps),
+    outer: optInteger(o.outer, "outer", size("outer"), 2),
     strategies: [...new Set(strategies)],
-    seed: optInteger(o.seed, "seed", DEFAULTS.seed, 0),
-    metaLr: optNumber(o.metaLr, "metaLr", DEFAULTS.metaLr, (v) => v > 0, "> 0"),
-    glocal: { stride: quick ? 2 : 5, ...((o.glocal as GlocalOptions | undefined) ?? {}) },
-    initial: INITIAL,
+    seed: optInteger(o.seed, "seed", sc.seed, 0),
+    metaLr: optNumber(o.metaLr, "metaLr", sc.metaLr, (v) => v > 0, "> 0"),
+    glocal,
+    random: sc.random,
+    start: sc.start,
+    hyper: sc.hyper.slice(),
+    initial: startValues(sc.start),
     products: { backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] },
   };
 }
 
-/** The demo's model on its data (dispose it when done). */
-export function makeDemoProblem(s: DemoSettings, data: ClassificationData): Problem {
-  return s.model === "mlp"
-    ? mlp(data, { hidden: s.hidden, activation: "tanh", seed: s.seed })
-    : softmax(data, { seed: s.seed });
+/** The start's lr, wd and momentum (null for plain SGD). */
+function startValues(spec: OptimizerSpec): DemoSettings["initial"] {
+  // Every scenario's start names its learning rate (lr is optional only for callers who pass φ).
+  return { lr: spec.lr as number, wd: spec.wd, momentum: spec.kind === "sgd" ? null : momentumValue(spec) };
 }
 
-/** What every training session of the demo shares: φ = (log lr, log wd, logit momentum),
- *  the mini-batches and where the products run. */
+/** The demo's data: the scenario's MNIST digits, split by the seed. */
+export function makeDemoData(s: DemoSettings): ClassificationData {
+  return mnist({ train: s.train, val: s.val, seed: s.seed, ...(s.classes ? { classes: s.classes } : {}) });
+}
+
+/** The demo's model on its data (dispose it when done). */
+export function makeDemoProblem(s: DemoSettings, data: ClassificationData): Problem {
+  if (s.model === "mlp") return mlp(data, { hidden: s.hidden, activation: "tanh", seed: s.seed });
+  return s.model === "logistic" ? logistic(data, { seed: s.seed }) : softmax(data, { seed: s.seed });
+}
+
+/** What every training session of the demo shares: the tuned hyperparameters, the
+ *  mini-batches and where the products run. */
 function sessionOptions(s: DemoSettings): { hyper: HyperName[]; batchSize: number; seed: number } & ProductOptions {
-  return { hyper: ["lr", "wd", "momentum"], batchSize: s.batch, seed: s.seed, ...s.products };
+  return { hyper: s.hyper, batchSize: s.batch, seed: s.seed, ...s.products };
 }
 
 /** The optimize() options the demo uses for one strategy (the end-to-end benchmark reuses them). */
 export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy: Strategy): OptimizeOptions {
   return {
     problem,
-    optimizer: optimizers.momentum(s.initial),
+    optimizer: s.start,
     strategy,
     ...sessionOptions(s),
     innerSteps: s.steps,
@@ -196,6 +246,7 @@ export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy:
     evalEvery: Math.max(s.window, Math.floor(s.steps / 20)),
     metaOptimizer: { kind: "adam", lr: s.metaLr },
     glocal: s.glocal,
+    random: s.random,
   };
 }
 
@@ -204,7 +255,7 @@ export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy:
  * include the engine compiling the kernels.
  */
 export function warmUp(problem: Problem, s: DemoSettings): void {
-  const run = new InnerTraining(problem, optimizers.momentum(s.initial), sessionOptions(s));
+  const run = new InnerTraining(problem, s.start, sessionOptions(s));
   try {
     for (let i = 0; i < 10; i++) {
       run.step(2, { tangent: false });
@@ -219,18 +270,18 @@ export function warmUp(problem: Problem, s: DemoSettings): void {
 
 /** Inner steps each strategy will take (for the progress fraction). */
 function plannedSteps(s: DemoSettings, strategy: Strategy): number {
-  return strategy === "global" ? s.steps * s.outer : s.steps;
+  return strategy === "global" || strategy === "random" ? s.steps * s.outer : s.steps;
 }
 
 export function runDemo(options: DemoOptions = {}): DemoResult {
   const s = resolveDemoOptions(options);
   // Validates backend/gpuMode (and finds out where the products go) before any work.
   const products = resolveProducts(s.products) === null ? "wasm" : "gpu";
-  const data = options.data ?? mnist({ train: s.train, val: s.val, seed: s.seed });
+  const data = options.data ?? makeDemoData(s);
   const problem = makeDemoProblem(s, data);
-  const optimizer = optimizers.momentum(s.initial);
   const trajectorySteps = Math.max(s.window, Math.floor(s.steps / 2));
   const total = s.strategies.reduce((a, st) => a + plannedSteps(s, st), 0) + trajectorySteps * 2;
+  const natural = naturalHyper(s);
   let done = 0;
   const results: Partial<Record<Strategy, OptimizeResult>> = {};
   let stopped: DemoResult["stopped"] = "done";
@@ -247,7 +298,7 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
             valLoss: p.valLoss,
             innerSteps: p.innerSteps,
             phi: Array.from(p.phi),
-            hyper: naturalHyper(p.phi),
+            hyper: natural(p.phi),
           }),
       });
       results[strategy] = r;
@@ -267,7 +318,7 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
       });
     const trajectory =
       stopped === "done" && finalPhi
-        ? recordTrajectory(problem, optimizer, s, finalPhi, trajectorySteps, options, progress)
+        ? recordTrajectory(problem, s, finalPhi, trajectorySteps, options, progress)
         : null;
     if (options.signal?.aborted) stopped = "aborted";
     const summary = s.strategies.filter((st) => results[st]).map((st) => summaryRow(st, results[st] as OptimizeResult));
@@ -289,17 +340,17 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
  * One window's hypergradient trajectory, continued to the end of training: from θ₀ with
  * the final φ, `steps` plain steps to the window start, then the tangent for `steps` more
  * (h_T at the end is the true global value); the estimate uses only the first m steps.
+ * Recorded on the whole validation set.
  */
 function recordTrajectory(
   problem: Problem,
-  optimizer: ReturnType<typeof optimizers.momentum>,
   s: DemoSettings,
   phi: number[],
   steps: number,
   options: DemoOptions,
   progress: (step: number, value: number, name: string) => void,
 ): TrajectoryPlot | null {
-  const run = new InnerTraining(problem, optimizer, { ...sessionOptions(s), phi });
+  const run = new InnerTraining(problem, s.start, { ...sessionOptions(s), phi });
   const stride = s.glocal.stride ?? 1;
   const estimator = windowEstimator(run.q, s.window, s.glocal);
   try {
@@ -346,9 +397,20 @@ function recordTrajectory(
   }
 }
 
-/** lr, wd, momentum from the demo's φ = (log lr, log wd, logit momentum). */
-function naturalHyper(phi: ArrayLike<number>): { lr: number; wd: number; momentum: number } {
-  return { lr: Math.exp(phi[0]), wd: Math.exp(phi[1]), momentum: 1 / (1 + Math.exp(-phi[2])) };
+/** lr, wd, momentum from φ (ordered lr, wd, momentum whatever the list's order; the
+ *  hyperparameters not tuned keep the start's values). */
+function naturalHyper(s: DemoSettings): (phi: ArrayLike<number>) => { lr: number; wd: number; momentum: number } {
+  const order: HyperName[] = ["lr", "wd", "momentum"];
+  const at = (name: HyperName) =>
+    s.hyper.includes(name) ? order.filter((h) => s.hyper.includes(h)).indexOf(name) : -1;
+  const iLr = at("lr"),
+    iWd = at("wd"),
+    iMom = at("momentum");
+  return (phi) => ({
+    lr: iLr >= 0 ? Math.exp(phi[iLr]) : s.initial.lr,
+    wd: iWd >= 0 ? Math.exp(phi[iWd]) : s.initial.wd,
+    momentum: iMom >= 0 ? 1 / (1 + Math.exp(-phi[iMom])) : (s.initial.momentum ?? 0),
+  });
 }
 
 function summaryRow(strategy: Strategy, r: OptimizeResult): SummaryRow {
@@ -359,27 +421,72 @@ function summaryRow(strategy: Strategy, r: OptimizeResult): SummaryRow {
     wallTimeMs: r.wallTimeMs,
     innerSteps: r.counts.innerSteps,
     jvps: r.counts.jvps,
+    valGradients: r.counts.valGradients,
     fallbacks: r.counts.fallbacks,
     updates: r.counts.updates,
   };
 }
 
-/** glocal against global and local, as the demo's table reports them. */
+/** Signed percentage change of a against b. */
+function pct(a: number, b: number): string {
+  const d = (100 * (a - b)) / b;
+  return `${d >= 0 ? "+" : ""}${d.toFixed(1)} %`;
+}
+
+/**
+ * What the table means, in a few lines: tuning against none, the best strategy, and
+ * glocal against the strategies it competes with (loss and wall time).
+ */
 export function comparisons(summary: SummaryRow[]): string[] {
   const get = (name: string) => summary.find((r) => r.strategy === name);
-  const g = get("glocal"),
-    glob = get("global"),
-    loc = get("local");
   const out: string[] = [];
-  if (g && glob) {
-    const dl = (100 * (g.valLoss - glob.valLoss)) / glob.valLoss;
+  const none = get("none");
+  const tuned = summary.filter((r) => r.strategy !== "none" && Number.isFinite(r.valLoss));
+  if (tuned.length > 0) {
+    const best = tuned.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
     out.push(
-      `glocal vs global: validation loss ${dl >= 0 ? "+" : ""}${dl.toFixed(2)} %, wall time ${(g.wallTimeMs / glob.wallTimeMs).toFixed(2)}×`,
+      `best: ${best.strategy} (${best.valLoss.toFixed(4)})${none ? `, ${pct(best.valLoss, none.valLoss)} against no tuning (none ${none.valLoss.toFixed(4)})` : ""}`,
     );
   }
-  if (g && loc) out.push(`glocal vs local: wall time ${(g.wallTimeMs / loc.wallTimeMs).toFixed(2)}×`);
-  if (g) out.push(`glocal fell back to h_m in ${g.fallbacks} of ${g.updates} windows (estimate not trusted)`);
+  const g = get("glocal");
+  if (g) {
+    const vs = ["none", "random", "local", "truncated", "global"]
+      .map((name) => get(name))
+      .filter((r): r is SummaryRow => r !== undefined)
+      .map((r) => `${r.strategy} ${pct(g.valLoss, r.valLoss)}, ${(g.wallTimeMs / r.wallTimeMs).toFixed(2)}× time`);
+    if (vs.length) out.push(`glocal vs ${vs.join("; ")}`);
+    out.push(`glocal fell back to h_m in ${g.fallbacks} of ${g.updates} windows (estimate not trusted)`);
+  }
   return out;
+}
+
+/**
+ * A strategy's points for the report: every history entry, then the final model when the
+ * history ends before it (global's last run trains the final model without an entry), so
+ * each line ends at the final loss of the table.
+ */
+function pathPoints(r: OptimizeResult): StrategyPath["points"] {
+  const points = r.history.map((e) => ({
+    innerSteps: e.innerSteps,
+    wallTimeMs: e.wallTimeMs,
+    lr: e.hyper.lr,
+    wd: e.hyper.wd,
+    momentum: e.hyper.momentum,
+    valLoss: e.valLoss,
+  }));
+  const last = r.history[r.history.length - 1];
+  if (!last || last.innerSteps < r.counts.innerSteps || last.valLoss !== r.final.valLoss) {
+    const h = r.final.hyper;
+    points.push({
+      innerSteps: r.counts.innerSteps,
+      wallTimeMs: r.wallTimeMs,
+      lr: h.lr,
+      wd: h.wd,
+      momentum: h.momentum,
+      valLoss: r.final.valLoss,
+    });
+  }
+  return points;
 }
 
 function buildReport(
@@ -390,21 +497,17 @@ function buildReport(
 ): DemoReport {
   const strategies: StrategyPath[] = s.strategies
     .filter((st) => results[st])
-    .map((st) => ({
-      name: st,
-      points: (results[st] as OptimizeResult).history.map((e) => ({
-        innerSteps: e.innerSteps,
-        wallTimeMs: e.wallTimeMs,
-        lr: e.hyper.lr,
-        wd: e.hyper.wd,
-        momentum: e.hyper.momentum,
-        valLoss: e.valLoss,
-      })),
-    }));
-  const model = s.model === "mlp" ? `MLP (${s.hidden} tanh units)` : "softmax regression";
+    .map((st) => ({ name: st, points: pathPoints(results[st] as OptimizeResult) }));
+  const model =
+    s.model === "mlp"
+      ? `MLP (${s.hidden} tanh units)`
+      : s.model === "logistic"
+        ? `logistic regression (digits ${(s.classes ?? []).join(" vs ")})`
+        : "softmax regression";
+  const start = `lr ${s.initial.lr}, wd ${s.initial.wd}${s.initial.momentum === null ? "" : `, momentum ${s.initial.momentum}`}`;
   return {
-    title: `glocal demo: ${model} on MNIST`,
-    subtitle: `${s.train} training / ${s.val} validation digits, batch ${s.batch}, T = ${s.steps} inner steps per final model (global: ${s.outer} runs), window ${s.window}, local every ${s.localEvery}, seed ${s.seed}; φ = log lr, log wd, logit momentum from lr ${s.initial.lr}, wd ${s.initial.wd}, momentum ${s.initial.momentum}`,
+    title: `glocal demo (${s.scenario}): ${model} on MNIST`,
+    subtitle: `${s.train} training / ${s.val} validation digits, batch ${s.batch}, T = ${s.steps} inner steps per final model (global: ${s.outer} runs, random: ${s.outer} trials), window ${s.window}, local every ${s.localEvery}, glocal stride ${s.glocal.stride ?? 1}${s.glocal.valSubsample === undefined ? "" : ` (its trajectory on ${s.glocal.valSubsample} validation digits)`}, seed ${s.seed}; ${s.start.kind} from ${start}; tuned: ${s.hyper.join(", ")}`,
     strategies,
     trajectory,
     summary,

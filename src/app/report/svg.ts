@@ -1,6 +1,6 @@
 /**
- * The SVG report of `glocal demo`: one self-contained picture comparing the four strategies
- * (hyperparameter paths, validation loss against wall time), one hypergradient trajectory
+ * The SVG report of `glocal demo`: one self-contained picture comparing the strategies and
+ * the baselines (hyperparameter paths, validation loss against wall time), one hypergradient trajectory
  * against its glocal estimate, and the summary table.
  *
  * `renderReportSvg` is a pure function of its input (no dates, no random ids), so the same
@@ -44,9 +44,11 @@ export const STRATEGY_COLOURS: Readonly<Record<string, string>> = {
   local: "#E69F00",
   truncated: "#009E73",
   glocal: "#D55E00",
+  none: "#000000",
+  random: "#CC79A7",
 };
 /** Colours for other strategy names, in order of first appearance (then repeating). */
-const EXTRA_COLOURS = ["#CC79A7", "#56B4E9", "#000000", "#999999", "#8C564B", "#7F3C8D", "#BCBD22", "#11A579"];
+const EXTRA_COLOURS = ["#56B4E9", "#999999", "#8C564B", "#7F3C8D", "#BCBD22", "#11A579"];
 
 /** A colour per distinct strategy name: the fixed ones for the four named strategies,
  *  further palette colours for the others in order of first appearance. */
@@ -196,11 +198,13 @@ function renderStrategyLines(
       const d = pathData(pts);
       // A lone point is a dot under round caps: make it big enough to see.
       const weight = d.endsWith("h0") ? 6 : s.name === "glocal" ? 2.2 : 1.8;
+      // The no-tuning baseline is a reference, not a method: dashed.
+      const dash = s.name === "none" && !d.endsWith("h0") ? ' stroke-dasharray="5 3"' : "";
       return seriesPath(
         panel,
         String(s.name),
         d,
-        `stroke="${colours.get(String(s.name)) ?? "#000"}" stroke-width="${weight}" ${LINE_STYLE}`,
+        `stroke="${colours.get(String(s.name)) ?? "#000"}" stroke-width="${weight}"${dash} ${LINE_STYLE}`,
       );
     })
     .join("");
@@ -253,24 +257,102 @@ function noData(area: Rect): string {
   return text(area.x + area.w / 2, area.y + area.h / 2, "no data", 'text-anchor="middle" class="empty"');
 }
 
-/** Validation loss against training wall time (seconds, linear: time spent is the point). */
+/**
+ * The y range of the loss panel, zoomed on the final losses: from the lowest loss seen to
+ * the highest final loss plus as much again, so the finals fill the lower part of the
+ * panel and stay apart; the early, high losses (chance level at θ₀) run off the top.
+ */
+export function lossRange(strategies: StrategyPath[]): [number, number] | null {
+  const all = finite(pointsOf(strategies).map((p) => p.valLoss));
+  const finals = finite(strategies.map((s) => finalPoint(s)?.valLoss));
+  if (all.length === 0) return null;
+  const lo = Math.min(...all);
+  const top = finals.length ? Math.max(...finals) : Math.max(...all);
+  const hi = top + Math.max(top - lo, 0.02 * Math.abs(top));
+  return hi > lo ? [lo, hi] : null;
+}
+
+/** A strategy's last evaluated point (its final validation loss), or null. */
+function finalPoint(s: StrategyPath): StrategyPath["points"][number] | null {
+  const pts = Array.isArray(s.points) ? s.points : [];
+  for (let i = pts.length - 1; i >= 0; i--) {
+    const p = pts[i];
+    if (typeof p.valLoss === "number" && Number.isFinite(p.valLoss)) return p;
+  }
+  return null;
+}
+
+/**
+ * Validation loss against training wall time (seconds, linear: time spent is the point),
+ * the y axis zoomed on the final losses (lossRange), lines clipped to the plot, a dot at
+ * each strategy's final loss and its value in a column on the right.
+ */
 function renderLossPanel(outer: Rect, strategies: StrategyPath[], colours: Map<string, string>): string {
-  const { head, area } = openPanel("loss", outer, "validation loss against training wall time");
+  const { head, area: full } = openPanel(
+    "loss",
+    outer,
+    "validation loss against training wall time (zoomed on the finals)",
+  );
+  const gutter = 46;
+  const area = { ...full, w: full.w - gutter };
   const evaluated = pointsOf(strategies).filter((p) => typeof p.valLoss === "number" && Number.isFinite(p.valLoss));
   const seconds = (p: StrategyPath["points"][number]) =>
     typeof p.wallTimeMs === "number" ? p.wallTimeMs / 1000 : null;
+  const range = lossRange(strategies);
   const plot: Plot = {
     area,
     x: linearAxis([0, ...evaluated.map(seconds)], { count: 5 }),
-    y: linearAxis(
-      evaluated.map((p) => p.valLoss),
-      { count: 5 },
-    ),
+    y: linearAxis(range ?? evaluated.map((p) => p.valLoss), { count: 5 }),
   };
   const parts = [head, renderAxes(plot, { x: "training wall time (s)", y: "validation loss" })];
-  parts.push(renderStrategyLines("loss", plot, drawOrder(strategies), colours, (p) => [seconds(p), p.valLoss]));
+  parts.push(
+    `<clipPath id="clip-loss"><rect x="${num(area.x)}" y="${num(area.y)}" width="${num(area.w)}" height="${num(area.h)}"/></clipPath>`,
+    `<g clip-path="url(#clip-loss)">`,
+    renderStrategyLines("loss", plot, drawOrder(strategies), colours, (p) => [seconds(p), p.valLoss]),
+    "</g>",
+  );
+  // Final losses: a dot at the end of each line, the value in the gutter at its height.
+  const finals = drawOrder(strategies).flatMap((s) => {
+    const p = finalPoint(s);
+    const pt = p ? project(plot, [[seconds(p), p.valLoss]])[0] : undefined;
+    return p && pt ? [{ name: String(s.name), loss: p.valLoss as number, x: pt[0], y: pt[1] }] : [];
+  });
+  const ys = spreadLabels(
+    finals.map((f) => f.y),
+    area.y + 8,
+    area.y + area.h,
+    11,
+  );
+  finals.forEach((f, i) => {
+    const colour = colours.get(f.name) ?? "#000";
+    parts.push(
+      `<circle class="marker" data-panel="loss" data-series="${escapeXml(f.name)}" cx="${num(f.x)}" cy="${num(f.y)}" r="3.5" fill="${colour}" stroke="#fff" stroke-width="1"/>`,
+      text(area.x + area.w + 5, ys[i] + 3.5, fixed(f.loss, 4), `class="label final" fill="${colour}"`),
+    );
+  });
   if (evaluated.length === 0) parts.push(noData(area));
   return parts.join("") + "</g>";
+}
+
+/**
+ * Label heights near `ys` (any order) at least `gap` apart, within [top, bottom] where
+ * there is room: sorted, pushed down past their upper neighbours, then back up from the bottom.
+ */
+export function spreadLabels(ys: number[], top: number, bottom: number, gap: number): number[] {
+  const order = ys.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y || a.i - b.i);
+  const out = new Array<number>(ys.length);
+  let prev = -Infinity;
+  for (const o of order) {
+    prev = Math.max(o.y, prev + gap, top);
+    o.y = prev;
+  }
+  let next = Infinity;
+  for (let k = order.length - 1; k >= 0; k--) {
+    next = Math.min(order[k].y, next - gap, bottom);
+    order[k].y = next;
+  }
+  for (const o of order) out[o.i] = o.y;
+  return out;
 }
 
 /**
@@ -463,6 +545,7 @@ const COLUMNS: Column[] = [
   },
   { head: "inner steps", w: 100, cell: (r) => fixed(r.innerSteps, 0) },
   { head: "JVPs", w: 100, cell: (r) => fixed(r.jvps, 0) },
+  { head: "val grads", w: 90, cell: (r) => fixed(r.valGradients, 0) },
   { head: "fallbacks", w: 90, cell: (r) => fixed(r.fallbacks, 0) },
   { head: "updates", w: 90, cell: (r) => fixed(r.updates, 0) },
 ];

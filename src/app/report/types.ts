@@ -7,7 +7,7 @@
 
 /** The hyperparameter path of one strategy, one point per recorded outer iteration. */
 export interface StrategyPath {
-  /** "global" | "local" | "truncated" | "glocal" get fixed colours; any other string works. */
+  /** The six strategies get fixed colours; any other string works. */
   name: string;
   points: Array<{
     /** Inner steps so far (the x axis of the hyperparameter paths). */
@@ -56,6 +56,8 @@ export interface SummaryRow {
   innerSteps: number;
   /** Jacobian-vector products spent on hypergradients. */
   jvps: number;
+  /** Validation-gradient evaluations (one per recorded hypergradient); absent in old reports. */
+  valGradients?: number;
   /** Hypergradients where the estimator fell back (e.g. to the truncated value). */
   fallbacks: number;
   /** Hyperparameter updates made. */

@@ -18,7 +18,12 @@ import { runWindows } from "./windows";
  * and the update falls back to h_m, as for any window too short to extrapolate.
  */
 export function windowEstimator(dim: number, window: number, glocal: GlocalOptions): GlocalEstimator {
-  const { target: _target, stride = 1, ...estimateOptions } = ownProperties(glocal) as GlocalOptions;
+  const {
+    target: _target,
+    stride = 1,
+    valSubsample: _valSubsample,
+    ...estimateOptions
+  } = ownProperties(glocal) as GlocalOptions;
   return new GlocalEstimator({
     dim,
     window: Math.max(2, Math.ceil(window / stride)),
@@ -37,10 +42,16 @@ export function runGlocal(run: Run): OptimizeResult {
   try {
     return runWindows(run, (s, m, position) => {
       estimator.reset();
-      const h = recordWindow(s, m, stride, {
+      const sub = run.subsample(s);
+      let h = recordWindow(s, m, stride, {
         advance: (n) => run.steps(s, n, true),
         record: (row) => estimator.push(row),
       });
+      // The fit saw the subset's h_t; the fallback h_m is the whole validation set's.
+      if (sub) {
+        s.setValidationSubset(null);
+        h = s.hypergradient();
+      }
       const truncated = Array.from(h);
       // "remaining": h_T with T = the rows of training left after this window's start.
       const remaining = run.o.innerSteps - position - m;

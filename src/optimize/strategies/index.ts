@@ -3,3 +3,6 @@ export { runGlobal } from "./global";
 export { runLocal } from "./local";
 export { runTruncated } from "./truncated";
 export { runGlocal, windowEstimator } from "./glocal";
+export { runNone } from "./none";
+export { runRandom } from "./random";
+export { checkRandomOptions, DEFAULT_RADIUS } from "./searchBox";

@@ -14,11 +14,17 @@ describe("glocal demo", () => {
   const json = path.join(tmp, "results.json");
   const r = run([...tiny, "--out", out, "--json", json, "--seed", "3"]);
 
-  it("exits 0 and prints the table with every strategy", () => {
+  it("exits 0 and prints the table with every strategy and baseline, and the cost columns", () => {
     expect(r.status).toBe(0);
-    for (const s of ["global", "local", "truncated", "glocal"])
+    for (const s of ["global", "local", "truncated", "glocal", "none", "random"])
       expect(r.stdout).toMatch(new RegExp(`^${s}\\s+\\d\\.\\d{4}`, "m"));
-    expect(r.stdout).toMatch(/glocal vs global: validation loss [+-]\d/);
+    expect(r.stdout).toMatch(/^strategy\s+val loss\s+val acc\s+wall time\s+inner steps\s+JVPs\s+val grads\s+updates/m);
+    // none computes no hypergradient; random spends global's inner steps on 2 trials.
+    expect(r.stdout).toMatch(/^none\s+\S+\s+\S+ %\s+\S+ s\s+60\s+0\s+0\s+0\s/m);
+    expect(r.stdout).toMatch(/^random\s+\S+\s+\S+ %\s+\S+ s\s+120\s+0\s+0\s+2 trials/m);
+    expect(r.stdout).toMatch(/^scenario softmax: /m);
+    expect(r.stdout).toMatch(/^best: \w+ \(\d\.\d{4}\), [+-]\d+\.\d % against no tuning/m);
+    expect(r.stdout).toMatch(/^glocal vs none [+-]\d/m);
     expect(r.stdout).toContain(`report: ${out}`);
     expect(r.stdout).toMatch(/^whole run \(.*\): \d+\.\d s$/m);
   });
@@ -30,7 +36,7 @@ describe("glocal demo", () => {
     for (const panel of ["lr", "wd", "momentum", "loss", "trajectory"]) {
       expect(svg).toContain(`id="panel-${panel}"`);
       if (panel !== "trajectory") {
-        for (const s of ["global", "local", "truncated", "glocal"])
+        for (const s of ["global", "local", "truncated", "glocal", "none", "random"])
           expect(svg).toContain(`data-panel="${panel}" data-series="${s}"`);
       }
     }
@@ -56,7 +62,37 @@ describe("glocal demo", () => {
     expect(strip(json2)).toEqual(strip(json));
   });
 
+  it("--scenario and --val-subsample: another scenario, glocal's trajectory on a subsample", () => {
+    const j = path.join(tmp, "mlp.json");
+    const e = run([
+      ...tiny,
+      "--scenario",
+      "mlp",
+      "--strategies",
+      "glocal,none",
+      "--val-subsample",
+      "40",
+      "--stride",
+      "2",
+      "--out",
+      path.join(tmp, "mlp.svg"),
+      "--json",
+      j,
+    ]);
+    expect(e.status).toBe(0);
+    expect(e.stdout).toMatch(/^scenario mlp: /m);
+    const d = JSON.parse(fs.readFileSync(j, "utf8"));
+    expect(d.settings.model).toBe("mlp");
+    expect(d.settings.glocal.valSubsample).toBe(40);
+    // 3 windows of 20 steps at stride 2: 10 recorded h each, plus h_m on the whole set.
+    expect(d.summary.find((x: { strategy: string }) => x.strategy === "glocal").valGradients).toBe(3 * 11);
+  });
+
   it.each<[string, string[], string]>([
+    ["unknown scenario", ["--scenario", "cifar"], "E_OPTION"],
+    ["bad val subsample", ["--val-subsample", "some"], "E_OPTION"],
+    ["negative val subsample", ["--val-subsample", "-3"], "E_OPTION"],
+    ["strategy typo among new ones", ["--strategies", "none,randm"], "E_OPTION"],
     ["unknown flag", ["--colour", "red"], "E_OPTION"],
     ["bad model", ["--model", "resnet"], "E_OPTION"],
     ["bad strategy", ["--strategies", "global,best"], "E_OPTION"],

@@ -1,5 +1,11 @@
 /** The SVG report renderer (`glocal demo`): well-formed, complete, robust, deterministic. */
-import { renderReportSvg, strategyColours, STRATEGY_COLOURS } from "../../../src/app/report/svg";
+import {
+  lossRange,
+  renderReportSvg,
+  spreadLabels,
+  strategyColours,
+  STRATEGY_COLOURS,
+} from "../../../src/app/report/svg";
 import { linearAxis, logAxis, pathData, escapeXml, num } from "../../../src/app/report/chart";
 import type { DemoReport, StrategyPath, TrajectoryPlot } from "../../../src/app/report/types";
 
@@ -129,7 +135,7 @@ function trajectory(): TrajectoryPlot {
   };
 }
 
-const NAMES = ["global", "local", "truncated", "glocal"];
+const NAMES = ["global", "local", "truncated", "glocal", "none", "random"];
 
 function report(over: Partial<DemoReport> = {}): DemoReport {
   return {
@@ -144,6 +150,7 @@ function report(over: Partial<DemoReport> = {}): DemoReport {
       wallTimeMs: 12345 * (i + 1),
       innerSteps: 3000,
       jvps: 9000,
+      valGradients: 60 + i,
       fallbacks: i,
       updates: 60,
     })),
@@ -208,7 +215,7 @@ describe("renderReportSvg", () => {
     for (const p of ["lr", "wd", "momentum", "loss"]) {
       expect([...series(svg, p)].sort()).toEqual([...NAMES].sort());
       const inside = all(panel(svg, p)[0], (e) => e.attrs.class === "series");
-      expect(inside).toHaveLength(4);
+      expect(inside).toHaveLength(NAMES.length);
       for (const e of inside) expect(e.attrs.d).toMatch(/^M[\d. ]+(L[\d. ]+)?$/);
     }
   });
@@ -217,6 +224,9 @@ describe("renderReportSvg", () => {
     const c = strategyColours(["glocal", "mine", "global", "other", "mine"]);
     expect(c.get("glocal")).toBe(STRATEGY_COLOURS.glocal);
     expect(c.get("global")).toBe(STRATEGY_COLOURS.global);
+    // The baselines' fixed colours are distinct from the others and from the extra palette.
+    const six = strategyColours(["global", "local", "truncated", "glocal", "none", "random", "mine", "other"]);
+    expect(new Set(six.values()).size).toBe(8);
     const colours = [...c.values()];
     expect(new Set(colours).size).toBe(colours.length);
     expect(c.size).toBe(4);
@@ -244,7 +254,7 @@ describe("renderReportSvg", () => {
     const rows = all(svg, (e) => e.attrs.class === "row");
     expect(rows.map((r) => r.attrs["data-series"])).toEqual(NAMES);
     const cells = all(rows[1], (e) => e.name === "text").map(textOf);
-    expect(cells).toEqual(["local", "0.3100", "89.00", "24.69", "3000", "9000", "1", "60"]);
+    expect(cells).toEqual(["local", "0.3100", "89.00", "24.69", "3000", "9000", "61", "1", "60"]);
     expect(textOf(panel(svg, "summary")[0])).toContain("glocal extrapolates h_t beyond the window.");
   });
 
@@ -440,6 +450,79 @@ describe("renderReportSvg", () => {
     );
     expect(Number(svg.attrs.height)).toBeGreaterThan(900);
     expect(series(svg, "lr")).toHaveLength(30);
+  });
+});
+
+describe("the loss panel: final losses that can be told apart", () => {
+  // Curves from chance level (2.3) down to finals only 0.3 % apart, as in the demo.
+  const finals = [0.36, 0.3611, 0.3622, 0.3633, 0.3644, 0.3655];
+  const curve = (name: string, i: number): StrategyPath => ({
+    name,
+    points: [0, 1, 2, 3].map((k) => ({
+      innerSteps: 100 * k,
+      wallTimeMs: 1000 * k * (1 + i),
+      lr: 0.01,
+      wd: 1e-3,
+      momentum: 0.9,
+      valLoss: k === 0 ? 2.3 : k === 3 ? finals[i] : 0.5 - 0.05 * k,
+    })),
+  });
+  const r = report({ strategies: NAMES.map(curve) });
+  const { svg } = renderChecked(r);
+  const lossPanel = panel(svg, "loss")[0];
+  const markers = all(lossPanel, (e) => e.name === "circle" && e.attrs.class === "marker");
+
+  it("marks each strategy's final loss with a dot, at least 3 units apart for finals 0.3 % apart", () => {
+    expect(markers.map((m) => m.attrs["data-series"]).sort()).toEqual([...NAMES].sort());
+    const ys = NAMES.map((n) => Number(markers.find((m) => m.attrs["data-series"] === n)?.attrs.cy));
+    for (let i = 1; i < ys.length; i++) expect(ys[i - 1] - ys[i]).toBeGreaterThanOrEqual(3); // higher loss: higher up
+    // Linear over the whole range (2.3 … 0.36), the same finals were about one unit apart.
+  });
+
+  it("zooms the axis on the finals: the start at chance level lies above it, clipped", () => {
+    const [lo, hi] = lossRange(r.strategies) as [number, number];
+    expect(lo).toBeCloseTo(0.36, 12); // the lowest loss seen
+    // The highest final plus the finals' spread, here the minimum band of 2 % of it.
+    expect(hi).toBeCloseTo(0.3655 * 1.02, 12);
+    const wide = [
+      curve("a", 0),
+      { ...curve("b", 1), points: curve("b", 1).points.map((p) => ({ ...p, valLoss: 0.5 })) },
+    ];
+    expect(lossRange(wide)).toEqual([0.36, 0.5 + (0.5 - 0.36)]);
+    // The start (2.3) is far above the axis: its point is projected outside the plot area.
+    expect(all(lossPanel, (e) => e.name === "clipPath")).toHaveLength(1);
+    expect(all(lossPanel, (e) => e.name === "g" && e.attrs["clip-path"] === "url(#clip-loss)")).toHaveLength(1);
+  });
+
+  it("prints the final losses beside the plot, in the strategies' colours", () => {
+    const labels = all(lossPanel, (e) => e.name === "text" && (e.attrs.class ?? "").includes("final"));
+    expect(labels.map(textOf).sort()).toEqual(finals.map((f) => f.toFixed(4)).sort());
+    const colours = strategyColours(NAMES);
+    for (const l of labels) {
+      const i = finals.map((f) => f.toFixed(4)).indexOf(textOf(l));
+      expect(l.attrs.fill).toBe(colours.get(NAMES[i]));
+    }
+  });
+
+  it("draws the no-tuning baseline dashed", () => {
+    const none = all(lossPanel, (e) => e.attrs["data-series"] === "none" && e.attrs.class === "series")[0];
+    expect(none.attrs["stroke-dasharray"]).toBeDefined();
+  });
+
+  it("spreadLabels keeps labels apart and in order, and moves nothing that has room", () => {
+    expect(spreadLabels([10, 50, 90], 0, 100, 11)).toEqual([10, 50, 90]);
+    const ys = spreadLabels([50, 52, 51, 200], 0, 300, 11);
+    const sorted = [...ys].sort((a, b) => a - b);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i] - sorted[i - 1]).toBeGreaterThanOrEqual(11);
+    expect(ys[0]).toBeLessThan(ys[2]); // input order kept among equals' neighbours
+    expect(ys[3]).toBe(200);
+    expect(spreadLabels([99, 99.5], 0, 100, 11)).toEqual([89, 100]);
+  });
+
+  it("falls back to the data's range when nothing is finite enough to zoom on", () => {
+    expect(lossRange([])).toBeNull();
+    const { svg: empty } = renderChecked(report({ strategies: [{ name: "x", points: [] }] }));
+    expect(all(panel(empty, "loss")[0], (e) => e.name === "circle")).toHaveLength(0);
   });
 });
 

@@ -1,0 +1,102 @@
+/**
+ * The demo's scenarios (`glocal demo --scenario NAME`): each one small declarative entry —
+ * the problem and its data, the start, the hyperparameters, the budgets and the strategies.
+ * A new scenario is one more entry in SCENARIOS; command-line flags and DemoOptions
+ * override any field of the chosen one.
+ */
+import type { GlocalOptions, RandomSearchOptions, Strategy } from "../../optimize/types";
+import { STRATEGIES } from "../../optimize/types";
+import type { OptimizerSpec } from "../../training/optim";
+import { optimizers } from "../../training/optim";
+import type { HyperName } from "../../training/hyperparameters";
+
+/** Sizes that `--quick` replaces (about a quarter of the default run). */
+export interface ScenarioSizes {
+  train: number;
+  val: number;
+  steps: number;
+  window: number;
+  outer: number;
+}
+
+/** One demo scenario. */
+export interface DemoScenario extends ScenarioSizes {
+  /** One line for the report and the README: the problem, the start and why. */
+  summary: string;
+  /** The model: softmax regression, an MLP (one tanh hidden layer), or binary logistic regression. */
+  model: "softmax" | "mlp" | "logistic";
+  /** Hidden units of the MLP. */
+  hidden: number;
+  /** MNIST digits kept, in label order (null: all ten; logistic needs two). */
+  classes: readonly number[] | null;
+  /** Mini-batch size; "full" = the whole training set. */
+  batch: number | "full";
+  /** The inner optimiser with the starting hyperparameters (natural units). */
+  start: OptimizerSpec;
+  /** The hyperparameters tuned (φ in this order). */
+  hyper: readonly HyperName[];
+  /** Local's update period k. */
+  localEvery: number;
+  /** Meta-optimiser (Adam) step on φ. */
+  metaLr: number;
+  /** glocal's options (stride, method, target, valSubsample). */
+  glocal: GlocalOptions;
+  /** Random search's box (default: a factor of 10 around the start). */
+  random: RandomSearchOptions;
+  strategies: readonly Strategy[];
+  seed: number;
+  /** What `--quick` changes. */
+  quick: ScenarioSizes;
+}
+
+/**
+ * `softmax` (the default): softmax regression on 4000 MNIST digits, mini-batches of 100,
+ * T = 2000 steps (50 epochs), starting from the textbook heavy-ball recipe lr 0.01,
+ * momentum 0.9, weight decay 5e-4. That start overfits here — a linear model with 7850
+ * weights, 50 epochs and almost no weight decay, at an effective step lr/(1 − μ) = 0.1 —
+ * so tuning has something to fix (bench/results/e2e.md: every strategy ends ≥ 5 % below
+ * `none` on every seed).
+ */
+const softmaxScenario: DemoScenario = {
+  summary:
+    "softmax regression on MNIST from the textbook heavy-ball recipe (lr 0.01, momentum 0.9, wd 5e-4), which overfits 4000 digits in 50 epochs",
+  model: "softmax",
+  hidden: 32,
+  classes: null,
+  train: 4000,
+  val: 1000,
+  batch: 100,
+  steps: 2000,
+  window: 200,
+  localEvery: 10,
+  outer: 6,
+  start: optimizers.momentum({ lr: 0.01, wd: 5e-4, momentum: 0.9 }),
+  hyper: ["lr", "wd", "momentum"],
+  metaLr: 0.1,
+  glocal: { stride: 5 },
+  random: {},
+  strategies: STRATEGIES,
+  seed: 1,
+  quick: { train: 1000, val: 300, steps: 500, window: 50, outer: 5 },
+};
+
+/** `mlp`: the same data, start and budgets with a 784-32-10 tanh network (non-convex). */
+const mlpScenario: DemoScenario = {
+  ...softmaxScenario,
+  summary: "a 784-32-10 tanh MLP on MNIST from the same heavy-ball recipe (lr 0.01, momentum 0.9, wd 5e-4)",
+  model: "mlp",
+};
+
+/** Every scenario by name; the first is the default. */
+export const SCENARIOS: Readonly<Record<string, DemoScenario>> = {
+  softmax: softmaxScenario,
+  mlp: mlpScenario,
+};
+
+/** The scenario `glocal demo` runs without `--scenario`. */
+export const DEFAULT_SCENARIO = "softmax";
+
+/** The names, for messages and --help. */
+export function scenarioNames(): string[] {
+  return Object.keys(SCENARIOS);
+}
