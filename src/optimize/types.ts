@@ -1,4 +1,4 @@
-/** Public types of the hyperparameter-optimisation driver (DESIGN §1.4, §3.1). */
+/** Public types of the hyperparameter-optimisation driver. */
 import type { EstimateOptions, Method } from "../estimate/types";
 import type { HyperName, WeightsOptions } from "../training/hyperparameters";
 import type { OptimizerSpec } from "../training/optim";
@@ -104,7 +104,8 @@ export interface Progress {
   phi: Float64Array;
 }
 
-/** One hyperparameter update (or the initial point, update 0). */
+/** One hyperparameter update (or the initial point, update 0); random: one trial; none:
+ *  one evaluation point per window, all with update 0 (it never updates φ). */
 export interface HistoryEntry {
   update: number;
   /** Inner steps taken so far (all runs). */
