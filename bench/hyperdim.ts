@@ -215,6 +215,7 @@ function estimatorCosts(quick: boolean, log: (s: string) => void): EstimatorRow[
   return rows;
 }
 
+/** The `hyperdim` suite: step cost with q tangents, and the estimator at large q. */
 export async function runHyperdimBench(o: {
   quick: boolean;
   log: (s: string) => void;
