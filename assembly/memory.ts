@@ -8,15 +8,33 @@
 
 const STACK_CAPACITY: i32 = 1 << 14;
 const stackBase: usize = memory.data(STACK_CAPACITY << alignof<usize>(), 16);
+// The size of each block on the stack: the live total and its high-water mark are what
+// the estimate's work budget is checked against (src/estimate/budget.ts).
+const sizeBase: usize = memory.data(STACK_CAPACITY << alignof<usize>(), 16);
 let depth: i32 = 0;
+let liveBytes: usize = 0;
+let peakBytes: usize = 0;
 
 /** Allocates `bytes` (16-byte aligned) of call-scoped scratch. */
 export function scratchAlloc(bytes: usize): usize {
   if (depth >= STACK_CAPACITY) abort("allocation stack overflow");
   const ptr = heap.alloc(bytes > 0 ? bytes : 16);
   store<usize>(stackBase + (<usize>depth << alignof<usize>()), ptr);
+  store<usize>(sizeBase + (<usize>depth << alignof<usize>()), bytes);
   depth++;
+  liveBytes += bytes;
+  if (liveBytes > peakBytes) peakBytes = liveBytes;
   return ptr;
+}
+
+/** The most call-scoped scratch held at once (bytes requested) since the last reset. */
+export function scratchPeakBytes(): f64 {
+  return <f64>peakBytes;
+}
+
+/** Starts a new high-water mark at the scratch held now. */
+export function scratchPeakReset(): void {
+  peakBytes = liveBytes;
 }
 
 /** Allocates zeroed call-scoped scratch. */
@@ -37,6 +55,7 @@ export function scratchRelease(mark: i32): void {
   while (depth > mark) {
     depth--;
     heap.free(load<usize>(stackBase + (<usize>depth << alignof<usize>())));
+    liveBytes -= load<usize>(sizeBase + (<usize>depth << alignof<usize>()));
   }
 }
 

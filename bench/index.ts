@@ -20,6 +20,8 @@ import { runE2eBench } from "./e2e/index";
 import { runRegimesBench } from "./regimes/index";
 import { runProductsBench } from "./products";
 import { runSoak } from "./soak";
+import { runHyperdimBench } from "./hyperdim";
+import { runPerFeatureStudy } from "./perFeature/study";
 
 export interface BenchOptions {
   quick: boolean;
@@ -192,8 +194,20 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "regimes" | "gpu" | "soak" | "all";
-export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "regimes", "gpu", "soak", "all"];
+export type Suite =
+  "micro" | "jvp" | "accuracy" | "e2e" | "regimes" | "gpu" | "soak" | "hyperdim" | "perfeature" | "all";
+export const SUITES: readonly Suite[] = [
+  "micro",
+  "jvp",
+  "accuracy",
+  "e2e",
+  "regimes",
+  "gpu",
+  "soak",
+  "hyperdim",
+  "perfeature",
+  "all",
+];
 
 /**
  * `glocal bench`: `micro` (linear algebra, DMD) and `jvp` (forward-mode step cost) by
@@ -242,6 +256,18 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const regimes = await runRegimesBench({ quick: o.quick, log: o.log });
     json.regimes = regimes.json;
     md += regimes.markdown + "\n";
+  }
+  if (run("hyperdim")) {
+    o.log("\n");
+    const r = await runHyperdimBench({ quick: o.quick, log: o.log });
+    json.hyperdim = r.json;
+    md += r.markdown + "\n";
+  }
+  if (run("perfeature")) {
+    o.log("\n");
+    const r = await runPerFeatureStudy({ quick: o.quick, log: o.log });
+    json.perfeature = r.json;
+    md += r.markdown + "\n";
   }
   if (run("soak")) {
     o.log("\n");

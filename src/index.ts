@@ -14,7 +14,7 @@
 export { estimateGlobal } from "./estimate/pipeline";
 export { GlocalEstimator } from "./estimate/streaming";
 export type { GlocalEstimatorOptions } from "./estimate/streaming";
-export { defaultDelay, DEFAULT_METHOD, METHODS } from "./estimate/options";
+export { defaultDelay, DEFAULT_DELAY_DIM, DEFAULT_METHOD, METHODS } from "./estimate/options";
 export type {
   EstimateOptions,
   GlobalEstimate,
@@ -45,11 +45,13 @@ export type {
   DataSplit,
   Targets,
   ParameterBlock,
+  DecayMode,
+  ProblemWarning,
 } from "./problems/index";
 export type { MnistOptions, ClassificationData, SyntheticOptions, SyntheticData } from "./datasets/index";
 export { optimizers } from "./training/optim/index";
 export type { OptimizerSpec, OptimizerKind, SgdSpec, MomentumSpec, AdamSpec } from "./training/optim/index";
-export type { HyperName, WeightsOptions, WeightTransform } from "./training/hyperparameters";
+export type { HyperName, HyperparameterReport, WeightsOptions, WeightTransform } from "./training/hyperparameters";
 export { InnerTraining } from "./training/builtin";
 export type { InnerTrainingOptions } from "./training/builtin";
 export { PluginTraining } from "./training/plugin";

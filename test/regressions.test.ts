@@ -191,7 +191,7 @@ describe("regressions found by the property tests", () => {
   });
 
   it("estimate of a window near 1.8e308 threw E_INTERNAL (2^1024 overflowed the scaling)", () => {
-    const r = estimateGlobal([[1.7e308], [1.7e308]], { delay: 1 });
+    const r = estimateGlobal([[1.7e308], [1.7e308]], { delay: 1, method: "affine" }); // rre/mpe need 3 rows
     expect(r.estimate[0] / 1.7e308).toBeCloseTo(1, 14);
   });
 

@@ -5,12 +5,14 @@
 // be a hyperparameter (slot jMom, β₁ = sigmoid φ): then it also moves the correction
 // 1 − β₁ᵗ, whose derivative is −tβ₁ᵗ⁻¹ · β₁(1−β₁). Where v̂ = 0 the derivative of √v̂ is
 // taken as 0 (there v̂'s tangent is 0 too: g and ġ have been zero throughout), so √0
-// never makes a NaN. t is the 1-based index of this step. Layout: see sgd.ts.
+// never makes a NaN. t is the 1-based index of this step. Layout (λ per row: decay,
+// dslot): see sgd.ts and decay.ts.
 import { f64At } from "../util";
+import { rowDecay, rowSlot } from "./decay";
 
 export function adamStep(rows: i32, cols: i32, q: i32, qa: i32, theta: usize, grad: usize, M: usize, V: usize,
                          lr: f64, wd: f64, b1: f64, b2: f64, eps: f64, t: i32,
-                         jLr: i32, jWd: i32, jMom: i32): void {
+                         jLr: i32, jWd: i32, jMom: i32, decay: usize, dslot: usize): void {
   const ld = cols * (1 + q);
   const db1 = b1 * (1.0 - b1);
   const c1 = 1.0 - Math.pow(b1, <f64>t), c2 = 1.0 - Math.pow(b2, <f64>t);
@@ -19,6 +21,7 @@ export function adamStep(rows: i32, cols: i32, q: i32, qa: i32, theta: usize, gr
   for (let r = 0; r < rows; r++) {
     const tr = f64At(theta, r * ld), gr = f64At(grad, r * ld);
     const mr = f64At(M, r * ld), vr = f64At(V, r * ld);
+    const lam = rowDecay(decay, r, wd), jw = rowSlot(dslot, r, jWd);
     for (let e = 0; e < cols; e++) {
       const th = load<f64>(f64At(tr, e)), g = load<f64>(f64At(gr, e));
       const m = load<f64>(f64At(mr, e)), v = load<f64>(f64At(vr, e));
@@ -45,16 +48,16 @@ export function adamStep(rows: i32, cols: i32, q: i32, qa: i32, theta: usize, gr
         if (j == jMom) mhd -= mn * dc1 * ic1 * ic1;
         const ud = mhd * iden - uc * vd;
         const tt = load<f64>(tp);
-        let td = tt - lr * (ud + wd * tt);
-        if (j == jLr) td -= lr * (u + wd * th);
-        if (j == jWd) td -= lr * wd * th;
+        let td = tt - lr * (ud + lam * tt);
+        if (j == jLr) td -= lr * (u + lam * th);
+        if (j == jw) td -= lr * lam * th;
         store<f64>(mp, md);
         store<f64>(vp, vd);
         store<f64>(tp, td);
       }
       store<f64>(f64At(mr, e), mn);
       store<f64>(f64At(vr, e), vn);
-      store<f64>(f64At(tr, e), th - lr * (u + wd * th));
+      store<f64>(f64At(tr, e), th - lr * (u + lam * th));
     }
   }
 }

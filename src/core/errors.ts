@@ -18,18 +18,25 @@ export type GlocalErrorCode =
   | "E_UNSUPPORTED" // the runtime lacks WebAssembly SIMD
   | "E_IO" // the CLI could not read or write a file
   | "E_PARSE" // the CLI's input is not valid JSON
+  | "E_CALLBACK" // a function the caller passed (onProgress, an AbortSignal's getter) threw: the original is `cause`
   | "E_INTERNAL"; // a kernel trapped: a bug in glocal, please report it
 
+/** A GlocalError: a stable `code`, a message that names the argument, and the argument. */
 export class GlocalError extends Error {
   readonly code: GlocalErrorCode;
   /** The argument (or option path) the error is about, when there is one. */
   readonly argument?: string;
+  /** What the caller's own code threw (E_CALLBACK), kept as it was. */
+  declare readonly cause?: unknown;
 
-  constructor(code: GlocalErrorCode, message: string, argument?: string) {
+  constructor(code: GlocalErrorCode, message: string, argument?: string, options?: { cause?: unknown }) {
     super(message);
     this.name = "GlocalError";
     this.code = code;
     this.argument = argument;
+    // As ES2022's Error option: an own, non-enumerable property, present only when given.
+    if (options !== undefined && Object.prototype.hasOwnProperty.call(options, "cause"))
+      Object.defineProperty(this, "cause", { value: options.cause, writable: true, configurable: true });
     Object.setPrototypeOf(this, GlocalError.prototype);
   }
 }
@@ -42,14 +49,36 @@ export function isGlocalError(e: unknown): e is GlocalError {
   );
 }
 
+/**
+ * Control and other non-printing characters (C0, DEL, C1, bidirectional overrides, line
+ * separators, lone surrogates, unassigned code points) that would reach a terminal
+ * verbatim: an ESC from a file could recolour or rewrite the user's screen.
+ */
+const NON_PRINTING = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/gu;
+
+/**
+ * `text` with every non-printing character escaped (`\x1b`, `\u202e`, `\u{e0001}`), so a
+ * message that carries bytes from a file or the command line is safe to print.
+ */
+export function printable(text: string): string {
+  return text.replace(NON_PRINTING, (ch) => {
+    const c = ch.codePointAt(0) as number;
+    if (c <= 0xff) return `\\x${c.toString(16).padStart(2, "0")}`;
+    if (c <= 0xffff) return `\\u${c.toString(16).padStart(4, "0")}`;
+    return `\\u{${c.toString(16)}}`;
+  });
+}
+
 /** A short printable description of a bad value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
+  if (typeof value === "boolean") return String(value);
   if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 37) + "..." : value);
+  if (typeof value === "string")
+    return printable(JSON.stringify(value.length > 40 ? value.slice(0, 37) + "..." : value));
   if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "symbol") return value.toString();
+  if (typeof value === "symbol") return printable(value.toString());
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value))
     return `a ${value.constructor.name} of length ${(value as unknown as { length: number }).length}`;

@@ -8,7 +8,8 @@
 import { instantiate, instantiateSync } from "@assemblyscript/loader";
 import { RELAXED_WASM_BASE64, SIMD_WASM_BASE64 } from "../generated/binaries";
 import type { Kernels } from "./abi";
-import { GlocalError } from "./errors";
+import { GlocalError, describe } from "./errors";
+import { checkOptions } from "./validate";
 import { hostImports } from "./productHook";
 
 export type { Kernels } from "./abi";
@@ -136,7 +137,7 @@ function checkPreference(binary: unknown): BinaryPreference {
   if (binary === "auto" || binary === "simd" || binary === "relaxed-simd") return binary;
   throw new GlocalError(
     "E_OPTION",
-    `option 'binary' must be 'auto', 'simd' or 'relaxed-simd', got ${String(binary)}`,
+    `option 'binary' must be 'auto', 'simd' or 'relaxed-simd', got ${describe(binary)}`,
     "binary",
   );
 }
@@ -148,8 +149,9 @@ function checkPreference(binary: unknown): BinaryPreference {
  * become unusable).
  */
 export async function ready(options: { binary?: BinaryPreference } = {}): Promise<BackendInfo> {
-  const pref = checkPreference(options.binary);
-  if (backend && (options.binary === undefined || backend.binary === pick(pref).binary)) return backendInfo();
+  const o = checkOptions(options, ["binary"], "ready options");
+  const pref = checkPreference(o.binary);
+  if (backend && (o.binary === undefined || backend.binary === pick(pref).binary)) return backendInfo();
   const { binary, bytes } = pick(pref);
   const result = await instantiate<Kernels>(bytes, hostImports);
   install(result.exports as unknown as Kernels, binary);
@@ -158,8 +160,9 @@ export async function ready(options: { binary?: BinaryPreference } = {}): Promis
 
 /** Synchronous instantiation (Node, Web Workers). See `ready` for `binary`. */
 export function initSync(options: { binary?: BinaryPreference } = {}): BackendInfo {
-  const pref = checkPreference(options.binary);
-  if (backend && options.binary === undefined) return backendInfo();
+  const o = checkOptions(options, ["binary"], "initSync options");
+  const pref = checkPreference(o.binary);
+  if (backend && o.binary === undefined) return backendInfo();
   const { binary, bytes } = pick(pref);
   if (backend && backend.binary === binary) return backendInfo();
   let result;
@@ -224,4 +227,14 @@ export function memoryStats(): { wasmBytes: number; openScratchBlocks: number } 
 /** Bytes of WebAssembly memory the running instance holds (0 before instantiation). */
 export function reservedBytes(): number {
   return backend ? backend.kernels.memory.buffer.byteLength : 0;
+}
+
+/** The most call-scoped scratch held at once (bytes) since `resetScratchPeak()` (tests, the budget bench). */
+export function scratchPeak(): number {
+  return kernels().scratchPeakBytes();
+}
+
+/** Starts a new high-water mark of call-scoped scratch. */
+export function resetScratchPeak(): void {
+  kernels().scratchPeakReset();
 }

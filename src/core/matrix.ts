@@ -5,6 +5,7 @@
  * validated (shape, type, finiteness) with errors that name the argument.
  */
 import { GlocalError, describe } from "./errors";
+import { member, ownProperties } from "./validate";
 
 export interface Matrix {
   readonly rows: number;
@@ -58,9 +59,22 @@ export function get(m: Matrix, i: number, j: number): number {
   return m.data[i * m.cols + j];
 }
 
-/** The matrix (any MatrixLike) as an array of row arrays. */
+/**
+ * The most rows `toArray` builds: each row is a JS array (~64 bytes before its entries), so
+ * 2^24 rows take about 1 GiB of the JS heap -- a 10⁹ × 0 matrix would take 64 GB.
+ */
+export const MAX_ARRAY_ROWS = 2 ** 24;
+
+/** The matrix (any MatrixLike) as an array of row arrays (at most MAX_ARRAY_ROWS rows). */
 export function toArray(input: MatrixLike): number[][] {
   const m = toMatrix(input, "m", { allowEmpty: true });
+  if (m.rows > MAX_ARRAY_ROWS) {
+    throw new GlocalError(
+      "E_TOO_LARGE",
+      `m has ${m.rows} rows, more than the ${MAX_ARRAY_ROWS} toArray makes into JS arrays`,
+      "m",
+    );
+  }
   const out: number[][] = [];
   for (let i = 0; i < m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
   return out;
@@ -83,9 +97,13 @@ function checkDim(v: number, name: string): void {
 /** The largest matrix the library can hold: one WebAssembly buffer (1 GiB) of doubles. */
 export const MAX_MATRIX_ENTRIES = Math.floor((2 ** 30 - 64) / 8);
 
-/** E_TOO_LARGE before allocating (a RangeError from the engine otherwise). */
+/**
+ * E_TOO_LARGE before allocating (a RangeError from the engine otherwise). An empty
+ * dimension counts as 1: a 10⁹ × 0 matrix has no entries, but every consumer that walks
+ * its rows (toArray, a row loop) would do 10⁹ of work.
+ */
 function checkSize(rows: number, cols: number, name: string): void {
-  if (rows * cols > MAX_MATRIX_ENTRIES) {
+  if (Math.max(rows, 1) * Math.max(cols, 1) > MAX_MATRIX_ENTRIES) {
     throw new GlocalError(
       "E_TOO_LARGE",
       `${name} would have ${rows} × ${cols} entries, more than the ${MAX_MATRIX_ENTRIES} a WebAssembly buffer holds`,
@@ -94,17 +112,24 @@ function checkSize(rows: number, cols: number, name: string): void {
   }
 }
 
+/** `{ rows, cols, data }` as own properties (or a class's), never Object.prototype's. */
 function isMatrix(x: unknown): x is Matrix {
-  return typeof x === "object" && x !== null && "data" in x && "rows" in x && "cols" in x;
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    member(x, "data") !== undefined &&
+    member(x, "rows") !== undefined &&
+    member(x, "cols") !== undefined
+  );
 }
 
 function isMlMatrix(x: unknown): x is { rows: number; columns: number; get(i: number, j: number): number } {
   return (
     typeof x === "object" &&
     x !== null &&
-    "columns" in x &&
-    "rows" in x &&
-    typeof (x as { get?: unknown }).get === "function"
+    member(x, "columns") !== undefined &&
+    member(x, "rows") !== undefined &&
+    typeof member(x, "get") === "function"
   );
 }
 
@@ -152,6 +177,7 @@ export function toMatrix(input: unknown, name: string, options: ToMatrixOptions 
     if (!Number.isInteger(r) || !Number.isInteger(c) || r < 0 || c < 0) {
       throw new GlocalError("E_SHAPE", `${name} has invalid shape ${describe(r)} × ${describe(c)}`, name);
     }
+    checkSize(r, c, name);
     const d: unknown = input.data;
     if (!isNumberArrayLike(d))
       throw new GlocalError("E_TYPE", `${name}.data must be a Float64Array or number array, got ${describe(d)}`, name);
@@ -208,7 +234,7 @@ export function toMatrix(input: unknown, name: string, options: ToMatrixOptions 
       name,
     );
   }
-  if (!options.allowEmpty && (rows === 0 || cols === 0)) {
+  if (ownProperties(options).allowEmpty !== true && (rows === 0 || cols === 0)) {
     throw new GlocalError("E_SHAPE", `${name} is empty (${rows} × ${cols})`, name);
   }
   checkFinite(data, cols, name);
@@ -243,7 +269,8 @@ export function toVector(input: unknown, name: string, options: { allowEmpty?: b
       name,
     );
   }
-  if (!options.allowEmpty && input.length === 0) throw new GlocalError("E_SHAPE", `${name} is empty`, name);
+  if (ownProperties(options ?? {}).allowEmpty !== true && input.length === 0)
+    throw new GlocalError("E_SHAPE", `${name} is empty`, name);
   let out: Float64Array;
   if (input instanceof Float64Array) out = input;
   else {

@@ -4,7 +4,7 @@
  */
 import { GlocalError, describe } from "../core/errors";
 import { checkOptions, optInteger, optNumber } from "../core/validate";
-import { Matrix } from "../core/matrix";
+import { MAX_MATRIX_ENTRIES, Matrix } from "../core/matrix";
 import { checkSeed, mixSeed, normals } from "../core/random";
 
 export interface SyntheticOptions {
@@ -58,6 +58,25 @@ export function synthetic(options: SyntheticOptions): SyntheticData {
       : kind === "regression"
         ? optInteger(o.outputs, "outputs", 1, 1)
         : 1;
+  // E_TOO_LARGE before allocating: 10⁹ examples threw a RangeError from the engine.
+  for (const [n, name] of [
+    [nTrain, "train"],
+    [nVal, "val"],
+  ] as const) {
+    if (n * Math.max(p, k) > MAX_MATRIX_ENTRIES) {
+      throw new GlocalError(
+        "E_TOO_LARGE",
+        `${name} = ${n} examples × ${Math.max(p, k)} columns exceeds the ${MAX_MATRIX_ENTRIES} entries a matrix may hold`,
+        n >= Math.max(p, k) ? name : p >= k ? "features" : kind === "regression" ? "outputs" : "classes",
+      );
+    }
+  }
+  if (p * k > MAX_MATRIX_ENTRIES)
+    throw new GlocalError(
+      "E_TOO_LARGE",
+      `features × ${kind === "regression" ? "outputs" : "classes"} = ${p} × ${k} exceeds the ${MAX_MATRIX_ENTRIES} entries a matrix may hold`,
+      "features",
+    );
   const noise = optNumber(o.noise, "noise", 0.1, (v) => v >= 0, ">= 0");
   const seed = checkSeed(o.seed);
   const gw = normals(mixSeed(seed, 1));

@@ -17,8 +17,8 @@ export interface ScoredConfig {
   error: number;
 }
 
-/** Every candidate configuration scored by held-out error, best first. */
-export function autoSearch(s: Scope, traj: number, m: number, q: number, r: Resolved): ScoredConfig[] {
+/** The configurations `auto` tries on a window of m rows of q (each fitted on m − p rows). */
+export function autoCandidates(m: number, q: number, r: Resolved): Config[] {
   const p = Math.max(1, r.heldOut);
   const mTrain = m - p;
   const delays =
@@ -28,23 +28,30 @@ export function autoSearch(s: Scope, traj: number, m: number, q: number, r: Reso
   const ranks: RankRule[] = r.rank.kind === "auto" ? [{ kind: "full" }, { kind: "svht" }] : [r.rank];
   const methods: Method[] =
     r.method === "auto" ? [r.horizon !== null ? "horizon" : "limit", "affine", "rre", "mpe"] : [r.method];
-  const out: ScoredConfig[] = [];
+  const out: Config[] = [];
   for (const delay of delays) {
     for (const method of methods) {
       // rre/mpe truncate with their own cutoff: the rank rule does not change them.
       const rankList = method === "rre" || method === "mpe" ? [ranks[0]] : ranks;
-      for (const rank of rankList) {
-        const cfg = { method, delay, rank };
-        let error = Infinity;
-        try {
-          // Its own scope: the candidates' workspace is released as the search goes.
-          error = withScope((cs) => heldOutError(cs, traj, m, q, p, cfg, r));
-        } catch {
-          error = Infinity;
-        }
-        out.push({ cfg, error });
-      }
+      for (const rank of rankList) out.push({ method, delay, rank });
     }
+  }
+  return out;
+}
+
+/** Every candidate configuration scored by held-out error, best first. */
+export function autoSearch(s: Scope, traj: number, m: number, q: number, r: Resolved): ScoredConfig[] {
+  const p = Math.max(1, r.heldOut);
+  const out: ScoredConfig[] = [];
+  for (const cfg of autoCandidates(m, q, r)) {
+    let error = Infinity;
+    try {
+      // Its own scope: the candidates' workspace is released as the search goes.
+      error = withScope((cs) => heldOutError(cs, traj, m, q, p, cfg, r));
+    } catch {
+      error = Infinity;
+    }
+    out.push({ cfg, error });
   }
   // Stable sort: among equal errors the earlier (smaller delay, simpler) candidate wins.
   return out.sort((a, b) => a.error - b.error);

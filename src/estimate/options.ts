@@ -21,9 +21,18 @@ export const ESTIMATE_OPTION_KEYS = [
   "trust",
   "dmdDiagnostics",
 ] as const;
-const TRUST_KEYS = ["heldOutError", "magnitude", "modeWeight"] as const;
+const TRUST_KEYS = [
+  "heldOutError",
+  "magnitude",
+  "modeWeight",
+  "forecastRatio",
+  "nestedChange",
+  "correction",
+  "floor",
+] as const;
 
-export const METHODS: readonly Method[] = ["limit", "horizon", "affine", "rre", "mpe"];
+/** The methods, frozen: a name pushed by a caller must not become a method. */
+export const METHODS: readonly Method[] = Object.freeze(["limit", "horizon", "affine", "rre", "mpe"] as Method[]);
 
 /** A method name or "auto"; E_OPTION naming `argument` (an option or a CLI flag) otherwise. */
 export function checkMethod(value: unknown, argument: string): Method | "auto" {
@@ -35,12 +44,24 @@ export function checkMethod(value: unknown, argument: string): Method | "auto" {
   );
 }
 
-/** The default method, chosen by the accuracy benchmark (bench/accuracy.ts; README). */
-export const DEFAULT_METHOD: Method = "affine";
+/**
+ * The default method, chosen by the accuracy benchmark (bench/accuracy/report.ts: chooseDefault;
+ * README "Accuracy of the estimate, and the default").
+ */
+export const DEFAULT_METHOD: Method = "mpe";
 
-/** Default delay: enough blocks to see ~16 modes (qd ≥ 16) while N − 1 ≥ 3qd columns. */
-export function defaultDelay(m: number, q: number): number {
-  const want = Math.ceil(16 / q);
+/** The embedding dimension qd the default delay aims at (chosen on the accuracy benchmark; README). */
+export const DEFAULT_DELAY_DIM = 32;
+
+/**
+ * Default delay: enough blocks to see ~`dim` modes (qd ≥ dim) while N − 1 ≥ 3qd columns.
+ * `dim` is for the benchmark, which compares delay rules; the default is DEFAULT_DELAY_DIM.
+ */
+export function defaultDelay(m: number, q: number, dim: number = DEFAULT_DELAY_DIM): number {
+  optInteger(m, "m", 0, 1);
+  optInteger(q, "q", 0, 1);
+  optInteger(dim, "dim", 0, 1);
+  const want = Math.ceil(dim / q);
   const fit = Math.floor((m - 1) / (3 * q + 1));
   return Math.max(1, Math.min(want, fit, m - 1));
 }
@@ -58,20 +79,25 @@ export interface Resolved {
   dmdDiagnostics: boolean;
 }
 
-export function resolveOptions(options: unknown, m: number, q: number): Resolved {
+/**
+ * The options resolved against a window of m rows of q numbers. With m = null (a window
+ * not yet recorded: GlocalEstimator's construction, optimize's `glocal`) every check that
+ * does not depend on m runs, so a bad option fails before any work.
+ */
+export function resolveOptions(options: unknown, m: number | null, q: number): Resolved {
   const o = checkOptions(options, ESTIMATE_OPTION_KEYS);
   let delay: number | "auto";
   if (o.delay === "auto") delay = "auto";
-  else if (o.delay === undefined) delay = defaultDelay(m, q);
-  else delay = checkDelay(o.delay, m);
+  else if (o.delay === undefined) delay = m === null ? 1 : defaultDelay(m, q);
+  else delay = checkDelay(o.delay, m ?? Infinity);
   const rank = checkRankRule(o.rank);
   const method = o.method === undefined ? DEFAULT_METHOD : checkMethod(o.method, "method");
   let horizon: number | null = null;
   if (o.horizon !== undefined && o.horizon !== null) {
-    if (typeof o.horizon !== "number" || !Number.isInteger(o.horizon) || o.horizon <= m) {
+    if (typeof o.horizon !== "number" || !Number.isInteger(o.horizon) || o.horizon <= (m ?? 1)) {
       throw new GlocalError(
         "E_OPTION",
-        `horizon must be an integer T > m = ${m} (the window), got ${describe(o.horizon)}`,
+        `horizon must be an integer T > m = ${m ?? "the rows of the window"} (the window), got ${describe(o.horizon)}`,
         "horizon",
       );
     }
@@ -89,12 +115,17 @@ export function resolveOptions(options: unknown, m: number, q: number): Resolved
     throw new GlocalError("E_OPTION", `unstable must be 'clamp' or 'drop', got ${describe(o.unstable)}`, "unstable");
   }
   const unstable = (o.unstable ?? "clamp") as "clamp" | "drop";
-  const heldOut = optInteger(o.heldOut, "heldOut", Math.ceil(m / 5), 0, m - 1);
+  const heldOut =
+    m === null ? optInteger(o.heldOut, "heldOut", 0, 0) : optInteger(o.heldOut, "heldOut", Math.ceil(m / 5), 0, m - 1);
   const t = checkOptions(o.trust, TRUST_KEYS, "trust");
   const trust: TrustThresholds = {
     heldOutError: optNumber(t.heldOutError, "trust.heldOutError", DEFAULT_TRUST.heldOutError, (v) => v > 0),
     magnitude: optNumber(t.magnitude, "trust.magnitude", DEFAULT_TRUST.magnitude, (v) => v > 0),
     modeWeight: optNumber(t.modeWeight, "trust.modeWeight", DEFAULT_TRUST.modeWeight, (v) => v >= 0),
+    forecastRatio: optNumber(t.forecastRatio, "trust.forecastRatio", DEFAULT_TRUST.forecastRatio, (v) => v > 0),
+    nestedChange: optNumber(t.nestedChange, "trust.nestedChange", DEFAULT_TRUST.nestedChange, (v) => v > 0),
+    correction: optNumber(t.correction, "trust.correction", DEFAULT_TRUST.correction, (v) => v > 0),
+    floor: optNumber(t.floor, "trust.floor", DEFAULT_TRUST.floor, (v) => v >= 0 && v < 1, "in [0, 1)"),
   };
   if (o.dmdDiagnostics !== undefined && typeof o.dmdDiagnostics !== "boolean") {
     throw new GlocalError(

@@ -5,21 +5,25 @@
  *   scale    → the window times an exact power of two, so the arithmetic sits near 1
  *   choose   → the configuration (method, delay, rank), searched by `auto` where asked
  *   fit      → the method on the whole window (and the DMD, where needed or asked for)
- *   test     → the held-out prediction test
+ *   test     → the held-out refit (forecast of the newest rows, and the nested-window estimate)
  *   diagnose → the trust warnings, then the result in the caller's units
  */
 import { GlocalError } from "../core/errors";
 import { MatrixLike } from "../core/matrix";
 import { Scope, withScope } from "../core/scope";
 import { checkResult, maxAbs, scalbn } from "../linalg/scaling";
+import { hasOwnProperty } from "../core/validate";
 import { autoSearch, describeCandidate } from "./auto";
+import { checkWork } from "./budget";
 import type { DmdFit } from "./dmd";
-import { heldOutError } from "./heldOut";
+import { HeldOutEvidence, heldOutEvidence } from "./evidence";
+import { HeldOutFit, heldOutFit } from "./heldOut";
 import { runMethod, type MethodRun } from "./methods/index";
 import { Config, DEFAULT_METHOD, Resolved, defaultDelay, resolveOptions } from "./options";
 import { formatRankRule } from "./rank";
 import { checkDelay, toTrajectory } from "./trajectory";
-import { Spectrum, dmdSpectrum, slowestTimeConstant, trustWarnings } from "./trust";
+import { eigenvalueRounding } from "./methods/horizon";
+import { Spectrum, dmdSpectrum, horizonBand, slowestTimeConstant, trustWarnings } from "./trust";
 import type { AutoCandidate, EstimateOptions, EstimateWarning, GlobalEstimate } from "./types";
 
 /** The window in WebAssembly memory divided by 2^e, with what the trust test needs of it. */
@@ -67,8 +71,12 @@ function zeroEstimate(r: Resolved, m: number, q: number, truncated: Float64Array
       residual: 0,
       heldOutError: null,
       heldOutRows: 0,
+      forecastRatio: null,
+      correctionRatio: null,
+      nestedChange: null,
       slowestTimeConstant: null,
       trusted: true,
+      untrustedBecause: [],
       warnings: [
         {
           code: "ZERO_TRAJECTORY",
@@ -84,8 +92,6 @@ function zeroEstimate(r: Resolved, m: number, q: number, truncated: Float64Array
 interface Choice {
   cfg: Config;
   auto?: AutoCandidate[];
-  /** The held-out error the search measured for cfg (the same test, not run again). */
-  searchedHeldOut: number | null;
 }
 
 /** Stage 2: the configuration, searched by held-out error where anything is "auto". */
@@ -111,10 +117,9 @@ function chooseConfig(s: Scope, w: ScaledWindow, m: number, q: number, r: Resolv
             rank: r.rank.kind === "auto" ? { kind: "full" } : r.rank,
           },
       auto: ranked.map(describeCandidate),
-      searchedHeldOut: found && r.heldOut > 0 ? best.error : null,
     };
   } else {
-    choice = { cfg: { method: r.method, delay: r.delay as number, rank: r.rank }, searchedHeldOut: null };
+    choice = { cfg: { method: r.method, delay: r.delay as number, rank: r.rank } };
   }
   const { cfg } = choice;
   checkDelay(cfg.delay, m);
@@ -128,26 +133,27 @@ function chooseConfig(s: Scope, w: ScaledWindow, m: number, q: number, r: Resolv
   return choice;
 }
 
-/** Stage 4: the held-out test (null when disabled; a window too short for it is not trusted). */
+/**
+ * Stage 4: the held-out refit (null when disabled; a window too short for it is not trusted).
+ * Run again for a configuration `auto` chose: the trust test needs the refit's estimate too.
+ */
 function heldOutTest(
   s: Scope,
   w: ScaledWindow,
   m: number,
   q: number,
-  choice: Choice,
+  cfg: Config,
   r: Resolved,
   warnings: EstimateWarning[],
-): number | null {
-  const p = r.heldOut,
-    cfg = choice.cfg;
+): HeldOutFit | null {
+  const p = r.heldOut;
   if (p === 0) return null;
   const need = cfg.method === "rre" || cfg.method === "mpe" ? cfg.delay + 2 : cfg.delay + 1;
-  if (choice.searchedHeldOut !== null) return choice.searchedHeldOut;
   if (m - p >= need) {
     try {
-      return heldOutError(s, w.traj, m, q, p, cfg, r);
+      return heldOutFit(s, w.traj, m, q, p, cfg, r);
     } catch {
-      return Infinity;
+      return { error: Infinity, modelRms: Infinity, naiveRms: 0, estimate: new Float64Array(q).fill(NaN) };
     }
   }
   // A model nothing could check is not trusted (heldOut: 0 opts out of the test instead).
@@ -157,6 +163,42 @@ function heldOutTest(
     fatal: true,
   });
   return null;
+}
+
+/** The refit's evidence on the estimate `est` (scaled units): forecast ratio and nested-window change. */
+function evidence(
+  s: Scope,
+  w: ScaledWindow,
+  m: number,
+  q: number,
+  est: Float64Array,
+  fit: HeldOutFit,
+  r: Resolved,
+): HeldOutEvidence {
+  const hm = s.f64(w.traj + (m - 1) * q * 8, q),
+    before = s.f64(w.traj + (m - 1 - r.heldOut) * q * 8, q);
+  let change = 0,
+    correction = 0,
+    movement = 0,
+    hmNorm = 0;
+  for (let c = 0; c < q; c++) {
+    change += (est[c] - fit.estimate[c]) ** 2;
+    correction += (est[c] - hm[c]) ** 2;
+    movement += (hm[c] - before[c]) ** 2;
+    hmNorm += hm[c] ** 2;
+  }
+  return heldOutEvidence({
+    error: fit.error,
+    modelRms: fit.modelRms,
+    naiveRms: fit.naiveRms,
+    // NaN (a refit that failed) compares false: the test fails, as it should.
+    change: Number.isNaN(change) ? Infinity : Math.sqrt(change),
+    correction: Math.sqrt(correction),
+    movement: Math.sqrt(movement),
+    scale: Math.sqrt(hmNorm),
+    floor: r.trust.floor,
+    correctionLimit: r.trust.correction,
+  });
 }
 
 /** Per-mode weights ‖Φᵢ bᵢ‖ of a DMD fit, for the unstable-mode test. */
@@ -182,7 +224,7 @@ function diagnose(
   cfg: Config,
   r: Resolved,
   run: MethodRun,
-  held: number | null,
+  held: HeldOutEvidence | null,
   warnings: EstimateWarning[],
 ): Spectrum | null {
   const { result, fit } = run;
@@ -197,6 +239,9 @@ function diagnose(
     : fit
       ? dmdSpectrum(fit, modeWeights(s, fit))
       : null;
+  if (spectrum && fit && cfg.method === "horizon") {
+    spectrum.horizon = { band: horizonBand((r.horizon as number) - m, r.tolerance, eigenvalueRounding(fit.n)) };
+  }
   if (spectrum) {
     warnings.push(
       ...trustWarnings({
@@ -204,7 +249,7 @@ function diagnose(
         gNorm,
         tolerance: r.tolerance,
         windowRows: m,
-        heldOutError: held,
+        heldOut: held,
         estimateNorm: estNorm,
         maxRowNorm: w.maxRowNorm,
         thresholds: r.trust,
@@ -231,9 +276,27 @@ function diagnose(
   return spectrum;
 }
 
+/**
+ * The DMD's singular values in the caller's units. Those of a window near 1.8e308 can lie
+ * beyond float64 (σ₁ ≥ the largest row norm): they are reported as Infinity with the
+ * warning DIAGNOSTIC_OVERFLOW, rather than failing an estimate that is itself finite.
+ */
+function diagnosticSingularValues(sv: Float64Array, e: number, warnings: EstimateWarning[]): Float64Array {
+  const out = sv.map((v) => scalbn(v, e));
+  if (out.some((v) => !Number.isFinite(v))) {
+    warnings.push({
+      code: "DIAGNOSTIC_OVERFLOW",
+      message: "some singular values (diagnostics) lie beyond the float64 range: reported as Infinity",
+      fatal: false,
+    });
+  }
+  return out;
+}
+
 /** The estimate for a trajectory already in WebAssembly memory (m × q at `trajIn`). */
 export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, options: unknown): GlobalEstimate {
   const r = resolveOptions(options, m, q);
+  checkWork(m, q, r, hasOwnProperty(options, "delay"));
   const raw = s.f64(trajIn, m * q);
   const truncated = raw.slice((m - 1) * q, m * q);
   const largest = maxAbs(raw);
@@ -243,7 +306,8 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
   const cfg = choice.cfg;
   const run = runMethod(s, w.traj, m, q, cfg, r, r.horizon, r.dmdDiagnostics);
   const warnings: EstimateWarning[] = [...run.result.warnings];
-  const held = heldOutTest(s, w, m, q, choice, r, warnings);
+  const refit = heldOutTest(s, w, m, q, cfg, r, warnings);
+  const held = refit ? evidence(s, w, m, q, run.result.estimate, refit, r) : null;
   const spectrum = diagnose(s, w, m, q, cfg, r, run, held, warnings);
   const { result, keptModes, fit } = run;
   // Finite in the scaled units but beyond float64 in the caller's (an absurd extrapolation
@@ -270,17 +334,16 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
       rank,
       methodRank: result.rank,
       rankRule: formatRankRule(cfg.rank),
-      singularValues: fit
-        ? checkResult(
-            fit.singularValues.map((v) => scalbn(v, w.e)),
-            "the singular values (diagnostics)",
-          )
-        : new Float64Array(0),
+      singularValues: fit ? diagnosticSingularValues(fit.singularValues, w.e, warnings) : new Float64Array(0),
       residual: fit ? fit.residual : null,
-      heldOutError: held,
+      heldOutError: held ? held.error : null,
       heldOutRows: held === null ? 0 : r.heldOut,
+      forecastRatio: held ? held.forecastRatio : null,
+      nestedChange: held ? held.nestedChange : null,
+      correctionRatio: held ? held.correctionRatio : null,
       slowestTimeConstant: spectrum ? slowestTimeConstant(spectrum, r.tolerance) : null,
       trusted,
+      untrustedBecause: warnings.filter((x) => x.fatal).map((x) => x.code),
       warnings,
       truncated,
       ...(choice.auto ? { auto: choice.auto } : {}),

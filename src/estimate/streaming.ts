@@ -6,8 +6,8 @@
  * forgets.
  */
 import { GlocalError, describe } from "../core/errors";
-import { checkOptions, optInteger } from "../core/validate";
-import { ESTIMATE_OPTION_KEYS } from "./options";
+import { checkOptions, optInteger, ownCopy } from "../core/validate";
+import { ESTIMATE_OPTION_KEYS, resolveOptions } from "./options";
 import { estimateInScope } from "./pipeline";
 import type { EstimateOptions, GlobalEstimate } from "./types";
 import { PersistentBlock } from "../core/block";
@@ -30,14 +30,23 @@ export class GlocalEstimator {
   /** Rows pushed since the last reset (the newest row is h_pushed). */
   private pushed = 0;
 
+  /**
+   * Checks every option now (those that depend on the rows held, such as a delay too long
+   * for them, at estimate()) and keeps a copy: later changes to the caller's objects do
+   * not reach the estimator.
+   */
   constructor(options: GlocalEstimatorOptions) {
     const o = checkOptions(options, ["dim", "window", ...ESTIMATE_OPTION_KEYS]);
     if (o.dim === undefined)
       throw new GlocalError("E_OPTION", "option 'dim' (the number of hyperparameters q) is required", "dim");
     this.dim = optInteger(o.dim, "dim", 1, 1);
     this.window = optInteger(o.window, "window", 200, 2);
-    const { dim: _d, window: _w, ...rest } = options;
-    this.options = rest;
+    const rest = Object.create(null) as Record<string, unknown>;
+    for (const key of ESTIMATE_OPTION_KEYS) if (o[key] !== undefined) rest[key] = ownCopy(o[key]);
+    // method 'horizon' may take its horizon with each estimate().
+    const probe = rest.method === "horizon" && rest.horizon === undefined ? { ...rest, horizon: 2 } : rest;
+    resolveOptions(probe, null, this.dim);
+    this.options = Object.freeze(rest) as EstimateOptions;
     this.block = new PersistentBlock(this, this.window * this.dim, "this GlocalEstimator");
   }
 
@@ -56,21 +65,29 @@ export class GlocalEstimator {
     return this.block;
   }
 
-  /** Appends one hypergradient (q finite numbers); it is copied, not kept. */
+  /**
+   * Appends one hypergradient (q finite numbers); it is copied, not kept. Each entry is read
+   * once, before the ring is touched: an entry's getter (a Proxy, say) that pushes or
+   * estimates meanwhile sees a consistent estimator, and cannot swap in a NaN after the check.
+   */
   push(h: ArrayLike<number>): void {
-    const block = this.live();
+    this.live();
     if (h === null || typeof h !== "object" || typeof (h as ArrayLike<number>).length !== "number") {
       throw new GlocalError("E_TYPE", `h must be an array of ${this.dim} numbers, got ${describe(h)}`, "h");
     }
-    if (h.length !== this.dim)
-      throw new GlocalError("E_SHAPE", `h must have ${this.dim} entries, got ${h.length}`, "h");
+    const length = h.length;
+    if (length !== this.dim)
+      throw new GlocalError("E_SHAPE", `h must have ${this.dim} entries, got ${describe(length)}`, "h");
+    const row = new Float64Array(this.dim);
     for (let i = 0; i < this.dim; i++) {
       const v = h[i];
       if (typeof v !== "number") throw new GlocalError("E_TYPE", `h[${i}] is not a number (${describe(v)})`, "h");
       if (!Number.isFinite(v)) throw new GlocalError("E_NONFINITE", `h[${i}] is ${describe(v)}`, "h");
+      row[i] = v;
     }
+    const block = this.live();
     const slot = (this.start + this.count) % this.window;
-    block.view().set(h, slot * this.dim);
+    block.view().set(row, slot * this.dim);
     if (this.count < this.window) this.count++;
     else this.start = (this.start + 1) % this.window;
     this.pushed++;
@@ -101,13 +118,18 @@ export class GlocalEstimator {
     }
   }
 
-  /** The glocal estimate from the rows held; `overrides` replace construction options. */
+  /**
+   * The glocal estimate from the rows held; `overrides` replace construction options. The
+   * overrides are read first, once: a getter that pushes or resets runs before the rows
+   * are taken, never while they are.
+   */
   estimate(overrides?: EstimateOptions): GlobalEstimate {
+    const extra = checkOptions(overrides ?? undefined, ESTIMATE_OPTION_KEYS);
     const block = this.live();
     const m = this.count,
       q = this.dim;
     if (m === 0) throw new GlocalError("E_TOO_SHORT", "no hypergradient has been pushed yet", "trajectory");
-    const options: EstimateOptions = { ...this.options, ...(overrides ?? {}) };
+    const options = Object.assign(Object.create(null), this.options, extra) as EstimateOptions;
     // horizon T counts rows from the window start; rows dropped from a full ring shift it.
     if (typeof options.horizon === "number") options.horizon -= this.pushed - m;
     return withScope((s) => {

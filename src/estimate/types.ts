@@ -10,13 +10,20 @@ export interface EstimateWarning {
     | "UNSTABLE_MODE"
     | "SLOW_MODE"
     | "HELD_OUT_ERROR"
+    | "POOR_FORECAST"
+    | "NESTED_DISAGREEMENT"
+    | "IMPLAUSIBLE_CORRECTION"
+    | "HORIZON_PRECISION"
     | "ABSURD_MAGNITUDE"
     | "SINGULAR_FIXED_POINT"
     | "DEGENERATE_EXTRAPOLATION"
     | "DEFECTIVE_MODES"
     | "CONSTANT_TRAJECTORY"
     | "ZERO_TRAJECTORY"
-    | "NO_HELD_OUT_TEST";
+    | "NO_HELD_OUT_TEST"
+    // A diagnostic (the singular values) beyond float64 in the caller's units: reported as
+    // Infinity; the estimate itself is unaffected.
+    | "DIAGNOSTIC_OVERFLOW";
   message: string;
   /** Whether this condition makes the estimate untrustworthy. */
   fatal: boolean;
@@ -85,9 +92,17 @@ export interface EstimateDiagnostics {
   /** Relative error of the method's prediction of the held-out newest rows (null if not run). */
   heldOutError: number | null;
   heldOutRows: number;
+  /** The refit's forecast error over that of holding its newest row (null if not run; trust.forecastRatio). */
+  forecastRatio: number | null;
+  /** ‖estimate − refit's estimate‖ over ‖estimate − h_m‖ (null if not run; trust.nestedChange). */
+  nestedChange: number | null;
+  /** ‖estimate − h_m‖ over how far the window moved over the held-out rows (null if not run; trust.correction). */
+  correctionRatio: number | null;
   /** Time constant (rows) of the slowest mode of the estimate's model: the DMD's non-constant modes (limit, horizon), the affine map's, or rre/mpe's recurrence (null if none). */
   slowestTimeConstant: number | null;
   trusted: boolean;
+  /** The codes of the fatal warnings: why the estimate is not trusted ([] when it is). */
+  untrustedBecause: EstimateWarning["code"][];
   warnings: EstimateWarning[];
   /** h_m, the truncated hypergradient the driver falls back to. */
   truncated: Float64Array;
@@ -113,6 +128,14 @@ export interface GlobalEstimate {
 export interface TrustThresholds {
   /** Largest acceptable held-out relative prediction error (default 0.5). */
   heldOutError: number;
+  /** Largest acceptable ratio of the refit's forecast error to holding its newest row (default 0.1). */
+  forecastRatio: number;
+  /** Largest acceptable ‖estimate − refit's estimate‖ / ‖estimate − h_m‖ (default 0.1). */
+  nestedChange: number;
+  /** Largest acceptable ‖estimate − h_m‖ / ‖h_m − h_{m−p}‖ (p held-out rows; default 10). */
+  correction: number;
+  /** Denominators of the two ratios above are at least `floor` × ‖h_m‖ (default 1e-3). */
+  floor: number;
   /** Largest acceptable ‖estimate‖ / max_t ‖h_t‖ (default 10). */
   magnitude: number;
   /** A mode's weight ‖Φᵢ bᵢ‖ counts when above this fraction of ‖g_N‖ (default 1e-3). */

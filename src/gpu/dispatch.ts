@@ -17,7 +17,7 @@
  * `setProductBackend`), with the reason in `backendInfo().gpu.error`.
  */
 import { GlocalError, describe } from "../core/errors";
-import { checkOptions } from "../core/validate";
+import { checkOptions, ownProperties } from "../core/validate";
 import { kernels } from "../core/load";
 import { ProductHook, withProductHook } from "../core/productHook";
 import { GPU_CROSSOVER_FLOPS } from "./crossover";
@@ -26,7 +26,8 @@ import { GpuProducts } from "./kernels";
 import { RUNTIME, globalGpuJs, headlessGlInstalled, loadGpuJs } from "./load";
 
 export type ProductBackend = "wasm" | "gpu" | "auto";
-export const PRODUCT_BACKENDS: readonly ProductBackend[] = ["wasm", "gpu", "auto"];
+/** The product backends (frozen: a name pushed by a caller must not become one). */
+export const PRODUCT_BACKENDS: readonly ProductBackend[] = Object.freeze(["wasm", "gpu", "auto"] as ProductBackend[]);
 export type { GpuMode } from "./gpujs";
 
 /** Per-call choice (InnerTraining, optimize, runDemo). */
@@ -250,8 +251,9 @@ function checkMode(v: unknown, name: string): GpuMode | undefined {
  * and no gpu.js backend can be set up.
  */
 export function resolveProducts(options: ProductOptions = {}): ProductRoute | null {
-  const backend = checkBackend(options.backend, "backend") ?? defaults.backend;
-  const asked = checkMode(options.gpuMode, "gpuMode");
+  const o = ownProperties(options);
+  const backend = checkBackend(o.backend, "backend") ?? defaults.backend;
+  const asked = checkMode(o.gpuMode, "gpuMode");
   if (backend === "wasm") {
     if (asked !== undefined)
       throw new GlocalError(

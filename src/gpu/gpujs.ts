@@ -5,7 +5,14 @@
 
 /** gpu.js backends: the real GPUs first, then gpu.js's own CPU fallbacks (f32 too). */
 export type GpuMode = "webgl2" | "webgl" | "headlessgl" | "webasm" | "cpu";
-export const GPU_MODES: readonly GpuMode[] = ["webgl2", "webgl", "headlessgl", "webasm", "cpu"];
+/** The gpu.js modes, frozen: a name pushed by a caller must not become one. */
+export const GPU_MODES: readonly GpuMode[] = Object.freeze([
+  "webgl2",
+  "webgl",
+  "headlessgl",
+  "webasm",
+  "cpu",
+] as GpuMode[]);
 /** Modes that run on a graphics processor (what 'auto' may choose). */
 export const HARDWARE_MODES: readonly GpuMode[] = ["headlessgl", "webgl2", "webgl"];
 

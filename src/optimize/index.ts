@@ -4,7 +4,7 @@
  * history for all of them.
  */
 import { GlocalError, describe, isGlocalError } from "../core/errors";
-import { checkOptions, optInteger } from "../core/validate";
+import { checkOptions, hasMember, optInteger } from "../core/validate";
 import { checkOptimizer } from "../training/optim";
 import { Run, ResolvedOptions } from "./run";
 import {
@@ -16,7 +16,7 @@ import {
   runRandom,
   runTruncated,
 } from "./strategies/index";
-import { ESTIMATE_OPTION_KEYS } from "../estimate/options";
+import { GLOCAL_OPTION_KEYS, checkGlocalOptions } from "./glocalOptions";
 import { STRATEGIES, OptimizeOptions, OptimizeResult, Strategy } from "./types";
 import { translateError } from "../core/traps";
 import { PRODUCT_OPTION_KEYS, ProductOptions } from "../gpu/dispatch";
@@ -76,29 +76,15 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
   const batchSize = o.batchSize === undefined ? undefined : optInteger(o.batchSize, "batchSize", 0, 1);
   const seed = optInteger(o.seed, "seed", 0, 0);
   const evalEvery = optInteger(o.evalEvery, "evalEvery", 1, 1);
-  const glocal = checkOptions(o.glocal, ["target", "stride", "valSubsample", ...ESTIMATE_OPTION_KEYS], "glocal");
-  if (glocal.target !== undefined && glocal.target !== "limit" && glocal.target !== "remaining") {
-    throw new GlocalError(
-      "E_OPTION",
-      `glocal.target must be 'limit' or 'remaining', got ${describe(glocal.target)}`,
-      "glocal.target",
-    );
-  }
-  if (glocal.horizon !== undefined)
-    throw new GlocalError(
-      "E_OPTION",
-      "glocal.horizon is set by the driver: use glocal.target 'remaining'",
-      "glocal.horizon",
-    );
-  optInteger(glocal.stride, "glocal.stride", 1, 1);
+  const glocal = checkOptions(o.glocal, GLOCAL_OPTION_KEYS, "glocal");
+  checkGlocalOptions(glocal, strategy === "glocal" ? window : null);
   const random = checkRandomOptions(o.random);
-  if (glocal.valSubsample !== undefined) optInteger(glocal.valSubsample, "glocal.valSubsample", 0, 1);
   if (o.onProgress !== undefined && typeof o.onProgress !== "function") {
     throw new GlocalError("E_OPTION", `onProgress must be a function, got ${describe(o.onProgress)}`, "onProgress");
   }
   const signal = o.signal as OptimizeOptions["signal"];
   // Only the presence of `aborted` is checked here: reading it is the signal's business.
-  if (signal !== undefined && (typeof signal !== "object" || signal === null || !("aborted" in signal))) {
+  if (signal !== undefined && (typeof signal !== "object" || signal === null || !hasMember(signal, "aborted"))) {
     throw new GlocalError("E_OPTION", `signal must be an AbortSignal, got ${describe(signal)}`, "signal");
   }
   return {
@@ -134,25 +120,33 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
  * within one inner step and returns the history so far (`stopped: "aborted"`).
  */
 export function optimize(options: OptimizeOptions): OptimizeResult {
+  let run: Run | undefined;
   try {
-    const run = new Run(resolve(options));
-    switch (run.strategy) {
-      case "global":
-        return runGlobal(run);
-      case "local":
-        return runLocal(run);
-      case "truncated":
-        return runTruncated(run);
-      case "glocal":
-        return runGlocal(run);
-      case "none":
-        return runNone(run);
-      case "random":
-        return runRandom(run);
-    }
+    run = new Run(resolve(options));
+    return runStrategy(run);
   } catch (e) {
     const t = translateError(e);
     if (isGlocalError(t)) throw t;
     throw new GlocalError("E_INTERNAL", `optimize failed: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    // A strategy that threw (a callback's error, say) leaves its session open: free it.
+    run?.dispose();
+  }
+}
+
+function runStrategy(run: Run): OptimizeResult {
+  switch (run.strategy) {
+    case "global":
+      return runGlobal(run);
+    case "local":
+      return runLocal(run);
+    case "truncated":
+      return runTruncated(run);
+    case "glocal":
+      return runGlocal(run);
+    case "none":
+      return runNone(run);
+    case "random":
+      return runRandom(run);
   }
 }

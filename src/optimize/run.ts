@@ -3,6 +3,7 @@
  * (training time apart from evaluation time), counts, the history, abort checks and the
  * rejection of divergent updates.
  */
+import { callerCode } from "../core/callback";
 import { GlocalError, isGlocalError } from "../core/errors";
 import { HyperParameters } from "../training/hyperparameters";
 import { checkSeed, mixSeed, mulberry32 } from "../core/random";
@@ -72,7 +73,7 @@ export class Run {
     this.o = o;
     // What a session would reject is rejected here, before any work, in InnerTraining's order.
     const problem = builtinProblem(o.problem);
-    this.hp = new HyperParameters(o.optimizer, problem.trainSize, o.hyper, o.weights);
+    this.hp = new HyperParameters(o.optimizer, problem, o.hyper, o.weights);
     checkBatchSize(o.batchSize, problem.trainSize);
     checkSeed(o.seed, "seed");
     this.valSize = problem.valSize;
@@ -87,6 +88,12 @@ export class Run {
     this.subsetDraws = mulberry32(mixSeed(o.seed, 0x5ab5e7));
     resolveProducts(o.products);
     this.phi = this.hp.getPhi();
+    if (this.phi.length === 0)
+      throw new GlocalError(
+        "E_OPTION",
+        "hyper selects no hyperparameter to optimise (an empty list, or 'weights' with no weights.indices)",
+        "hyper",
+      );
     this.names = this.hp.names.slice();
     this.previousPhi = this.phi.slice();
     this.meta = new MetaOptimizer(o.metaOptimizer, this.phi.length);
@@ -108,6 +115,17 @@ export class Run {
     });
     this.open.add(s);
     return s;
+  }
+
+  /** Releases every open session (a strategy that threw left them open). */
+  dispose(): void {
+    for (const s of [...this.open]) this.release(s);
+  }
+
+  /** Whether the caller's signal asks to stop; its getter is the caller's code. */
+  abortRequested(): boolean {
+    const signal = this.o.signal;
+    return signal !== undefined && Boolean(callerCode("signal.aborted", () => signal.aborted));
   }
 
   /**
@@ -164,7 +182,7 @@ export class Run {
   /** n inner steps, one at a time so an abort is honoured within one step. */
   steps(s: InnerTraining, n: number, tangent: boolean): void {
     for (let i = 0; i < n; i++) {
-      if (this.o.signal?.aborted) throw new Aborted();
+      if (this.abortRequested()) throw new Aborted();
       s.step(1, { tangent });
       this.innerSteps++;
     }
@@ -278,14 +296,18 @@ export class Run {
       ...extra,
     };
     this.history.push(entry);
-    this.o.onProgress?.({
-      strategy: this.o.strategy,
-      innerSteps: this.innerSteps,
-      totalInnerSteps: this.o.strategy === "global" ? this.o.innerSteps * this.o.outerSteps : this.o.innerSteps,
-      updates: this.updates,
-      valLoss,
-      phi: this.phi.slice(),
-    });
+    const onProgress = this.o.onProgress;
+    if (onProgress !== undefined) {
+      const progress = {
+        strategy: this.o.strategy,
+        innerSteps: this.innerSteps,
+        totalInnerSteps: this.o.strategy === "global" ? this.o.innerSteps * this.o.outerSteps : this.o.innerSteps,
+        updates: this.updates,
+        valLoss,
+        phi: this.phi.slice(),
+      };
+      callerCode("onProgress", () => onProgress(progress));
+    }
     return entry;
   }
 
@@ -314,6 +336,7 @@ export class Run {
       wallTimeMs: this.trainingMs(),
       evalTimeMs: this.evalMs,
       events: this.events,
+      warnings: this.o.problem.warnings.slice(),
       stopped: this.stopped,
     };
   }

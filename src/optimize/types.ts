@@ -2,16 +2,28 @@
 import type { EstimateOptions, Method } from "../estimate/types";
 import type { HyperName, WeightsOptions } from "../training/hyperparameters";
 import type { OptimizerSpec } from "../training/optim";
-import type { Problem } from "../problems/types";
+import type { Problem, ProblemWarning } from "../problems/types";
 import type { MetaOptimizerSpec } from "./meta";
 import type { ProductOptions } from "../gpu/dispatch";
 
 /** The driver's strategies: four hypergradient strategies and two baselines (`none`, `random`). */
 export type Strategy = "global" | "local" | "truncated" | "glocal" | "none" | "random";
-/** Every strategy, hypergradient strategies first, then the baselines. */
-export const STRATEGIES: readonly Strategy[] = ["global", "local", "truncated", "glocal", "none", "random"];
+/** Every strategy, hypergradient strategies first, then the baselines (frozen: a name pushed by a caller must not become a strategy). */
+export const STRATEGIES: readonly Strategy[] = Object.freeze([
+  "global",
+  "local",
+  "truncated",
+  "glocal",
+  "none",
+  "random",
+] as Strategy[]);
 /** The strategies that update φ with hypergradients (the others never compute one). */
-export const HYPERGRADIENT_STRATEGIES: readonly Strategy[] = ["global", "local", "truncated", "glocal"];
+export const HYPERGRADIENT_STRATEGIES: readonly Strategy[] = Object.freeze([
+  "global",
+  "local",
+  "truncated",
+  "glocal",
+] as Strategy[]);
 
 /** What glocal's update aims at: the T → ∞ limit, or h_T with T = the steps that remain. */
 export type GlocalTarget = "limit" | "remaining";
@@ -166,6 +178,8 @@ export interface OptimizeResult {
   wallTimeMs: number;
   evalTimeMs: number;
   events: OptimizeEvent[];
+  /** The problem's findings about its data (e.g. `CONSTANT_FEATURE`), empty when none. */
+  warnings: ProblemWarning[];
   /** "done", "aborted" (signal) or "diverged" (gave up after repeated divergence). */
   stopped: "done" | "aborted" | "diverged";
 }

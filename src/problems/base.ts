@@ -4,14 +4,15 @@
  * disposal. Each model file (linear, logistic, softmax, mlp) adds its kernels.
  */
 import { GlocalError, describe } from "../core/errors";
-import { optNumber } from "../core/validate";
+import { optBoolean, optNumber } from "../core/validate";
 import { PersistentBlock } from "../core/block";
 import type { Kernels } from "../core/abi";
 import { withScope } from "../core/scope";
 import { mixSeed, normals, checkSeed } from "../core/random";
 import { MAX_MATRIX_ENTRIES, toVector } from "../core/matrix";
 import { CheckedData } from "./data";
-import { ParameterBlock, Problem, ProblemKind } from "./types";
+import { DecayMode, ParameterBlock, Problem, ProblemKind, ProblemWarning } from "./types";
+import { constantFeatureWarnings } from "./warnings";
 
 /** Loss heads (assembly/models/heads.ts). */
 export const HEAD = { squared: 0, logistic: 1, softmax: 2 } as const;
@@ -54,6 +55,8 @@ export abstract class BuiltinProblem implements Problem {
   readonly blocks: readonly ParameterBlock[];
   readonly parameterCount: number;
   readonly hasAccuracy: boolean;
+  readonly decay: DecayMode;
+  readonly warnings: readonly ProblemWarning[];
   /** Numbers per example in the label block. */
   readonly labelCols: number;
   protected readonly head: number;
@@ -61,7 +64,18 @@ export abstract class BuiltinProblem implements Problem {
   private readonly block: PersistentBlock;
   private readonly layout: { trainX: number; trainY: number; valX: number; valY: number };
 
-  protected constructor(data: CheckedData, head: number, widths: readonly number[], initScale: number, seed: number) {
+  /**
+   * `widths`: the layer widths, input first; `biases[l]`: whether layer l has a bias row.
+   */
+  protected constructor(
+    data: CheckedData,
+    head: number,
+    widths: readonly number[],
+    biases: readonly boolean[],
+    decay: DecayMode,
+    initScale: number,
+    seed: number,
+  ) {
     this.features = data.features;
     this.outputs = data.outputs;
     this.trainSize = data.train.n;
@@ -71,7 +85,12 @@ export abstract class BuiltinProblem implements Problem {
     this.hasAccuracy = head !== HEAD.squared;
     const blocks: ParameterBlock[] = [];
     for (let l = 0; l + 1 < widths.length; l++)
-      blocks.push({ name: `layer${l + 1}`, rows: widths[l] + 1, cols: widths[l + 1] });
+      blocks.push({
+        name: `layer${l + 1}`,
+        rows: widths[l] + (biases[l] ? 1 : 0),
+        cols: widths[l + 1],
+        bias: biases[l],
+      });
     this.blocks = Object.freeze(blocks.map((b) => Object.freeze(b)));
     this.parameterCount = blocks.reduce((s, b) => s + b.rows * b.cols, 0);
     // Before any allocation: a label of 1e9 (so 1e9 classes) or a huge hidden width made
@@ -83,6 +102,8 @@ export abstract class BuiltinProblem implements Problem {
         "problem",
       );
     }
+    this.decay = decay;
+    this.warnings = Object.freeze(biases[0] ? constantFeatureWarnings(data.train.x) : []);
     this.theta0 = initialParameters(this.blocks, initScale, seed);
 
     const { train, val } = data;
@@ -161,7 +182,7 @@ function initialParameters(blocks: readonly ParameterBlock[], initScale: number,
   const g = normals(mixSeed(seed, 0x1417));
   let o = 0;
   for (const b of blocks) {
-    const fanIn = b.rows - 1;
+    const fanIn = b.rows - (b.bias ? 1 : 0);
     const sd = initScale / Math.sqrt(fanIn);
     for (let i = 0; i < fanIn * b.cols; i++) out[o + i] = sd * g();
     o += b.rows * b.cols; // the bias row stays 0
@@ -169,9 +190,41 @@ function initialParameters(blocks: readonly ParameterBlock[], initScale: number,
   return out;
 }
 
-/** Validates the options every problem takes. */
-export function commonOptions(o: Record<string, unknown>, defaultScale: number): { seed: number; initScale: number } {
+/** The option keys every problem takes (the MLP's `bias` may also be one flag per layer). */
+export const COMMON_OPTION_KEYS = ["seed", "initScale", "bias", "decay"] as const;
+
+/** Validates the options every problem takes, except `bias` (see `biasOption`). */
+export function commonOptions(
+  o: Record<string, unknown>,
+  defaultScale: number,
+): { seed: number; initScale: number; decay: DecayMode } {
   const seed = checkSeed(o.seed, "seed");
   const initScale = optNumber(o.initScale, "initScale", defaultScale, (v) => v >= 0, ">= 0");
-  return { seed, initScale };
+  const decay = o.decay === undefined ? "all" : o.decay;
+  if (decay !== "all" && decay !== "weights") {
+    throw new GlocalError(
+      "E_OPTION",
+      `option 'decay' must be 'all' (weight decay on every parameter) or 'weights' (not on the biases), got ${describe(o.decay)}`,
+      "decay",
+    );
+  }
+  return { seed, initScale, decay };
+}
+
+/** The `bias` option of a one-layer model: a boolean, default true. */
+export function biasOption(v: unknown): boolean {
+  return optBoolean(v, "bias", true);
+}
+
+/** The validated options of a one-layer (linear) model. */
+export interface LinearModelOptions {
+  seed: number;
+  initScale: number;
+  decay: DecayMode;
+  bias: boolean;
+}
+
+/** Validates a linear model's options (θ₀ = 0 by default). */
+export function linearModelOptions(o: Record<string, unknown>): LinearModelOptions {
+  return { ...commonOptions(o, 0), bias: biasOption(o.bias) };
 }

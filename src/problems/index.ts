@@ -5,4 +5,14 @@ export { softmax } from "./softmax";
 export type { ClassifierOptions } from "./softmax";
 export { mlp } from "./mlp";
 export type { MlpOptions, Activation } from "./mlp";
-export type { Problem, ProblemKind, ProblemData, ProblemOptions, DataSplit, Targets, ParameterBlock } from "./types";
+export type {
+  Problem,
+  ProblemKind,
+  ProblemData,
+  ProblemOptions,
+  DataSplit,
+  Targets,
+  ParameterBlock,
+  DecayMode,
+  ProblemWarning,
+} from "./types";

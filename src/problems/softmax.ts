@@ -1,6 +1,6 @@
 /** Softmax (multinomial logistic) regression: ℓ_i = logsumexp(z_i) − z_{i,y_i}, z_i = Wᵀx_i + b. */
 import { checkOptions, optInteger } from "../core/validate";
-import { HEAD, commonOptions } from "./base";
+import { COMMON_OPTION_KEYS, HEAD, linearModelOptions } from "./base";
 import { checkProblemData } from "./data";
 import { LinearModelProblem } from "./linear";
 import { Problem, ProblemData, ProblemOptions } from "./types";
@@ -15,10 +15,13 @@ export function classesOption(v: unknown): number | undefined {
   return v === undefined ? undefined : optInteger(v, "classes", 2, 2);
 }
 
-/** Softmax regression; labels are class indices 0 … classes − 1. θ₀ = 0 by default. */
+/**
+ * Softmax regression; labels are class indices 0 … classes − 1. θ₀ = 0 by default.
+ * Options `bias` and `decay`: see `ProblemOptions`.
+ */
 export function softmax(data: ProblemData, options: ClassifierOptions = {}): Problem {
-  const o = checkOptions(options, ["seed", "initScale", "classes"]);
-  const { seed, initScale } = commonOptions(o, 0);
-  const checked = checkProblemData(data, { kind: "classes", classes: classesOption(o.classes) });
-  return new LinearModelProblem("softmax", checked, HEAD.softmax, initScale, seed);
+  const raw = checkOptions(options, [...COMMON_OPTION_KEYS, "classes"]);
+  const o = linearModelOptions(raw);
+  const checked = checkProblemData(data, { kind: "classes", classes: classesOption(raw.classes) });
+  return new LinearModelProblem("softmax", checked, HEAD.softmax, o);
 }

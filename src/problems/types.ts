@@ -19,11 +19,34 @@ export interface ProblemData {
   readonly val: DataSplit;
 }
 
-/** A rows × cols block of θ; θ's canonical order is the blocks in order, each row-major. */
+/** A rows × cols block of θ (one layer); θ's canonical order is the blocks in order, each
+ *  row-major. Rows are the layer's inputs (the data's features for the first layer), then
+ *  the bias row when `bias` is true. */
 export interface ParameterBlock {
   readonly name: string;
   readonly rows: number;
   readonly cols: number;
+  /** Whether the last row is the layer's bias. */
+  readonly bias: boolean;
+}
+
+/**
+ * Which parameters weight decay applies to: `all` (every parameter, biases included: the
+ * default, and the library's behaviour before the option existed) or `weights` (biases
+ * are not decayed — scikit-learn's unpenalised intercept, PyTorch's undecayed bias group).
+ */
+export type DecayMode = "all" | "weights";
+
+/** Something about the problem's data that the caller should know (stable `code`). */
+export interface ProblemWarning {
+  /** `CONSTANT_FEATURE`: a training column is constant (and nonzero) while the model has
+   *  its own bias, so the model has two intercepts. */
+  readonly code: "CONSTANT_FEATURE";
+  /** The column of x (0-based). */
+  readonly column: number;
+  /** Its constant value in the training data. */
+  readonly value: number;
+  readonly message: string;
 }
 
 /** Options shared by every built-in problem. */
@@ -33,6 +56,11 @@ export interface ProblemOptions {
   /** θ₀'s weights are N(0, initScale² / fan-in), biases 0. Default 0 (θ₀ = 0) for the
    *  linear models, 1 for the MLP. */
   initScale?: number;
+  /** Whether the model has its own bias (intercept) row (default true). Without it,
+   *  z = Wᵀx: give x a constant column to fit an intercept yourself. */
+  bias?: boolean;
+  /** Weight decay on every parameter (`all`, default) or on the weights only (`weights`). */
+  decay?: DecayMode;
 }
 
 /**
@@ -48,8 +76,12 @@ export interface Problem {
   readonly outputs: number;
   readonly trainSize: number;
   readonly valSize: number;
-  /** The blocks of θ (W and b per layer; the bias is the block's last row). */
+  /** The blocks of θ (W and b per layer; the bias, when the layer has one, is the block's last row). */
   readonly blocks: readonly ParameterBlock[];
+  /** Which parameters the optimiser's weight decay applies to. */
+  readonly decay: DecayMode;
+  /** Findings about the data (e.g. `CONSTANT_FEATURE`), empty when there are none. */
+  readonly warnings: readonly ProblemWarning[];
   /** Number of parameters, dim θ. */
   readonly parameterCount: number;
   /** Whether the problem reports accuracy (classification). */

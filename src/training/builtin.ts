@@ -10,12 +10,12 @@
  * batch indices.
  */
 import { GlocalError, describe } from "../core/errors";
-import { HyperParameters, HyperName, WeightsOptions } from "./hyperparameters";
-import { checkOptions } from "../core/validate";
+import { HyperParameters, HyperName, HyperparameterReport, WeightsOptions } from "./hyperparameters";
+import { checkOptions, ownProperties } from "../core/validate";
 import { Matrix } from "../core/matrix";
 import { OptimizerSpec, bufferNames, checkOptimizer, optimizerStep } from "./optim";
 import { BuiltinProblem, GradJvpArgs } from "../problems/base";
-import { Problem } from "../problems/types";
+import { Problem, ProblemWarning } from "../problems/types";
 import { checkSeed } from "../core/random";
 import { PRODUCT_OPTION_KEYS, ProductOptions, ProductRoute, resolveProducts, runProducts } from "../gpu/dispatch";
 import type { Kernels } from "../core/abi";
@@ -28,8 +28,10 @@ import { StepOptions, TrainingCounts, TrainingSession, TrainingSnapshot, Trainin
 /** Options of an inner-training session (`backend`, `gpuMode`: where the batched model
  *  products run, see src/gpu/dispatch.ts; default 'auto'). */
 export interface InnerTrainingOptions extends ProductOptions {
-  /** Hyperparameters to differentiate (φ, in this order: lr, wd, momentum, weights).
-   *  Default: `lr`, plus `wd` when the optimiser's wd > 0. */
+  /** Hyperparameters to differentiate (φ, in this order: learning rate(s), weight
+   *  decay(s), momentum, weights). Default: every hyperparameter the optimiser has — `lr`,
+   *  `wd` (unless the optimiser's wd is 0 and no `phi` is given), and `momentum` for heavy
+   *  ball (not Adam's β₁: ask for it with `momentum`). */
   hyper?: readonly HyperName[];
   /** Mini-batch size, 1 … training-set size (default: the whole training set). */
   batchSize?: number;
@@ -39,7 +41,9 @@ export interface InnerTrainingOptions extends ProductOptions {
   weights?: WeightsOptions;
   /** Start from this state instead of θ₀ (the tangent starts at zero). */
   state?: TrainingState;
-  /** Initial φ (default: from the optimiser's values and the weights). */
+  /** Initial φ (default: from the optimiser's values and the weights). When given, it
+   *  supplies every value it holds: the optimiser's lr and wd are then needed only for
+   *  hyperparameters outside φ. */
   phi?: ArrayLike<number>;
 }
 
@@ -104,7 +108,7 @@ export class InnerTraining implements TrainingSession {
     const o = checkOptions(options, INNER_TRAINING_OPTIONS);
     this.problem = problem;
     this.optimizer = checkOptimizer(optimizer);
-    this.hp = new HyperParameters(this.optimizer, p.trainSize, o.hyper, o.weights);
+    this.hp = new HyperParameters(this.optimizer, p, o.hyper, o.weights, o.phi);
     this.names = this.hp.names;
     this.q = this.hp.q;
     this.work = new WorkCounter(this.q);
@@ -120,7 +124,6 @@ export class InnerTraining implements TrainingSession {
     }
     this.stackSize = off;
     const state = o.state === undefined ? undefined : checkState(o.state, p.parameterCount, this.bufNames);
-    if (o.phi !== undefined) this.hp.setPhi(o.phi, "phi");
     this.route = resolveProducts({
       backend: o.backend as ProductOptions["backend"],
       gpuMode: o.gpuMode as ProductOptions["gpuMode"],
@@ -281,15 +284,22 @@ export class InnerTraining implements TrainingSession {
     this.hp.setPhi(phi, "phi");
   }
 
-  /** The hyperparameters in natural units. */
-  hyperValues(): { lr: number; wd: number; momentum: number | null; weights: Float64Array | null } {
-    const { lr, wd, momentum, weights } = this.hp;
-    return {
-      lr,
-      wd,
-      momentum: this.optimizer.kind === "sgd" ? null : momentum,
-      weights: weights ? weights.slice() : null,
-    };
+  /** The hyperparameters in use: φ (names, values) and every natural value, including
+   *  those outside φ (per-layer and per-feature values when selected). */
+  hyperparameters(): HyperparameterReport {
+    return this.hp.report();
+  }
+
+  /** The problem's findings about its data (e.g. `CONSTANT_FEATURE`). */
+  get warnings(): readonly ProblemWarning[] {
+    return this.problem.warnings;
+  }
+
+  /** The shared hyperparameters in natural units (see `hyperparameters()` for all): lr
+   *  and wd are null when each layer has its own (`layerLr`, `layerWd`). */
+  hyperValues(): { lr: number | null; wd: number | null; momentum: number | null; weights: Float64Array | null } {
+    const { lr, wd, momentum, weights } = this.hp.report();
+    return { lr, wd, momentum, weights };
   }
 
   /** θ in canonical order (a copy). */
@@ -414,7 +424,7 @@ export class InnerTraining implements TrainingSession {
         );
       }
       this.lastBatchLoss = loss;
-      this.optimizerStep(k, qa);
+      this.optimizerStep(s, qa);
       this.version++;
       if (!this.stateFinite(k, qa)) {
         this.diverged = true;
@@ -452,13 +462,20 @@ export class InnerTraining implements TrainingSession {
     }
   }
 
-  private optimizerStep(k: Kernels, qa: number): void {
-    const { lr, wd, momentum, slots } = this.hp;
-    const on = (j: number) => (qa > 0 ? j : -1);
+  private optimizerStep(s: Scope, qa: number): void {
+    const { momentum, slots } = this.hp;
     const gradBase = this.ptr(1 + this.bufNames.length);
     this.p.blocks.forEach((b, i) => {
       const off = this.offsets[i] * 8;
-      optimizerStep(k, this.optimizer, {
+      const h = this.hp.block(i, qa > 0);
+      // Per-row decay only where rows differ (decay on weights only, per-feature decay).
+      const decay = h.decay ? s.put(h.decay) : 0;
+      let dslot = 0;
+      if (h.dslot) {
+        dslot = s.allocI32(b.rows);
+        s.i32(dslot, b.rows).set(h.dslot);
+      }
+      optimizerStep(s.k, this.optimizer, {
         rows: b.rows,
         cols: b.cols,
         q: this.q,
@@ -466,13 +483,15 @@ export class InnerTraining implements TrainingSession {
         theta: this.ptr(0) + off,
         grad: gradBase + off,
         buffers: this.bufNames.map((_, j) => this.ptr(1 + j) + off),
-        lr,
-        wd,
+        lr: h.lr,
+        wd: h.wd,
         momentum,
         step: this.t + 1,
-        jLr: on(slots.lr),
-        jWd: on(slots.wd),
-        jMom: on(slots.momentum),
+        jLr: h.jLr,
+        jWd: h.jWd,
+        jMom: qa > 0 ? slots.momentum : -1,
+        decay,
+        dslot,
       });
     });
   }
@@ -634,7 +653,7 @@ export function checkBatchSize(v: unknown, n: number): number {
 export function checkState(state: unknown, P: number, bufNames: readonly string[]): TrainingState {
   if (typeof state !== "object" || state === null)
     throw new GlocalError("E_TYPE", `state must be a TrainingState, got ${describe(state)}`, "state");
-  const s = state as Partial<TrainingState>;
+  const s = ownProperties(state) as Partial<TrainingState>;
   if (typeof s.step !== "number" || !Number.isInteger(s.step) || s.step < 0) {
     throw new GlocalError("E_OPTION", `state.step must be an integer >= 0, got ${describe(s.step)}`, "state.step");
   }
@@ -653,9 +672,10 @@ export function checkState(state: unknown, P: number, bufNames: readonly string[
     return out;
   };
   const buffers: Record<string, Float64Array> = {};
-  const given = s.buffers ?? {};
-  if (typeof given !== "object" || given === null)
+  const givenRaw = s.buffers ?? {};
+  if (typeof givenRaw !== "object" || givenRaw === null)
     throw new GlocalError("E_TYPE", "state.buffers must be an object", "state.buffers");
+  const given = ownProperties(givenRaw);
   for (const key of Object.keys(given)) {
     if (!bufNames.includes(key))
       throw new GlocalError(

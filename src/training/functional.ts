@@ -5,7 +5,7 @@
  * for caller-supplied models.
  */
 import { GlocalError, describe } from "../core/errors";
-import { checkOptions, optInteger } from "../core/validate";
+import { checkOptions, member, optInteger } from "../core/validate";
 import { OptimizerSpec } from "./optim";
 import {
   PLUGIN_OPTIONS,
@@ -80,7 +80,7 @@ export function hypergradientTrajectory(
       steps,
       stride,
       () => session.state(),
-      () => (target.valLoss ? session.valLoss() : null),
+      () => (typeof member(target, "valLoss") === "function" ? session.valLoss() : null),
     );
   }
   const o = checkOptions(third, [...INNER_TRAINING_OPTIONS, "steps", "stride"]) as unknown as TrajectoryOptions;

@@ -7,7 +7,7 @@
  * in every result).
  */
 import { GlocalError, describe } from "../core/errors";
-import { checkOptions } from "../core/validate";
+import { checkOptions, member, ownProperties } from "../core/validate";
 import { maxAbs } from "../linalg/scaling";
 import { Matrix } from "../core/matrix";
 import { WorkCounter, localHypergradient, stepArguments } from "./session";
@@ -66,14 +66,44 @@ export interface PluginTrainingOptions {
 
 export const PLUGIN_OPTIONS = ["phi", "jvp", "fdStep", "state"] as const;
 
-/** True for an object shaped like a PluginModel. */
+/** True for an object shaped like a PluginModel (its own or its class's functions). */
 export function isPluginModel(x: unknown): x is PluginModel {
   return (
     typeof x === "object" &&
     x !== null &&
-    typeof (x as PluginModel).step === "function" &&
-    typeof (x as PluginModel).valGrad === "function"
+    typeof member(x, "step") === "function" &&
+    typeof member(x, "valGrad") === "function"
   );
+}
+
+/**
+ * The model's members read once, each its own or its class's (never Object.prototype's):
+ * what the session calls cannot change (or be polluted) after construction.
+ */
+interface ModelMembers {
+  names: unknown;
+  initialState: unknown;
+  thetaSize: unknown;
+  step: PluginModel["step"];
+  jvp: PluginModel["jvp"] | undefined;
+  valGrad: PluginModel["valGrad"];
+  valLoss: PluginModel["valLoss"] | undefined;
+}
+
+function modelMembers(model: PluginModel): ModelMembers {
+  const fn = <T>(key: string): T | undefined => {
+    const f = member(model, key);
+    return typeof f === "function" ? ((f as (...a: unknown[]) => unknown).bind(model) as T) : undefined;
+  };
+  return {
+    names: member(model, "names"),
+    initialState: member(model, "initialState"),
+    thetaSize: member(model, "thetaSize"),
+    step: fn<PluginModel["step"]>("step") as PluginModel["step"],
+    jvp: fn<PluginModel["jvp"]>("jvp"),
+    valGrad: fn<PluginModel["valGrad"]>("valGrad") as PluginModel["valGrad"],
+    valLoss: fn<PluginModel["valLoss"]>("valLoss"),
+  };
 }
 
 /** Forward-mode training of a plug-in model (same interface as InnerTraining). */
@@ -82,7 +112,7 @@ export class PluginTraining implements TrainingSession {
   readonly q: number;
   readonly approximate: boolean;
   readonly thetaSize: number;
-  private readonly model: PluginModel;
+  private readonly model: ModelMembers;
   private readonly fdStep: number;
   private s: Float64Array;
   private phi: Float64Array;
@@ -100,24 +130,25 @@ export class PluginTraining implements TrainingSession {
         "model",
       );
     const o = checkOptions(options, PLUGIN_OPTIONS);
-    this.model = model;
-    if (!Array.isArray(model.names) || !model.names.every((n) => typeof n === "string")) {
+    const m = (this.model = modelMembers(model));
+    const names = m.names;
+    if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) {
       throw new GlocalError("E_TYPE", "model.names must be an array of strings", "model.names");
     }
-    this.names = Object.freeze(model.names.slice());
+    this.names = Object.freeze(names.slice() as string[]);
     this.q = this.names.length;
     this.work = new WorkCounter(this.q);
-    const s0 = finiteVector(model.initialState, "model.initialState");
-    const ts = model.thetaSize ?? s0.length;
+    const s0 = finiteVector(m.initialState, "model.initialState");
+    const ts = (m.thetaSize ?? s0.length) as number;
     if (!Number.isInteger(ts) || ts < 1 || ts > s0.length) {
       throw new GlocalError(
         "E_OPTION",
-        `model.thetaSize must be an integer in [1, ${s0.length}], got ${describe(model.thetaSize)}`,
+        `model.thetaSize must be an integer in [1, ${s0.length}], got ${describe(m.thetaSize)}`,
         "model.thetaSize",
       );
     }
-    this.thetaSize = ts;
-    const mode = o.jvp ?? (typeof model.jvp === "function" ? "exact" : undefined);
+    this.thetaSize = ts as number;
+    const mode = o.jvp ?? (m.jvp !== undefined ? "exact" : undefined);
     if (mode === undefined) {
       throw new GlocalError(
         "E_OPTION",
@@ -131,7 +162,7 @@ export class PluginTraining implements TrainingSession {
         `option 'jvp' must be 'exact' or 'finite-difference', got ${describe(mode)}`,
         "jvp",
       );
-    if (mode === "exact" && typeof model.jvp !== "function")
+    if (mode === "exact" && m.jvp === undefined)
       throw new GlocalError("E_OPTION", "jvp: 'exact' needs model.jvp()", "jvp");
     this.approximate = mode === "finite-difference";
     if (o.fdStep !== undefined && (typeof o.fdStep !== "number" || !(o.fdStep > 0 && o.fdStep < 1))) {
@@ -144,12 +175,12 @@ export class PluginTraining implements TrainingSession {
     this.fdStep = (o.fdStep as number | undefined) ?? Math.cbrt(Number.EPSILON);
     this.phi = finiteVector(o.phi, "phi", this.q);
     if (o.state !== undefined) {
-      const st = o.state as PluginState;
-      if (typeof st !== "object" || st === null || !Number.isInteger(st.step) || st.step < 0) {
+      const st = typeof o.state === "object" && o.state !== null ? ownProperties(o.state) : null;
+      if (st === null || !Number.isInteger(st.step) || (st.step as number) < 0) {
         throw new GlocalError("E_OPTION", "state must be { step: integer >= 0, state: number[] }", "state");
       }
       this.s = finiteVector(st.state, "state.state", s0.length);
-      this.t = st.step;
+      this.t = st.step as number;
     } else this.s = s0;
     this.tangents = Array.from({ length: this.q }, () => new Float64Array(this.s.length));
   }
@@ -218,7 +249,7 @@ export class PluginTraining implements TrainingSession {
 
   valLoss(): number {
     this.checkUsable();
-    if (typeof this.model.valLoss !== "function")
+    if (this.model.valLoss === undefined)
       throw new GlocalError("E_OPTION", "the plug-in model has no valLoss()", "model.valLoss");
     const v = this.model.valLoss(this.theta());
     if (typeof v !== "number" || !Number.isFinite(v))
@@ -257,22 +288,40 @@ export class PluginTraining implements TrainingSession {
     return { state: this.state(), phi: this.phi.slice(), tangents: this.tangents.map((t) => t.slice()) };
   }
 
+  /**
+   * Returns to a snapshot, checked in full first (the session is unchanged when it is
+   * rejected): step an integer >= 0, the state, φ and q tangents of this session's sizes,
+   * every entry finite. Copies are kept, never the caller's arrays.
+   */
   restore(snapshot: PluginSnapshot): void {
     this.checkLive();
-    if (
-      !snapshot ||
-      !snapshot.state ||
-      !(snapshot.state.state instanceof Float64Array) ||
-      snapshot.state.state.length !== this.s.length ||
-      !Array.isArray(snapshot.tangents) ||
-      snapshot.tangents.length !== this.q
-    ) {
-      throw new GlocalError("E_TYPE", "snapshot must come from snapshot() of this kind of session", "snapshot");
-    }
-    this.s = snapshot.state.state.slice();
-    this.t = snapshot.state.step;
-    this.phi = snapshot.phi.slice();
-    this.tangents = snapshot.tangents.map((t) => t.slice());
+    if (typeof snapshot !== "object" || snapshot === null)
+      throw new GlocalError("E_TYPE", `snapshot must come from snapshot(), got ${describe(snapshot)}`, "snapshot");
+    const snap = ownProperties(snapshot);
+    const st = snap.state;
+    if (typeof st !== "object" || st === null)
+      throw new GlocalError("E_TYPE", `snapshot.state must be { step, state }, got ${describe(st)}`, "snapshot.state");
+    const state = ownProperties(st);
+    if (typeof state.step !== "number" || !Number.isInteger(state.step) || state.step < 0)
+      throw new GlocalError(
+        "E_OPTION",
+        `snapshot.state.step must be an integer >= 0, got ${describe(state.step)}`,
+        "snapshot.state.step",
+      );
+    const s = finiteVector(state.state, "snapshot.state.state", this.s.length);
+    const phi = finiteVector(snap.phi, "snapshot.phi", this.q);
+    const tangents = snap.tangents;
+    if (!Array.isArray(tangents) || tangents.length !== this.q)
+      throw new GlocalError(
+        "E_SHAPE",
+        `snapshot.tangents must be ${this.q} arrays (one per hyperparameter), got ${describe(tangents)}`,
+        "snapshot.tangents",
+      );
+    const t = tangents.map((v, j) => finiteVector(v, `snapshot.tangents[${j}]`, this.s.length));
+    this.s = s;
+    this.t = state.step;
+    this.phi = phi;
+    this.tangents = t;
     this.diverged = false;
   }
 

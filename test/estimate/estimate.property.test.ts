@@ -30,6 +30,10 @@ const WARNING_CODES = [
   "UNSTABLE_MODE",
   "SLOW_MODE",
   "HELD_OUT_ERROR",
+  "POOR_FORECAST",
+  "NESTED_DISAGREEMENT",
+  "IMPLAUSIBLE_CORRECTION",
+  "HORIZON_PRECISION",
   "ABSURD_MAGNITUDE",
   "SINGULAR_FIXED_POINT",
   "DEGENERATE_EXTRAPOLATION",
@@ -37,6 +41,7 @@ const WARNING_CODES = [
   "CONSTANT_TRAJECTORY",
   "ZERO_TRAJECTORY",
   "NO_HELD_OUT_TEST",
+  "DIAGNOSTIC_OVERFLOW",
 ];
 
 /** The self-consistency every estimate owes, whatever its input. */
@@ -47,12 +52,25 @@ function checkEstimate(r: GlobalEstimate, traj: Matrix, opts: Record<string, unk
   allFinite(r.estimate, "estimate");
   allFinite(r.eigenvalues.re, "eigenvalues.re");
   allFinite(r.eigenvalues.im, "eigenvalues.im");
-  allFinite(d.singularValues, "singularValues");
+  // Beyond float64 in the caller's units (a window near 1.8e308) only with DIAGNOSTIC_OVERFLOW.
+  if (!d.warnings.some((w) => w.code === "DIAGNOSTIC_OVERFLOW")) allFinite(d.singularValues, "singularValues");
+  else
+    assert(
+      Array.from(d.singularValues).some((v) => v === Infinity),
+      "DIAGNOSTIC_OVERFLOW without an infinite σ",
+    );
+  assert(
+    Array.from(d.singularValues).every((v) => v >= 0 && !Number.isNaN(v)),
+    "singularValues NaN or negative",
+  );
   // null only when the DMD was skipped (dmdDiagnostics: false and a method that needs no DMD)
   if (d.residual === null) assert(opts.dmdDiagnostics === false, "residual null, yet dmdDiagnostics was not false");
   else assert(Number.isFinite(d.residual) && d.residual >= 0, `residual ${d.residual}`);
   assert(d.heldOutError === null || d.heldOutError >= 0, `heldOutError ${d.heldOutError}`); // Infinity: the documented "failed"
   assert(d.slowestTimeConstant === null || d.slowestTimeConstant >= 0, "slowestTimeConstant");
+  // The held-out refit's three ratios: all present with the held-out error, both ≥ 0 (Infinity: failed).
+  for (const v of [d.forecastRatio, d.nestedChange, d.correctionRatio])
+    assert(v === null ? d.heldOutError === null : v >= 0, `forecastRatio/nestedChange ${v}`);
   assert(METHODS.includes(r.method), `method ${r.method}`);
   if (typeof opts.method === "string" && opts.method !== "auto")
     assert(r.method === opts.method, "method not the one asked for");
@@ -63,6 +81,14 @@ function checkEstimate(r: GlobalEstimate, traj: Matrix, opts: Record<string, unk
   for (const w of d.warnings)
     assert(WARNING_CODES.includes(w.code) && typeof w.fatal === "boolean" && w.message.length > 0, `warning ${w.code}`);
   assert(r.trusted === d.trusted && r.trusted === !d.warnings.some((w) => w.fatal), "trusted ⇔ no fatal warning");
+  assert(
+    d.untrustedBecause.join() ===
+      d.warnings
+        .filter((w) => w.fatal)
+        .map((w) => w.code)
+        .join(),
+    "untrustedBecause is not the fatal warnings' codes",
+  );
   assert(
     d.truncated.length === q && d.truncated.every((v, i) => Object.is(v, traj.data[(m - 1) * q + i])),
     "truncated is not h_m",
@@ -372,13 +398,14 @@ describe("GlocalEstimator", () => {
       const ctorCodes = new Set<GlocalErrorCode>();
       const windowOk = window === undefined || (Number.isInteger(window) && (window as number) >= 2);
       if (dim !== "spec" || !windowOk) ctorCodes.add("E_OPTION");
-      if (est.codes.size && o.whole === "object") {
-        // Bad estimate options are taken at construction only for unknown keys; others surface in estimate().
-        if (o.unknown) ctorCodes.add("E_OPTION");
-      }
+      // Every option that is bad whatever the window is rejected at construction (those
+      // that depend on the rows held -- a delay too long, heldOut >= m -- at estimate()).
+      const mustReject = est.badAlways && o.whole === "object";
+      if (mustReject) ctorCodes.add("E_OPTION");
       let E: GlocalEstimator | null = null;
       const outcome = contract([], () => new GlocalEstimator(ctorOpts as never), {
         codes: ctorCodes,
+        rejects: mustReject || ctorCodes.size > 0,
         check: (e) => (E = e),
       });
       if (outcome !== "ok" || !E) return;

@@ -110,7 +110,24 @@ for (const fx of fixtures) {
       const residual = r.diagnostics.residual; // limit always fits the DMD: never null here
       if (residual === null) throw new Error("a limit estimate without the DMD's residual");
       expect(Math.abs(residual - res)).toBeLessThanOrEqual(Math.max(1e-14, 1e-6 * res));
-      expect(r.trusted).toBe(true);
+    });
+    it("trusted means no material loss against h_m: error ≤ max(2 err(h_m), 1e-2) for every trusted method", () => {
+      const hm = trajectory[trajectory.length - 1];
+      let trusted = 0;
+      for (const [key, opts] of outputs) {
+        if (key === "estimate_horizon_drop") continue; // the comparison variant
+        const r = estimateGlobal(trajectory, { ...baseOptions(fx), ...opts });
+        const truth = (
+          r.target === "horizon" ? expected.true_global : (expected.true_infinite ?? expected.true_global)
+        ) as number[];
+        if (!r.trusted) continue;
+        trusted++;
+        const err = relDiff(r.estimate, truth),
+          bound = Math.max(2 * relDiff(hm, truth), 1e-2);
+        expect({ key, err, within: err <= bound }).toEqual({ key, err, within: true });
+      }
+      // Every fixture is a window some method can extrapolate with trust.
+      expect(trusted).toBeGreaterThan(0);
     });
   });
 }

@@ -8,7 +8,7 @@ import {
   HyperName,
   WeightsOptions,
 } from "../../src/index";
-import type { Problem } from "../../src/index";
+import type { DecayMode, Problem } from "../../src/index";
 
 export type ModelName = "linear" | "logistic" | "softmax" | "mlp-tanh" | "mlp-gelu" | "mlp2-tanh" | "mlp2-gelu";
 export const MODELS: ModelName[] = ["linear", "logistic", "softmax", "mlp-tanh", "mlp-gelu", "mlp2-tanh", "mlp2-gelu"];
@@ -20,16 +20,31 @@ export const N_TRAIN = 12;
 /** The sizes and noise of the tiny problems' synthetic data (12 training, 8 validation examples, 4 features). */
 export const TINY_DATA = { train: N_TRAIN, val: 8, features: 4, noise: 0.3 };
 
+/** The structural options of a tiny problem: bias (one flag, or one per MLP layer) and decay. */
+export interface TinyOptions {
+  bias?: boolean | boolean[];
+  decay?: DecayMode;
+}
+
 /** A tiny problem of each kind (data: TINY_DATA). */
-export function tinyProblem(model: ModelName, seed = 1): Problem {
+export function tinyProblem(model: ModelName, seed = 1, options: TinyOptions = {}): Problem {
   const common = { ...TINY_DATA, seed };
+  const { bias, decay } = options;
+  const linearBias = Array.isArray(bias) ? bias[0] : bias;
   switch (model) {
     case "linear":
-      return problems.linear(datasets.synthetic({ kind: "regression", outputs: 2, ...common }));
+      return problems.linear(datasets.synthetic({ kind: "regression", outputs: 2, ...common }), {
+        bias: linearBias,
+        decay,
+      });
     case "logistic":
-      return problems.logistic(datasets.synthetic({ kind: "binary", ...common }));
+      return problems.logistic(datasets.synthetic({ kind: "binary", ...common }), { bias: linearBias, decay });
     case "softmax":
-      return problems.softmax(datasets.synthetic({ kind: "multiclass", classes: 3, ...common }), { classes: 3 });
+      return problems.softmax(datasets.synthetic({ kind: "multiclass", classes: 3, ...common }), {
+        classes: 3,
+        bias: linearBias,
+        decay,
+      });
     default: {
       const [, act] = model.split("-") as [string, "tanh" | "gelu"];
       const hidden = model.startsWith("mlp2") ? [4, 3] : [5];
@@ -38,6 +53,8 @@ export function tinyProblem(model: ModelName, seed = 1): Problem {
         hidden,
         activation: act,
         seed: 7,
+        bias,
+        decay,
       });
     }
   }

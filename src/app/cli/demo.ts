@@ -3,14 +3,15 @@
  * table on stdout and the SVG report written atomically (a temporary file renamed into
  * place), so an interrupted run leaves the report whole or absent, never half-written.
  */
-import { renameSync, unlinkSync, writeFileSync } from "fs";
-import { GlocalError } from "../../core/errors";
+import { GlocalError, printable } from "../../core/errors";
 import { DemoOptions, DemoResult, comparisons, runDemo } from "../demo/run";
 import { STRATEGIES, Strategy } from "../../optimize/types";
 import { SCENARIOS, scenarioNames } from "../demo/scenarios";
 import { checkMethod } from "../../estimate/options";
 import { renderReportSvg } from "../report/svg";
 import { integerFlag, numberFlag, parseFlags } from "./args";
+import { checkDemoRequest } from "./demoChecks";
+import { writeOutput } from "./output";
 
 export const DEMO_USAGE = `glocal demo [--scenario ${scenarioNames().join("|")}] [--quick] [--model softmax|mlp|logistic] [--hidden N] [--train N] [--val N] [--batch N] [--steps T] [--window M] [--local-every K] [--outer K] [--strategies ${STRATEGIES.join(",")}] [--target limit|remaining] [--method M] [--stride S] [--val-subsample N|0] [--meta-lr X] [--seed N] [--out FILE] [--json FILE]`;
 
@@ -134,23 +135,6 @@ export function formatTable(r: DemoResult): string {
   return [about, "", line(head), ...rows.map(line), "", cost, ...comparisons(r.summary)].join("\n") + "\n";
 }
 
-/** Writes `text` to `path` through a temporary file and a rename (atomic on one file system). */
-export function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new GlocalError("E_IO", `cannot write ${JSON.stringify(path)} (${code})`, "--out");
-  }
-}
-
 function progressBar(
   stderr: (t: string) => void,
   isTTY: boolean,
@@ -205,17 +189,19 @@ export async function runDemoCommand(
   const flags = parseFlags(args, FLAGS);
   const options = demoOptionsFromFlags(flags);
   const out = typeof flags.out === "string" ? flags.out : "glocal-report.svg";
+  // Every flag and both output paths, before any work (see demoChecks.ts).
+  const files = checkDemoRequest(options, flags, out, typeof flags.json === "string" ? flags.json : undefined);
   const bar = progressBar(io.stderr, io.stderrIsTTY);
   const started = Date.now();
   const result = runDemo({ ...options, onProgress: bar });
   if (io.stderrIsTTY) io.stderr("\n");
   io.stdout(formatTable(result));
   await withSigintDeferred(() => {
-    writeAtomic(out, renderReportSvg(result.report));
-    io.stdout(`report: ${out}\n`);
-    if (typeof flags.json === "string") {
-      writeAtomic(
-        flags.json,
+    writeOutput(files.report, renderReportSvg(result.report));
+    io.stdout(`report: ${printable(out)}\n`);
+    if (files.json) {
+      writeOutput(
+        files.json,
         JSON.stringify(
           {
             settings: result.settings,
@@ -227,7 +213,7 @@ export async function runDemoCommand(
           1,
         ),
       );
-      io.stdout(`results: ${flags.json}\n`);
+      io.stdout(`results: ${printable(files.json.given)}\n`);
     }
   });
   io.stdout(

@@ -60,7 +60,8 @@ function readInput(path: string, readStdin: () => string): string {
       "--input",
     );
   }
-  return text;
+  // A UTF-8 byte order mark (editors on Windows write one) is not part of the JSON.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function readFile(path: string): string {
@@ -89,9 +90,23 @@ export function estimateOptionsFromFlags(flags: Record<string, string | boolean>
     options.delay = flags.delay === "auto" ? "auto" : integerFlag(flags.delay, "delay", 1);
   if (typeof flags.rank === "string") options.rank = parseRankRule(flags.rank);
   if (typeof flags.method === "string") options.method = checkMethod(flags.method, "--method");
-  if (typeof flags.horizon === "string") options.horizon = integerFlag(flags.horizon, "horizon", 1);
+  if (typeof flags.horizon === "string") {
+    // Only the horizon method (and auto, which may choose it) uses T: anything else would ignore it.
+    if (options.method !== "horizon" && options.method !== "auto")
+      throw new GlocalError(
+        "E_OPTION",
+        `--horizon is used only by --method horizon (or auto); with --method ${options.method ?? "affine (the default)"} it would be ignored`,
+        "--horizon",
+      );
+    options.horizon = integerFlag(flags.horizon, "horizon", 1);
+  }
   if (typeof flags.tolerance === "string") options.tolerance = numberFlag(flags.tolerance, "tolerance");
   return options;
+}
+
+/** JSON has no Infinity: a failed test's ratio is written as the string "Infinity". */
+function finiteOrWord(v: number | null): number | string | null {
+  return v === null || Number.isFinite(v) ? v : "Infinity";
 }
 
 /** The CLI's JSON form of an estimate (typed arrays become arrays). */
@@ -111,10 +126,15 @@ export function estimateToJson(r: GlobalEstimate): object {
       rankRule: d.rankRule,
       methodRank: d.methodRank,
       keptModes: d.keptModes,
-      singularValues: Array.from(d.singularValues),
+      // JSON has no Infinity: an overflowed diagnostic (DIAGNOSTIC_OVERFLOW) is the string "Infinity".
+      singularValues: Array.from(d.singularValues, (v) => (Number.isFinite(v) ? v : "Infinity")),
       residual: d.residual,
-      heldOutError: d.heldOutError === null || Number.isFinite(d.heldOutError) ? d.heldOutError : "Infinity",
+      heldOutError: finiteOrWord(d.heldOutError),
       heldOutRows: d.heldOutRows,
+      forecastRatio: finiteOrWord(d.forecastRatio),
+      nestedChange: finiteOrWord(d.nestedChange),
+      correctionRatio: finiteOrWord(d.correctionRatio),
+      untrustedBecause: d.untrustedBecause,
       slowestTimeConstant: d.slowestTimeConstant,
       truncated: Array.from(d.truncated),
       ...(d.auto
@@ -137,7 +157,7 @@ export function runEstimate(args: string[], out: (text: string) => void, readStd
     throw new GlocalError("E_OPTION", `--input FILE (or - for stdin) is required: ${ESTIMATE_USAGE}`, "--input");
   const options = estimateOptionsFromFlags(flags);
   const text = readInput(flags.input, readStdin);
-  const rows = parseTrajectoryJson(text, flags.input === "-" ? "stdin" : flags.input);
+  const rows = parseTrajectoryJson(text, flags.input === "-" ? "stdin" : `--input ${JSON.stringify(flags.input)}`);
   const result = estimateGlobal(rows as number[][], options);
   out(JSON.stringify(estimateToJson(result)) + "\n");
 }

@@ -5,7 +5,7 @@
  * "NaN", "Infinity", "-Infinity" in number positions are read as those values too, so the
  * same E_NONFINITE reaches the user.
  */
-import { GlocalError, describe } from "../../core/errors";
+import { GlocalError, describe, printable } from "../../core/errors";
 
 function position(text: string, index: number): string {
   let line = 1,
@@ -51,17 +51,21 @@ const NONFINITE_STRINGS: Record<string, number> = { NaN: NaN, Infinity: Infinity
 
 /** Parses `{"trajectory": [[…], …]}` or a bare array of rows. */
 export function parseTrajectoryJson(text: string, name: string): unknown[] {
+  // Empty input (nothing, or only white space) is an empty trajectory: E_SHAPE, as `[]` is.
+  if (text.trim() === "")
+    throw new GlocalError("E_SHAPE", `${name} is empty: a trajectory needs at least one row`, "trajectory");
   scanNonFiniteTokens(text, name);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
+    // The engine's message quotes the input: its bytes (an ESC, a CR) are escaped here.
     const msg = e instanceof Error ? e.message : String(e);
-    throw new GlocalError("E_PARSE", `${name} is not valid JSON (${msg})`, "input");
+    throw new GlocalError("E_PARSE", `${name} is not valid JSON (${printable(msg)})`, "input");
   }
   let rows: unknown = value;
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    if (!("trajectory" in value)) {
+    if (!Object.prototype.hasOwnProperty.call(value, "trajectory")) {
       throw new GlocalError(
         "E_SHAPE",
         `${name} must be {"trajectory": [[...], ...]} or an array of rows; it has no "trajectory" field`,

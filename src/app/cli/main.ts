@@ -2,7 +2,8 @@
  * The `glocal` command line. Errors print exactly one line, `error: E_CODE: message`, on
  * stderr and exit with status 2; no stack traces.
  */
-import { isGlocalError, GlocalError } from "../../core/errors";
+import { writeSync } from "fs";
+import { isGlocalError, GlocalError, printable } from "../../core/errors";
 import { backendInfo } from "../../gpu/backendInfo";
 import { parseFlags } from "./args";
 import { ESTIMATE_USAGE, MAX_INPUT_BYTES, readBounded, runEstimate } from "./estimate";
@@ -21,7 +22,7 @@ const USAGE = `glocal ${VERSION}: glocal hypergradient estimation with the Koopm
 usage:
   ${DEMO_USAGE}
   ${ESTIMATE_USAGE}
-  glocal bench [--suite micro|jvp|accuracy|e2e|regimes|gpu|soak|all] [--quick] [--json FILE] [--markdown FILE]
+  glocal bench [--suite micro|jvp|accuracy|e2e|regimes|gpu|soak|hyperdim|perfeature|all] [--quick] [--json FILE] [--markdown FILE]
   glocal info
   glocal --help | --version
 `;
@@ -32,6 +33,22 @@ export interface CliIO {
   readStdin: () => string;
   /** Draw the demo's progress bar in place (stderr is a terminal). */
   stderrIsTTY?: boolean;
+}
+
+/**
+ * The CLI's stdout: a failed write (EPIPE from a closed pipe, ENOSPC on a full disk) is
+ * E_IO, reported like any other error, not a stack trace from an unhandled stream error.
+ */
+function checkedStdout(io: CliIO): (text: string) => void {
+  return (text) => {
+    try {
+      io.stdout(text);
+    } catch (e) {
+      if (isGlocalError(e)) throw e;
+      const code = (e as NodeJS.ErrnoException)?.code ?? (e instanceof Error ? e.message : String(e));
+      throw new GlocalError("E_IO", `cannot write to stdout (${code})`, "stdout");
+    }
+  };
 }
 
 async function main(argv: string[], io: CliIO): Promise<number> {
@@ -66,7 +83,7 @@ async function main(argv: string[], io: CliIO): Promise<number> {
       return 0;
     case "bench": {
       const flags = parseFlags(rest, { quick: "boolean", json: "value", markdown: "value", suite: "value" });
-      const suites = ["micro", "jvp", "accuracy", "e2e", "regimes", "gpu", "soak", "all"];
+      const suites = ["micro", "jvp", "accuracy", "e2e", "regimes", "gpu", "soak", "hyperdim", "perfeature", "all"];
       if (flags.suite !== undefined && !suites.includes(flags.suite as string)) {
         throw new GlocalError(
           "E_OPTION",
@@ -99,26 +116,54 @@ async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** Runs the CLI; returns the exit status (0 ok, 2 bad input or failure, 130 interrupted by SIGINT). */
+/**
+ * Runs the CLI; returns the exit status (0 ok, 2 bad input or failure, 130 interrupted by
+ * SIGINT). An error is one line on stderr with every non-printing character escaped: a
+ * message may carry bytes of the input file or the command line (an ESC, a CR).
+ */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
-    return await main(argv, io);
+    return await main(argv, { ...io, stdout: checkedStdout(io) });
   } catch (e) {
-    const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ");
+    const oneLine = (s: string) => printable(s.replace(/\s*\n\s*/g, " "));
+    let line: string;
+    let status = 2;
     if (isGlocalError(e)) {
-      io.stderr(`error: ${e.code}: ${oneLine(e.message)}\n`);
-      if (e.code === "E_ABORTED" && e.argument === "SIGINT") return 130;
+      line = `error: ${e.code}: ${oneLine(e.message)}\n`;
+      if (e.code === "E_ABORTED" && e.argument === "SIGINT") status = 130;
     } else {
-      io.stderr(`error: E_INTERNAL: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
+      line = `error: E_INTERNAL: ${oneLine(e instanceof Error ? e.message : String(e))}\n`;
     }
-    return 2;
+    try {
+      io.stderr(line);
+    } catch {
+      // stderr is gone too: the exit status is all that is left
+    }
+    return status;
+  }
+}
+
+/**
+ * Writes to a file descriptor synchronously, all of it: a process stream would report a
+ * failure later, as an 'error' event with a stack trace, after the CLI has moved on.
+ */
+export function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  for (let off = 0; off < bytes.length;) {
+    try {
+      off += writeSync(fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      // A non-blocking pipe that is full: wait a moment and retry.
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
   }
 }
 
 if (require.main === module) {
   runCli(process.argv.slice(2), {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: (t) => writeAll(1, t),
+    stderr: (t) => writeAll(2, t),
     readStdin: () => readBounded(0, MAX_INPUT_BYTES, "stdin"),
     stderrIsTTY: process.stderr.isTTY === true,
   }).then((code) => {

@@ -215,7 +215,8 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
 
 /** The start's lr, wd and momentum (null for plain SGD). */
 function startValues(spec: OptimizerSpec): DemoSettings["initial"] {
-  return { lr: spec.lr, wd: spec.wd, momentum: spec.kind === "sgd" ? null : momentumValue(spec) };
+  // Every scenario's start names its learning rate (lr is optional only for callers who pass φ).
+  return { lr: spec.lr as number, wd: spec.wd, momentum: spec.kind === "sgd" ? null : momentumValue(spec) };
 }
 
 /** The demo's data: the scenario's MNIST digits, split by the seed. */

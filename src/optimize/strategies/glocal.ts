@@ -3,6 +3,7 @@
  * hypergradient from the window's h_1 … h_m, and falls back to h_m when the estimate is
  * not trusted (counted in `fallbacks`).
  */
+import { ownProperties } from "../../core/validate";
 import { GlocalEstimator } from "../../estimate/streaming";
 import type { EstimateOptions } from "../../estimate/types";
 import { recordWindow } from "../../training/window";
@@ -17,7 +18,12 @@ import { runWindows } from "./windows";
  * and the update falls back to h_m, as for any window too short to extrapolate.
  */
 export function windowEstimator(dim: number, window: number, glocal: GlocalOptions): GlocalEstimator {
-  const { target: _target, stride = 1, valSubsample: _valSubsample, ...estimateOptions } = glocal;
+  const {
+    target: _target,
+    stride = 1,
+    valSubsample: _valSubsample,
+    ...estimateOptions
+  } = ownProperties(glocal) as GlocalOptions;
   return new GlocalEstimator({
     dim,
     window: Math.max(2, Math.ceil(window / stride)),

@@ -1,13 +1,14 @@
 /** AdamW: Adam with decoupled weight decay (mirror of assembly/optim/adam.ts). */
 import type { Kernels } from "../../core/abi";
 import { checkOptions } from "../../core/validate";
-import { nonNegative, positive, required, unitOpen } from "./spec";
+import { nonNegative, optionalPositive, positive, unitOpen } from "./spec";
 import { blockArgs, type BlockStep } from "./step";
 
 /** AdamW: decoupled weight decay, θ ← θ − α(m̂/(√v̂ + ε) + λθ). */
 export interface AdamSpec {
   readonly kind: "adam";
-  readonly lr: number;
+  /** Learning rate α > 0; may be left out when the session's φ gives log α. */
+  readonly lr?: number;
   readonly wd: number;
   /** β₁ ∈ (0, 1), the hyperparameter named `momentum` for Adam. */
   readonly beta1: number;
@@ -20,10 +21,10 @@ export interface AdamSpec {
 /** Validates an AdamW spec (its keys and values). */
 export function checkAdam(o: Record<string, unknown>, name: string): AdamSpec {
   const p = `${name}.`;
-  checkOptions(o, ["kind", "lr", "wd", "beta1", "beta2", "eps"], name);
+  o = checkOptions(o, ["kind", "lr", "wd", "beta1", "beta2", "eps"], name);
   return Object.freeze({
     kind: "adam",
-    lr: positive(required(o, "lr", p), p + "lr"),
+    lr: optionalPositive(o.lr, p + "lr"),
     wd: nonNegative(o.wd, p + "wd", 0),
     beta1: unitOpen(o.beta1, p + "beta1", 0.9),
     beta2: unitOpen(o.beta2, p + "beta2", 0.999),
@@ -46,5 +47,7 @@ export function adamBlockStep(k: Kernels, spec: AdamSpec, a: BlockStep): void {
     a.jLr,
     a.jWd,
     a.jMom,
+    a.decay,
+    a.dslot,
   );
 }

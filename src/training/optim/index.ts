@@ -6,7 +6,7 @@
  */
 import type { Kernels } from "../../core/abi";
 import { GlocalError, describe } from "../../core/errors";
-import { checkOptions } from "../../core/validate";
+import { checkOptions, ownProperties } from "../../core/validate";
 import { AdamSpec, adamBlockStep, checkAdam } from "./adam";
 import { MomentumSpec, checkMomentum, momentumBlockStep } from "./momentum";
 import { SgdSpec, checkSgd, sgdBlockStep } from "./sgd";
@@ -20,13 +20,14 @@ export type { BlockStep } from "./step";
 export type OptimizerSpec = SgdSpec | MomentumSpec | AdamSpec;
 export type OptimizerKind = OptimizerSpec["kind"];
 
-/** SGD with learning rate `lr` and weight decay `wd` (default 0). */
-export function sgd(options: { lr: number; wd?: number }): SgdSpec {
+/** SGD with learning rate `lr` and weight decay `wd` (default 0). `lr` may be left out
+ *  when the session is given φ (`phi`) that holds it. */
+export function sgd(options: { lr?: number; wd?: number }): SgdSpec {
   return checkOptimizer({ kind: "sgd", ...checkOptions(options, ["lr", "wd"], "sgd options") }) as SgdSpec;
 }
 
 /** Heavy-ball momentum (default μ = 0.9). */
-export function momentum(options: { lr: number; wd?: number; momentum?: number }): MomentumSpec {
+export function momentum(options: { lr?: number; wd?: number; momentum?: number }): MomentumSpec {
   return checkOptimizer({
     kind: "momentum",
     ...checkOptions(options, ["lr", "wd", "momentum"], "momentum options"),
@@ -34,7 +35,7 @@ export function momentum(options: { lr: number; wd?: number; momentum?: number }
 }
 
 /** AdamW (defaults β₁ = 0.9, β₂ = 0.999, ε = 1e-8, wd = 0). */
-export function adam(options: { lr: number; wd?: number; beta1?: number; beta2?: number; eps?: number }): AdamSpec {
+export function adam(options: { lr?: number; wd?: number; beta1?: number; beta2?: number; eps?: number }): AdamSpec {
   return checkOptimizer({
     kind: "adam",
     ...checkOptions(options, ["lr", "wd", "beta1", "beta2", "eps"], "adam options"),
@@ -50,7 +51,7 @@ export function checkOptimizer(spec: unknown, name = "optimizer"): OptimizerSpec
       name,
     );
   }
-  const o = spec as Record<string, unknown>;
+  const o = ownProperties(spec);
   switch (o.kind) {
     case "sgd":
       return checkSgd(o, name);

@@ -1,13 +1,14 @@
 /** Heavy-ball momentum with coupled weight decay (mirror of assembly/optim/momentum.ts). */
 import type { Kernels } from "../../core/abi";
 import { checkOptions } from "../../core/validate";
-import { nonNegative, positive, required, unitOpen } from "./spec";
+import { nonNegative, optionalPositive, unitOpen } from "./spec";
 import { blockArgs, type BlockStep } from "./step";
 
 /** Heavy ball: v ← μv + (∇L + λθ), θ ← θ − αv. */
 export interface MomentumSpec {
   readonly kind: "momentum";
-  readonly lr: number;
+  /** Learning rate α > 0; may be left out when the session's φ gives log α. */
+  readonly lr?: number;
   readonly wd: number;
   /** Momentum μ ∈ (0, 1). */
   readonly momentum: number;
@@ -16,10 +17,10 @@ export interface MomentumSpec {
 /** Validates a heavy-ball spec (its keys and values). */
 export function checkMomentum(o: Record<string, unknown>, name: string): MomentumSpec {
   const p = `${name}.`;
-  checkOptions(o, ["kind", "lr", "wd", "momentum"], name);
+  o = checkOptions(o, ["kind", "lr", "wd", "momentum"], name);
   return Object.freeze({
     kind: "momentum",
-    lr: positive(required(o, "lr", p), p + "lr"),
+    lr: optionalPositive(o.lr, p + "lr"),
     wd: nonNegative(o.wd, p + "wd", 0),
     momentum: unitOpen(o.momentum, p + "momentum", 0.9),
   });
@@ -27,5 +28,5 @@ export function checkMomentum(o: Record<string, unknown>, name: string): Momentu
 
 /** One block's step and its tangent recurrence (buffers: velocity). */
 export function momentumBlockStep(k: Kernels, a: BlockStep): void {
-  k.momentumStep(...blockArgs(a), a.buffers[0], a.lr, a.wd, a.momentum, a.jLr, a.jWd, a.jMom);
+  k.momentumStep(...blockArgs(a), a.buffers[0], a.lr, a.wd, a.momentum, a.jLr, a.jWd, a.jMom, a.decay, a.dslot);
 }

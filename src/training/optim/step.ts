@@ -20,6 +20,10 @@ export interface BlockStep {
   jLr: number;
   jWd: number;
   jMom: number;
+  /** Per-row weight decay (rows f64) and its tangent slots (rows i32), pointers; 0 when
+   *  every row has `wd` (resp. `jWd`). See assembly/optim/decay.ts. */
+  decay: number;
+  dslot: number;
 }
 
 /** The arguments every optimiser kernel takes first: the block's shape, slots and pointers. */

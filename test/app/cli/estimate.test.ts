@@ -41,6 +41,21 @@ describe("glocal estimate", () => {
     expect(out.rank).toBe(12);
     expect(out.eigenvalues.re).toHaveLength(12);
     expect(out.diagnostics.trusted).toBe(true);
+    // The held-out refit's three ratios, and why not trusted (nothing, here).
+    for (const k of ["forecastRatio", "nestedChange", "correctionRatio"])
+      expect(out.diagnostics[k]).toBeGreaterThanOrEqual(0);
+    expect(out.diagnostics.untrustedBecause).toEqual([]);
+  });
+
+  it('writes a failed test\'s Infinity ratio as the string "Infinity" (JSON has none) and says why', () => {
+    const rows = Array.from({ length: 20 }, (_, t) => [t + 1]);
+    const r = run(["estimate", "--input", "-", "--method", "rre", "--delay", "2"], JSON.stringify(rows));
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.diagnostics.trusted).toBe(false);
+    expect(out.diagnostics.untrustedBecause.length).toBeGreaterThan(0);
+    for (const k of ["forecastRatio", "nestedChange", "correctionRatio"])
+      expect(typeof out.diagnostics[k] === "number" || out.diagnostics[k] === "Infinity").toBe(true);
   });
 
   it("reads a bare array from stdin; --method auto reports its choice", () => {

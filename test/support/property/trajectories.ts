@@ -5,7 +5,7 @@
  * valid only for some window lengths.
  */
 import fc from "fast-check";
-import { GlocalErrorCode, METHODS, defaultDelay } from "../../../src/index";
+import { DEFAULT_METHOD, GlocalErrorCode, METHODS, defaultDelay } from "../../../src/index";
 import type { Matrix } from "../../../src/index";
 import { gaussian } from "../helpers";
 import { Damage, Form, SCALES, damage, damageMatrix, form, garbage, present } from "./arbitraries";
@@ -194,11 +194,27 @@ export const optionsSpec: fc.Arbitrary<OptionsSpec> = fc.record({
     fc.oneof(
       {
         weight: 12,
-        arbitrary: fc.constantFrom<unknown>({ magnitude: 5 }, { heldOutError: 0.1, modeWeight: 0 }, {}).map(ok),
+        arbitrary: fc
+          .constantFrom<unknown>(
+            { magnitude: 5 },
+            { heldOutError: 0.1, modeWeight: 0 },
+            { forecastRatio: 0.5, nestedChange: 0.3, floor: 0 },
+            {},
+          )
+          .map(ok),
       },
       {
         weight: 1,
-        arbitrary: fc.constantFrom<unknown>({ magnitude: -1 }, { colour: 1 }, "strict", { heldOutError: NaN }).map(bad),
+        arbitrary: fc
+          .constantFrom<unknown>(
+            { magnitude: -1 },
+            { colour: 1 },
+            "strict",
+            { heldOutError: NaN },
+            { floor: 1 },
+            { nestedChange: 0 },
+          )
+          .map(bad),
       },
     ),
   ),
@@ -213,6 +229,8 @@ export interface ResolvedOptions {
   value: unknown;
   /** Codes the options alone may cause. */
   codes: Set<GlocalErrorCode>;
+  /** A bad option whatever the window (GlocalEstimator rejects it at construction). */
+  badAlways: boolean;
   /** The delay the estimator will use (number), or "auto". */
   delay: number | "auto";
   method: string;
@@ -228,6 +246,7 @@ export function resolveOptions(s: OptionsSpec, m: number, q: number): ResolvedOp
     return {
       value: s.whole === "null" ? null : s.whole === "string" ? "fast" : [],
       codes,
+      badAlways: true,
       delay: 1,
       method: "affine",
       auto: false,
@@ -235,10 +254,14 @@ export function resolveOptions(s: OptionsSpec, m: number, q: number): ResolvedOp
     };
   }
   const o: Record<string, unknown> = {};
+  let badAlways = false;
   const put = (key: string, opt: Opt) => {
     if (!opt) return;
     o[key] = opt.value;
-    if (opt.bad) codes.add("E_OPTION");
+    if (opt.bad) {
+      codes.add("E_OPTION");
+      badAlways = true;
+    }
   };
   put("delay", s.delay);
   put("rank", s.rank);
@@ -263,13 +286,14 @@ export function resolveOptions(s: OptionsSpec, m: number, q: number): ResolvedOp
   else if (s.heldOut) {
     o.heldOut = s.heldOut.bad;
     codes.add("E_OPTION");
+    badAlways = true;
   }
-  const method = s.method && !s.method.bad ? (s.method.value as string) : "affine";
+  const method = s.method && !s.method.bad ? (s.method.value as string) : DEFAULT_METHOD;
   if (method === "horizon" && o.horizon === undefined) codes.add("E_OPTION");
   const delay: number | "auto" = s.delay && !s.delay.bad ? (s.delay.value as number | "auto") : defaultDelay(m, q);
   const auto =
     delay === "auto" || method === "auto" || (s.rank !== undefined && !s.rank.bad && s.rank.value === "auto");
-  return { value: o, codes, delay, method, auto, heldOut };
+  return { value: o, codes, badAlways, delay, method, auto, heldOut };
 }
 
 /** Whether a window of m rows is too short for these options (E_TOO_SHORT allowed). */

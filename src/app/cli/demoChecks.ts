@@ -1,0 +1,115 @@
+/**
+ * `glocal demo` checks every flag and both output paths before any work: a bad --stride,
+ * a --window too short for the trajectory's estimate or an --out into a missing directory
+ * used to fail after the whole training run, with progress lines before the error. The
+ * errors name the flag the user typed.
+ */
+import { GlocalError, isGlocalError } from "../../core/errors";
+import { checkGlocalOptions } from "../../optimize/glocalOptions";
+import { windowEstimator } from "../../optimize/strategies/index";
+import { DemoOptions, DemoSettings, resolveDemoOptions } from "../demo/run";
+import { OutputTarget, checkOutputPath } from "./output";
+
+/** The flag behind each demo option (as resolveDemoOptions and optimize name them). */
+export const FLAG_OF: Readonly<Record<string, string>> = {
+  model: "--model",
+  hidden: "--hidden",
+  train: "--train",
+  val: "--val",
+  batch: "--batch",
+  steps: "--steps",
+  window: "--window",
+  localEvery: "--local-every",
+  outer: "--outer",
+  strategies: "--strategies",
+  seed: "--seed",
+  metaLr: "--meta-lr",
+  "glocal.stride": "--stride",
+  "glocal.method": "--method",
+  "glocal.target": "--target",
+};
+
+/** A GlocalError about a demo option, renamed after the flag the user typed. */
+function asFlagError(e: unknown, fallback: string): unknown {
+  if (!isGlocalError(e)) return e;
+  const flag = (e.argument !== undefined && FLAG_OF[e.argument]) || fallback;
+  const message = e.message.startsWith(flag) ? e.message : `${flag}: ${e.message}`;
+  return new GlocalError(e.code, message, flag);
+}
+
+/**
+ * The trajectory of the report: `window` steps recorded every `stride`, estimated with
+ * the glocal options. A dry run on a smooth synthetic window of the same shape finds a
+ * window too short for the options (E_TOO_SHORT), or beyond the work budget, now.
+ */
+function checkTrajectoryEstimate(s: DemoSettings, strideGiven: boolean): void {
+  const stride = s.glocal.stride ?? 1;
+  const rows = Math.floor(s.window / stride);
+  const flag = strideGiven ? "--stride" : "--window";
+  if (rows < 1) {
+    throw new GlocalError(
+      "E_OPTION",
+      `${flag}: a window of ${s.window} steps recorded every ${stride} steps holds no hypergradient (the stride must not exceed the window)`,
+      flag,
+    );
+  }
+  // The demo's own estimator (its options without the driver's: target, stride, valSubsample).
+  const q = s.hyper.length;
+  const est = windowEstimator(q, s.window, s.glocal);
+  try {
+    for (let t = 1; t <= rows; t++)
+      est.push(Array.from({ length: q }, (_, j) => (j % 2 === 0 ? 0.9 ** t : 1 - 0.7 ** t)));
+    est.estimate();
+  } catch (e) {
+    if (isGlocalError(e) && (e.code === "E_TOO_SHORT" || e.code === "E_TOO_LARGE" || e.code === "E_OPTION")) {
+      throw new GlocalError(
+        e.code === "E_TOO_LARGE" ? "E_TOO_LARGE" : "E_OPTION",
+        `${flag}: the report's trajectory (window ${s.window}, stride ${stride}: ${rows} recorded rows) cannot be estimated: ${e.message}`,
+        flag,
+      );
+    }
+    throw e;
+  } finally {
+    est.dispose();
+  }
+}
+
+/** Where the demo's files go, checked. */
+export interface DemoOutputs {
+  report: OutputTarget;
+  json: OutputTarget | null;
+}
+
+/**
+ * Every check of `glocal demo` that needs no training: the options (as runDemo resolves
+ * them), glocal's estimator options for the strategies' windows and for the report's
+ * trajectory, and both output paths. Throws the first error, naming its flag.
+ */
+export function checkDemoRequest(
+  options: DemoOptions,
+  given: Record<string, string | boolean>,
+  out: string,
+  json: string | undefined,
+): DemoOutputs {
+  let s: DemoSettings;
+  try {
+    s = resolveDemoOptions(options);
+    if (s.strategies.includes("glocal")) checkGlocalOptions({ ...s.glocal }, s.window);
+  } catch (e) {
+    // A stride the user did not give (the demo's default) is too long for their --window.
+    const fallback = given.stride === undefined ? "--window" : "--stride";
+    if (isGlocalError(e) && e.argument === "glocal.stride" && given.stride === undefined)
+      throw asFlagError(new GlocalError(e.code, e.message, "window"), fallback);
+    throw asFlagError(e, fallback);
+  }
+  checkTrajectoryEstimate(s, given.stride !== undefined);
+  const report = checkOutputPath(out, "--out");
+  const jsonTarget = json === undefined ? null : checkOutputPath(json, "--json");
+  if (jsonTarget && jsonTarget.path === report.path)
+    throw new GlocalError(
+      "E_OPTION",
+      "--json names the same file as --out: the results would replace the report",
+      "--json",
+    );
+  return { report, json: jsonTarget };
+}
