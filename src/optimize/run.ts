@@ -301,7 +301,10 @@ export class Run {
       const progress = {
         strategy: this.o.strategy,
         innerSteps: this.innerSteps,
-        totalInnerSteps: this.o.strategy === "global" ? this.o.innerSteps * this.o.outerSteps : this.o.innerSteps,
+        totalInnerSteps:
+          this.o.strategy === "global" || this.o.strategy === "random"
+            ? this.o.innerSteps * this.o.outerSteps
+            : this.o.innerSteps,
         updates: this.updates,
         valLoss,
         phi: this.phi.slice(),

@@ -101,6 +101,12 @@ describe("random: random search with global's budget", () => {
     expect(trials).toHaveLength(4);
   });
 
+  it("reports its whole budget as the progress total", () => {
+    const totals: number[] = [];
+    optimize({ ...base, strategy: "random", onProgress: (p) => totals.push(p.totalInnerSteps) });
+    expect(new Set(totals)).toEqual(new Set([240]));
+  });
+
   it("draws every trial in φ₀ ± ln 10, and the trials differ", () => {
     for (const t of trials)
       t.phi.forEach((v, i) => {

@@ -1,5 +1,5 @@
 /** The demo's scenarios: each resolves to complete settings, options override single fields, bad names fail typed. */
-import { resolveDemoOptions, demoOptimizeOptions } from "../../../src/app/demo/run";
+import { resolveDemoOptions, demoOptimizeOptions, runDemo } from "../../../src/app/demo/run";
 import { DEFAULT_SCENARIO, SCENARIOS, scenarioNames } from "../../../src/app/demo/scenarios";
 import { STRATEGIES } from "../../../src/optimize/types";
 import { GlocalError } from "../../../src/index";
@@ -72,5 +72,16 @@ describe("demo scenarios", () => {
     const e = errorOf(() => resolveDemoOptions(options as never));
     expect(e.code).toBe("E_OPTION");
     expect(e.argument).toBe(argument);
+  });
+});
+
+describe("runDemo's trajectory plot", () => {
+  it("uses h_m, and says so, when the window holds too few recorded points to extrapolate", () => {
+    // Through the library (the CLI rejects this window up front): 20 steps every 20 → 1 point.
+    const r = runDemo({ train: 100, val: 50, batch: 50, steps: 40, window: 20, outer: 2, strategies: ["truncated"] });
+    const t = r.trajectory as NonNullable<typeof r.trajectory>;
+    expect(t.method).toBe("none: 1 recorded point(s) in the window, h_m used");
+    expect(t.estimate).toBe(t.truncated);
+    expect(r.stopped).toBe("done");
   });
 });
