@@ -66,10 +66,11 @@ export type {
 } from "./training/types";
 
 // --- Hyperparameter optimisation: the driver and its strategies -----------------------
-export { optimize, STRATEGIES } from "./optimize/index";
+export { optimize, optimizeAsync, STRATEGIES } from "./optimize/index";
 export type {
   Strategy,
   OptimizeOptions,
+  OptimizeAsyncOptions,
   OptimizeResult,
   HistoryEntry,
   OptimizeEvent,

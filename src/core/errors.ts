@@ -18,11 +18,13 @@ export type GlocalErrorCode =
   | "E_UNSUPPORTED" // the runtime lacks WebAssembly SIMD
   | "E_IO" // the CLI could not read or write a file
   | "E_PARSE" // the CLI's input is not valid JSON
+  | "E_MISSING_DEPENDENCY" // an optional peer dependency (gpu.js, mnist) is asked for but not installed
   | "E_INTERNAL"; // a kernel trapped: a bug in glocal, please report it
 
 export class GlocalError extends Error {
   readonly code: GlocalErrorCode;
-  /** The argument (or option path) the error is about, when there is one. */
+  /** The argument (or option path) the error is about, when there is one; for
+   *  E_MISSING_DEPENDENCY, the package to install. */
   readonly argument?: string;
 
   constructor(code: GlocalErrorCode, message: string, argument?: string) {

@@ -1,6 +1,6 @@
 /**
- * Hyperparameter optimisation with the global, local, truncated and glocal strategies
- * (DESIGN §1.4), one interface and one history for all of them.
+ * Hyperparameter optimisation with the global, local, truncated and glocal strategies,
+ * one interface and one history for all of them; synchronous and asynchronous forms.
  */
 import { GlocalError, describe, isGlocalError } from "../core/errors";
 import { checkOptions, optInteger } from "../core/validate";
@@ -8,7 +8,8 @@ import { checkOptimizer } from "../training/optim";
 import { Run, ResolvedOptions } from "./run";
 import { runGlobal, runGlocal, runLocal, runTruncated } from "./strategies/index";
 import { ESTIMATE_OPTION_KEYS } from "../estimate/options";
-import { STRATEGIES, OptimizeOptions, OptimizeResult, Strategy } from "./types";
+import { STRATEGIES, OptimizeAsyncOptions, OptimizeOptions, OptimizeResult, Strategy } from "./types";
+import { Work, checkYieldEvery, runToEnd, runYielding } from "../core/cooperative";
 import { translateError } from "../core/traps";
 import { PRODUCT_OPTION_KEYS, ProductOptions } from "../gpu/dispatch";
 
@@ -110,6 +111,31 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
 }
 
 /**
+ * The driver as a generator that yields after every inner step: `optimize` runs it to the
+ * end, `optimizeAsync` gives the event loop turns in between. `pauses` accumulates the time
+ * spent in those turns, which the run's wall time leaves out.
+ */
+export function* optimizeWork(options: OptimizeOptions, pauses: { ms: number } = { ms: 0 }): Work<OptimizeResult> {
+  try {
+    const run = new Run(resolve(options), pauses);
+    switch (run.strategy) {
+      case "global":
+        return yield* runGlobal(run);
+      case "local":
+        return yield* runLocal(run);
+      case "truncated":
+        return yield* runTruncated(run);
+      case "glocal":
+        return yield* runGlocal(run);
+    }
+  } catch (e) {
+    const t = translateError(e);
+    if (isGlocalError(t)) throw t;
+    throw new GlocalError("E_INTERNAL", `optimize failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
  * Optimises hyperparameters with one strategy and returns its history (φ per update,
  * losses, hypergradients used, glocal's trust and fallbacks, wall time, counts).
  *
@@ -117,23 +143,36 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
  * restores the last good state, halves the meta step and is recorded in `events`; after
  * repeated rejections the run stops with `stopped: "diverged"`. An aborted `signal` stops
  * within one inner step and returns the history so far (`stopped: "aborted"`).
+ *
+ * This call holds the thread until the run ends, so a `signal` can only be aborted from
+ * inside `onProgress` (or from another thread through shared memory). To abort from a
+ * timer, a request handler or a UI, use {@link optimizeAsync}.
  */
 export function optimize(options: OptimizeOptions): OptimizeResult {
-  try {
-    const run = new Run(resolve(options));
-    switch (run.strategy) {
-      case "global":
-        return runGlobal(run);
-      case "local":
-        return runLocal(run);
-      case "truncated":
-        return runTruncated(run);
-      case "glocal":
-        return runGlocal(run);
-    }
-  } catch (e) {
-    const t = translateError(e);
-    if (isGlocalError(t)) throw t;
-    throw new GlocalError("E_INTERNAL", `optimize failed: ${e instanceof Error ? e.message : String(e)}`);
+  return runToEnd(optimizeWork(options));
+}
+
+/**
+ * `optimize` that gives the event loop a turn at least every `yieldEveryMs` (default 25 ms,
+ * and after the inner step in progress), so timers, I/O and a UI keep running and an
+ * `AbortController` aborted meanwhile stops the run within one inner step (`stopped:
+ * "aborted"`, the history so far). Same options, same computation: the result equals
+ * `optimize`'s bit for bit, apart from the wall-clock fields (`wallTimeMs` leaves out the
+ * time given to the event loop). Rejects with the same GlocalErrors.
+ */
+export async function optimizeAsync(options: OptimizeAsyncOptions): Promise<OptimizeResult> {
+  const { yieldEveryMs, rest } = splitYieldOption(options);
+  const pauses = { ms: 0 };
+  return runYielding(optimizeWork(rest, pauses), { yieldEveryMs, onPause: (ms) => (pauses.ms += ms) });
+}
+
+/** Separates `yieldEveryMs` from the options of `optimize` (validated, E_OPTION). */
+export function splitYieldOption<T extends { yieldEveryMs?: number }>(
+  options: T,
+): { yieldEveryMs: number; rest: Omit<T, "yieldEveryMs"> } {
+  if (typeof options !== "object" || options === null || !("yieldEveryMs" in options)) {
+    return { yieldEveryMs: checkYieldEvery(undefined), rest: options };
   }
+  const { yieldEveryMs, ...rest } = options;
+  return { yieldEveryMs: checkYieldEvery(yieldEveryMs), rest };
 }

@@ -3,6 +3,7 @@
  * (training time apart from evaluation time), counts, the history, abort checks and the
  * rejection of divergent updates.
  */
+import type { Work } from "../core/cooperative";
 import { GlocalError, isGlocalError } from "../core/errors";
 import { HyperParameters } from "../training/hyperparameters";
 import { checkSeed } from "../core/random";
@@ -61,8 +62,15 @@ export class Run {
   /** The hyperparameters: names, φ₀, and the range check of φ between sessions. */
   private readonly hp: HyperParameters;
 
-  constructor(o: ResolvedOptions) {
+  /** Time the asynchronous driver spent giving the event loop turns (not training). */
+  private readonly pauses: { ms: number };
+  private readonly pausedBefore: number;
+
+  /** `pauses`: the asynchronous driver's running total of pause time, shared by runs. */
+  constructor(o: ResolvedOptions, pauses: { ms: number } = { ms: 0 }) {
     this.o = o;
+    this.pauses = pauses;
+    this.pausedBefore = pauses.ms;
     // What a session would reject is rejected here, before any work, in InnerTraining's order.
     const problem = builtinProblem(o.problem);
     this.hp = new HyperParameters(o.optimizer, problem.trainSize, o.hyper, o.weights);
@@ -107,15 +115,17 @@ export class Run {
   }
 
   trainingMs(): number {
-    return now() - this.started - this.evalMs;
+    return now() - this.started - this.evalMs - (this.pauses.ms - this.pausedBefore);
   }
 
-  /** n inner steps, one at a time so an abort is honoured within one step. */
-  steps(s: InnerTraining, n: number, tangent: boolean): void {
+  /** n inner steps, one at a time so an abort is honoured within one step; the
+   *  asynchronous driver may give the event loop a turn after each (optimizeAsync). */
+  *steps(s: InnerTraining, n: number, tangent: boolean): Work<void> {
     for (let i = 0; i < n; i++) {
       if (this.o.signal?.aborted) throw new Aborted();
       s.step(1, { tangent });
       this.innerSteps++;
+      yield;
     }
   }
 

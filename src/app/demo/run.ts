@@ -10,9 +10,10 @@ import { mnist, ClassificationData } from "../../datasets/mnist";
 import { mlp, softmax } from "../../problems/index";
 import type { Problem } from "../../problems/types";
 import { optimizers } from "../../training/optim";
-import { optimize } from "../../optimize";
+import { optimizeWork, splitYieldOption } from "../../optimize";
+import { Work, runToEnd, runYielding } from "../../core/cooperative";
 import { windowEstimator } from "../../optimize/strategies/index";
-import { recordWindow } from "../../training/window";
+import { windowSteps } from "../../training/window";
 import { STRATEGIES } from "../../optimize/types";
 import type { GlocalOptions, OptimizeOptions, OptimizeResult, Strategy } from "../../optimize/types";
 import { InnerTraining } from "../../training/builtin";
@@ -222,7 +223,27 @@ function plannedSteps(s: DemoSettings, strategy: Strategy): number {
   return strategy === "global" ? s.steps * s.outer : s.steps;
 }
 
+/**
+ * The demo's job: every strategy under one budget, then the trajectory plot and the report.
+ * Holds the thread until it ends; see {@link runDemoAsync} for a form a UI or a timer can stop.
+ */
 export function runDemo(options: DemoOptions = {}): DemoResult {
+  return runToEnd(demoWork(options));
+}
+
+/**
+ * `runDemo` that gives the event loop a turn at least every `yieldEveryMs` (default 25 ms),
+ * so an AbortController aborted by a timer or a UI stops it within one inner step; the same
+ * computation, so the same results apart from wall times.
+ */
+export async function runDemoAsync(options: DemoOptions & { yieldEveryMs?: number } = {}): Promise<DemoResult> {
+  const { yieldEveryMs, rest } = splitYieldOption(options);
+  const pauses = { ms: 0 };
+  return runYielding(demoWork(rest, pauses), { yieldEveryMs, onPause: (ms) => (pauses.ms += ms) });
+}
+
+/** The job as a generator that yields after every inner step (runDemo, runDemoAsync). */
+function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Work<DemoResult> {
   const s = resolveDemoOptions(options);
   // Validates backend/gpuMode (and finds out where the products go) before any work.
   const products = resolveProducts(s.products) === null ? "wasm" : "gpu";
@@ -237,19 +258,22 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
   try {
     warmUp(problem, s);
     for (const strategy of s.strategies) {
-      const r = optimize({
-        ...demoOptimizeOptions(s, problem, strategy),
-        signal: options.signal,
-        onProgress: (p) =>
-          options.onProgress?.({
-            strategy,
-            fraction: (done + p.innerSteps) / total,
-            valLoss: p.valLoss,
-            innerSteps: p.innerSteps,
-            phi: Array.from(p.phi),
-            hyper: naturalHyper(p.phi),
-          }),
-      });
+      const r = yield* optimizeWork(
+        {
+          ...demoOptimizeOptions(s, problem, strategy),
+          signal: options.signal,
+          onProgress: (p) =>
+            options.onProgress?.({
+              strategy,
+              fraction: (done + p.innerSteps) / total,
+              valLoss: p.valLoss,
+              innerSteps: p.innerSteps,
+              phi: Array.from(p.phi),
+              hyper: naturalHyper(p.phi),
+            }),
+        },
+        pauses,
+      );
       results[strategy] = r;
       done += plannedSteps(s, strategy);
       if (r.stopped === "aborted") {
@@ -267,7 +291,7 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
       });
     const trajectory =
       stopped === "done" && finalPhi
-        ? recordTrajectory(problem, optimizer, s, finalPhi, trajectorySteps, options, progress)
+        ? yield* recordTrajectory(problem, optimizer, s, finalPhi, trajectorySteps, options, progress)
         : null;
     if (options.signal?.aborted) stopped = "aborted";
     const summary = s.strategies.filter((st) => results[st]).map((st) => summaryRow(st, results[st] as OptimizeResult));
@@ -290,7 +314,7 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
  * the final φ, `steps` plain steps to the window start, then the tangent for `steps` more
  * (h_T at the end is the true global value); the estimate uses only the first m steps.
  */
-function recordTrajectory(
+function* recordTrajectory(
   problem: Problem,
   optimizer: ReturnType<typeof optimizers.momentum>,
   s: DemoSettings,
@@ -298,7 +322,7 @@ function recordTrajectory(
   steps: number,
   options: DemoOptions,
   progress: (step: number, value: number, name: string) => void,
-): TrajectoryPlot | null {
+): Work<TrajectoryPlot | null> {
   const run = new InnerTraining(problem, optimizer, { ...sessionOptions(s), phi });
   const stride = s.glocal.stride ?? 1;
   const estimator = windowEstimator(run.q, s.window, s.glocal);
@@ -306,24 +330,29 @@ function recordTrajectory(
     for (let i = 0; i < steps; i++) {
       if (options.signal?.aborted) return null;
       run.step(1, { tangent: false });
+      yield;
     }
     const component = Math.max(0, run.names.indexOf("log_wd"));
     const t: number[] = [],
       values: number[] = [];
     const stop = new Error("aborted");
     try {
-      recordWindow(run, steps, stride, {
-        advance: (n) => {
+      yield* windowSteps(
+        run,
+        steps,
+        stride,
+        function* (n) {
           if (options.signal?.aborted) throw stop; // the plot is then dropped
           run.step(n);
+          yield;
         },
-        record: (h, done) => {
+        (h, done) => {
           t.push(done);
           values.push(h[component]);
           progress(done, h[component], run.names[component]);
           if (done <= s.window) estimator.push(h);
         },
-      });
+      );
     } catch (e) {
       if (e === stop) return null;
       throw e;
@@ -382,6 +411,35 @@ export function comparisons(summary: SummaryRow[]): string[] {
   return out;
 }
 
+/**
+ * A strategy's path for the report: its history, ending at the final model the table
+ * reports. A run stopped early (or global, whose last training run records no update)
+ * ends after its last evaluated entry: the final point is added, so the plotted losses
+ * end where the table's do.
+ */
+export function pathPoints(r: OptimizeResult): StrategyPath["points"] {
+  const points: StrategyPath["points"] = r.history.map((e) => ({
+    innerSteps: e.innerSteps,
+    wallTimeMs: e.wallTimeMs,
+    lr: e.hyper.lr,
+    wd: e.hyper.wd,
+    momentum: e.hyper.momentum,
+    valLoss: e.valLoss,
+  }));
+  const last = points[points.length - 1];
+  if (!last || last.innerSteps !== r.counts.innerSteps || last.valLoss !== r.final.valLoss) {
+    points.push({
+      innerSteps: r.counts.innerSteps,
+      wallTimeMs: r.wallTimeMs,
+      lr: r.final.hyper.lr,
+      wd: r.final.hyper.wd,
+      momentum: r.final.hyper.momentum,
+      valLoss: r.final.valLoss,
+    });
+  }
+  return points;
+}
+
 function buildReport(
   s: DemoSettings,
   results: Partial<Record<Strategy, OptimizeResult>>,
@@ -390,17 +448,7 @@ function buildReport(
 ): DemoReport {
   const strategies: StrategyPath[] = s.strategies
     .filter((st) => results[st])
-    .map((st) => ({
-      name: st,
-      points: (results[st] as OptimizeResult).history.map((e) => ({
-        innerSteps: e.innerSteps,
-        wallTimeMs: e.wallTimeMs,
-        lr: e.hyper.lr,
-        wd: e.hyper.wd,
-        momentum: e.hyper.momentum,
-        valLoss: e.valLoss,
-      })),
-    }));
+    .map((st) => ({ name: st, points: pathPoints(results[st] as OptimizeResult) }));
   const model = s.model === "mlp" ? `MLP (${s.hidden} tanh units)` : "softmax regression";
   return {
     title: `glocal demo: ${model} on MNIST`,

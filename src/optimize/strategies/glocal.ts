@@ -3,9 +3,10 @@
  * hypergradient from the window's h_1 … h_m, and falls back to h_m when the estimate is
  * not trusted (counted in `fallbacks`).
  */
+import type { Work } from "../../core/cooperative";
 import { GlocalEstimator } from "../../estimate/streaming";
 import type { EstimateOptions } from "../../estimate/types";
-import { recordWindow } from "../../training/window";
+import { windowSteps } from "../../training/window";
 import type { Run } from "../run";
 import type { GlocalOptions, OptimizeResult } from "../types";
 import { runWindows } from "./windows";
@@ -30,16 +31,19 @@ function driverEstimator(dim: number, window: number, glocal: GlocalOptions): Gl
   return windowEstimator(dim, window, { dmdDiagnostics: false, ...glocal });
 }
 
-export function runGlocal(run: Run): OptimizeResult {
+export function* runGlocal(run: Run): Work<OptimizeResult> {
   const { target = "limit", stride = 1 } = run.o.glocal;
   const estimator = driverEstimator(run.phi.length, run.o.window, run.o.glocal);
   try {
-    return runWindows(run, (s, m, position) => {
+    return yield* runWindows(run, function* (s, m, position) {
       estimator.reset();
-      const h = recordWindow(s, m, stride, {
-        advance: (n) => run.steps(s, n, true),
-        record: (row) => estimator.push(row),
-      });
+      const h = yield* windowSteps(
+        s,
+        m,
+        stride,
+        (n) => run.steps(s, n, true),
+        (row) => estimator.push(row),
+      );
       const truncated = Array.from(h);
       // "remaining": h_T with T = the rows of training left after this window's start.
       const remaining = run.o.innerSteps - position - m;
