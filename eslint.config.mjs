@@ -25,6 +25,7 @@ export default defineConfig(
   globalIgnores([
     "assembly/**",
     "dist/**",
+    "docs/api/**",
     "build/**",
     "coverage/**",
     "src/generated/**",

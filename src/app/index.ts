@@ -10,3 +10,4 @@ export { runDemo, runDemoAsync } from "./demo/run";
 export type { DemoOptions, DemoProgress, DemoResult, DemoSettings } from "./demo/run";
 export { renderReportSvg, STRATEGY_COLOURS } from "./report/svg";
 export type { DemoReport } from "./report/svg";
+export type { StrategyPath, TrajectoryPlot, SummaryRow } from "./report/types";

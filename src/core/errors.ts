@@ -21,6 +21,7 @@ export type GlocalErrorCode =
   | "E_MISSING_DEPENDENCY" // an optional peer dependency (gpu.js, mnist) is asked for but not installed
   | "E_INTERNAL"; // a kernel trapped: a bug in glocal, please report it
 
+/** The one error type of the library: a stable `code` and a message that names the argument. */
 export class GlocalError extends Error {
   readonly code: GlocalErrorCode;
   /** The argument (or option path) the error is about, when there is one; for

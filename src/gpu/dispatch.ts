@@ -25,7 +25,9 @@ import { GPU_MODES, GpuJs, GpuMode, HARDWARE_MODES, asGpuJs } from "./gpujs";
 import { GpuProducts } from "./kernels";
 import { RUNTIME, globalGpuJs, headlessGlInstalled, loadGpuJs } from "./load";
 
+/** Where batched model products may run: WebAssembly f64, gpu.js f32, or chosen per product. */
 export type ProductBackend = "wasm" | "gpu" | "auto";
+/** Every ProductBackend. */
 export const PRODUCT_BACKENDS: readonly ProductBackend[] = ["wasm", "gpu", "auto"];
 export type { GpuMode } from "./gpujs";
 

@@ -5,6 +5,7 @@
 
 /** gpu.js backends: the real GPUs first, then gpu.js's own CPU fallbacks (f32 too). */
 export type GpuMode = "webgl2" | "webgl" | "headlessgl" | "webasm" | "cpu";
+/** Every gpu.js mode, the GPU ones first. */
 export const GPU_MODES: readonly GpuMode[] = ["webgl2", "webgl", "headlessgl", "webasm", "cpu"];
 /** Modes that run on a graphics processor (what 'auto' may choose). */
 export const HARDWARE_MODES: readonly GpuMode[] = ["headlessgl", "webgl2", "webgl"];

@@ -5,7 +5,7 @@
 import { isGlocalError, GlocalError } from "../../core/errors";
 import { ESTIMATE_HELP, MAX_INPUT_BYTES, readBounded, runEstimate } from "./estimate";
 import { DEMO_HELP, runDemoCommand } from "./demo";
-import { BENCH_HELP, runBenchCommand } from "./bench";
+import { BENCH_HELP, runBenchCommand } from "./benchmarks";
 import { INFO_HELP, runInfo } from "./info";
 import { CommandHelp, formatHelp, usageLine } from "./help";
 

@@ -50,10 +50,12 @@ export interface DemoOptions extends ProductOptions {
   quick?: boolean;
   /** Data to use instead of loading MNIST (the browser hands its subset in). */
   data?: ClassificationData;
+  /** Called after every hyperparameter update and every recorded trajectory point. */
   onProgress?: (p: DemoProgress) => void;
   signal?: { readonly aborted: boolean };
 }
 
+/** What `onProgress` receives during the demo: the strategy running, the share done, its latest state. */
 export interface DemoProgress {
   strategy: Strategy | "trajectory";
   /** Fraction of the whole demo's inner steps done, in [0, 1]. */
@@ -68,6 +70,7 @@ export interface DemoProgress {
   point?: { step: number; value: number; name: string };
 }
 
+/** The demo's options resolved: every size and setting the run used (defaults filled in). */
 export interface DemoSettings {
   model: "softmax" | "mlp";
   hidden: number;
@@ -87,6 +90,7 @@ export interface DemoSettings {
   products: ProductOptions;
 }
 
+/** The demo's outcome: each strategy's optimize result, the summary table, the trajectory plot, the report. */
 export interface DemoResult {
   settings: DemoSettings;
   results: Partial<Record<Strategy, OptimizeResult>>;

@@ -12,7 +12,7 @@ import { parseFlags } from "../../../src/app/cli/args";
 import { flagSpec } from "../../../src/app/cli/help";
 import { DEMO_HELP } from "../../../src/app/cli/demo";
 import { ESTIMATE_HELP } from "../../../src/app/cli/estimate";
-import { BENCH_HELP } from "../../../src/app/cli/bench";
+import { BENCH_HELP } from "../../../src/app/cli/benchmarks";
 import { INFO_HELP } from "../../../src/app/cli/info";
 import { backendInfo } from "../../../src/index";
 
