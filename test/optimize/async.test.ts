@@ -70,6 +70,15 @@ describe("optimizeAsync gives optimize's results bit for bit", () => {
     expect(progress).toEqual(sync.history.map((e) => e.update));
   });
 
+  it("two runs interleaved on one thread give each its own result (no state shared across turns)", async () => {
+    const [a, b] = await Promise.all([
+      optimizeAsync({ ...base("glocal"), yieldEveryMs: 0 }),
+      optimizeAsync({ ...base("truncated"), yieldEveryMs: 0, seed: 5 }),
+    ]);
+    expect(withoutClock(a)).toEqual(withoutClock(optimize(base("glocal"))));
+    expect(withoutClock(b)).toEqual(withoutClock(optimize({ ...base("truncated"), seed: 5 })));
+  });
+
   it("the wall time leaves out the turns given to the event loop", async () => {
     // A timer that busy-waits 30 ms whenever it gets a turn: time the run did not spend training.
     let busy = 0;
