@@ -1,4 +1,4 @@
-/** Public types of the hyperparameter-optimisation driver (DESIGN §1.4, §3.1). */
+/** Public types of the hyperparameter-optimisation driver. */
 import type { EstimateOptions, Method } from "../estimate/types";
 import type { HyperName, WeightsOptions } from "../training/hyperparameters";
 import type { OptimizerSpec } from "../training/optim";
@@ -90,8 +90,17 @@ export interface OptimizeOptions extends ProductOptions {
   seed?: number;
   /** Called after every update. */
   onProgress?: (p: Progress) => void;
-  /** Stops within one inner step; the history so far is returned. */
+  /** Stops within one inner step; the history so far is returned. `optimize` holds the
+   *  thread, so only `onProgress` (or another thread) can abort it; `optimizeAsync` lets a
+   *  timer, a request or a UI do it. An AbortSignal or any object with `aborted`. */
   signal?: { readonly aborted: boolean };
+}
+
+/** The options of `optimizeAsync`: those of `optimize`, and how often to yield. */
+export interface OptimizeAsyncOptions extends OptimizeOptions {
+  /** Give the event loop a turn once this many milliseconds of work have passed (default
+   *  25; the turn comes after the inner step in progress). */
+  yieldEveryMs?: number;
 }
 
 export interface Progress {
