@@ -3,8 +3,10 @@
  *
  * 1. The forward-mode step of logistic regression carrying q tangents, against the plain
  *    step (300 features, 256 examples, full batch): q = 1 (lr), 10 and 60 (lr + example
- *    weights), 300 (one weight decay per feature); and the per-feature scenario's size
- *    (60 features, 80 examples). Median ms per step over interleaved rounds, one process.
+ *    weights), 300 (one weight decay per feature); beside them plain steps of softmax
+ *    regression with 1 + q classes, whose products have the same shapes; and the
+ *    per-feature scenario's size (60 features, 80 examples). Median ms per step over
+ *    interleaved rounds, one process.
  * 2. The estimator at large q (d = 1, 2; m = 50, the default method) next to the window it
  *    extrapolates: the window's training cost (50 steps of logistic regression with
  *    p = q features and one weight decay per feature, 256 examples) and its memory (the
@@ -80,51 +82,58 @@ function timeSessions(sessions: InnerTraining[], steps: number, rounds: number):
 function stepCosts(quick: boolean, log: (s: string) => void): StepRow[] {
   const rows: StepRow[] = [];
   const steps = quick ? 3 : 8,
-    rounds = quick ? 3 : 11;
-  const configs: Array<{ setup: string; p: number; n: number; cases: Array<[number, HyperName[], number[]?]> }> = [
-    {
-      setup: "logistic 300 features, 256 examples",
-      p: 300,
-      n: 256,
-      cases: [
-        [0, []],
-        [1, ["lr"]],
-        [10, ["lr", "weights"], Array.from({ length: 9 }, (_, i) => i)],
-        [60, ["lr", "weights"], Array.from({ length: 59 }, (_, i) => i)],
-        [300, ["featureWd"]],
-      ],
-    },
-    {
-      setup: "logistic 60 features, 80 examples (scenario)",
-      p: 60,
-      n: 80,
-      cases: [
-        [0, []],
-        [1, ["lr"]],
-        [60, ["featureWd"]],
-      ],
-    },
-  ];
-  for (const c of configs) {
-    const problem = problems.logistic(logisticData(c.p, c.n, 1), { decay: "weights" });
-    const sessions = c.cases.map(
-      ([, hyper, indices]) =>
-        new InnerTraining(problem, optimizers.sgd({ lr: 0.1, wd: 1e-3 }), {
-          hyper,
-          weights: indices ? ({ indices } as WeightsOptions) : undefined,
-        }),
-    );
+    rounds = quick ? 3 : 25;
+  const sgd = optimizers.sgd({ lr: 0.1, wd: 1e-3 });
+  const weightsFor = (q: number): WeightsOptions => ({ indices: Array.from({ length: q - 1 }, (_, i) => i) });
+  // A session per row; `make` builds its problem (disposed with it).
+  type Case = { setup: string; q: number; problem: () => Problem; hyper: HyperName[]; weights?: WeightsOptions };
+  const groups: Case[][] = [];
+  {
+    const data = logisticData(300, 256, 1);
+    const logistic = () => problems.logistic(data, { decay: "weights" });
+    const setup = "logistic 300 features, 256 examples";
+    const softmax = (k: number) => () =>
+      problems.softmax(
+        datasets.synthetic({ kind: "multiclass", classes: k, train: 256, val: 128, features: 300, seed: 1 }),
+        {
+          classes: k,
+        },
+      );
+    groups.push([
+      { setup, q: 0, problem: logistic, hyper: [] },
+      { setup, q: 1, problem: logistic, hyper: ["lr"] },
+      { setup, q: 10, problem: logistic, hyper: ["lr", "weights"], weights: weightsFor(10) },
+      { setup, q: 60, problem: logistic, hyper: ["lr", "weights"], weights: weightsFor(60) },
+      { setup, q: 300, problem: logistic, hyper: ["featureWd"] },
+      // The same products without tangents: softmax regression with 1 + q classes, plain.
+      { setup: "softmax, 61 classes, plain (same products as q = 60)", q: 0, problem: softmax(61), hyper: [] },
+      { setup: "softmax, 301 classes, plain (same products as q = 300)", q: 0, problem: softmax(301), hyper: [] },
+    ]);
+  }
+  {
+    const data = logisticData(60, 80, 1);
+    const logistic = () => problems.logistic(data, { decay: "weights" });
+    const setup = "logistic 60 features, 80 examples (scenario)";
+    groups.push([
+      { setup, q: 0, problem: logistic, hyper: [] },
+      { setup, q: 1, problem: logistic, hyper: ["lr"] },
+      { setup, q: 60, problem: logistic, hyper: ["featureWd"] },
+    ]);
+  }
+  for (const cases of groups) {
+    const made = cases.map((c) => c.problem());
+    const sessions = cases.map((c, i) => new InnerTraining(made[i], sgd, { hyper: c.hyper, weights: c.weights }));
     try {
       const ms = timeSessions(sessions, steps, rounds);
-      c.cases.forEach(([q], i) => {
-        rows.push({ setup: c.setup, q, msPerStep: ms[i], ratio: ms[i] / ms[0] });
+      cases.forEach((c, i) => {
+        rows.push({ setup: c.setup, q: c.q, msPerStep: ms[i], ratio: ms[i] / ms[0] });
         log(
-          `  ${c.setup}: q = ${String(q).padStart(3)}  ${ms[i].toFixed(3)} ms/step  ${(ms[i] / ms[0]).toFixed(2)}×\n`,
+          `  ${c.setup}: q = ${String(c.q).padStart(3)}  ${ms[i].toFixed(3)} ms/step  ${(ms[i] / ms[0]).toFixed(2)}×\n`,
         );
       });
     } finally {
       sessions.forEach((s) => s.dispose());
-      problem.dispose();
+      made.forEach((p) => p.dispose());
     }
   }
   return rows;
@@ -171,7 +180,7 @@ function estimatorCosts(quick: boolean, log: (s: string) => void): EstimatorRow[
         const d = w.trajectory.data;
         fs.writeFileSync(file, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
         for (const delay of [1, 2]) {
-          const reps = q >= 1000 ? 3 : quick ? 3 : 7;
+          const reps = q >= 1000 ? 5 : quick ? 3 : 11;
           const times: number[] = [];
           let last = estimateGlobal(w.trajectory, { delay, dmdDiagnostics: false });
           for (let r = 0; r < reps; r++) {
@@ -206,6 +215,7 @@ function estimatorCosts(quick: boolean, log: (s: string) => void): EstimatorRow[
   return rows;
 }
 
+/** The `hyperdim` suite: step cost with q tangents, and the estimator at large q. */
 export async function runHyperdimBench(o: {
   quick: boolean;
   log: (s: string) => void;
@@ -216,7 +226,7 @@ export async function runHyperdimBench(o: {
   const estimator = estimatorCosts(o.quick, o.log);
   const elapsedS = Math.round((Date.now() - started) / 100) / 10;
   let md = `## Many hyperparameters: step cost and the estimator at large q (${backendInfo().wasm} binary)\n\n`;
-  md += `Forward-mode step of logistic regression (full batch, decay on the weights only), ms per step and ratio to the plain step:\n\n`;
+  md += `Forward-mode step of logistic regression (full batch, decay on the weights only), ms per step and ratio to the plain logistic step of the same data (one session per row, interleaved rounds); the softmax rows are plain steps whose two products have the shapes of the logistic step's with q tangents:\n\n`;
   md += `| setup | q | ms/step | ratio | 1 + 0.6q |\n|---|---:|---:|---:|---:|\n`;
   for (const r of steps)
     md += `| ${r.setup} | ${r.q} | ${r.msPerStep.toFixed(3)} | ${r.ratio.toFixed(2)} | ${r.q ? (1 + 0.6 * r.q).toFixed(1) : ""} |\n`;
@@ -226,6 +236,6 @@ export async function runHyperdimBench(o: {
     const mem = r.estimateBytes === null ? "—" : `${(r.estimateBytes / 2 ** 20).toFixed(2)} MiB`;
     md += `| ${r.q} | ${r.delay} | ${defaultDelay(M, r.q)} | ${r.windowMs.toFixed(0)} ms | ${r.estimateMs.toFixed(1)} ms | ${(100 * r.shareOfWindow).toFixed(1)} % | ${mem} | ${(r.sessionBytes / 2 ** 20).toFixed(2)} MiB | ${r.trusted ? "yes" : "no"} | ${r.warnings.join(", ") || "—"} |\n`;
   }
-  md += `\nEstimate memory: growth of the WebAssembly memory reserved by one estimate in a fresh process (64 KiB pages). ${elapsedS} s in all; ${memoryStats().openScratchBlocks} scratch blocks open at the end.\n`;
+  md += `\nEstimate memory: growth of the WebAssembly memory reserved by one estimate in a fresh process. The allocator grows memory by doubling it, so this is an upper bound within 2× of the peak. Session memory: the θ and gradient stacks, 2·P·(1 + q)·8 bytes (SGD). ${elapsedS} s in all; ${memoryStats().openScratchBlocks} scratch blocks open at the end.\n`;
   return { markdown: md, json: { binary: backendInfo().wasm, steps, estimator, elapsedS } };
 }

@@ -10,6 +10,7 @@ import { InnerTraining, estimateGlobal, optimizers, problems } from "../../src/i
 import type { EstimateOptions } from "../../src/index";
 import { perFeatureData } from "./data";
 
+/** One estimator on one window, against the converged limit. */
 export interface AccuracyRow {
   position: number;
   estimator: string;
@@ -44,6 +45,7 @@ const ESTIMATORS: Array<[string, EstimateOptions]> = [
   ["limit d=2", { method: "limit", delay: 2 }],
 ];
 
+/** Windows at `positions` of a run of the scenario (seed), each estimator against the limit. */
 export function estimateAccuracy(seed: number, positions: number[]): { rows: AccuracyRow[]; limitChange: number[] } {
   const d = perFeatureData({ seed });
   const problem = problems.logistic(d, { decay: "weights" });
@@ -101,6 +103,7 @@ export function estimateAccuracy(seed: number, positions: number[]): { rows: Acc
   return { rows, limitChange };
 }
 
+/** The accuracy rows as a markdown table. */
 export function accuracyMarkdown(seed: number, r: { rows: AccuracyRow[]; limitChange: number[] }): string {
   let md = `Estimate accuracy in the scenario (seed ${seed}, φ at its start: every decay 1e-3; window m = ${M} from a zero tangent at the given step; error against h after ${LONG} steps, which moves by ${r.limitChange.map((x) => x.toExponential(1)).join(", ")} relative from step 5 000 on):\n\n`;
   md += `| window at | estimator | error | size / ‖h_m‖ | trusted | warnings (slowest time constant, rows) |\n|---:|---|---:|---:|---|---|\n`;

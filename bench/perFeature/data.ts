@@ -11,6 +11,7 @@ import { datasets } from "../../src/index";
 import type { Matrix } from "../../src/index";
 import { normals } from "../prng";
 
+/** Seed (split and irrelevant features) and sizes of the scenario's data. */
 export interface PerFeatureDataOptions {
   seed: number;
   train?: number;

@@ -22,6 +22,7 @@ import { recordWindow } from "../../src/training/window";
  */
 export type FallbackPolicy = "trusted" | "magnitude" | "finite" | "agreement" | "never";
 
+/** One glocal run: the problem, the optimiser, the meta step, the estimate and the fallback rule. */
 export interface PolicyRunOptions {
   problem: Problem;
   optimizer: OptimizerSpec;
@@ -33,6 +34,7 @@ export interface PolicyRunOptions {
   policy: FallbackPolicy;
 }
 
+/** Final validation loss and φ, and the counts of the run. */
 export interface PolicyRunResult {
   valLoss: number;
   phi: Float64Array;
@@ -61,6 +63,7 @@ const MAX_REJECTIONS = 6;
 
 const isDivergence = (e: unknown) => e instanceof GlocalError && (e.code === "E_DIVERGED" || e.code === "E_OPTION");
 
+/** Runs glocal with the given fallback rule (the driver's loop otherwise). */
 export function runWithPolicy(o: PolicyRunOptions): PolicyRunResult {
   const s = new InnerTraining(o.problem, o.optimizer, { hyper: o.hyper });
   const meta = new MetaOptimizer(o.metaOptimizer, s.q);

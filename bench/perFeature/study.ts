@@ -15,6 +15,7 @@ import { perFeatureData } from "./data";
 import { FallbackPolicy, runWithPolicy } from "./policy";
 import { accuracyMarkdown, estimateAccuracy } from "./accuracy";
 
+/** Options of the study: seeds, the meta learning rates tried, inner steps per run. */
 export interface PerFeatureStudyOptions {
   quick: boolean;
   log: (s: string) => void;
@@ -41,6 +42,7 @@ const VARIANTS: Variant[] = [
   { label: "glocal, fallback unless d=1, 2 agree", policy: { rule: "agreement", estimate: AFFINE_D1 } },
 ];
 
+/** One run (or a strategy's best run) of the study. */
 export interface StudyCell {
   seed: number;
   variant: string;
@@ -79,6 +81,7 @@ function warningCounts(r: OptimizeResult): Record<string, number> {
   return out;
 }
 
+/** The `perfeature` suite: the study table, then the estimate-accuracy table. */
 export async function runPerFeatureStudy(o: PerFeatureStudyOptions): Promise<{ markdown: string; json: object }> {
   const seeds = o.seeds ?? (o.quick ? [0] : [0, 1, 2, 3, 4]);
   const metaLrs = o.metaLrs ?? (o.quick ? [0.03, 0.1, 0.3] : [0.01, 0.017, 0.03, 0.052, 0.1, 0.17, 0.3, 0.52]);

@@ -61,7 +61,11 @@ const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const pct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)} %`;
+/** A signed percentage with one decimal; a change that rounds to zero prints as "0.0 %". */
+const pct = (x: number) => {
+  const t = (100 * x).toFixed(1);
+  return Number(t) === 0 ? "0.0 %" : `${x > 0 ? "+" : ""}${t} %`;
+};
 
 /** The start's optimiser with other natural values (random search's best trial). */
 function withValues(spec: OptimizerSpec, h: { lr: number; wd: number; momentum: number | null }): OptimizerSpec {

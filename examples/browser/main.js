@@ -5,7 +5,15 @@
 // and shows glocal's SVG report at the end, its plots and table ending at the same point.
 import { drawPlot } from "./plot.js";
 
-const COLOURS = { global: "#0072B2", local: "#E69F00", truncated: "#009E73", glocal: "#D55E00", trajectory: "#444" };
+const COLOURS = {
+  global: "#0072B2",
+  local: "#E69F00",
+  truncated: "#009E73",
+  glocal: "#D55E00",
+  none: "#000000",
+  random: "#CC79A7",
+  trajectory: "#444",
+};
 const $ = (id) => document.getElementById(id);
 const form = $("form");
 
@@ -110,8 +118,8 @@ function redraw() {
   $("legend").innerHTML = names
     .map((n) => `<span><i style="background:${COLOURS[n] ?? "#000"}"></i>${n}</span>`)
     .join("");
-  // x: the share of each strategy's training budget spent (global spends `outer` runs of T).
-  const budget = (n) => (running ? running.steps * (n === "global" ? running.outer : 1) : 1);
+  // x: the share of each strategy's training budget spent (global and random spend `outer` runs of T).
+  const budget = (n) => (running ? running.steps * (n === "global" || n === "random" ? running.outer : 1) : 1);
   const lines = (key) =>
     names.map((n) => ({
       colour: COLOURS[n] ?? "#000",

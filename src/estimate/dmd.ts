@@ -1,5 +1,5 @@
 /**
- * Least-squares (exact) dynamic mode decomposition (DESIGN §1.3 step 3).
+ * Least-squares (exact) dynamic mode decomposition.
  *
  *   X ≈ U_r Σ_r V_rᵀ,  K̃ = U_rᵀ Y V_r Σ_r⁻¹ (r × r),  K̃ W = W Λ,
  *   exact modes Φ = Y V_r Σ_r⁻¹ W,  amplitudes b = argmin ‖Φ b − g_N‖.

@@ -1,5 +1,5 @@
 /**
- * Hankel (delay) embedding (DESIGN §1.3 step 1; mirror of assembly/hankel.ts).
+ * Hankel (delay) embedding (mirror of assembly/hankel.ts).
  * g_j = [h_j; h_{j+1}; …; h_{j+d−1}] (oldest block first), j = 1 … N, N = m − d + 1;
  * X = [g_1 … g_{N−1}], Y = [g_2 … g_N].
  */

@@ -1,5 +1,5 @@
 /**
- * Rank rules for truncating an SVD (DESIGN §1.3 step 2), as a tagged option:
+ * Rank rules for truncating an SVD, as a tagged option:
  *   { kind: "full" }                 numerical rank: #{σᵢ > max(rows, cols)·ε·σ₁}
  *   { kind: "fixed", rank: k }       min(k, numerical rank)
  *   { kind: "energy", fraction: x }  smallest r whose share of Σσ² reaches x (0 < x < 1)

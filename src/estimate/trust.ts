@@ -1,5 +1,5 @@
 /**
- * Trust (DESIGN §1.3 step 5): the estimator says when it cannot be trusted, so a caller can
+ * Trust: the estimator says when it cannot be trusted, so a caller can
  * tell a good estimate from a bad one without reading eigenvalues. An estimate is trusted
  * when none of these fires:
  *  - NO_MODE_NEAR_ONE (limit): no eigenvalue within τ of 1;

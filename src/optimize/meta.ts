@@ -1,5 +1,5 @@
 /**
- * The meta-optimiser shared by every strategy (DESIGN §1.4): SGD or Adam on φ, after
+ * The meta-optimiser shared by every hypergradient strategy: SGD or Adam on φ, after
  * clipping the hypergradient to a maximum norm. `shrink()` halves its step after a
  * rejected update (divergence), so a retried window moves φ more carefully.
  */

@@ -113,7 +113,8 @@ export interface Progress {
   phi: Float64Array;
 }
 
-/** One hyperparameter update (or the initial point, update 0). */
+/** One hyperparameter update (or the initial point, update 0); random: one trial; none:
+ *  one evaluation point per window, all with update 0 (it never updates φ). */
 export interface HistoryEntry {
   update: number;
   /** Inner steps taken so far (all runs). */

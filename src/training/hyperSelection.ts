@@ -15,6 +15,7 @@ import { OptimizerSpec, hasMomentum } from "./optim";
  *   shared across its outputs).
  */
 export type HyperName = "lr" | "wd" | "momentum" | "weights" | "layerLr" | "layerWd" | "featureWd";
+/** Every hyperparameter kind, in the order φ lists them. */
 export const HYPER_NAMES: readonly HyperName[] = ["lr", "wd", "momentum", "weights", "layerLr", "layerWd", "featureWd"];
 
 /** Kinds that are weight decays, optimised as log λ. */

@@ -4,6 +4,7 @@
  */
 import { GlocalError, describe } from "../core/errors";
 
+/** How φ_i maps to the weight w_i: sigmoid (w ∈ (0, 1)) or softplus (w > 0). */
 export type WeightTransform = "sigmoid" | "softplus";
 
 /** Per-example loss weights w_i (the training loss is the batch mean of w_i ℓ_i). */

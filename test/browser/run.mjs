@@ -107,7 +107,7 @@ test("Start runs every strategy to completion in the worker; the page stays resp
   const seconds = (Date.now() - t0) / 1000;
   assert(demoState.status === "done", `status ${demoState.status}: ${JSON.stringify(demoState.error)}`);
   const names = demoState.result.summary.map((r) => r.strategy);
-  assert(names.join() === "global,local,truncated,glocal", `strategies ${names}`);
+  assert(names.join() === "global,local,truncated,glocal,none,random", `strategies ${names}`);
   assert(
     demoState.result.summary.every((r) => Number.isFinite(r.valLoss) && r.valLoss < 2.3),
     "a validation loss is not below chance",

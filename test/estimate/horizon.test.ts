@@ -53,6 +53,23 @@ describe("horizon at huge T", () => {
   });
 });
 
+describe("horizon's constant is a mode that stays within 1 % of 1 over k = T − m steps", () => {
+  // h_t = 1 + 0.5 · 0.9ᵗ at d = 1: one mode, fitted at λ = 0.9906 -- within τ = 0.01 of 1, so
+  // it counted as "the constant", and λ^1950 = 1e-8 made the estimate 0 (truth ≈ 1), trusted.
+  const traj = Array.from({ length: 50 }, (_, t) => [1 + 0.5 * 0.9 ** (t + 1)]);
+  it("is refused by its model alone (SLOW_MODE, even with the refit off)", () => {
+    const r = estimateGlobal(traj, { method: "horizon", horizon: 2000, delay: 1, heldOut: 0 });
+    expect(r.estimate[0]).toBeLessThan(1e-3);
+    expect(r.trusted).toBe(false);
+    expect(codes(r)).toContain("SLOW_MODE");
+  });
+  it("with d = 2 the constant is found at 1 and the estimate is right, trusted", () => {
+    const r = estimateGlobal(traj, { method: "horizon", horizon: 2000, delay: 2 });
+    expect(Math.abs(r.estimate[0] - 1)).toBeLessThan(1e-10);
+    expect(r.trusted).toBe(true);
+  });
+});
+
 describe("boundedPower", () => {
   it("is λᵏ for ordinary k, and finite for every k where the phase overflows", () => {
     const [re, im] = boundedPower(0.9 * Math.cos(0.4), 0.9 * Math.sin(0.4), 7);

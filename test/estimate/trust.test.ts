@@ -53,6 +53,20 @@ describe("the tests on the estimate itself", () => {
     expect(r.diagnostics.untrustedBecause).toEqual([]);
   });
 
+  it("a correction far beyond the window's movement is refused on its own (IMPLAUSIBLE_CORRECTION)", () => {
+    // The horizon estimate 0 of a window that moved by 2e-3 over its held-out rows (h_m ≈ 1),
+    // with the forecast and nested tests switched off.
+    const traj = Array.from({ length: 50 }, (_, t) => [1 + 0.5 * 0.9 ** (t + 1)]);
+    const r = estimateGlobal(traj, {
+      method: "horizon",
+      horizon: 2000,
+      delay: 1,
+      trust: { forecastRatio: 1e300, nestedChange: 1e300 },
+    });
+    expect(fatal(r)).toContain("IMPLAUSIBLE_CORRECTION");
+    expect(r.diagnostics.correctionRatio).toBeGreaterThan(100);
+  });
+
   it("heldOut: 0 switches the refit off: no ratios, no refit warnings", () => {
     const traj = Array.from({ length: 20 }, (_, t) => [t + 1]);
     const r = estimateGlobal(traj, { method: "rre", delay: 2, heldOut: 0 });

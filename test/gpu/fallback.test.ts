@@ -138,7 +138,12 @@ describe("memory and state", () => {
 
   it("offloading is switched off after a GPU session's call, also when the call throws", () => {
     provideGpuJs(flakyGpuJs(Infinity).lib);
-    const gpu = new InnerTraining(fixture.problem, opt(), { batchSize: 50, backend: "gpu", gpuMode: "cpu" });
+    const gpu = new InnerTraining(fixture.problem, opt(), {
+      hyper: ["lr", "wd"],
+      batchSize: 50,
+      backend: "gpu",
+      gpuMode: "cpu",
+    });
     // A huge learning rate: the loss overflows and the step throws E_DIVERGED inside the offload.
     gpu.setPhi([Math.log(1e200), Math.log(0.01)]);
     expect(() => gpu.step(5)).toThrow(expect.objectContaining({ code: "E_DIVERGED" }));

@@ -5,8 +5,8 @@
  * errors name the flag the user typed.
  */
 import { GlocalError, isGlocalError } from "../../core/errors";
-import { GlocalEstimator } from "../../estimate/streaming";
 import { checkGlocalOptions } from "../../optimize/glocalOptions";
+import { windowEstimator } from "../../optimize/strategies/index";
 import { DemoOptions, DemoSettings, resolveDemoOptions } from "../demo/run";
 import { OutputTarget, checkOutputPath } from "./output";
 
@@ -28,9 +28,6 @@ export const FLAG_OF: Readonly<Record<string, string>> = {
   "glocal.method": "--method",
   "glocal.target": "--target",
 };
-
-/** The hyperparameters the demo optimises (lr, wd, momentum): q of every trajectory. */
-const DEMO_Q = 3;
 
 /** A GlocalError about a demo option, renamed after the flag the user typed. */
 function asFlagError(e: unknown, fallback: string): unknown {
@@ -56,10 +53,12 @@ function checkTrajectoryEstimate(s: DemoSettings, strideGiven: boolean): void {
       flag,
     );
   }
-  const { target: _t, stride: _s, ...options } = s.glocal;
-  const est = new GlocalEstimator({ dim: DEMO_Q, window: Math.max(2, rows), ...options });
+  // The demo's own estimator (its options without the driver's: target, stride, valSubsample).
+  const q = s.hyper.length;
+  const est = windowEstimator(q, s.window, s.glocal);
   try {
-    for (let t = 1; t <= rows; t++) est.push([0.9 ** t, 0.5 * 0.8 ** t, 1 - 0.7 ** t]);
+    for (let t = 1; t <= rows; t++)
+      est.push(Array.from({ length: q }, (_, j) => (j % 2 === 0 ? 0.9 ** t : 1 - 0.7 ** t)));
     est.estimate();
   } catch (e) {
     if (isGlocalError(e) && (e.code === "E_TOO_SHORT" || e.code === "E_TOO_LARGE" || e.code === "E_OPTION")) {

@@ -5,7 +5,7 @@
  * hypergradient trajectory with its glocal extrapolation, and the data of the SVG report.
  * Free of Node built-ins: the browser worker runs the same code on data it was handed.
  */
-import { GlocalError, describe } from "../../core/errors";
+import { GlocalError, describe, isGlocalError } from "../../core/errors";
 import { checkOptions, optInteger, optNumber } from "../../core/validate";
 import { mnist, ClassificationData } from "../../datasets/mnist";
 import { logistic, mlp, softmax } from "../../problems/index";
@@ -184,8 +184,11 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
   const train = optInteger(o.train, "train", size("train"), 10, 9000);
   const val = optInteger(o.val, "val", size("val"), 10, 5000);
   const batch = optInteger(o.batch, "batch", sc.batch === "full" ? train : Math.min(sc.batch, train), 1, train);
-  const glocal: GlocalOptions = { ...sc.glocal, ...((o.glocal as GlocalOptions | undefined) ?? {}) };
-  if (quick && o.glocal === undefined) glocal.stride = Math.min(glocal.stride ?? 1, 2);
+  const glocal: GlocalOptions = {
+    ...sc.glocal,
+    stride: size("stride"),
+    ...((o.glocal as GlocalOptions | undefined) ?? {}),
+  };
   const sub = optInteger(o.valSubsample, "valSubsample", glocal.valSubsample ?? 0, 0);
   if (sub === 0 || sub >= val) delete glocal.valSubsample;
   else glocal.valSubsample = sub;
@@ -411,18 +414,24 @@ function* recordTrajectory(
       if (e === stop) return null;
       throw e;
     }
-    const est = estimator.estimate();
     const m = t.filter((x) => x <= s.window).length;
-    return {
+    const plot = {
       hyperName: run.names[component],
       steps: t,
       values,
       windowSteps: s.window,
-      estimate: est.estimate[component],
       trueGlobal: values[values.length - 1],
       truncated: values[m - 1],
-      method: `${est.method}, delay ${est.delay}${est.trusted ? "" : ", not trusted"}`,
     };
+    try {
+      const est = estimator.estimate();
+      const method = `${est.method}, delay ${est.delay}${est.trusted ? "" : ", not trusted"}`;
+      return { ...plot, estimate: est.estimate[component], method };
+    } catch (e) {
+      // A window with too few recorded points (the driver falls back to h_m there too).
+      if (!(isGlocalError(e) && e.code === "E_TOO_SHORT")) throw e;
+      return { ...plot, estimate: plot.truncated, method: `none: ${m} recorded point(s) in the window, h_m used` };
+    }
   } finally {
     estimator.dispose();
     run.dispose();

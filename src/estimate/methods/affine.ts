@@ -1,5 +1,5 @@
 /**
- * Affine Koopman fit (DESIGN §1.3 step 4, `affine`): g_{j+1} = A g_j + c by least squares on
+ * Affine Koopman fit (`affine`): g_{j+1} = A g_j + c by least squares on
  * Z = [X; 1ᵀ] with the window's rank rule (minimum-norm solution), and the fixed point of
  * that map. The constant function is always a Koopman eigenfunction with eigenvalue exactly
  * 1, so no tolerance τ is needed.

@@ -1,5 +1,5 @@
 /**
- * Vector extrapolation of the delay-embedded sequence g_1 … g_N (DESIGN §1.3 step 4):
+ * Vector extrapolation of the delay-embedded sequence g_1 … g_N:
  * reduced-rank (RRE) and minimal-polynomial (MPE) extrapolation, the classical limit
  * estimators for vector sequences and DMD's close relatives, so the honest baseline.
  * They use the newest k + 2 members x_0 … x_{k+1}, k = min(qd, N − 2), differences

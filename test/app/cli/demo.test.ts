@@ -25,6 +25,11 @@ describe("glocal demo", () => {
     expect(r.stdout).toMatch(/^scenario softmax: /m);
     expect(r.stdout).toMatch(/^best: \w+ \(\d\.\d{4}\), [+-]\d+\.\d % against no tuning/m);
     expect(r.stdout).toMatch(/^glocal vs none [+-]\d/m);
+    // The scenario records h every 20 steps: a 20-step window holds one point, too few to
+    // extrapolate, so the trajectory plot (like the driver) uses h_m and says so.
+    const t = JSON.parse(fs.readFileSync(json, "utf8")).trajectory;
+    expect(t.method).toMatch(/^none: 1 recorded point\(s\) in the window, h_m used$/);
+    expect(t.estimate).toBe(t.truncated);
     expect(r.stdout).toContain(`report: ${out}`);
     expect(r.stdout).toMatch(/^whole run \(.*\): \d+\.\d s$/m);
   });

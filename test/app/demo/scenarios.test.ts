@@ -1,0 +1,76 @@
+/** The demo's scenarios: each resolves to complete settings, options override single fields, bad names fail typed. */
+import { resolveDemoOptions, demoOptimizeOptions } from "../../../src/app/demo/run";
+import { DEFAULT_SCENARIO, SCENARIOS, scenarioNames } from "../../../src/app/demo/scenarios";
+import { STRATEGIES } from "../../../src/optimize/types";
+import { GlocalError } from "../../../src/index";
+
+function errorOf(fn: () => unknown): GlocalError {
+  try {
+    fn();
+  } catch (e) {
+    return e as GlocalError;
+  }
+  throw new Error("no error thrown");
+}
+
+describe("demo scenarios", () => {
+  it("the default is softmax, with every strategy and both baselines", () => {
+    const s = resolveDemoOptions();
+    expect(s.scenario).toBe(DEFAULT_SCENARIO);
+    expect(s.model).toBe("softmax");
+    expect(s.strategies).toEqual([...STRATEGIES]);
+    expect(s.strategies).toEqual(expect.arrayContaining(["none", "random"]));
+    expect(s.initial).toEqual({ lr: 0.01, wd: 5e-4, momentum: 0.9 });
+  });
+
+  it.each(scenarioNames())("%s resolves, with and without --quick, into options optimize accepts", (name) => {
+    for (const quick of [false, true]) {
+      const s = resolveDemoOptions({ scenario: name, quick });
+      const sc = SCENARIOS[name];
+      const sizes = quick ? sc.quick : sc;
+      expect([s.train, s.val, s.steps, s.outer, s.glocal.stride]).toEqual([
+        sizes.train,
+        sizes.val,
+        sizes.steps,
+        sizes.outer,
+        sizes.stride,
+      ]);
+      expect(s.window).toBe(Math.min(sizes.window, sizes.steps));
+      expect(s.batch).toBeLessThanOrEqual(s.train);
+      const o = demoOptimizeOptions(s, {} as never, "random");
+      expect(o.outerSteps).toBe(s.outer); // random's trials = global's runs: the same budget
+      expect(o.optimizer).toBe(sc.start);
+    }
+  });
+
+  it("options override one field and leave the rest of the scenario", () => {
+    const s = resolveDemoOptions({ scenario: "mlp", steps: 300, glocal: { target: "remaining" }, valSubsample: 50 });
+    expect(s.model).toBe("mlp");
+    expect(s.steps).toBe(300);
+    expect(s.glocal).toEqual({ stride: SCENARIOS.mlp.stride, target: "remaining", valSubsample: 50 });
+    expect(resolveDemoOptions({ valSubsample: 0 }).glocal.valSubsample).toBeUndefined();
+    // A subsample as large as the validation set is the whole set.
+    expect(resolveDemoOptions({ val: 100, valSubsample: 100 }).glocal.valSubsample).toBeUndefined();
+  });
+
+  it("does not modify the scenario entries or the options passed", () => {
+    const before = JSON.stringify(SCENARIOS);
+    const glocal = { target: "remaining" as const };
+    resolveDemoOptions({ glocal, valSubsample: 20 });
+    expect(glocal).toEqual({ target: "remaining" });
+    expect(JSON.stringify(SCENARIOS)).toBe(before);
+  });
+
+  it.each<[string, object, string]>([
+    ["unknown scenario", { scenario: "cifar" }, "scenario"],
+    ["scenario not a string", { scenario: 3 }, "scenario"],
+    ["inherited name", { scenario: "constructor" }, "scenario"],
+    ["logistic without two classes", { model: "logistic" }, "model"],
+    ["negative subsample", { valSubsample: -1 }, "valSubsample"],
+    ["unknown strategy", { strategies: ["none", "grid"] }, "strategies"],
+  ])("%s → E_OPTION naming %s", (_n, options, argument) => {
+    const e = errorOf(() => resolveDemoOptions(options as never));
+    expect(e.code).toBe("E_OPTION");
+    expect(e.argument).toBe(argument);
+  });
+});
