@@ -75,8 +75,8 @@ const softmaxScenario: DemoScenario = {
   start: optimizers.momentum({ lr: 0.01, wd: 5e-4, momentum: 0.9 }),
   hyper: ["lr", "wd", "momentum"],
   metaLr: 0.1,
-  // A validation gradient every 20 steps: 10 per window, and 1.19× truncated's CPU time at
-  // the same final loss (bench/results/regimes.md; every 5 steps cost 1.64×).
+  // A validation gradient every 20 steps (10 per window): 1.13–1.27× truncated's CPU time
+  // at the same final loss, against 1.8× every 5 steps (bench/results/e2e.md, regimes.md).
   stride: 20,
   glocal: {},
   random: {},
