@@ -16,6 +16,7 @@ export type GlocalErrorCode =
   | "E_DISPOSED" // an object used after dispose()
   | "E_NOT_READY" // browser main thread: call `await ready()` first
   | "E_UNSUPPORTED" // the runtime lacks WebAssembly SIMD
+  | "E_MISSING_DEPENDENCY" // an optional peer dependency is not installed (glocal-hypergrad/tfjs without TensorFlow.js)
   | "E_IO" // the CLI could not read or write a file
   | "E_PARSE" // the CLI's input is not valid JSON
   | "E_INTERNAL"; // a kernel trapped: a bug in glocal, please report it

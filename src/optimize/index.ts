@@ -5,6 +5,7 @@
 import { GlocalError, describe, isGlocalError } from "../core/errors";
 import { checkOptions, optInteger } from "../core/validate";
 import { checkOptimizer } from "../training/optim";
+import { isSessionProblem } from "../training/types";
 import { Run, ResolvedOptions } from "./run";
 import { runGlobal, runGlocal, runLocal, runTruncated } from "./strategies/index";
 import { ESTIMATE_OPTION_KEYS } from "../estimate/options";
@@ -39,11 +40,11 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
   if (
     typeof problem !== "object" ||
     problem === null ||
-    typeof (problem as { initialTheta?: unknown }).initialTheta !== "function"
+    (typeof (problem as { initialTheta?: unknown }).initialTheta !== "function" && !isSessionProblem(problem))
   ) {
     throw new GlocalError(
       "E_TYPE",
-      `problem must be a built-in problem (problems.softmax(...), …), got ${describe(problem)}`,
+      `problem must be a built-in problem (problems.softmax(...), …) or a SessionProblem, got ${describe(problem)}`,
       "problem",
     );
   }

@@ -7,7 +7,7 @@ import { GlocalError, isGlocalError } from "../core/errors";
 import { HyperParameters } from "../training/hyperparameters";
 import { checkSeed } from "../core/random";
 import { InnerTraining, builtinProblem, checkBatchSize } from "../training/builtin";
-import type { TrainingSnapshot } from "../training/types";
+import { DriverSession, isSessionProblem } from "../training/types";
 import { MetaOptimizer } from "./meta";
 import { ProductOptions, resolveProducts } from "../gpu/dispatch";
 import type { HistoryEntry, OptimizeEvent, OptimizeOptions, OptimizeResult, Strategy } from "./types";
@@ -57,16 +57,16 @@ export class Run {
   /** JVPs and validation gradients of sessions already disposed. */
   private doneJvps = 0;
   private doneValGrads = 0;
-  private live: InnerTraining | null = null;
+  private live: DriverSession | null = null;
   /** The hyperparameters: names, φ₀, and the range check of φ between sessions. */
   private readonly hp: HyperParameters;
 
   constructor(o: ResolvedOptions) {
     this.o = o;
     // What a session would reject is rejected here, before any work, in InnerTraining's order.
-    const problem = builtinProblem(o.problem);
-    this.hp = new HyperParameters(o.optimizer, problem.trainSize, o.hyper, o.weights);
-    checkBatchSize(o.batchSize, problem.trainSize);
+    const trainSize = isSessionProblem(o.problem) ? o.problem.trainSize : builtinProblem(o.problem).trainSize;
+    this.hp = new HyperParameters(o.optimizer, trainSize, o.hyper, o.weights);
+    checkBatchSize(o.batchSize, trainSize);
     checkSeed(o.seed, "seed");
     resolveProducts(o.products);
     this.phi = this.hp.getPhi();
@@ -79,21 +79,25 @@ export class Run {
     return this.o.strategy;
   }
 
-  /** A fresh session from θ₀ (or a state) with the current φ. */
-  session(): InnerTraining {
-    const s = new InnerTraining(this.o.problem, this.o.optimizer, {
+  /** A fresh session from θ₀ (or a state) with the current φ; a SessionProblem makes its own. */
+  session(): DriverSession {
+    const options = {
       hyper: this.o.hyper,
       weights: this.o.weights,
       batchSize: this.o.batchSize,
       seed: this.o.seed,
       phi: this.phi,
       ...this.o.products,
-    });
+    };
+    const p = this.o.problem;
+    const s = isSessionProblem(p)
+      ? p.createSession(this.o.optimizer, options)
+      : new InnerTraining(p, this.o.optimizer, options);
     this.live = s;
     return s;
   }
 
-  release(s: InnerTraining): void {
+  release(s: DriverSession): void {
     const c = s.counts;
     this.doneJvps += c.jvps;
     this.doneValGrads += c.valGradients;
@@ -111,7 +115,7 @@ export class Run {
   }
 
   /** n inner steps, one at a time so an abort is honoured within one step. */
-  steps(s: InnerTraining, n: number, tangent: boolean): void {
+  steps(s: DriverSession, n: number, tangent: boolean): void {
     for (let i = 0; i < n; i++) {
       if (this.o.signal?.aborted) throw new Aborted();
       s.step(1, { tangent });
@@ -120,7 +124,7 @@ export class Run {
   }
 
   /** Applies h to φ (and the session), remembering where a rejection returns to. */
-  update(h: ArrayLike<number>, s: InnerTraining | null): void {
+  update(h: ArrayLike<number>, s: DriverSession | null): void {
     for (let i = 0; i < h.length; i++) {
       if (!Number.isFinite(h[i]))
         throw new GlocalError("E_DIVERGED", `the hypergradient is not finite (${this.names[i]})`, "hypergradient");
@@ -147,7 +151,7 @@ export class Run {
    * to its value before the last update and halves the meta step. False when the driver
    * should give up.
    */
-  reject(e: unknown, s: InnerTraining | null, snapshot: TrainingSnapshot | null): boolean {
+  reject(e: unknown, s: DriverSession | null, snapshot: unknown): boolean {
     if (!(isGlocalError(e) && e.code === "E_DIVERGED")) throw e;
     this.rejected++;
     this.consecutiveRejections++;
@@ -177,7 +181,7 @@ export class Run {
   }
 
   /** Appends a history entry; evaluates the session's losses when due (timed apart). */
-  record(s: InnerTraining, position: number, extra: Partial<HistoryEntry>, forceEval = false): HistoryEntry {
+  record(s: DriverSession, position: number, extra: Partial<HistoryEntry>, forceEval = false): HistoryEntry {
     let trainLoss: number | null = null,
       valLoss: number | null = null,
       valAccuracy: number | null = null;
@@ -216,7 +220,7 @@ export class Run {
     return entry;
   }
 
-  result(s: InnerTraining): OptimizeResult {
+  result(s: DriverSession): OptimizeResult {
     const t = now();
     const trainLoss = s.trainLoss(),
       valLoss = s.valLoss(),

@@ -3,8 +3,7 @@
  * into windows; after each, φ is updated with the window's hypergradient. A divergent
  * window is rejected (state restored, φ returned, meta step halved) and retried.
  */
-import type { InnerTraining } from "../../training/builtin";
-import type { TrainingSnapshot } from "../../training/types";
+import type { DriverSession } from "../../training/types";
 import { Aborted, Run } from "../run";
 import type { HistoryEntry, OptimizeResult } from "../types";
 import { finish } from "./finish";
@@ -12,7 +11,7 @@ import { finish } from "./finish";
 /** Shared loop of the single-run strategies: windows of `run.o.window` steps. */
 export function runWindows(
   run: Run,
-  window: (s: InnerTraining, m: number, position: number) => Partial<HistoryEntry> & { h: ArrayLike<number> },
+  window: (s: DriverSession, m: number, position: number) => Partial<HistoryEntry> & { h: ArrayLike<number> },
 ): OptimizeResult {
   const total = run.o.innerSteps;
   const s = run.session();
@@ -21,7 +20,7 @@ export function runWindows(
   try {
     while (position < total) {
       const m = Math.min(run.o.window, total - position);
-      const snapshot: TrainingSnapshot = s.snapshot();
+      const snapshot = s.snapshot();
       try {
         const { h, ...extra } = window(s, m, position);
         run.update(h, s);
