@@ -89,26 +89,25 @@ export function derivatives(
             const r = gradients(tf, lossAt(xs), xs);
             return tf.concat([tf.reshape(r.value, [1]), flat(tf, r.grads)]).dataSync();
           }
-          let first: Tensor | null = null;
-          const parts = active.map((j) => {
-            const v = parameterTensors(tf, m, dirs, 1 / scales[j], j * P);
-            const hv = gradients(
-              tf,
-              () => {
-                const r = gradients(tf, lossAt(xs), xs);
-                // L and g from the first pass; kept past its tidy, freed below.
-                if (first === null) first = tf.keep(tf.concat([tf.reshape(r.value, [1]), flat(tf, r.grads)]));
-                return tf.addN(r.grads.map((gi, i) => tf.sum(tf.mul(gi, v[i])))) as Scalar;
-              },
-              xs,
-            ).grads;
-            return flat(tf, hv);
-          });
-          const head = first as unknown as Tensor;
+          // L and g from the first pass, kept past its tidy: freed here, also on failure.
+          const kept: Tensor[] = [];
           try {
-            return tf.concat([head, ...parts]).dataSync();
+            const parts = active.map((j) => {
+              const v = parameterTensors(tf, m, dirs, 1 / scales[j], j * P);
+              const hv = gradients(
+                tf,
+                () => {
+                  const r = gradients(tf, lossAt(xs), xs);
+                  if (kept.length === 0) kept.push(tf.keep(tf.concat([tf.reshape(r.value, [1]), flat(tf, r.grads)])));
+                  return tf.addN(r.grads.map((gi, i) => tf.sum(tf.mul(gi, v[i])))) as Scalar;
+                },
+                xs,
+              ).grads;
+              return flat(tf, hv);
+            });
+            return tf.concat([kept[0], ...parts]).dataSync();
           } finally {
-            head.dispose();
+            kept.forEach((t) => t.dispose());
           }
         },
         report,

@@ -80,9 +80,17 @@ export function twins(
             }
           : (p: tf.Tensor[], x: tf.Tensor, t: tf.Tensor) =>
               tf.neg(tf.mean(tf.sum(tf.mul(t, tf.logSoftmax(logits(p, x))), -1))) as tf.Scalar;
+      // Thresholds z at 0 (logistic) or takes the arg max, as the built-in problems do.
+      const accuracy = (p: tf.Tensor[], x: tf.Tensor, t: tf.Tensor) => {
+        const z = logits(p, x);
+        const right =
+          k === 1 ? tf.equal(tf.greater(z, 0), tf.cast(t, "bool")) : tf.equal(tf.argMax(z, -1), tf.argMax(t, -1));
+        return tf.mean(tf.cast(right, "float32")) as tf.Scalar;
+      };
       const tfjs = tfjsProblem({
         params,
         loss,
+        accuracy,
         train: { x: train.x, y: y(train.labels) },
         val: { x: val.x, y: y(val.labels) },
       });

@@ -22,7 +22,6 @@ describe("tfjs problems match the built-in f64 problems", () => {
       expect(got.approximate).toBe(false);
       expect(got.names).toEqual(ref.names);
       const err = relErrMax(got.hypergradient, ref.hypergradient);
-      console.log(`${model} ${form}: h_T rel err ${err.toExponential(2)}`);
       expect(err).toBeLessThan(1e-4);
       expect(relErrMax(got.state.theta, ref.state.theta)).toBeLessThan(1e-4);
     } finally {
