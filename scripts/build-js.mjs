@@ -86,6 +86,14 @@ await Promise.all([
     external: [...external, "./bench.cjs"],
     banner: { js: "#!/usr/bin/env node" },
   }),
+  // glocal-hypergrad/tfjs: TensorFlow.js is an optional peer dependency, never bundled
+  // (src/tfjs/ imports only its types and loads it lazily). Node: CommonJS and ESM (with a
+  // real `require` for that lazy load); browsers: the caller passes `tf` or has a global one.
+  ...[
+    { outfile: "dist/tfjs.cjs", format: "cjs", platform: "node" },
+    { outfile: "dist/tfjs.mjs", format: "esm", platform: "node", banner: esmRequire },
+    { outfile: "dist/tfjs-browser.mjs", format: "esm", platform: "browser" },
+  ].map((o) => build({ ...common, entryPoints: ["src/tfjs/index.ts"], external: [...external, "@tensorflow/*"], ...o })),
   // Benchmarks: loaded by `glocal bench`; ml-matrix (a devDependency) is an optional baseline.
   existsSync(join(root, "bench", "index.ts")) &&
     build({
@@ -94,9 +102,9 @@ await Promise.all([
       outfile: "dist/bench.cjs",
       format: "cjs",
       platform: "node",
-      external: [...external, "ml-matrix"],
+      external: [...external, "ml-matrix", "@tensorflow/*"],
     }),
 ]);
 console.log(
-  "js: dist/index.cjs, dist/index.mjs, dist/browser.mjs, dist/demo.cjs, dist/demo.mjs, dist/demo-browser.mjs, dist/cli.cjs, dist/bench.cjs",
+  "js: dist/index.cjs, dist/index.mjs, dist/browser.mjs, dist/demo.cjs, dist/demo.mjs, dist/demo-browser.mjs, dist/cli.cjs, dist/bench.cjs, dist/tfjs.cjs, dist/tfjs.mjs, dist/tfjs-browser.mjs",
 );
