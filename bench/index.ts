@@ -19,6 +19,7 @@ import { runAccuracyBench } from "./accuracy/index";
 import { runE2eBench } from "./e2e/index";
 import { runProductsBench } from "./products";
 import { runSoak } from "./soak";
+import { runTfjsBench } from "./tfjs";
 
 export interface BenchOptions {
   quick: boolean;
@@ -191,8 +192,8 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "gpu" | "soak" | "all";
-export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "all"];
+export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "gpu" | "soak" | "tfjs" | "all";
+export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "tfjs", "all"];
 
 /**
  * `glocal bench`: `micro` (linear algebra, DMD) and `jvp` (forward-mode step cost) by
@@ -241,6 +242,12 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const soak = await runSoak({ quick: o.quick, log: o.log });
     json.soak = soak.json;
     md += soak.markdown + "\n";
+  }
+  if (run("tfjs")) {
+    o.log("\n");
+    const r = await runTfjsBench({ quick: o.quick, log: o.log });
+    json.tfjs = r.json;
+    md += r.markdown + "\n";
   }
   if (run("gpu")) {
     const products = await runProductsBench({ quick: o.quick, log: o.log });

@@ -93,7 +93,9 @@ await Promise.all([
     { outfile: "dist/tfjs.cjs", format: "cjs", platform: "node" },
     { outfile: "dist/tfjs.mjs", format: "esm", platform: "node", banner: esmRequire },
     { outfile: "dist/tfjs-browser.mjs", format: "esm", platform: "browser" },
-  ].map((o) => build({ ...common, entryPoints: ["src/tfjs/index.ts"], external: [...external, "@tensorflow/*"], ...o })),
+  ].map((o) =>
+    build({ ...common, entryPoints: ["src/tfjs/index.ts"], external: [...external, "@tensorflow/*"], ...o }),
+  ),
   // Benchmarks: loaded by `glocal bench`; ml-matrix (a devDependency) is an optional baseline.
   existsSync(join(root, "bench", "index.ts")) &&
     build({

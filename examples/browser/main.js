@@ -62,6 +62,7 @@ function describeBackend(info) {
     lines.push(`products run by gpu.js: ${g.products.gpu}, left to WebAssembly: ${g.products.wasm}`);
   if (g.error) lines.push(`gpu.js failure: ${g.error}`);
   if (info.gpuJsNote) lines.push(info.gpuJsNote);
+  if (info.tfjs) lines.push(`tfjs model: TensorFlow.js ${info.tfjs.version} on its ${info.tfjs.backend} backend (f32)`);
   lines.push(
     `stop: ${info.crossOriginIsolated ? "graceful (SharedArrayBuffer flag)" : "terminates the worker (page not cross-origin isolated)"}`,
   );

@@ -1,10 +1,15 @@
-// The demo's worker: runs glocal's runDemo on the MNIST subset and reports progress.
+// The demo's worker: runs glocal's runDemo on the MNIST subset and reports progress (the
+// tfjs model: after loading TensorFlow.js's browser builds).
 // Messages in:  { type: "info" } | { type: "start", options, flag }   (flag: SharedArrayBuffer stop flag, or null)
 // Messages out: { type: "info" | "progress" | "done" | "error", ... }
 import * as glocal from "../../dist/demo-browser.mjs";
 
 const GPU_JS = "../../vendor/gpu.js/gpu-browser.min.js";
+// TensorFlow.js for the tfjs model: core, its CPU backend, and layers (which registers the
+// gradients glocal differentiates twice). Their UMD builds define the global tf.
+const TFJS = ["tfjs-core/tf-core.min.js", "tfjs-backend-cpu/tf-backend-cpu.min.js", "tfjs-layers/tf-layers.min.js"];
 let gpuJsNote = null;
+let tfjsLoaded = null;
 
 /** gpu.js is optional: without it the products simply stay in WebAssembly. */
 async function loadGpuJs() {
@@ -16,7 +21,8 @@ async function loadGpuJs() {
 }
 
 function info() {
-  return { ...glocal.backendInfo(), gpuJsNote, crossOriginIsolated: self.crossOriginIsolated === true };
+  const tfjs = self.tf?.version_core ? { version: self.tf.version_core, backend: self.tf.getBackend() } : null;
+  return { ...glocal.backendInfo(), gpuJsNote, tfjs, crossOriginIsolated: self.crossOriginIsolated === true };
 }
 
 let initialised = null;
@@ -29,8 +35,18 @@ function init() {
   return initialised;
 }
 
+/** Loads TensorFlow.js once (in order: the backend and layers extend core's global tf). */
+function loadTfjs() {
+  tfjsLoaded ??= (async () => {
+    for (const file of TFJS) await import(`../../vendor/${file}`);
+    await self.tf.setBackend("cpu");
+  })();
+  return tfjsLoaded;
+}
+
 async function start({ options, flag }) {
   await init();
+  if (options.model === "tfjs") await loadTfjs();
   const response = await fetch("./data/mnist-subset.bin");
   if (!response.ok)
     throw new Error(`data/mnist-subset.bin: HTTP ${response.status} (run npm run serve:demo, which builds it)`);

@@ -10,6 +10,8 @@ import { GlocalError, describe } from "../core/errors";
 
 /** The TensorFlow.js namespace (`@tensorflow/tfjs` or `@tensorflow/tfjs-core`). */
 export type Tf = typeof tfc;
+/** A TensorFlow.js tensor (for code outside src/tfjs/, which does not import tfjs). */
+export type TfTensor = tfc.Tensor;
 
 /** What glocal uses of the namespace; anything lacking one of these is not tfjs. */
 const REQUIRED = ["tensor", "tidy", "grads", "engine", "getGradient", "registerGradient", "unregisterGradient"];

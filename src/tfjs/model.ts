@@ -14,15 +14,35 @@ import { GlocalError, describe } from "../core/errors";
 import { AccuracyFunction, LossFunction, namedLoss } from "./losses";
 import type { Tf } from "./load";
 
-/** The loss of the function form: mean over the batch (x, y) at the parameters. */
-export type ParamsLoss = (params: Tensor[], x: Tensor, y: Tensor) => Scalar;
-/** The accuracy of the function form: fraction correct on (x, y), a scalar or a number. */
-export type ParamsAccuracy = (params: Tensor[], x: Tensor, y: Tensor) => Scalar | number;
+/** The loss of the function form: the mean over the batch (x, y) at the parameters, a
+ *  scalar tensor (checked when the problem is made). */
+export type ParamsLoss = (params: Tensor[], x: Tensor, y: Tensor) => Tensor;
+/** The accuracy of the function form: fraction correct on (x, y), a scalar tensor or a number. */
+export type ParamsAccuracy = (params: Tensor[], x: Tensor, y: Tensor) => Tensor | number;
+
+/** A tfjs-layers activation (what a layer's `activation` holds). */
+interface ActivationLike {
+  getClassName(): string;
+  apply(x: Tensor): Tensor;
+}
 
 /** The parts of a `tf.LayersModel` used here (from @tensorflow/tfjs-layers). */
 export interface LayersModelLike {
   readonly trainableWeights: readonly { read(): Tensor; readonly name?: string }[];
+  /** The layers, the last one's `activation` read for a cross-entropy from logits. */
+  readonly layers?: readonly object[];
   apply(inputs: Tensor): Tensor | Tensor[] | unknown;
+}
+
+/** The identity, as a tfjs-layers activation ('linear': Dense fuses it into its product). */
+const IDENTITY: ActivationLike = { getClassName: () => "linear", apply: (x) => x };
+
+/** The last layer's activation when it is a tfjs-layers activation object. */
+function lastActivation(model: LayersModelLike): { layer: { activation?: unknown }; name: string } | null {
+  const layer = model.layers?.[model.layers.length - 1] as { activation?: unknown } | undefined;
+  const a = layer?.activation as Partial<ActivationLike> | undefined;
+  if (!layer || typeof a?.getClassName !== "function" || typeof a.apply !== "function") return null;
+  return { layer, name: a.getClassName().toLowerCase() };
 }
 
 /** The model, as the derivatives use it. */
@@ -38,7 +58,7 @@ export interface ModelAdapter {
   /** The loss at the parameter tensors `xs` (those `withParameters` handed out). */
   loss(xs: Tensor[], x: Tensor, y: Tensor): Scalar;
   /** Fraction correct at `xs` (only when `hasAccuracy`). */
-  accuracy(xs: Tensor[], x: Tensor, y: Tensor): Scalar | number;
+  accuracy(xs: Tensor[], x: Tensor, y: Tensor): Tensor | number;
 }
 
 /** True for an object shaped like a tf.LayersModel. */
@@ -100,7 +120,7 @@ export function functionModel(tf: Tf, params: unknown, loss: unknown, accuracy: 
     parameterCount: f.theta0.length,
     hasAccuracy: accuracy !== undefined,
     withParameters: (theta, fn) => fn(theta),
-    loss: (xs, x, y) => (loss as ParamsLoss)(xs, x, y),
+    loss: (xs, x, y) => (loss as ParamsLoss)(xs, x, y) as Scalar,
     accuracy: (xs, x, y) => (accuracy as ParamsAccuracy)(xs, x, y),
   };
 }
@@ -110,16 +130,32 @@ export function layersModel(tf: Tf, model: LayersModelLike, loss: unknown): Mode
   const variables = model.trainableWeights.map((w) => w.read() as Variable);
   if (variables.length === 0)
     throw new GlocalError("E_SHAPE", "the model has no trainable weights (build it first: give inputShape)", "model");
-  let lossFn: LossFunction, accuracy: AccuracyFunction | null;
-  if (typeof loss === "function") {
-    lossFn = loss as LossFunction;
-    accuracy = null;
-  } else ({ loss: lossFn, accuracy } = namedLoss(tf, loss));
+  let lossFn: LossFunction,
+    accuracy: AccuracyFunction | null = null,
+    logits: { layer: { activation?: unknown }; loss: LossFunction } | null = null;
+  if (typeof loss === "function") lossFn = loss as LossFunction;
+  else {
+    const named = namedLoss(tf, loss);
+    ({ loss: lossFn, accuracy } = named);
+    const last = lastActivation(model);
+    if (named.fromLogits && last && last.name === named.fromLogits.activation)
+      logits = { layer: last.layer, loss: named.fromLogits.loss };
+  }
   const f = flatten(variables);
   const predict = (x: Tensor): Tensor => {
     const out = model.apply(x);
     if (!(out instanceof tf.Tensor)) throw new GlocalError("E_TYPE", "the model must have one output tensor", "model");
     return out;
+  };
+  /** The model's output with the last activation left out (put back afterwards). */
+  const predictLogits = (layer: { activation?: unknown }, x: Tensor): Tensor => {
+    const activation = layer.activation;
+    layer.activation = IDENTITY;
+    try {
+      return predict(x);
+    } finally {
+      layer.activation = activation;
+    }
   };
   return {
     form: "layers",
@@ -127,6 +163,8 @@ export function layersModel(tf: Tf, model: LayersModelLike, loss: unknown): Mode
     parameterCount: f.theta0.length,
     hasAccuracy: accuracy !== null,
     withParameters: (theta, fn) => {
+      if (variables.some((v) => v.isDisposed))
+        throw new GlocalError("E_DISPOSED", "the tf.LayersModel was disposed (keep it until the problem is)", "model");
       // Clones share the variables' data (no copy): the caller's values, put back after.
       const before = variables.map((v) => tf.clone(v));
       try {
@@ -137,7 +175,7 @@ export function layersModel(tf: Tf, model: LayersModelLike, loss: unknown): Mode
         before.forEach((t) => t.dispose());
       }
     },
-    loss: (_xs, x, y) => lossFn(y, predict(x)),
+    loss: (_xs, x, y) => (logits ? logits.loss(y, predictLogits(logits.layer, x)) : lossFn(y, predict(x))) as Scalar,
     accuracy: (_xs, x, y) => (accuracy as AccuracyFunction)(y, predict(x)),
   };
 }

@@ -147,6 +147,42 @@ test(`the numbers match the Node run for the same seed (relative ${SAME_SEED_REL
   console.log(`    page vs Node: largest relative difference ${worst.toExponential(1)}`);
 });
 
+test("the tfjs model (the MLP in TensorFlow.js, loaded in the worker) runs and matches the Node run", async () => {
+  const p = await browser.context.newPage();
+  const errors = [];
+  p.on("pageerror", (e) => errors.push(e.message));
+  const TFJS = { model: "tfjs", train: 200, val: 100, batch: 50, steps: 40, window: 20, outer: 2, seed: 4 };
+  const query = new URLSearchParams({ ...TFJS, strategies: "truncated,glocal", autostart: "1" });
+  await p.goto(server.url + "examples/browser/?" + query);
+  const s = await waitForDemo(p, 180_000);
+  assert(s.status === "done", `status ${s.status}: ${JSON.stringify(s.error)}`);
+  assert(s.result.products === "tfjs", `products ${s.result.products}`);
+  const text = await p.textContent("#backend");
+  assert(/tfjs model: TensorFlow.js [\d.]+ on its cpu backend/.test(text), `backend line: ${text}`);
+  const pixels = glocal.datasets.unpackDigits(
+    readFileSync(join(root, "examples", "browser", "data", "mnist-subset.bin")),
+  );
+  const data = glocal.datasets.mnist({ train: TFJS.train, val: TFJS.val, seed: TFJS.seed, pixels });
+  const node = glocal.runDemo({
+    ...TFJS,
+    strategies: ["truncated", "glocal"],
+    localEvery: 10,
+    glocal: { stride: 2 },
+    data,
+  });
+  let worst = 0;
+  for (const row of node.summary) {
+    const b = s.result.summary.find((r) => r.strategy === row.strategy);
+    assert(b && Number.isFinite(b.valLoss), `no finite ${row.strategy} result in the page`);
+    worst = Math.max(worst, rel(b.valLoss, row.valLoss));
+  }
+  // The same tfjs CPU kernels (f32) in both; glocal's own WebAssembly differs in its SIMD binary.
+  assert(worst <= 1e-6, `page vs Node (tfjs model): largest relative difference ${worst}`);
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  console.log(`    tfjs model, page vs Node: largest relative difference ${worst.toExponential(1)}`);
+  await p.close();
+});
+
 test("Stop ends a run gracefully through the SharedArrayBuffer flag and keeps the partial results", async () => {
   // Strategies that report progress early (global reports after whole training runs).
   await page.goto(

@@ -12,9 +12,21 @@ import { tinyProblem, TINY_DATA } from "./training";
 import { datasets } from "../../src/index";
 import { tfjsProblem, TfjsProblem } from "../../src/tfjs/index";
 
-// No "install tfjs-node" banner in test output.
-tf.env().set("IS_TEST", true);
 void tf.setBackend("cpu");
+quietBanner();
+
+/** tfjs's CPU backend prints an "install tfjs-node" banner at its first tensor: silence that
+ *  one console.warn (tfjs's IS_TEST flag would too, but it also checks every kernel for
+ *  leaks, which slows everything). */
+export function quietBanner(): void {
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    tf.tensor1d([0]).dispose();
+  } finally {
+    console.warn = warn;
+  }
+}
 
 export { tf, tfl };
 

@@ -107,4 +107,31 @@ describe("tfjsProblem checks its spec", () => {
     expect(weights()).toEqual(before);
     model.dispose();
   });
+
+  it("a confident LayersModel: cross-entropy from the logits, exact where tfjs-layers' clip would zero the gradient", () => {
+    // One example, logits (30, 0, 0) = W x for x = (1), label 1: p₁ = 1/(e³⁰ + 2) ≈ 9e-14.
+    const model = tfl.sequential({
+      layers: [tfl.layers.dense({ units: 3, inputShape: [1], activation: "softmax", useBias: false })],
+    });
+    model.setWeights([tf.tensor2d([[30, 0, 0]])]);
+    const last = model.layers[0] as unknown as { activation: unknown };
+    const activation = last.activation;
+    const p = tfjsProblem({
+      model,
+      loss: "sparseCategoricalCrossentropy",
+      train: { x: [[1]], y: [1] },
+      val: { x: [[1]], y: [1] },
+    });
+    const { loss, accuracy } = p.evaluate(p.initialTheta());
+    expect(Math.abs(loss - (30 + Math.log1p(2 * Math.exp(-30))))).toBeLessThan(1e-5); // clipped: −log 1e-7 ≈ 16.1
+    expect(accuracy).toBe(0);
+    // ∇_W = x (p − y) = (1 − tiny, −1 + tiny, tiny): the clip would give (≈ 1, ≈ 0, ≈ 0).
+    const s = p.createSession(optimizers.sgd({ lr: 0.1 }), { hyper: ["lr"] });
+    const g = s.validationGradient();
+    expect(Array.from(g).map((v) => Math.round(v * 1e5) / 1e5)).toEqual([1, -1, 0]);
+    s.dispose();
+    p.dispose();
+    expect(last.activation).toBe(activation);
+    model.dispose();
+  });
 });

@@ -12,7 +12,7 @@ import { renderReportSvg } from "../report/svg";
 import { integerFlag, numberFlag, parseFlags } from "./args";
 
 export const DEMO_USAGE =
-  "glocal demo [--quick] [--model softmax|mlp] [--hidden N] [--train N] [--val N] [--batch N] [--steps T] [--window M] [--local-every K] [--outer K] [--strategies global,local,truncated,glocal] [--target limit|remaining] [--method M] [--stride S] [--meta-lr X] [--seed N] [--out FILE] [--json FILE]";
+  "glocal demo [--quick] [--model softmax|mlp|tfjs] [--hidden N] [--train N] [--val N] [--batch N] [--steps T] [--window M] [--local-every K] [--outer K] [--strategies global,local,truncated,glocal] [--target limit|remaining] [--method M] [--stride S] [--meta-lr X] [--seed N] [--out FILE] [--json FILE]";
 
 const FLAGS = {
   quick: "boolean",
@@ -40,10 +40,10 @@ export function demoOptionsFromFlags(flags: Record<string, string | boolean>): D
   const int = (name: string, min: number) =>
     typeof flags[name] === "string" ? integerFlag(flags[name] as string, name, min) : undefined;
   if (typeof flags.model === "string") {
-    if (flags.model !== "softmax" && flags.model !== "mlp")
+    if (flags.model !== "softmax" && flags.model !== "mlp" && flags.model !== "tfjs")
       throw new GlocalError(
         "E_OPTION",
-        `--model must be softmax or mlp, got ${JSON.stringify(flags.model)}`,
+        `--model must be softmax, mlp or tfjs, got ${JSON.stringify(flags.model)}`,
         "--model",
       );
     o.model = flags.model;

@@ -15,15 +15,20 @@ import { windowEstimator } from "../../optimize/strategies/index";
 import { recordWindow } from "../../training/window";
 import { STRATEGIES } from "../../optimize/types";
 import type { GlocalOptions, OptimizeOptions, OptimizeResult, Strategy } from "../../optimize/types";
-import { InnerTraining } from "../../training/builtin";
+import { InnerTraining, InnerTrainingOptions } from "../../training/builtin";
+import { DriverSession, isSessionProblem } from "../../training/types";
+import type { OptimizerSpec } from "../../training/optim";
+import type { TfjsProblem } from "../../tfjs/problem";
+import { tfjsMlp } from "./tfjsModel";
 import type { HyperName } from "../../training/hyperparameters";
 import type { DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "../report/types";
 import { PRODUCT_OPTION_KEYS, ProductOptions, resolveProducts } from "../../gpu/dispatch";
 
 /** `backend` / `gpuMode` (ProductOptions): where the batched model products run. */
 export interface DemoOptions extends ProductOptions {
-  /** "softmax" (default) or "mlp" (one tanh hidden layer). */
-  model?: "softmax" | "mlp";
+  /** "softmax" (default), "mlp" (one tanh hidden layer) or "tfjs" (that MLP, with the same
+   *  θ₀, computed by TensorFlow.js through glocal-hypergrad/tfjs; it ignores `backend`). */
+  model?: DemoModel;
   /** Hidden units of the MLP (default 32). */
   hidden?: number;
   /** Training and validation examples from the embedded MNIST digits. */
@@ -67,8 +72,14 @@ export interface DemoProgress {
   point?: { step: number; value: number; name: string };
 }
 
+/** The demo's models: built-in softmax regression or MLP, or the MLP in TensorFlow.js. */
+export type DemoModel = "softmax" | "mlp" | "tfjs";
+
+/** A demo problem: built-in, or a TensorFlow.js one. */
+export type DemoProblem = Problem | TfjsProblem;
+
 export interface DemoSettings {
-  model: "softmax" | "mlp";
+  model: DemoModel;
   hidden: number;
   train: number;
   val: number;
@@ -94,8 +105,9 @@ export interface DemoResult {
   report: DemoReport;
   /** "done" or "aborted" (the signal fired: partial results). */
   stopped: "done" | "aborted";
-  /** Where the batched model products ran: 'gpu' (gpu.js, above the crossover) or 'wasm'. */
-  products: "wasm" | "gpu";
+  /** Where the batched model products ran: 'gpu' (gpu.js, above the crossover), 'wasm', or
+   *  'tfjs' (the tfjs model: TensorFlow.js's own backend). */
+  products: "wasm" | "gpu" | "tfjs";
 }
 
 const DEFAULTS = {
@@ -142,9 +154,10 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
   );
   const quick = o.quick === true;
   const pick = <K extends keyof typeof QUICK>(k: K): number => (quick ? QUICK[k] : DEFAULTS[k]);
-  if (o.model !== undefined && o.model !== "softmax" && o.model !== "mlp") {
-    throw new GlocalError("E_OPTION", `model must be 'softmax' or 'mlp', got ${String(o.model)}`, "model");
+  if (o.model !== undefined && o.model !== "softmax" && o.model !== "mlp" && o.model !== "tfjs") {
+    throw new GlocalError("E_OPTION", `model must be 'softmax', 'mlp' or 'tfjs', got ${String(o.model)}`, "model");
   }
+  const model = (o.model as DemoModel | undefined) ?? DEFAULTS.model;
   const strategies = (o.strategies as Strategy[] | undefined) ?? STRATEGIES.slice();
   if (!Array.isArray(strategies) || strategies.length === 0 || !strategies.every((s) => STRATEGIES.includes(s))) {
     throw new GlocalError("E_OPTION", `strategies must be a non-empty list of ${STRATEGIES.join(", ")}`, "strategies");
@@ -152,7 +165,7 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
   const steps = optInteger(o.steps, "steps", pick("steps"), 2);
   const window = optInteger(o.window, "window", Math.min(pick("window"), steps), 2, steps);
   return {
-    model: (o.model as "softmax" | "mlp" | undefined) ?? DEFAULTS.model,
+    model,
     hidden: optInteger(o.hidden, "hidden", DEFAULTS.hidden, 1),
     train: optInteger(o.train, "train", pick("train"), 10, 9000),
     val: optInteger(o.val, "val", pick("val"), 10, 5000),
@@ -166,15 +179,27 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
     metaLr: optNumber(o.metaLr, "metaLr", DEFAULTS.metaLr, (v) => v > 0, "> 0"),
     glocal: { stride: quick ? 2 : 5, ...((o.glocal as GlocalOptions | undefined) ?? {}) },
     initial: INITIAL,
-    products: { backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] },
+    // The tfjs model runs on TensorFlow.js's backend: the product options do not apply.
+    products:
+      model === "tfjs"
+        ? {}
+        : { backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] },
   };
 }
 
 /** The demo's model on its data (dispose it when done). */
-export function makeDemoProblem(s: DemoSettings, data: ClassificationData): Problem {
+export function makeDemoProblem(s: DemoSettings, data: ClassificationData): DemoProblem {
+  if (s.model === "tfjs") return tfjsMlp(data, s.hidden, s.seed);
   return s.model === "mlp"
     ? mlp(data, { hidden: s.hidden, activation: "tanh", seed: s.seed })
     : softmax(data, { seed: s.seed });
+}
+
+/** A training session of a demo problem (built-in or tfjs). */
+function demoSession(problem: DemoProblem, optimizer: OptimizerSpec, options: InnerTrainingOptions): DriverSession {
+  return isSessionProblem(problem)
+    ? problem.createSession(optimizer, options)
+    : new InnerTraining(problem, optimizer, options);
 }
 
 /** What every training session of the demo shares: φ = (log lr, log wd, logit momentum),
@@ -184,7 +209,7 @@ function sessionOptions(s: DemoSettings): { hyper: HyperName[]; batchSize: numbe
 }
 
 /** The optimize() options the demo uses for one strategy (the end-to-end benchmark reuses them). */
-export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy: Strategy): OptimizeOptions {
+export function demoOptimizeOptions(s: DemoSettings, problem: DemoProblem, strategy: Strategy): OptimizeOptions {
   return {
     problem,
     optimizer: optimizers.momentum(s.initial),
@@ -203,8 +228,8 @@ export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy:
  * A few untimed steps with and without tangents, so the first strategy's wall time does not
  * include the engine compiling the kernels.
  */
-export function warmUp(problem: Problem, s: DemoSettings): void {
-  const run = new InnerTraining(problem, optimizers.momentum(s.initial), sessionOptions(s));
+export function warmUp(problem: DemoProblem, s: DemoSettings): void {
+  const run = demoSession(problem, optimizers.momentum(s.initial), sessionOptions(s));
   try {
     for (let i = 0; i < 10; i++) {
       run.step(2, { tangent: false });
@@ -225,7 +250,7 @@ function plannedSteps(s: DemoSettings, strategy: Strategy): number {
 export function runDemo(options: DemoOptions = {}): DemoResult {
   const s = resolveDemoOptions(options);
   // Validates backend/gpuMode (and finds out where the products go) before any work.
-  const products = resolveProducts(s.products) === null ? "wasm" : "gpu";
+  const products = s.model === "tfjs" ? "tfjs" : resolveProducts(s.products) === null ? "wasm" : "gpu";
   const data = options.data ?? mnist({ train: s.train, val: s.val, seed: s.seed });
   const problem = makeDemoProblem(s, data);
   const optimizer = optimizers.momentum(s.initial);
@@ -291,7 +316,7 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
  * (h_T at the end is the true global value); the estimate uses only the first m steps.
  */
 function recordTrajectory(
-  problem: Problem,
+  problem: DemoProblem,
   optimizer: ReturnType<typeof optimizers.momentum>,
   s: DemoSettings,
   phi: number[],
@@ -299,7 +324,7 @@ function recordTrajectory(
   options: DemoOptions,
   progress: (step: number, value: number, name: string) => void,
 ): TrajectoryPlot | null {
-  const run = new InnerTraining(problem, optimizer, { ...sessionOptions(s), phi });
+  const run = demoSession(problem, optimizer, { ...sessionOptions(s), phi });
   const stride = s.glocal.stride ?? 1;
   const estimator = windowEstimator(run.q, s.window, s.glocal);
   try {
@@ -401,7 +426,10 @@ function buildReport(
         valLoss: e.valLoss,
       })),
     }));
-  const model = s.model === "mlp" ? `MLP (${s.hidden} tanh units)` : "softmax regression";
+  const model =
+    s.model === "softmax"
+      ? "softmax regression"
+      : `MLP (${s.hidden} tanh units)${s.model === "tfjs" ? " in TensorFlow.js" : ""}`;
   return {
     title: `glocal demo: ${model} on MNIST`,
     subtitle: `${s.train} training / ${s.val} validation digits, batch ${s.batch}, T = ${s.steps} inner steps per final model (global: ${s.outer} runs), window ${s.window}, local every ${s.localEvery}, seed ${s.seed}; φ = log lr, log wd, logit momentum from lr ${s.initial.lr}, wd ${s.initial.wd}, momentum ${s.initial.momentum}`,

@@ -1,0 +1,35 @@
+/** The demo's tfjs model: the demo MLP computed by TensorFlow.js gives the built-in MLP's results. */
+import { runDemo } from "../../src/app/demo/run";
+import { datasets } from "../../src/index";
+import { tf } from "../support/tfjs";
+
+it("runDemo({ model: 'tfjs' }) follows runDemo({ model: 'mlp' }) (same θ₀, data and batches)", () => {
+  const data = datasets.mnist({ train: 100, val: 50, seed: 2 });
+  const settings = {
+    train: 100,
+    val: 50,
+    batch: 25,
+    steps: 16,
+    window: 8,
+    outer: 2,
+    hidden: 8,
+    seed: 2,
+    strategies: ["truncated", "glocal"] as ("truncated" | "glocal")[],
+    glocal: { stride: 1 },
+    data,
+  };
+  const held = tf.memory().numTensors;
+  const ref = runDemo({ ...settings, model: "mlp", backend: "wasm" });
+  // The page always sends a backend: the tfjs model ignores it.
+  const got = runDemo({ ...settings, model: "tfjs", backend: "auto" });
+  expect(got.products).toBe("tfjs");
+  expect(got.report.title).toMatch(/in TensorFlow.js/);
+  for (const row of ref.summary) {
+    const b = got.summary.find((r) => r.strategy === row.strategy);
+    expect(b).toBeDefined();
+    expect(Math.abs((b?.valLoss ?? NaN) - row.valLoss) / row.valLoss).toBeLessThan(1e-4);
+    expect(b?.updates).toBe(row.updates);
+  }
+  expect(got.trajectory?.values.length).toBe(ref.trajectory?.values.length);
+  expect(tf.memory().numTensors).toBe(held);
+});
