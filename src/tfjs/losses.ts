@@ -17,6 +17,7 @@ import type { Tf } from "./load";
 export type LossName =
   "categoricalCrossentropy" | "sparseCategoricalCrossentropy" | "binaryCrossentropy" | "meanSquaredError";
 
+/** Every loss name a LayersModel accepts. */
 export const LOSS_NAMES: readonly LossName[] = [
   "categoricalCrossentropy",
   "sparseCategoricalCrossentropy",

@@ -39,6 +39,7 @@ function attempt<T>(tf: Tf, fn: () => T): { ok: true; value: T } | { ok: false; 
   }
 }
 
+/** Exact or finite-difference products for this model (see above); E_SHAPE / E_TYPE for a bad loss. */
 export function probe(tf: Tf, m: ModelAdapter, train: Split): ProbeResult {
   const n = Math.min(PROBE_EXAMPLES, train.n);
   const P = m.parameterCount;

@@ -62,7 +62,9 @@ const SPEC_KEYS = ["model", "params", "loss", "accuracy", "train", "val", "jvp",
  * as tensors).
  */
 export class TfjsProblem implements SessionProblem {
+  /** The TensorFlow.js namespace the problem uses. */
   readonly tf: Tf;
+  /** Training- and validation-set sizes. */
   readonly trainSize: number;
   readonly valSize: number;
   /** Number of parameters, dim θ. */
@@ -146,6 +148,7 @@ export class TfjsProblem implements SessionProblem {
     }
   }
 
+  /** True after `dispose()`. */
   get disposed(): boolean {
     return this.disposedFlag;
   }

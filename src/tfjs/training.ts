@@ -60,10 +60,15 @@ export interface TfjsSnapshot {
  */
 export class TfjsTraining implements DriverSession {
   readonly optimizer: OptimizerSpec;
+  /** Hyperparameter names, in φ's order (log_lr, log_wd, logit_momentum as selected). */
   readonly names: readonly string[];
+  /** Number of hyperparameters (tangents carried). */
   readonly q: number;
+  /** True when the Hessian-vector products are finite differences (see `approximation`). */
   readonly approximate: boolean;
+  /** Why they are (the op tfjs cannot differentiate twice), null when exact. */
   readonly approximation: string | null;
+  /** Mini-batch size and the seed of the batch order. */
   readonly batchSize: number;
   readonly seed: number;
   /** Loss of the most recent mini-batch, null before the first step. */
@@ -129,6 +134,7 @@ export class TfjsTraining implements DriverSession {
     return this.work.counts;
   }
 
+  /** True after `dispose()`. */
   get disposed(): boolean {
     return this.disposedFlag;
   }
@@ -207,6 +213,7 @@ export class TfjsTraining implements DriverSession {
     return this.evaluation("train").accuracy;
   }
 
+  /** A copy of φ. */
   getPhi(): Float64Array {
     return this.hp.getPhi();
   }
