@@ -151,7 +151,7 @@ test("the tfjs model (the MLP in TensorFlow.js, loaded in the worker) runs and m
   const p = await browser.context.newPage();
   const errors = [];
   p.on("pageerror", (e) => errors.push(e.message));
-  const TFJS = { model: "tfjs", train: 200, val: 100, batch: 50, steps: 40, window: 20, outer: 2, seed: 4 };
+  const TFJS = { model: "tfjs", train: 120, val: 60, batch: 30, steps: 24, window: 12, outer: 2, seed: 4 };
   const query = new URLSearchParams({ ...TFJS, strategies: "truncated,glocal", autostart: "1" });
   await p.goto(server.url + "examples/browser/?" + query);
   const s = await waitForDemo(p, 180_000);
@@ -163,6 +163,13 @@ test("the tfjs model (the MLP in TensorFlow.js, loaded in the worker) runs and m
     readFileSync(join(root, "examples", "browser", "data", "mnist-subset.bin")),
   );
   const data = glocal.datasets.mnist({ train: TFJS.train, val: TFJS.val, seed: TFJS.seed, pixels });
+  // Node's tfjs (the CPU backend), without its "install tfjs-node" banner.
+  const tf = require("@tensorflow/tfjs-core");
+  require("@tensorflow/tfjs-backend-cpu");
+  const warn = console.warn;
+  console.warn = () => undefined;
+  tf.tensor1d([0]).dispose();
+  console.warn = warn;
   const node = glocal.runDemo({
     ...TFJS,
     strategies: ["truncated", "glocal"],
