@@ -19,6 +19,7 @@ import { runAccuracyBench } from "./accuracy/index";
 import { runE2eBench } from "./e2e/index";
 import { runProductsBench } from "./products";
 import { runSoak } from "./soak";
+import { runBudgetBench } from "./budget";
 
 export interface BenchOptions {
   quick: boolean;
@@ -191,8 +192,8 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "gpu" | "soak" | "all";
-export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "all"];
+export type Suite = "micro" | "jvp" | "accuracy" | "e2e" | "gpu" | "soak" | "budget" | "all";
+export const SUITES: readonly Suite[] = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "budget", "all"];
 
 /**
  * `glocal bench`: `micro` (linear algebra, DMD) and `jvp` (forward-mode step cost) by
@@ -241,6 +242,12 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const soak = await runSoak({ quick: o.quick, log: o.log });
     json.soak = soak.json;
     md += soak.markdown + "\n";
+  }
+  if (run("budget")) {
+    o.log("\n");
+    const budget = await runBudgetBench({ quick: o.quick, log: o.log });
+    json.budget = budget.json;
+    md += budget.markdown + "\n";
   }
   if (run("gpu")) {
     const products = await runProductsBench({ quick: o.quick, log: o.log });

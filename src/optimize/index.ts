@@ -3,11 +3,11 @@
  * (DESIGN §1.4), one interface and one history for all of them.
  */
 import { GlocalError, describe, isGlocalError } from "../core/errors";
-import { checkOptions, hasMember, optInteger } from "../core/validate";
+import { checkOptions, hasMember, optInteger, ownProperties } from "../core/validate";
 import { checkOptimizer } from "../training/optim";
 import { Run, ResolvedOptions } from "./run";
 import { runGlobal, runGlocal, runLocal, runTruncated } from "./strategies/index";
-import { GLOCAL_OPTION_KEYS, checkGlocalOptions } from "./glocalOptions";
+import { GLOCAL_OPTION_KEYS, checkGlocalOptions, checkGlocalWork } from "./glocalOptions";
 import { STRATEGIES, OptimizeOptions, OptimizeResult, Strategy } from "./types";
 import { translateError } from "../core/traps";
 import { PRODUCT_OPTION_KEYS, ProductOptions } from "../gpu/dispatch";
@@ -109,6 +109,7 @@ export function optimize(options: OptimizeOptions): OptimizeResult {
   let run: Run | undefined;
   try {
     run = new Run(resolve(options));
+    if (run.strategy === "glocal") checkGlocalWork(ownProperties(run.o.glocal), run.o.window, run.phi.length);
     return runStrategy(run);
   } catch (e) {
     const t = translateError(e);

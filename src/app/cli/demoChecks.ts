@@ -5,6 +5,7 @@
  * errors name the flag the user typed.
  */
 import { GlocalError, isGlocalError } from "../../core/errors";
+import { ownProperties } from "../../core/validate";
 import { GlocalEstimator } from "../../estimate/streaming";
 import { checkGlocalOptions } from "../../optimize/glocalOptions";
 import { DemoOptions, DemoSettings, resolveDemoOptions } from "../demo/run";
@@ -32,12 +33,12 @@ export const FLAG_OF: Readonly<Record<string, string>> = {
 /** The hyperparameters the demo optimises (lr, wd, momentum): q of every trajectory. */
 const DEMO_Q = 3;
 
-/** A GlocalError about a demo option, renamed after the flag the user typed. */
+/** A GlocalError about a demo option, renamed after the flag the user typed (in its message too). */
 function asFlagError(e: unknown, fallback: string): unknown {
   if (!isGlocalError(e)) return e;
   const flag = (e.argument !== undefined && FLAG_OF[e.argument]) || fallback;
-  const message = e.message.startsWith(flag) ? e.message : `${flag}: ${e.message}`;
-  return new GlocalError(e.code, message, flag);
+  const text = e.message.replace(/\bglocal\.\w+/g, (name) => FLAG_OF[name] ?? name);
+  return new GlocalError(e.code, text.startsWith(flag) ? text : `${flag}: ${text}`, flag);
 }
 
 /**
@@ -92,15 +93,23 @@ export function checkDemoRequest(
   out: string,
   json: string | undefined,
 ): DemoOutputs {
+  const fallback = given.stride === undefined ? "--window" : "--stride";
   let s: DemoSettings;
   try {
     s = resolveDemoOptions(options);
-    if (s.strategies.includes("glocal")) checkGlocalOptions({ ...s.glocal }, s.window);
+  } catch (e) {
+    throw asFlagError(e, fallback);
+  }
+  try {
+    if (s.strategies.includes("glocal")) checkGlocalOptions(ownProperties(s.glocal), s.window);
   } catch (e) {
     // A stride the user did not give (the demo's default) is too long for their --window.
-    const fallback = given.stride === undefined ? "--window" : "--stride";
     if (isGlocalError(e) && e.argument === "glocal.stride" && given.stride === undefined)
-      throw asFlagError(new GlocalError(e.code, e.message, "window"), fallback);
+      throw new GlocalError(
+        e.code,
+        `--window ${s.window} is shorter than the stride glocal records at (${s.glocal.stride}, the default; --stride sets it)`,
+        "--window",
+      );
     throw asFlagError(e, fallback);
   }
   checkTrajectoryEstimate(s, given.stride !== undefined);

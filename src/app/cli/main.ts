@@ -22,7 +22,7 @@ const USAGE = `glocal ${VERSION}: glocal hypergradient estimation with the Koopm
 usage:
   ${DEMO_USAGE}
   ${ESTIMATE_USAGE}
-  glocal bench [--suite micro|jvp|accuracy|e2e|gpu|soak|all] [--quick] [--json FILE] [--markdown FILE]
+  glocal bench [--suite micro|jvp|accuracy|e2e|gpu|soak|budget|all] [--quick] [--json FILE] [--markdown FILE]
   glocal info
   glocal --help | --version
 `;
@@ -83,7 +83,7 @@ async function main(argv: string[], io: CliIO): Promise<number> {
       return 0;
     case "bench": {
       const flags = parseFlags(rest, { quick: "boolean", json: "value", markdown: "value", suite: "value" });
-      const suites = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "all"];
+      const suites = ["micro", "jvp", "accuracy", "e2e", "gpu", "soak", "budget", "all"];
       if (flags.suite !== undefined && !suites.includes(flags.suite as string)) {
         throw new GlocalError(
           "E_OPTION",
