@@ -323,7 +323,7 @@ describe("7. the caller's errors are the caller's: E_CALLBACK with the original 
       let reads = 0;
       const signal = {
         get aborted(): boolean {
-          if (++reads > 4) throw "not an Error"; // eslint-disable-line no-throw-literal
+          if (++reads > 4) throw "not an Error";
           return false;
         },
       };

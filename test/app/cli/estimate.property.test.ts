@@ -265,6 +265,7 @@ describe("glocal estimate (spawned)", () => {
           assert(!/\bat .*:\d+:\d+/.test(r.stderr), "stack trace on stderr");
           // Nothing a terminal would act on: no C0 (but the final newline), DEL or C1 byte.
           assert(
+            // eslint-disable-next-line no-control-regex -- control bytes are what is tested for
             !/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(r.stderr),
             `control bytes on stderr: ${JSON.stringify(r.stderr)}`,
           );

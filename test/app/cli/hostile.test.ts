@@ -169,12 +169,14 @@ describe("4. output errors and terminal safety", () => {
     const bad = at("ansi.json");
     fs.writeFileSync(bad, Buffer.from("[[1, 2], [3, \x1b[31mred\r\x07\u009b]]", "utf8"));
     const line = oneError(run(["estimate", "--input", bad]), "E_PARSE");
+    // eslint-disable-next-line no-control-regex -- control bytes are what is tested for
     expect(line).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
     expect(line).toContain("\\x1b");
   });
 
   it("control bytes in a file name are escaped too, C1 (\\u009b, a CSI) included", () => {
     const line = oneError(run(["estimate", "--input", at("no\x1b[2Jsuch\r\u009b2J.json")]), "E_IO");
+    // eslint-disable-next-line no-control-regex -- control bytes are what is tested for
     expect(line).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   });
 });
