@@ -104,7 +104,9 @@ if (file) {
   report();
 }
 function report() {
-  console.log(JSON.stringify({ ms, error, maxRssMiB: process.resourceUsage().maxRSS / 1024, wasmMiB: g.memoryStats().wasmBytes / 2 ** 20 }));
+  // The CLI bundles its own copy of the library: its WebAssembly memory is not this one's.
+  const wasmMiB = file ? null : g.memoryStats().wasmBytes / 2 ** 20;
+  console.log(JSON.stringify({ ms, error, maxRssMiB: process.resourceUsage().maxRSS / 1024, wasmMiB }));
 }
 `;
 
@@ -118,7 +120,7 @@ interface Row {
   predictedWork: number;
   ms: number;
   maxRssMiB: number;
-  wasmMiB: number;
+  wasmMiB: number | null;
   error: string | null;
 }
 
@@ -165,7 +167,7 @@ export async function runBudgetBench(o: BudgetOptions): Promise<{ markdown: stri
   md += `Budget: ${MAX_ESTIMATE_BYTES / 2 ** 30} GiB of predicted WebAssembly scratch, ${MAX_ESTIMATE_WORK.toExponential(0)} units of predicted work. Each row is the largest request of its kind the budget accepts, run in a fresh process (${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores, shared).\n\n`;
   md += `| request | m | q | options | input | predicted scratch | predicted work | wall time | peak resident | WebAssembly memory | result |\n| :--- | ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: | :--- |\n`;
   for (const r of rows) {
-    md += `| ${r.family} | ${r.m} | ${r.q} | \`${JSON.stringify(r.options)}\` | ${r.inputBytes === null ? "—" : `${(r.inputBytes / 2 ** 20).toFixed(2)} MiB`} | ${Math.round(r.predictedMiB)} MiB | ${r.predictedWork.toExponential(2)} | ${(r.ms / 1000).toFixed(1)} s | ${Math.round(r.maxRssMiB)} MiB | ${Math.round(r.wasmMiB)} MiB | ${r.error ?? "ok"} |\n`;
+    md += `| ${r.family} | ${r.m} | ${r.q} | \`${JSON.stringify(r.options)}\` | ${r.inputBytes === null ? "—" : `${(r.inputBytes / 2 ** 20).toFixed(2)} MiB`} | ${Math.round(r.predictedMiB)} MiB | ${r.predictedWork.toExponential(2)} | ${(r.ms / 1000).toFixed(1)} s | ${Math.round(r.maxRssMiB)} MiB | ${r.wasmMiB === null ? "—" : `${Math.round(r.wasmMiB)} MiB`} | ${r.error ?? "ok"} |\n`;
   }
   md += `\nSlowest: ${worstTime.family} (${(worstTime.ms / 1000).toFixed(1)} s); most memory: ${worstRss.family} (${Math.round(worstRss.maxRssMiB)} MiB resident).\n`;
   return {
