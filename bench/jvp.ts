@@ -1,5 +1,5 @@
 /**
- * Benchmark of the forward-mode engine (DESIGN §5: a training step carrying q tangents
+ * Benchmark of the forward-mode engine (the project's target: a training step carrying q tangents
  * should cost ≤ 1 + 0.6q plain steps).
  *
  * For softmax regression, logistic regression and a one-hidden-layer MLP on MNIST-sized
@@ -19,7 +19,7 @@ export interface JvpBenchRow {
   msPerStep: number;
   /** Cost relative to the plain step of the same model. */
   ratio: number;
-  /** DESIGN §5 target 1 + 0.6q. */
+  /** The target: 1 + 0.6q plain steps. */
   target: number;
   meetsTarget: boolean;
 }

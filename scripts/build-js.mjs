@@ -1,82 +1,67 @@
-// Bundles the TypeScript sources with esbuild: CommonJS and ESM entry points for Node,
-// the CLI, and a self-contained browser ESM bundle (WebAssembly inlined as base64).
+// Bundles the TypeScript sources with esbuild. Each entry of the package (ENTRIES, one row
+// per subpath of package.json "exports") gets:
+//   - <node>.cjs and <node>.mjs for Node (dependencies and optional peers left external);
+//   - <browser>.mjs (and, where asked, <browser>.cjs) for browsers and workers: both
+//     WebAssembly binaries inlined, no Node built-in, gpu.js and the mnist files not bundled;
+//   - <node>.d.mts, the ES module face of its declarations (tsc writes dist/types/).
+// Besides: the CLI (dist/cli.cjs) and the benchmarks it loads (dist/bench.cjs).
 // Declarations come from `tsc -p tsconfig.build.json` (which also type-checks).
 import { build } from "esbuild";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { browserBundle } from "./browser-plugin.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const external = Object.keys(pkg.dependencies ?? {});
+
+/** The package's entries: a new subpath is one row here and one in package.json "exports". */
+export const ENTRIES = [
+  // "glocal-hypergrad" and "glocal-hypergrad/browser"
+  { source: "src/index.ts", node: "index", browser: "browser", browserCjs: true },
+  // "glocal-hypergrad/demo": the library entry plus runDemo and the report
+  { source: "src/app/index.ts", node: "demo", browser: "demo-browser" },
+];
+
+// Dependencies and (optional) peer dependencies stay outside the bundles.
+const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
 // The CLI's version comes from package.json (one source of truth).
 const common = {
   bundle: true,
+  // Maps point into src/ (shipped with the package) rather than embedding it: a map with
+  // its sources inlined is twice the bundle (the base64 binaries), eight times over.
   sourcemap: true,
+  sourcesContent: false,
   target: "es2020",
   logLevel: "warning",
   absWorkingDir: root,
   define: { __GLOCAL_VERSION__: JSON.stringify(pkg.version) },
 };
-const esmRequire = {
-  js: 'import { createRequire as __glocalCreateRequire } from "node:module";\nconst require = __glocalCreateRequire(import.meta.url);',
-};
+// The Node ESM builds learn their own URL, from which src/core/optional.ts resolves the
+// optional peer dependencies (gpu.js, mnist); no Node built-in is imported. An app bundled
+// to CommonJS sees import.meta empty and falls back to its `require`.
+const esmUrl = { js: "const __glocalModuleUrl = import.meta.url;" };
 
-await Promise.all([
-  // One ESM file for browsers (and workers): both WebAssembly binaries inlined, no Node built-ins.
+const node = (source, outfile, format) =>
   build({
     ...common,
-    entryPoints: ["src/index.ts"],
-    outfile: "dist/browser.mjs",
-    format: "esm",
-    platform: "browser",
-    plugins: [browserBundle],
-  }),
-  build({
-    ...common,
-    entryPoints: ["src/index.ts"],
-    outfile: "dist/index.cjs",
-    format: "cjs",
+    entryPoints: [source],
+    outfile,
+    format,
     platform: "node",
     external,
-  }),
-  // The demo application (`glocal-hypergrad/demo`): the library entry plus runDemo and the report.
-  build({
-    ...common,
-    entryPoints: ["src/app/index.ts"],
-    outfile: "dist/demo-browser.mjs",
-    format: "esm",
-    platform: "browser",
-    plugins: [browserBundle],
-  }),
-  build({
-    ...common,
-    entryPoints: ["src/app/index.ts"],
-    outfile: "dist/demo.cjs",
-    format: "cjs",
-    platform: "node",
-    external,
-  }),
-  // The ESM build gets a real `require` for the lazily loaded data files of `mnist`.
-  build({
-    ...common,
-    entryPoints: ["src/index.ts"],
-    outfile: "dist/index.mjs",
-    format: "esm",
-    platform: "node",
-    external,
-    banner: esmRequire,
-  }),
-  build({
-    ...common,
-    entryPoints: ["src/app/index.ts"],
-    outfile: "dist/demo.mjs",
-    format: "esm",
-    platform: "node",
-    external,
-    banner: esmRequire,
-  }),
+    ...(format === "esm" ? { banner: esmUrl } : {}),
+  });
+const browser = (source, outfile, format) =>
+  build({ ...common, entryPoints: [source], outfile, format, platform: "browser", plugins: [browserBundle] });
+
+const builds = [];
+for (const e of ENTRIES) {
+  builds.push(node(e.source, `dist/${e.node}.cjs`, "cjs"), node(e.source, `dist/${e.node}.mjs`, "esm"));
+  builds.push(browser(e.source, `dist/${e.browser}.mjs`, "esm"));
+  if (e.browserCjs) builds.push(browser(e.source, `dist/${e.browser}.cjs`, "cjs"));
+}
+builds.push(
   build({
     ...common,
     entryPoints: ["src/app/cli/main.ts"],
@@ -86,17 +71,39 @@ await Promise.all([
     external: [...external, "./bench.cjs"],
     banner: { js: "#!/usr/bin/env node" },
   }),
-  // Benchmarks: loaded by `glocal bench`; ml-matrix (a devDependency) is an optional baseline.
-  existsSync(join(root, "bench", "index.ts")) &&
+);
+// Benchmarks: loaded by `glocal bench`; their harness (benchmark) and ml-matrix are
+// devDependencies, required at run time (E_MISSING_DEPENDENCY outside a dev install).
+if (existsSync(join(root, "bench", "index.ts"))) {
+  builds.push(
     build({
       ...common,
       entryPoints: ["bench/index.ts"],
       outfile: "dist/bench.cjs",
       format: "cjs",
       platform: "node",
-      external: [...external, "ml-matrix"],
+      external: [...external, "benchmark", "ml-matrix"],
     }),
+  );
+}
+await Promise.all(builds);
+
+// Declarations: tsc writes dist/types/**.d.ts (CommonJS, as the package has no "type"); each
+// ES module entry gets a .d.mts of its own, so TypeScript under node16/nodenext types an
+// `import` of the package as the ES module it is (named exports, no default export).
+mkdirSync(join(root, "dist"), { recursive: true });
+for (const e of ENTRIES) {
+  const target = "./types/" + e.source.replace(/^src\//, "").replace(/\.ts$/, ".js");
+  writeFileSync(
+    join(root, "dist", `${e.node}.d.mts`),
+    `// Generated by scripts/build-js.mjs.\nexport * from "${target}";\n`,
+  );
+}
+const files = ENTRIES.flatMap((e) => [
+  `${e.node}.cjs`,
+  `${e.node}.mjs`,
+  `${e.node}.d.mts`,
+  `${e.browser}.mjs`,
+  ...(e.browserCjs ? [`${e.browser}.cjs`] : []),
 ]);
-console.log(
-  "js: dist/index.cjs, dist/index.mjs, dist/browser.mjs, dist/demo.cjs, dist/demo.mjs, dist/demo-browser.mjs, dist/cli.cjs, dist/bench.cjs",
-);
+console.log(`js: ${[...files, "cli.cjs", "bench.cjs"].map((f) => "dist/" + f).join(", ")}`);

@@ -32,7 +32,9 @@ export { rank, parseRankRule, numericalRank } from "./estimate/rank";
 export type { RankRule } from "./estimate/rank";
 
 // --- Forward mode: inner problems, optimisers, training sessions, datasets ------------
+/** The built-in inner problems (linear, logistic, softmax regression, MLP) on your data. */
 export * as problems from "./problems/index";
+/** Data: the MNIST digits of the optional `mnist` package, seeded synthetic data, the digits file. */
 export * as datasets from "./datasets/index";
 export type {
   Problem,
@@ -68,10 +70,11 @@ export type {
 } from "./training/types";
 
 // --- Hyperparameter optimisation: the driver and its strategies -----------------------
-export { optimize, STRATEGIES, HYPERGRADIENT_STRATEGIES } from "./optimize/index";
+export { optimize, optimizeAsync, STRATEGIES, HYPERGRADIENT_STRATEGIES } from "./optimize/index";
 export type {
   Strategy,
   OptimizeOptions,
+  OptimizeAsyncOptions,
   OptimizeResult,
   HistoryEntry,
   OptimizeEvent,
@@ -83,13 +86,15 @@ export type {
 export type { MetaOptimizerSpec } from "./optimize/meta";
 
 // --- Dense f64 linear algebra and the boundary matrix type ----------------------------
+/** Dense f64 linear algebra on the WebAssembly kernels: gemm, gram, qr, lstsq, svd, eig. */
 export * as linalg from "./linalg/index";
 export { matrix, identity, get, toArray, transpose, toMatrix } from "./core/matrix";
+export type { ToMatrixOptions } from "./core/matrix";
 export type { Matrix, MatrixLike, VectorLike } from "./core/matrix";
 
 // --- Runtime: loading, memory, where the model products run, errors -------------------
 export { ready, initSync, memoryStats, relaxedSimdSupported } from "./core/load";
-export type { BinaryName, BinaryPreference } from "./core/load";
+export type { BinaryName, BinaryPreference, BackendInfo as WasmBackendInfo } from "./core/load";
 export { backendInfo } from "./gpu/backendInfo";
 export type { BackendInfo } from "./gpu/backendInfo";
 export {

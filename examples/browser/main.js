@@ -1,7 +1,8 @@
 // The demo page: starts the worker, draws live plots from its progress messages, shows
-// which backend runs, stops it (gracefully through a SharedArrayBuffer flag the worker's
-// abort signal reads; by terminating the worker where the page is not cross-origin
-// isolated), and shows glocal's SVG report at the end.
+// where the model products actually ran (and warns when gpu.js is on a software renderer),
+// stops it (a "stop" message: the worker's runDemoAsync yields between inner steps, so the
+// message aborts it within one step; terminating the worker only if it does not answer),
+// and shows glocal's SVG report at the end, its plots and table ending at the same point.
 import { drawPlot } from "./plot.js";
 
 const COLOURS = {
@@ -17,10 +18,18 @@ const $ = (id) => document.getElementById(id);
 const form = $("form");
 
 // State for tests and the curious: window.glocalDemo.
-const state = (window.glocalDemo = { status: "idle", info: null, result: null, progress: 0, error: null, ms: null });
+const state = (window.glocalDemo = {
+  status: "idle",
+  info: null,
+  result: null,
+  progress: 0,
+  error: null,
+  ms: null,
+  products: null,
+});
 let worker = null,
   used = false,
-  flag = null,
+  stopTimer = null,
   series = {},
   trajectory = [],
   pending = false,
@@ -57,23 +66,50 @@ function options() {
   return o;
 }
 
-function describeBackend(info) {
+/** Where the products of the run in progress (or the last one) went, in words. */
+function describeProducts(run) {
+  if (!run) return "model products: (no run yet)";
+  const asked = `backend ${run.backend}`;
+  const c = run.counts;
+  if (run.route === "wasm" || (c && c.gpu + c.wasm === 0 && run.route !== "gpu"))
+    return `model products (${asked}): all in WebAssembly f64`;
+  if (!c) return `model products (${asked}): gpu.js f32 above the crossover, the rest WebAssembly f64`;
+  return `model products (${asked}): ${c.gpu} on gpu.js ${run.mode ?? ""} (f32), ${c.wasm} in WebAssembly f64`;
+}
+
+function describeBackend(info, run) {
   const g = info.gpu;
   const lines = [`WebAssembly binary: ${info.wasm}${info.relaxedSimdSupported ? " (relaxed SIMD validated)" : ""}`];
-  lines.push(
-    `model products: ${info.products === "gpu" ? `gpu.js ${g.mode} (f32) above ${g.crossover.toExponential(1)} flops` : "WebAssembly f64"}`,
-  );
+  lines.push(describeProducts(run));
   lines.push(
     `gpu.js: ${g.available ? `${g.mode} on ${g.renderer ?? "unknown renderer"}` : "no GPU backend"}${g.reason ? ` — ${g.reason}` : ""}`,
   );
-  if (g.products.gpu || g.products.wasm)
-    lines.push(`products run by gpu.js: ${g.products.gpu}, left to WebAssembly: ${g.products.wasm}`);
   if (g.error) lines.push(`gpu.js failure: ${g.error}`);
   if (info.gpuJsNote) lines.push(info.gpuJsNote);
-  lines.push(
-    `stop: ${info.crossOriginIsolated ? "graceful (SharedArrayBuffer flag)" : "terminates the worker (page not cross-origin isolated)"}`,
-  );
+  lines.push("stop: graceful (the worker yields between inner steps)");
   return lines.join("\n");
+}
+
+/** The warning above the plots: gpu.js on a software renderer runs on the CPU, slower than WebAssembly. */
+function showWarning(info) {
+  const g = info?.gpu;
+  const el = $("warning");
+  if (g?.software) {
+    const chosen = new FormData(form).get("backend") === "gpu";
+    el.textContent =
+      `gpu.js runs on a software renderer (${g.renderer}): its "GPU" is the CPU, slower than WebAssembly. ` +
+      (chosen
+        ? "With backend gpu.js the products run there anyway: expect a much slower run."
+        : "Backend auto keeps the products in WebAssembly.");
+    el.hidden = false;
+  } else el.hidden = true;
+}
+
+let lastRun = null;
+function showInfo() {
+  if (!state.info) return;
+  $("backend").textContent = describeBackend(state.info, lastRun);
+  showWarning(state.info);
 }
 
 function redraw() {
@@ -119,10 +155,15 @@ function setRunning(running) {
 function onMessage({ data: msg }) {
   if (msg.type === "info") {
     state.info = msg.info;
-    $("backend").textContent = describeBackend(msg.info);
+    showInfo();
   } else if (msg.type === "progress") {
     const p = msg.p;
     state.progress++;
+    if (lastRun) {
+      lastRun.counts = msg.products;
+      state.products = msg.products;
+      showInfo();
+    }
     $("bar").firstElementChild.style.width = `${(100 * p.fraction).toFixed(1)}%`;
     if (p.point) {
       trajectory.push([p.point.step, p.point.value]);
@@ -136,11 +177,18 @@ function onMessage({ data: msg }) {
     }
     schedule();
   } else if (msg.type === "done") {
+    clearTimeout(stopTimer);
     state.result = msg.result;
     state.info = msg.info;
     state.ms = msg.ms;
     state.status = msg.result.stopped === "aborted" ? "aborted" : "done";
-    $("backend").textContent = describeBackend(msg.info);
+    state.products = msg.result.productCounts;
+    Object.assign(lastRun, { route: msg.result.products, counts: msg.result.productCounts, mode: msg.info.gpu.mode });
+    showInfo();
+    // The live plots end where the report and its table do (after Stop too).
+    series = {};
+    for (const path of msg.result.paths)
+      series[path.name] = path.points.map((p) => ({ ...p, valLoss: p.valLoss ?? NaN }));
     $("status").textContent =
       `${state.status} in ${(msg.ms / 1000).toFixed(1)} s` +
       msg.result.summary.map((r) => ` · ${r.strategy} ${r.valLoss.toFixed(4)}`).join("");
@@ -149,6 +197,7 @@ function onMessage({ data: msg }) {
     setRunning(false);
     schedule();
   } else if (msg.type === "error") {
+    clearTimeout(stopTimer);
     state.status = "error";
     state.error = msg;
     $("status").textContent = `error: ${msg.code ?? ""} ${msg.message}`;
@@ -171,29 +220,32 @@ form.addEventListener("submit", (e) => {
   used = true;
   series = {};
   trajectory = [];
-  Object.assign(state, { status: "running", result: null, progress: 0, error: null, ms: null });
+  Object.assign(state, { status: "running", result: null, progress: 0, error: null, ms: null, products: null });
   $("report").innerHTML = "";
   $("status").textContent = "starting…";
-  // A shared stop flag needs cross-origin isolation (scripts/serve.mjs sends COOP/COEP).
-  flag = self.crossOriginIsolated ? new SharedArrayBuffer(4) : null;
   running = options();
-  worker.postMessage({ type: "start", options: running, flag });
+  lastRun = { backend: running.backend, route: null, counts: null, mode: state.info?.gpu.mode ?? null };
+  showInfo();
+  worker.postMessage({ type: "start", options: running });
   setRunning(true);
   schedule();
 });
 
 $("stop").addEventListener("click", () => {
-  if (flag) {
-    Atomics.store(new Int32Array(flag), 0, 1); // the worker's signal sees it within one inner step
-    $("status").textContent = "stopping…";
-  } else {
+  worker?.postMessage({ type: "stop" }); // the worker's AbortController; it answers with "done"
+  $("status").textContent = "stopping…";
+  // A worker that does not answer (it should within one inner step) is terminated.
+  stopTimer = setTimeout(() => {
+    if (state.status !== "running") return;
     worker?.terminate();
     worker = null;
     state.status = "aborted";
-    $("status").textContent = "stopped (worker terminated)";
+    $("status").textContent = "stopped (worker terminated: it did not answer)";
     setRunning(false);
-  }
+  }, 10_000);
 });
+
+form.elements.backend.addEventListener("change", () => showWarning(state.info));
 
 // A worker from the start, so the backend is shown before the first run.
 startWorker();

@@ -1,10 +1,13 @@
-// The demo's worker: runs glocal's runDemo on the MNIST subset and reports progress.
-// Messages in:  { type: "info" } | { type: "start", options, flag }   (flag: SharedArrayBuffer stop flag, or null)
+// The demo's worker: runs glocal's runDemoAsync on the MNIST subset and reports progress.
+// runDemoAsync yields to the worker's event loop between inner steps, so a "stop" message
+// arrives during the run and aborts it within one inner step (no shared memory needed).
+// Messages in:  { type: "info" } | { type: "start", options } | { type: "stop" }
 // Messages out: { type: "info" | "progress" | "done" | "error", ... }
 import * as glocal from "../../dist/demo-browser.mjs";
 
 const GPU_JS = "../../vendor/gpu.js/gpu-browser.min.js";
 let gpuJsNote = null;
+let controller = null;
 
 /** gpu.js is optional: without it the products simply stay in WebAssembly. */
 async function loadGpuJs() {
@@ -16,7 +19,7 @@ async function loadGpuJs() {
 }
 
 function info() {
-  return { ...glocal.backendInfo(), gpuJsNote, crossOriginIsolated: self.crossOriginIsolated === true };
+  return { ...glocal.backendInfo(), gpuJsNote };
 }
 
 let initialised = null;
@@ -29,21 +32,29 @@ function init() {
   return initialised;
 }
 
-async function start({ options, flag }) {
+/** Products run by gpu.js and by WebAssembly since `since` (counts of backendInfo().gpu.products). */
+function productsSince(since) {
+  const now = glocal.backendInfo().gpu.products;
+  return { gpu: now.gpu - since.gpu, wasm: now.wasm - since.wasm };
+}
+
+async function start({ options }) {
   await init();
   const response = await fetch("./data/mnist-subset.bin");
   if (!response.ok)
     throw new Error(`data/mnist-subset.bin: HTTP ${response.status} (run npm run serve:demo, which builds it)`);
   const pixels = glocal.datasets.unpackDigits(await response.arrayBuffer());
   const data = glocal.datasets.mnist({ train: options.train, val: options.val, seed: options.seed, pixels });
-  const stop = flag ? new Int32Array(flag) : null;
-  const signal = {
-    get aborted() {
-      return stop !== null && Atomics.load(stop, 0) !== 0;
-    },
-  };
+  controller = new AbortController();
+  const before = glocal.backendInfo().gpu.products;
   const started = performance.now();
-  const result = glocal.runDemo({ ...options, data, signal, onProgress: (p) => postMessage({ type: "progress", p }) });
+  const result = await glocal.runDemoAsync({
+    ...options,
+    data,
+    signal: controller.signal,
+    onProgress: (p) => postMessage({ type: "progress", p, products: productsSince(before) }),
+  });
+  controller = null;
   const finals = {};
   for (const [name, r] of Object.entries(result.results))
     finals[name] = { phi: r.final.phi, valLoss: r.final.valLoss, valAccuracy: r.final.valAccuracy };
@@ -57,13 +68,21 @@ async function start({ options, flag }) {
       trajectory: result.trajectory,
       stopped: result.stopped,
       products: result.products,
+      productCounts: productsSince(before),
       finals,
+      // The report's loss paths (the last point of each is the final model of the table).
+      paths: result.report.strategies,
     },
     svg: glocal.renderReportSvg(result.report),
   });
 }
 
 self.onmessage = (e) => {
-  const task = e.data?.type === "start" ? start(e.data) : e.data?.type === "info" ? init() : null;
+  const type = e.data?.type;
+  if (type === "stop") {
+    controller?.abort();
+    return;
+  }
+  const task = type === "start" ? start(e.data) : type === "info" ? init() : null;
   task?.catch((err) => postMessage({ type: "error", code: err?.code ?? null, message: String(err?.message ?? err) }));
 };

@@ -6,7 +6,8 @@
  * @packageDocumentation
  */
 export * from "../index";
-export { runDemo } from "./demo/run";
+export { runDemo, runDemoAsync } from "./demo/run";
 export type { DemoOptions, DemoProgress, DemoResult, DemoSettings } from "./demo/run";
 export { renderReportSvg, STRATEGY_COLOURS } from "./report/svg";
 export type { DemoReport } from "./report/svg";
+export type { StrategyPath, TrajectoryPlot, SummaryRow } from "./report/types";

@@ -19,12 +19,14 @@ export type GlocalErrorCode =
   | "E_IO" // the CLI could not read or write a file
   | "E_PARSE" // the CLI's input is not valid JSON
   | "E_CALLBACK" // a function the caller passed (onProgress, an AbortSignal's getter) threw: the original is `cause`
+  | "E_MISSING_DEPENDENCY" // an optional peer dependency (gpu.js, mnist) is asked for but not installed
   | "E_INTERNAL"; // a kernel trapped: a bug in glocal, please report it
 
-/** A GlocalError: a stable `code`, a message that names the argument, and the argument. */
+/** The one error type of the library: a stable `code`, a message that names the argument, and the argument. */
 export class GlocalError extends Error {
   readonly code: GlocalErrorCode;
-  /** The argument (or option path) the error is about, when there is one. */
+  /** The argument (or option path) the error is about, when there is one; for
+   *  E_MISSING_DEPENDENCY, the package to install. */
   readonly argument?: string;
   /** What the caller's own code threw (E_CALLBACK), kept as it was. */
   declare readonly cause?: unknown;

@@ -14,7 +14,9 @@ import { hostImports } from "./productHook";
 
 export type { Kernels } from "./abi";
 
+/** The two WebAssembly binaries: plain SIMD, and relaxed SIMD (fused multiply-add) where validated. */
 export type BinaryName = "simd" | "relaxed-simd";
+/** A binary, or "auto": relaxed SIMD where the runtime validates it. */
 export type BinaryPreference = BinaryName | "auto";
 
 interface Backend {
@@ -199,6 +201,7 @@ export function backendGeneration(): number {
   return current().generation;
 }
 
+/** The WebAssembly part of `backendInfo()`, also what `ready()` and `initSync()` return. */
 export interface BackendInfo {
   /** Which WebAssembly binary runs the f64 kernels. */
   wasm: BinaryName;

@@ -7,6 +7,7 @@
 import { GlocalError, describe } from "./errors";
 import { member, ownProperties } from "./validate";
 
+/** The matrix type at the API boundary: row-major entries in a Float64Array, with the shape. */
 export interface Matrix {
   readonly rows: number;
   readonly cols: number;

@@ -13,6 +13,7 @@ import { digitPixels } from "./mnistDigits";
 
 export const MNIST_FEATURES = 784;
 
+/** Options of `datasets.mnist`: how many training and validation digits, the seed, and optional pixels handed in. */
 export interface MnistOptions {
   /** Training examples. */
   train: number;

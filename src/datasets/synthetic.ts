@@ -7,6 +7,7 @@ import { checkOptions, optInteger, optNumber } from "../core/validate";
 import { MAX_MATRIX_ENTRIES, Matrix } from "../core/matrix";
 import { checkSeed, mixSeed, normals } from "../core/random";
 
+/** Options of `datasets.synthetic`: the kind of task, sizes, features, classes, noise and seed. */
 export interface SyntheticOptions {
   /** `regression` (real targets), `binary` (0/1) or `multiclass` (0 … classes − 1). */
   kind: "regression" | "binary" | "multiclass";
@@ -23,6 +24,7 @@ export interface SyntheticOptions {
   seed?: number;
 }
 
+/** A generated dataset with its training and validation splits. */
 export interface SyntheticData {
   train: { x: Matrix; y: Float64Array | Int32Array | Matrix };
   val: { x: Matrix; y: Float64Array | Int32Array | Matrix };

@@ -201,6 +201,7 @@ export function dmdPredictor(s: Scope, fit: DmdFit, q: number): (steps: number) 
   };
 }
 
+/** The result of `dmd`: eigenvalues, exact modes, amplitudes, singular values, rank, residual, and a predictor. */
 export interface DmdResult {
   /** Eigenvalues of K̃ (descending modulus, then real part; complex pairs adjacent, +im first). */
   eigenvalues: { re: Float64Array; im: Float64Array };

@@ -16,6 +16,7 @@ export function hankelInScope(s: Scope, traj: number, m: number, q: number, d: n
   return H;
 }
 
+/** The snapshot pair of a Hankel embedding: X = [g_1 … g_{N−1}] and Y = [g_2 … g_N]. */
 export interface HankelPair {
   /** [g_1 … g_{N−1}], qd × (N − 1) */
   X: Matrix;

@@ -10,6 +10,7 @@
  */
 import { GlocalError, describe } from "../core/errors";
 
+/** A rank rule for truncating an SVD, as a tagged option (see `rank` for constructors). */
 export type RankRule =
   | { kind: "full" }
   | { kind: "fixed"; rank: number }

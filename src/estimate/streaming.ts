@@ -13,6 +13,7 @@ import type { EstimateOptions, GlobalEstimate } from "./types";
 import { PersistentBlock } from "../core/block";
 import { withScope } from "../core/scope";
 
+/** Options of `GlocalEstimator`: the number of hyperparameters, the ring's capacity, and the estimate's options. */
 export interface GlocalEstimatorOptions extends EstimateOptions {
   /** q: the number of hyperparameters (entries per hypergradient). */
   dim: number;
@@ -20,6 +21,7 @@ export interface GlocalEstimatorOptions extends EstimateOptions {
   window?: number;
 }
 
+/** The streaming estimator: push hypergradients one at a time into a ring buffer in WebAssembly memory, estimate at any time. */
 export class GlocalEstimator {
   readonly dim: number;
   readonly window: number;

@@ -1,6 +1,7 @@
 /** Types of the estimate: its options, its result, its diagnostics, and what one method produces. */
 import type { RankRule } from "./rank";
 
+/** An estimation method: `limit`, `horizon`, `affine`, `rre` or `mpe`. */
 export type Method = "limit" | "horizon" | "affine" | "rre" | "mpe";
 
 /** A diagnostic the caller can act on; `code` is stable, `message` is for people. */
@@ -45,6 +46,7 @@ export interface MethodResult {
   modelEigenvalues?: { re: Float64Array; im: Float64Array };
 }
 
+/** Options of `estimateGlobal` and `GlocalEstimator`: delay, rank rule, method, horizon, tolerance, held-out rows, trust thresholds. */
 export interface EstimateOptions {
   /** Delay d of the Hankel embedding (≥ 1), or "auto". Default: defaultDelay(m, q). */
   delay?: number | "auto";
@@ -70,6 +72,7 @@ export interface EstimateOptions {
   dmdDiagnostics?: boolean;
 }
 
+/** One configuration `auto` tried, with its held-out prediction error. */
 export interface AutoCandidate {
   method: Method;
   delay: number;
@@ -78,6 +81,7 @@ export interface AutoCandidate {
   error: number;
 }
 
+/** Diagnostics returned with every estimate: modes, ranks, singular values, residual, held-out error, trust and warnings. */
 export interface EstimateDiagnostics {
   /** Modes summed into the estimate (limit: |λ−1| ≤ τ; horizon: all kept); [] for affine/rre/mpe. */
   keptModes: number[];
@@ -110,6 +114,7 @@ export interface EstimateDiagnostics {
   auto?: AutoCandidate[];
 }
 
+/** The estimate of the global hypergradient, what produced it, whether to trust it, and its diagnostics. */
 export interface GlobalEstimate {
   /** The estimate of the global hypergradient (q numbers). */
   estimate: Float64Array;
@@ -125,6 +130,7 @@ export interface GlobalEstimate {
   diagnostics: EstimateDiagnostics;
 }
 
+/** Thresholds of the trust test (each has a documented default). */
 export interface TrustThresholds {
   /** Largest acceptable held-out relative prediction error (default 0.5). */
   heldOutError: number;

@@ -5,6 +5,7 @@
 import { backendInfo as wasmInfo, BackendInfo as WasmBackendInfo } from "../core/load";
 import { GpuInfo, defaultProducts, gpuInfo } from "./dispatch";
 
+/** What `backendInfo()` reports: the WebAssembly binary and where the batched model products go. */
 export interface BackendInfo extends WasmBackendInfo {
   /** Where the batched model products of a session with default options go: 'gpu' means
    *  gpu.js f32 for products above `gpu.crossover` flops, the rest WebAssembly f64. */

@@ -1,6 +1,6 @@
 /**
  * The one place that decides, per batched model product, WebAssembly f64 or gpu.js f32
- * (DESIGN §2 "Dispatch"). Only the products of assembly/models/dense.ts can be sent
+ * (one place, visible in backendInfo()). Only the products of assembly/models/dense.ts can be sent
  * (through assembly/models/product.ts); everything else never leaves WebAssembly.
  *
  * - backend 'wasm': WebAssembly only.
@@ -16,7 +16,7 @@
  * that fails is computed by WebAssembly instead and the mode is not used again (until
  * `setProductBackend`), with the reason in `backendInfo().gpu.error`.
  */
-import { GlocalError, describe } from "../core/errors";
+import { GlocalError, describe, isGlocalError } from "../core/errors";
 import { checkOptions, ownProperties } from "../core/validate";
 import { kernels } from "../core/load";
 import { ProductHook, withProductHook } from "../core/productHook";
@@ -25,6 +25,7 @@ import { GPU_MODES, GpuJs, GpuMode, HARDWARE_MODES, asGpuJs } from "./gpujs";
 import { GpuProducts } from "./kernels";
 import { RUNTIME, globalGpuJs, headlessGlInstalled, loadGpuJs } from "./load";
 
+/** Where batched model products may run: WebAssembly f64, gpu.js f32, or chosen per product. */
 export type ProductBackend = "wasm" | "gpu" | "auto";
 /** The product backends (frozen: a name pushed by a caller must not become one). */
 export const PRODUCT_BACKENDS: readonly ProductBackend[] = Object.freeze(["wasm", "gpu", "auto"] as ProductBackend[]);
@@ -111,8 +112,9 @@ function safe<T>(fn: () => T, fallback: T): T {
   }
 }
 
-/** gpu.js itself: handed in, a page's global, or loaded (Node), else the reason why not. */
-function library(): { lib: GpuJs | null; reason: string | null } {
+/** gpu.js itself: handed in, a page's global, or loaded (Node), else the reason why not
+ *  (`missing`: the E_MISSING_DEPENDENCY to throw where gpu.js was asked for). */
+function library(): { lib: GpuJs | null; reason: string | null; missing?: GlocalError } {
   if (provided) return { lib: provided, reason: null };
   if (loadedLib) return { lib: loadedLib, reason: null };
   const global = globalGpuJs();
@@ -120,7 +122,8 @@ function library(): { lib: GpuJs | null; reason: string | null } {
   try {
     return { lib: (loadedLib = loadGpuJs()), reason: null };
   } catch (e) {
-    return { lib: null, reason: `gpu.js could not be loaded (${message(e)})` };
+    const missing = isGlocalError(e) && e.code === "E_MISSING_DEPENDENCY" ? e : undefined;
+    return { lib: null, reason: `gpu.js could not be loaded (${message(e)})`, missing };
   }
 }
 
@@ -276,6 +279,9 @@ export function resolveProducts(options: ProductOptions = {}): ProductRoute | nu
     if (!p.lib || !mode || p.software || mode !== p.mode || failed.has(mode)) return null;
     return makeRoute(mode, defaults.crossover);
   }
+  // gpu.js is asked for: a missing package is reported as such, before the GPU probe.
+  const missing = library().missing;
+  if (missing) throw missing;
   const mode = asked ?? defaults.gpuMode ?? probe().mode;
   if (!mode) {
     throw new GlocalError(

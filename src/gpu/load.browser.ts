@@ -4,6 +4,7 @@
  * or `import` it in a module worker: it sets the global `GPU`), or hand the class in with
  * `provideGpuJs(GPU)`.
  */
+import { GlocalError } from "../core/errors";
 import { GpuJs, asGpuJs } from "./gpujs";
 
 export function headlessGlInstalled(): boolean {
@@ -13,8 +14,10 @@ export function headlessGlInstalled(): boolean {
 export function loadGpuJs(): GpuJs {
   const mod = globalGpuJs();
   if (!mod)
-    throw new Error(
-      "gpu.js is not loaded: load gpu-browser.min.js before (it defines the global GPU) or call provideGpuJs(GPU)",
+    throw new GlocalError(
+      "E_MISSING_DEPENDENCY",
+      "sending model products to gpu.js needs the optional package 'gpu.js', which is not loaded: load gpu-browser.min.js before (it defines the global GPU) or call provideGpuJs(GPU)",
+      "gpu.js",
     );
   return mod;
 }

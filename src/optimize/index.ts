@@ -1,7 +1,7 @@
 /**
  * Hyperparameter optimisation with the global, local, truncated and glocal strategies and
  * the baselines none (no tuning) and random (random search), one interface and one
- * history for all of them.
+ * history for all of them; synchronous and asynchronous forms.
  */
 import { GlocalError, describe, isGlocalError } from "../core/errors";
 import { checkOptions, hasMember, optInteger } from "../core/validate";
@@ -17,7 +17,8 @@ import {
   runTruncated,
 } from "./strategies/index";
 import { GLOCAL_OPTION_KEYS, checkGlocalOptions } from "./glocalOptions";
-import { STRATEGIES, OptimizeOptions, OptimizeResult, Strategy } from "./types";
+import { STRATEGIES, OptimizeAsyncOptions, OptimizeOptions, OptimizeResult, Strategy } from "./types";
+import { Work, checkYieldEvery, runToEnd, runYielding } from "../core/cooperative";
 import { translateError } from "../core/traps";
 import { PRODUCT_OPTION_KEYS, ProductOptions } from "../gpu/dispatch";
 
@@ -109,21 +110,15 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
 }
 
 /**
- * Optimises hyperparameters with one strategy and returns its history (φ per update,
- * losses, hypergradients used, glocal's trust and fallbacks, wall time, counts).
- * `none` trains with the starting φ for `innerSteps`; `random` spends global's budget
- * (`outerSteps` runs of `innerSteps`) on random-search trials and keeps the best.
- *
- * Divergence of the inner training (non-finite loss or hypergradient) rejects the update,
- * restores the last good state, halves the meta step and is recorded in `events`; after
- * repeated rejections the run stops with `stopped: "diverged"`. An aborted `signal` stops
- * within one inner step and returns the history so far (`stopped: "aborted"`).
+ * The driver as a generator that yields after every inner step: `optimize` runs it to the
+ * end, `optimizeAsync` gives the event loop turns in between. `pauses` accumulates the time
+ * spent in those turns, which the run's wall time leaves out.
  */
-export function optimize(options: OptimizeOptions): OptimizeResult {
+export function* optimizeWork(options: OptimizeOptions, pauses: { ms: number } = { ms: 0 }): Work<OptimizeResult> {
   let run: Run | undefined;
   try {
-    run = new Run(resolve(options));
-    return runStrategy(run);
+    run = new Run(resolve(options), pauses);
+    return yield* runStrategy(run);
   } catch (e) {
     const t = translateError(e);
     if (isGlocalError(t)) throw t;
@@ -134,19 +129,61 @@ export function optimize(options: OptimizeOptions): OptimizeResult {
   }
 }
 
-function runStrategy(run: Run): OptimizeResult {
+function* runStrategy(run: Run): Work<OptimizeResult> {
   switch (run.strategy) {
     case "global":
-      return runGlobal(run);
+      return yield* runGlobal(run);
     case "local":
-      return runLocal(run);
+      return yield* runLocal(run);
     case "truncated":
-      return runTruncated(run);
+      return yield* runTruncated(run);
     case "glocal":
-      return runGlocal(run);
+      return yield* runGlocal(run);
     case "none":
-      return runNone(run);
+      return yield* runNone(run);
     case "random":
-      return runRandom(run);
+      return yield* runRandom(run);
   }
+}
+
+/**
+ * Optimises hyperparameters with one strategy and returns its history (φ per update,
+ * losses, hypergradients used, glocal's trust and fallbacks, wall time, counts).
+ *
+ * Divergence of the inner training (non-finite loss or hypergradient) rejects the update,
+ * restores the last good state, halves the meta step and is recorded in `events`; after
+ * repeated rejections the run stops with `stopped: "diverged"`. An aborted `signal` stops
+ * within one inner step and returns the history so far (`stopped: "aborted"`).
+ *
+ * This call holds the thread until the run ends, so a `signal` can only be aborted from
+ * inside `onProgress` (or from another thread through shared memory). To abort from a
+ * timer, a request handler or a UI, use {@link optimizeAsync}.
+ */
+export function optimize(options: OptimizeOptions): OptimizeResult {
+  return runToEnd(optimizeWork(options));
+}
+
+/**
+ * `optimize` that gives the event loop a turn at least every `yieldEveryMs` (default 25 ms,
+ * and after the inner step in progress), so timers, I/O and a UI keep running and an
+ * `AbortController` aborted meanwhile stops the run within one inner step (`stopped:
+ * "aborted"`, the history so far). Same options, same computation: the result equals
+ * `optimize`'s bit for bit, apart from the wall-clock fields (`wallTimeMs` leaves out the
+ * time given to the event loop). Rejects with the same GlocalErrors.
+ */
+export async function optimizeAsync(options: OptimizeAsyncOptions): Promise<OptimizeResult> {
+  const { yieldEveryMs, rest } = splitYieldOption(options);
+  const pauses = { ms: 0 };
+  return runYielding(optimizeWork(rest, pauses), { yieldEveryMs, onPause: (ms) => (pauses.ms += ms) });
+}
+
+/** Separates `yieldEveryMs` from the options of `optimize` (validated, E_OPTION). */
+export function splitYieldOption<T extends { yieldEveryMs?: number }>(
+  options: T,
+): { yieldEveryMs: number; rest: Omit<T, "yieldEveryMs"> } {
+  if (typeof options !== "object" || options === null || !("yieldEveryMs" in options)) {
+    return { yieldEveryMs: checkYieldEvery(undefined), rest: options };
+  }
+  const { yieldEveryMs, ...rest } = options;
+  return { yieldEveryMs: checkYieldEvery(yieldEveryMs), rest };
 }

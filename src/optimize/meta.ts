@@ -6,6 +6,7 @@
 import { GlocalError, describe } from "../core/errors";
 import { checkOptions, optNumber } from "../core/validate";
 
+/** The meta-optimiser on φ: Adam (default) or SGD, its step, and the hypergradient clipping norm. */
 export interface MetaOptimizerSpec {
   /** "adam" (default) or "sgd". */
   kind?: "adam" | "sgd";

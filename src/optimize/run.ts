@@ -4,6 +4,7 @@
  * rejection of divergent updates.
  */
 import { callerCode } from "../core/callback";
+import type { Work } from "../core/cooperative";
 import { GlocalError, isGlocalError } from "../core/errors";
 import { HyperParameters } from "../training/hyperparameters";
 import { checkSeed, mixSeed, mulberry32 } from "../core/random";
@@ -69,8 +70,15 @@ export class Run {
   readonly valSize: number;
   private readonly subsetDraws: () => number;
 
-  constructor(o: ResolvedOptions) {
+  /** Time the asynchronous driver spent giving the event loop turns (not training). */
+  private readonly pauses: { ms: number };
+  private readonly pausedBefore: number;
+
+  /** `pauses`: the asynchronous driver's running total of pause time, shared by runs. */
+  constructor(o: ResolvedOptions, pauses: { ms: number } = { ms: 0 }) {
     this.o = o;
+    this.pauses = pauses;
+    this.pausedBefore = pauses.ms;
     // What a session would reject is rejected here, before any work, in InnerTraining's order.
     const problem = builtinProblem(o.problem);
     this.hp = new HyperParameters(o.optimizer, problem, o.hyper, o.weights);
@@ -176,15 +184,17 @@ export class Run {
   }
 
   trainingMs(): number {
-    return now() - this.started - this.evalMs;
+    return now() - this.started - this.evalMs - (this.pauses.ms - this.pausedBefore);
   }
 
-  /** n inner steps, one at a time so an abort is honoured within one step. */
-  steps(s: InnerTraining, n: number, tangent: boolean): void {
+  /** n inner steps, one at a time so an abort is honoured within one step; the
+   *  asynchronous driver may give the event loop a turn after each (optimizeAsync). */
+  *steps(s: InnerTraining, n: number, tangent: boolean): Work<void> {
     for (let i = 0; i < n; i++) {
       if (this.abortRequested()) throw new Aborted();
       s.step(1, { tangent });
       this.innerSteps++;
+      yield;
     }
   }
 

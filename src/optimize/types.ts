@@ -28,6 +28,7 @@ export const HYPERGRADIENT_STRATEGIES: readonly Strategy[] = Object.freeze([
 /** What glocal's update aims at: the T → ∞ limit, or h_T with T = the steps that remain. */
 export type GlocalTarget = "limit" | "remaining";
 
+/** The glocal strategy's options: the estimator's options, the target, and the recording stride. */
 export interface GlocalOptions extends EstimateOptions {
   /** "limit" (default: the estimator's method) or "remaining" (horizon = training left). */
   target?: GlocalTarget;
@@ -90,10 +91,20 @@ export interface OptimizeOptions extends ProductOptions {
   seed?: number;
   /** Called after every update. */
   onProgress?: (p: Progress) => void;
-  /** Stops within one inner step; the history so far is returned. */
+  /** Stops within one inner step; the history so far is returned. `optimize` holds the
+   *  thread, so only `onProgress` (or another thread) can abort it; `optimizeAsync` lets a
+   *  timer, a request or a UI do it. An AbortSignal or any object with `aborted`. */
   signal?: { readonly aborted: boolean };
 }
 
+/** The options of `optimizeAsync`: those of `optimize`, and how often to yield. */
+export interface OptimizeAsyncOptions extends OptimizeOptions {
+  /** Give the event loop a turn once this many milliseconds of work have passed (default
+   *  25; the turn comes after the inner step in progress). */
+  yieldEveryMs?: number;
+}
+
+/** What `onProgress` receives after every update. */
 export interface Progress {
   strategy: Strategy;
   /** Inner steps done / planned. */
@@ -141,6 +152,7 @@ export interface HistoryEntry {
   valLosses: number;
 }
 
+/** Something that happened during a run: a rejected divergent update, a non-finite hypergradient, an abort. */
 export interface OptimizeEvent {
   kind: "diverged" | "nonfinite-hypergradient" | "aborted";
   innerSteps: number;
@@ -148,6 +160,7 @@ export interface OptimizeEvent {
   message: string;
 }
 
+/** What `optimize` returns: the history, the final hyperparameters and model, counts, wall time, events and why it stopped. */
 export interface OptimizeResult {
   strategy: Strategy;
   names: string[];

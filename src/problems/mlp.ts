@@ -12,6 +12,7 @@ import { CheckedData, checkProblemData } from "./data";
 import { classesOption, ClassifierOptions } from "./softmax";
 import { DecayMode, Problem, ProblemData } from "./types";
 
+/** Hidden-layer activation of the MLP: `tanh`, or `gelu` in its tanh approximation. */
 export type Activation = "tanh" | "gelu";
 const ACT: Record<Activation, number> = { tanh: 0, gelu: 1 };
 

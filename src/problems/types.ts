@@ -1,6 +1,7 @@
 /** Public types of the built-in inner problems. */
 import type { MatrixLike } from "../core/matrix";
 
+/** The built-in models: linear least squares, logistic and softmax regression, and the MLP. */
 export type ProblemKind = "linear" | "logistic" | "softmax" | "mlp";
 
 /** Labels or targets: class indices (number[], Int32Array, Float64Array) or, for

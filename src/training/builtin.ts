@@ -1,6 +1,6 @@
 /**
  * InnerTraining: inner optimisation of a built-in problem carrying the forward-mode
- * tangent Ż = ds/dφ (the RTRL hypergradient engine of DESIGN §1.2).
+ * tangent Ż = ds/dφ (real-time recurrent learning: the forward-mode hypergradient engine).
  *
  * Memory: one persistent WebAssembly block holds θ, the optimiser buffers and the
  * gradient, each as a tangent stack (assembly/models/stack.ts): every parameter block is

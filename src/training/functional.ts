@@ -1,5 +1,5 @@
 /**
- * Forward-mode hypergradients (DESIGN §1.2): trajectories h_1 … h_m of a window, the
+ * Forward-mode hypergradients: trajectories h_1 … h_m of a window, the
  * global hypergradient h_T of a whole run, and the local one-step hypergradient. They
  * run on a training session: `InnerTraining` for the built-in problems, `PluginTraining`
  * for caller-supplied models.

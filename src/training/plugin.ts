@@ -52,6 +52,7 @@ export interface PluginSnapshot {
   readonly tangents: readonly Float64Array[];
 }
 
+/** Options of a plug-in session: initial φ, exact or finite-difference tangents, the difference step, a start state. */
 export interface PluginTrainingOptions {
   /** Initial φ (length q). */
   phi: ArrayLike<number>;

@@ -38,6 +38,7 @@ export interface TrainingSnapshot {
   readonly tangentStale: boolean;
 }
 
+/** Options of a session's `step`. */
 export interface StepOptions {
   /** Carry the tangent (default true). A step without it discards the tangent: the next
    *  window starts from zero after it, as if `resetTangent()` followed. */

@@ -32,6 +32,6 @@ describe("browser bundle", () => {
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ wasm: "simd", products: "wasm", code: "E_UNSUPPORTED", p: [11] });
-    expect(out.reason).toMatch(/gpu.js is not loaded/);
+    expect(out.reason).toMatch(/optional package .gpu.js., which is not loaded/);
   });
 });

@@ -87,12 +87,15 @@ test("the page loads; its worker runs the relaxed-SIMD binary and reports where 
   await page.waitForFunction(() => window.glocalDemo?.info !== null, null, { timeout: 60_000 });
   const info = await page.evaluate(() => window.glocalDemo.info);
   assert(info.wasm === "relaxed-simd", `worker runs the ${info.wasm} binary`);
-  assert(info.crossOriginIsolated === true, "page is not cross-origin isolated (COOP/COEP)");
   assert(info.gpu.loaded && info.gpu.available && info.gpu.mode === "webgl2", `gpu.js: ${JSON.stringify(info.gpu)}`);
   assert(info.gpu.software === true, `SwiftShader not recognised as software: ${info.gpu.renderer}`);
   assert(info.products === "wasm", "auto chose a software renderer for the products");
   const text = await page.textContent("#backend");
-  assert(/relaxed-simd/.test(text) && /model products: WebAssembly f64/.test(text), `backend line: ${text}`);
+  assert(/relaxed-simd/.test(text) && /model products: \(no run yet\)/.test(text), `backend line: ${text}`);
+  // SwiftShader: the page warns that gpu.js's "GPU" is the CPU.
+  assert(await page.isVisible("#warning"), "no software-renderer warning");
+  const warning = await page.textContent("#warning");
+  assert(/software renderer/.test(warning) && /auto keeps the products in WebAssembly/.test(warning), warning);
   assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
 });
 
@@ -118,6 +121,10 @@ test("Start runs every strategy to completion in the worker; the page stays resp
     `main thread ticked ${ticks1 - ticks0} times in ${seconds.toFixed(1)} s`,
   );
   assert(await page.$("#report svg #panel-trajectory"), "the SVG report is not on the page");
+  // backend auto on a software renderer: every product stayed in WebAssembly, and the page says so.
+  const line = await page.textContent("#backend");
+  assert(/model products \(backend auto\): all in WebAssembly f64/.test(line), `backend line: ${line}`);
+  assert(demoState.result.products === "wasm" && demoState.result.productCounts.gpu === 0, "products left WebAssembly");
   for (const id of ["lr", "wd", "momentum", "loss", "trajectory"]) {
     const paths = await page.$$eval(`#plot-${id} path`, (els) => els.length);
     assert(paths > 0, `live plot ${id} is empty`);
@@ -147,7 +154,25 @@ test(`the numbers match the Node run for the same seed (relative ${SAME_SEED_REL
   console.log(`    page vs Node: largest relative difference ${worst.toExponential(1)}`);
 });
 
-test("Stop ends a run gracefully through the SharedArrayBuffer flag and keeps the partial results", async () => {
+test("with backend gpu.js the page counts the products each backend ran, and warns about the software renderer", async () => {
+  const small = { ...DEMO, train: 100, val: 50, batch: 20, steps: 20, window: 10, outer: 2, strategies: "truncated" };
+  const p = await browser.context.newPage();
+  await p.goto(server.url + "examples/browser/?" + new URLSearchParams({ ...small, backend: "gpu" }));
+  await p.waitForFunction(() => window.glocalDemo?.info !== null, null, { timeout: 60_000 });
+  const warning = await p.textContent("#warning");
+  assert(/software renderer/.test(warning) && /expect a much slower run/.test(warning), `warning: ${warning}`);
+  await p.click("#start");
+  const state = await waitForDemo(p, 120_000);
+  assert(state.status === "done", `status ${state.status}: ${JSON.stringify(state.error)}`);
+  const counts = state.result.productCounts;
+  assert(state.result.products === "gpu" && counts.gpu > 0, `products: ${JSON.stringify(counts)}`);
+  const line = await p.textContent("#backend");
+  const m = /model products \(backend gpu\): (\d+) on gpu\.js webgl2 \(f32\), (\d+) in WebAssembly f64/.exec(line);
+  assert(m && Number(m[1]) === counts.gpu && Number(m[2]) === counts.wasm, `backend line: ${line}`);
+  await p.close();
+});
+
+test("Stop ends a run gracefully (a message the worker reads between inner steps); report and table agree", async () => {
   // Strategies that report progress early (global reports after whole training runs).
   await page.goto(
     server.url + "examples/browser/?" + new URLSearchParams({ ...DEMO, steps: 20000, strategies: "local,glocal" }),
@@ -162,6 +187,16 @@ test("Stop ends a run gracefully through the SharedArrayBuffer flag and keeps th
   assert(state.result && state.result.stopped === "aborted", "the worker did not report an aborted run");
   assert(Date.now() - t0 < 10_000, `stopping took ${Date.now() - t0} ms`);
   assert(!(await page.isDisabled("#start")), "Start is still disabled");
+  // Every strategy's loss path ends at the final model its table row reports, and the
+  // report plots more than the starting point.
+  for (const row of state.result.summary) {
+    const path = state.result.paths.find((x) => x.name === row.strategy);
+    const last = path.points[path.points.length - 1];
+    assert(last.valLoss === row.valLoss && last.innerSteps === row.innerSteps, `${row.strategy}: path ends elsewhere`);
+    const d = await page.getAttribute(`#report svg path.series[data-panel="loss"][data-series="${row.strategy}"]`, "d");
+    const points = (d ?? "").match(/[ML]/g)?.length ?? 0;
+    assert(points >= 2, `${row.strategy}: the report's loss curve has ${points} point(s)`);
+  }
 });
 
 // One main-thread page with the bundle and gpu.js loaded, for the GPU comparisons.

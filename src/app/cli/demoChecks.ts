@@ -61,7 +61,9 @@ function checkTrajectoryEstimate(s: DemoSettings, strideGiven: boolean): void {
       est.push(Array.from({ length: q }, (_, j) => (j % 2 === 0 ? 0.9 ** t : 1 - 0.7 ** t)));
     est.estimate();
   } catch (e) {
-    if (isGlocalError(e) && (e.code === "E_TOO_SHORT" || e.code === "E_TOO_LARGE" || e.code === "E_OPTION")) {
+    // Too few recorded rows is not an error: the plot then shows h_m, as the driver falls back to it.
+    if (isGlocalError(e) && e.code === "E_TOO_SHORT") return;
+    if (isGlocalError(e) && (e.code === "E_TOO_LARGE" || e.code === "E_OPTION")) {
       throw new GlocalError(
         e.code === "E_TOO_LARGE" ? "E_TOO_LARGE" : "E_OPTION",
         `${flag}: the report's trajectory (window ${s.window}, stride ${stride}: ${rows} recorded rows) cannot be estimated: ${e.message}`,

@@ -1,15 +1,63 @@
 /** `glocal estimate`: one trajectory in (JSON), one estimate out (JSON on stdout). */
 import { closeSync, openSync, readSync } from "fs";
 import { GlocalError } from "../../core/errors";
-import { checkMethod } from "../../estimate/options";
+import { DEFAULT_METHOD, METHODS, checkMethod, resolveOptions } from "../../estimate/options";
 import { estimateGlobal } from "../../estimate/pipeline";
 import type { EstimateOptions, GlobalEstimate } from "../../estimate/types";
-import { parseRankRule } from "../../estimate/rank";
+import { checkRankRule, formatRankRule, parseRankRule } from "../../estimate/rank";
 import { integerFlag, numberFlag, parseFlags } from "./args";
 import { parseTrajectoryJson } from "./json";
+import { CommandHelp, flagSpec, usageLine } from "./help";
 
-export const ESTIMATE_USAGE =
-  "glocal estimate --input FILE|- [--delay N|auto] [--rank N|full|svht|energy:X|auto] [--method limit|horizon|affine|rre|mpe|auto] [--horizon T] [--tolerance X]";
+export const ESTIMATE_HELP: CommandHelp = {
+  name: "estimate",
+  summary: "the global hypergradient from a trajectory of hypergradients (JSON in, JSON out)",
+  description: [
+    'Reads a window\'s hypergradient trajectory h_1 … h_m, m rows of q numbers, as JSON: {"trajectory": [[…], …]} or a bare array of rows (at most 4 MiB; NaN and Infinity are rejected with their position). Fits the Hankel DMD (the Koopman operator\'s approximation) and prints one JSON line: {"estimate": […], "method", "delay", "rank", "eigenvalues": {"re", "im"}, "diagnostics": {trusted, warnings, residual, heldOutError, singularValues, truncated (h_m), …}}. When diagnostics.trusted is false, use h_m (diagnostics.truncated) instead.',
+    "Bad input prints one line, error: E_CODE: what was wrong, on stderr and exits with status 2.",
+  ],
+  options: [
+    { flag: "input", value: "FILE|-", required: true, text: "The trajectory file, or - for standard input." },
+    {
+      flag: "delay",
+      value: "N|auto",
+      default: "enough delay blocks to see about 16 modes, while keeping 3× as many columns",
+      text: "Delay-embedding depth d (Hankel blocks); auto chooses it with the method on held-out rows.",
+    },
+    {
+      flag: "rank",
+      value: "N|full|svht|energy:X|auto",
+      default: formatRankRule(checkRankRule(undefined)),
+      text: "Truncation of the SVD: a fixed rank, none, the optimal hard threshold (svht), the smallest rank keeping a fraction X of the energy, or auto.",
+    },
+    {
+      flag: "method",
+      value: [...METHODS, "auto"].join("|"),
+      default: DEFAULT_METHOD,
+      text: "limit: the T → ∞ limit of the DMD modes near 1; horizon: h_T at --horizon T; affine: the fixed point of an affine Koopman fit; rre, mpe: vector extrapolation; auto: the one that predicts held-out rows best.",
+    },
+    {
+      flag: "horizon",
+      value: "T",
+      default: "none (--method horizon requires it)",
+      text: "Training length T > m for --method horizon.",
+    },
+    {
+      flag: "tolerance",
+      value: "X",
+      default: String(resolveOptions({}, 20, 1).tolerance),
+      text: "How close to 1 an eigenvalue counts as the steady mode (limit), in (0, 1).",
+    },
+  ],
+  examples: [
+    "glocal estimate --input trajectory.json",
+    `echo '[[1], [1.5], [1.75], [1.875], [1.9375], [1.96875]]' | glocal estimate --input -    # estimate [2], h_m 1.96875`,
+    "glocal estimate --input trajectory.json --delay 2 --method limit --rank svht",
+    "glocal estimate --input trajectory.json --method horizon --horizon 1000",
+  ],
+};
+
+export const ESTIMATE_USAGE = usageLine(ESTIMATE_HELP);
 
 /**
  * The largest input `glocal estimate` reads: 4 MiB, 0.2–1 million numbers -- more than a
@@ -145,14 +193,7 @@ export function estimateToJson(r: GlobalEstimate): object {
 }
 
 export function runEstimate(args: string[], out: (text: string) => void, readStdin: () => string): void {
-  const flags = parseFlags(args, {
-    input: "value",
-    delay: "value",
-    rank: "value",
-    method: "value",
-    horizon: "value",
-    tolerance: "value",
-  });
+  const flags = parseFlags(args, flagSpec(ESTIMATE_HELP));
   if (typeof flags.input !== "string")
     throw new GlocalError("E_OPTION", `--input FILE (or - for stdin) is required: ${ESTIMATE_USAGE}`, "--input");
   const options = estimateOptionsFromFlags(flags);

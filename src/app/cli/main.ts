@@ -4,10 +4,11 @@
  */
 import { writeSync } from "fs";
 import { isGlocalError, GlocalError, printable } from "../../core/errors";
-import { backendInfo } from "../../gpu/backendInfo";
-import { parseFlags } from "./args";
-import { ESTIMATE_USAGE, MAX_INPUT_BYTES, readBounded, runEstimate } from "./estimate";
-import { DEMO_USAGE, runDemoCommand } from "./demo";
+import { ESTIMATE_HELP, MAX_INPUT_BYTES, readBounded, runEstimate } from "./estimate";
+import { DEMO_HELP, runDemoCommand } from "./demo";
+import { BENCH_HELP, runBenchCommand } from "./benchmarks";
+import { INFO_HELP, runInfo } from "./info";
+import { CommandHelp, formatHelp, usageLine } from "./help";
 
 // Replaced by the version in package.json when the CLI is bundled (scripts/build-js.mjs).
 declare const __GLOCAL_VERSION__: string | undefined;
@@ -17,15 +18,21 @@ const VERSION: string =
     : // eslint-disable-next-line @typescript-eslint/no-require-imports -- unbundled (ts-jest) only
       (require("../../../package.json") as { version: string }).version;
 
-const USAGE = `glocal ${VERSION}: glocal hypergradient estimation with the Koopman operator
+const COMMANDS: CommandHelp[] = [DEMO_HELP, ESTIMATE_HELP, BENCH_HELP, INFO_HELP];
 
-usage:
-  ${DEMO_USAGE}
-  ${ESTIMATE_USAGE}
-  glocal bench [--suite micro|jvp|accuracy|e2e|regimes|gpu|soak|hyperdim|perfeature|all] [--quick] [--json FILE] [--markdown FILE]
-  glocal info
-  glocal --help | --version
-`;
+const USAGE = [
+  `glocal ${VERSION}: glocal hypergradient estimation with the Koopman operator`,
+  "",
+  "usage:",
+  ...COMMANDS.map((c) => `  ${usageLine(c)}`),
+  "  glocal --help | --version",
+  "",
+  "commands:",
+  ...COMMANDS.map((c) => `  ${c.name.padEnd(9)}${c.summary}`),
+  "",
+  "glocal COMMAND --help describes the command's options, their defaults and examples.",
+  "",
+].join("\n");
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -53,13 +60,10 @@ function checkedStdout(io: CliIO): (text: string) => void {
 
 async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
-  // `glocal demo --help` and the like: the usage, whatever the other flags are.
-  if (
-    command !== undefined &&
-    ["demo", "estimate", "bench", "info"].includes(command) &&
-    (rest.includes("--help") || rest.includes("-h"))
-  ) {
-    io.stdout(USAGE);
+  // `glocal demo --help` and the like: the command's help, whatever the other flags are.
+  const help = COMMANDS.find((c) => c.name === command);
+  if (help && (rest.includes("--help") || rest.includes("-h"))) {
+    io.stdout(formatHelp(VERSION, help));
     return 0;
   }
   switch (command) {
@@ -73,44 +77,14 @@ async function main(argv: string[], io: CliIO): Promise<number> {
       io.stdout(VERSION + "\n");
       return 0;
     case "info":
-      parseFlags(rest, {});
-      io.stdout(JSON.stringify(backendInfo(), null, 2) + "\n");
-      return 0;
+      return runInfo(rest, io.stdout);
     case "demo":
       return runDemoCommand(rest, { stdout: io.stdout, stderr: io.stderr, stderrIsTTY: io.stderrIsTTY === true });
     case "estimate":
       runEstimate(rest, io.stdout, io.readStdin);
       return 0;
-    case "bench": {
-      const flags = parseFlags(rest, { quick: "boolean", json: "value", markdown: "value", suite: "value" });
-      const suites = ["micro", "jvp", "accuracy", "e2e", "regimes", "gpu", "soak", "hyperdim", "perfeature", "all"];
-      if (flags.suite !== undefined && !suites.includes(flags.suite as string)) {
-        throw new GlocalError(
-          "E_OPTION",
-          `--suite must be one of ${suites.join(", ")}, got ${JSON.stringify(flags.suite)}`,
-          "--suite",
-        );
-      }
-      // The benchmark suites are a separate bundle next to this file, loaded only by `glocal bench`.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- beside dist/cli.cjs, not bundled
-      const bench = require("./bench.cjs") as {
-        runBench(o: {
-          quick: boolean;
-          suite?: string;
-          json?: string;
-          markdown?: string;
-          log: (s: string) => void;
-        }): Promise<void>;
-      };
-      await bench.runBench({
-        quick: flags.quick === true,
-        suite: flags.suite as string | undefined,
-        json: flags.json as string | undefined,
-        markdown: flags.markdown as string | undefined,
-        log: io.stdout,
-      });
-      return 0;
-    }
+    case "bench":
+      return runBenchCommand(rest, io.stdout);
     default:
       throw new GlocalError("E_OPTION", `unknown command '${command}' (try glocal --help)`, command);
   }

@@ -11,9 +11,10 @@ import { mnist, ClassificationData } from "../../datasets/mnist";
 import { logistic, mlp, softmax } from "../../problems/index";
 import type { Problem } from "../../problems/types";
 import { OptimizerSpec, momentumValue } from "../../training/optim";
-import { optimize } from "../../optimize";
+import { optimizeWork, splitYieldOption } from "../../optimize";
+import { Work, runToEnd, runYielding } from "../../core/cooperative";
 import { windowEstimator } from "../../optimize/strategies/index";
-import { recordWindow } from "../../training/window";
+import { windowSteps } from "../../training/window";
 import { STRATEGIES } from "../../optimize/types";
 import type {
   GlocalOptions,
@@ -62,10 +63,12 @@ export interface DemoOptions extends ProductOptions {
   quick?: boolean;
   /** Data to use instead of loading MNIST (the browser hands its subset in). */
   data?: ClassificationData;
+  /** Called after every hyperparameter update and every recorded trajectory point. */
   onProgress?: (p: DemoProgress) => void;
   signal?: { readonly aborted: boolean };
 }
 
+/** What `onProgress` receives during the demo: the strategy running, the share done, its latest state. */
 export interface DemoProgress {
   strategy: Strategy | "trajectory";
   /** Fraction of the whole demo's inner steps done, in [0, 1]. */
@@ -110,6 +113,7 @@ export interface DemoSettings {
   products: ProductOptions;
 }
 
+/** The demo's outcome: each strategy's optimize result, the summary table, the trajectory plot, the report. */
 export interface DemoResult {
   settings: DemoSettings;
   results: Partial<Record<Strategy, OptimizeResult>>;
@@ -276,7 +280,27 @@ function plannedSteps(s: DemoSettings, strategy: Strategy): number {
   return strategy === "global" || strategy === "random" ? s.steps * s.outer : s.steps;
 }
 
+/**
+ * The demo's job: every strategy under one budget, then the trajectory plot and the report.
+ * Holds the thread until it ends; see {@link runDemoAsync} for a form a UI or a timer can stop.
+ */
 export function runDemo(options: DemoOptions = {}): DemoResult {
+  return runToEnd(demoWork(options));
+}
+
+/**
+ * `runDemo` that gives the event loop a turn at least every `yieldEveryMs` (default 25 ms),
+ * so an AbortController aborted by a timer or a UI stops it within one inner step; the same
+ * computation, so the same results apart from wall times.
+ */
+export async function runDemoAsync(options: DemoOptions & { yieldEveryMs?: number } = {}): Promise<DemoResult> {
+  const { yieldEveryMs, rest } = splitYieldOption(options);
+  const pauses = { ms: 0 };
+  return runYielding(demoWork(rest, pauses), { yieldEveryMs, onPause: (ms) => (pauses.ms += ms) });
+}
+
+/** The job as a generator that yields after every inner step (runDemo, runDemoAsync). */
+function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Work<DemoResult> {
   const s = resolveDemoOptions(options);
   // Validates backend/gpuMode (and finds out where the products go) before any work.
   const products = resolveProducts(s.products) === null ? "wasm" : "gpu";
@@ -291,19 +315,22 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
   try {
     warmUp(problem, s);
     for (const strategy of s.strategies) {
-      const r = optimize({
-        ...demoOptimizeOptions(s, problem, strategy),
-        signal: options.signal,
-        onProgress: (p) =>
-          options.onProgress?.({
-            strategy,
-            fraction: (done + p.innerSteps) / total,
-            valLoss: p.valLoss,
-            innerSteps: p.innerSteps,
-            phi: Array.from(p.phi),
-            hyper: natural(p.phi),
-          }),
-      });
+      const r = yield* optimizeWork(
+        {
+          ...demoOptimizeOptions(s, problem, strategy),
+          signal: options.signal,
+          onProgress: (p) =>
+            options.onProgress?.({
+              strategy,
+              fraction: (done + p.innerSteps) / total,
+              valLoss: p.valLoss,
+              innerSteps: p.innerSteps,
+              phi: Array.from(p.phi),
+              hyper: natural(p.phi),
+            }),
+        },
+        pauses,
+      );
       results[strategy] = r;
       done += plannedSteps(s, strategy);
       if (r.stopped === "aborted") {
@@ -321,7 +348,7 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
       });
     const trajectory =
       stopped === "done" && finalPhi
-        ? recordTrajectory(problem, s, finalPhi, trajectorySteps, options, progress)
+        ? yield* recordTrajectory(problem, s, finalPhi, trajectorySteps, options, progress)
         : null;
     if (options.signal?.aborted) stopped = "aborted";
     const summary = s.strategies.filter((st) => results[st]).map((st) => summaryRow(st, results[st] as OptimizeResult));
@@ -345,14 +372,14 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
  * (h_T at the end is the true global value); the estimate uses only the first m steps.
  * Recorded on the whole validation set.
  */
-function recordTrajectory(
+function* recordTrajectory(
   problem: Problem,
   s: DemoSettings,
   phi: number[],
   steps: number,
   options: DemoOptions,
   progress: (step: number, value: number, name: string) => void,
-): TrajectoryPlot | null {
+): Work<TrajectoryPlot | null> {
   const run = new InnerTraining(problem, s.start, { ...sessionOptions(s), phi });
   const stride = s.glocal.stride ?? 1;
   const estimator = windowEstimator(run.q, s.window, s.glocal);
@@ -360,24 +387,29 @@ function recordTrajectory(
     for (let i = 0; i < steps; i++) {
       if (options.signal?.aborted) return null;
       run.step(1, { tangent: false });
+      yield;
     }
     const component = Math.max(0, run.names.indexOf("log_wd"));
     const t: number[] = [],
       values: number[] = [];
     const stop = new Error("aborted");
     try {
-      recordWindow(run, steps, stride, {
-        advance: (n) => {
+      yield* windowSteps(
+        run,
+        steps,
+        stride,
+        function* (n) {
           if (options.signal?.aborted) throw stop; // the plot is then dropped
           run.step(n);
+          yield;
         },
-        record: (h, done) => {
+        (h, done) => {
           t.push(done);
           values.push(h[component]);
           progress(done, h[component], run.names[component]);
           if (done <= s.window) estimator.push(h);
         },
-      });
+      );
     } catch (e) {
       if (e === stop) return null;
       throw e;
@@ -474,7 +506,7 @@ export function comparisons(summary: SummaryRow[]): string[] {
  * history ends before it (global's last run trains the final model without an entry), so
  * each line ends at the final loss of the table.
  */
-function pathPoints(r: OptimizeResult): StrategyPath["points"] {
+export function pathPoints(r: OptimizeResult): StrategyPath["points"] {
   const points = r.history.map((e) => ({
     innerSteps: e.innerSteps,
     wallTimeMs: e.wallTimeMs,

@@ -3,6 +3,7 @@
  * hypergradient. A divergence ends the run at the last good state instead of throwing:
  * a fixed φ cannot be rejected and retried like an update.
  */
+import type { Work } from "../../core/cooperative";
 import type { InnerTraining } from "../../training/builtin";
 import type { Run } from "../run";
 
@@ -19,19 +20,19 @@ export interface FixedRun {
  * snapshot before each); `after(position)` is called after every chunk. On E_DIVERGED
  * the session returns to the snapshot and a "diverged" event is recorded.
  */
-export function trainFixed(
+export function* trainFixed(
   run: Run,
   s: InnerTraining,
   total: number,
   chunk: number,
   after?: (position: number) => void,
-): FixedRun {
+): Work<FixedRun> {
   let position = 0;
   while (position < total) {
     const n = Math.min(chunk, total - position);
     const snapshot = s.snapshot();
     try {
-      run.steps(s, n, false);
+      yield* run.steps(s, n, false);
     } catch (e) {
       if (!run.divergedWithFixedPhi(e)) throw e;
       s.restore(snapshot);

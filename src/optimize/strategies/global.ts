@@ -3,10 +3,11 @@
  * with h_T, the exact hypergradient of the whole run.
  */
 import { Aborted, Run } from "../run";
+import type { Work } from "../../core/cooperative";
 import type { OptimizeResult } from "../types";
 import { finish } from "./finish";
 
-export function runGlobal(run: Run): OptimizeResult {
+export function* runGlobal(run: Run): Work<OptimizeResult> {
   const { innerSteps: T, outerSteps: K } = run.o;
   let s = run.session();
   run.record(s, 0, {}, true);
@@ -17,7 +18,7 @@ export function runGlobal(run: Run): OptimizeResult {
       s = run.session();
       try {
         // The last run trains the final model with the final φ: no tangent needed.
-        run.steps(s, T, !last);
+        yield* run.steps(s, T, !last);
         if (last) break;
         const h = s.hypergradient();
         const used = Array.from(h);

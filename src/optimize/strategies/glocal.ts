@@ -3,10 +3,11 @@
  * hypergradient from the window's h_1 … h_m, and falls back to h_m when the estimate is
  * not trusted (counted in `fallbacks`).
  */
+import type { Work } from "../../core/cooperative";
 import { ownProperties } from "../../core/validate";
 import { GlocalEstimator } from "../../estimate/streaming";
 import type { EstimateOptions } from "../../estimate/types";
-import { recordWindow } from "../../training/window";
+import { windowSteps } from "../../training/window";
 import type { Run } from "../run";
 import type { GlocalOptions, OptimizeResult } from "../types";
 import { runWindows } from "./windows";
@@ -36,17 +37,20 @@ function driverEstimator(dim: number, window: number, glocal: GlocalOptions): Gl
   return windowEstimator(dim, window, { dmdDiagnostics: false, ...glocal });
 }
 
-export function runGlocal(run: Run): OptimizeResult {
+export function* runGlocal(run: Run): Work<OptimizeResult> {
   const { target = "limit", stride = 1 } = run.o.glocal;
   const estimator = driverEstimator(run.phi.length, run.o.window, run.o.glocal);
   try {
-    return runWindows(run, (s, m, position) => {
+    return yield* runWindows(run, function* (s, m, position) {
       estimator.reset();
       const sub = run.subsample(s);
-      let h = recordWindow(s, m, stride, {
-        advance: (n) => run.steps(s, n, true),
-        record: (row) => estimator.push(row),
-      });
+      let h = yield* windowSteps(
+        s,
+        m,
+        stride,
+        (n) => run.steps(s, n, true),
+        (row) => estimator.push(row),
+      );
       // The fit saw the subset's h_t; the fallback h_m is the whole validation set's.
       if (sub) {
         s.setValidationSubset(null);

@@ -12,6 +12,7 @@ import { Aborted, Run } from "../run";
 import type { HistoryEntry, OptimizeResult } from "../types";
 import { finish } from "./finish";
 import { trainFixed } from "./fixed";
+import type { Work } from "../../core/cooperative";
 import { drawPhi, searchBox } from "./searchBox";
 
 /** Stream of the trials' draws, apart from the mini-batch order of the same seed. */
@@ -31,7 +32,7 @@ function better(a: Trial, b: Trial): boolean {
   return a.loss < b.loss;
 }
 
-export function runRandom(run: Run): OptimizeResult {
+export function* runRandom(run: Run): Work<OptimizeResult> {
   const { innerSteps: T, outerSteps: K } = run.o;
   const box = searchBox(run.names, run.phi, run.o.random);
   const u = mulberry32(mixSeed(run.o.seed, DRAW_STREAM));
@@ -44,7 +45,7 @@ export function runRandom(run: Run): OptimizeResult {
     for (let k = 1; k <= K; k++) {
       const phi = drawPhi(box, u);
       const s = (current = run.session(phi));
-      const trained = trainFixed(run, s, T, run.o.window);
+      const trained = yield* trainFixed(run, s, T, run.o.window);
       const trial: Trial = { s, phi, loss: Infinity, diverged: !trained.finite };
       try {
         trial.loss = s.valLoss(); // the search's own evaluation: part of its cost and time

@@ -3,6 +3,7 @@
  * into windows; after each, φ is updated with the window's hypergradient. A divergent
  * window is rejected (state restored, φ returned, meta step halved) and retried.
  */
+import type { Work } from "../../core/cooperative";
 import type { InnerTraining } from "../../training/builtin";
 import type { TrainingSnapshot } from "../../training/types";
 import { Aborted, Run } from "../run";
@@ -10,10 +11,10 @@ import type { HistoryEntry, OptimizeResult } from "../types";
 import { finish } from "./finish";
 
 /** Shared loop of the single-run strategies: windows of `run.o.window` steps. */
-export function runWindows(
+export function* runWindows(
   run: Run,
-  window: (s: InnerTraining, m: number, position: number) => Partial<HistoryEntry> & { h: ArrayLike<number> },
-): OptimizeResult {
+  window: (s: InnerTraining, m: number, position: number) => Work<Partial<HistoryEntry> & { h: ArrayLike<number> }>,
+): Work<OptimizeResult> {
   const total = run.o.innerSteps;
   const s = run.session();
   let position = 0;
@@ -23,7 +24,7 @@ export function runWindows(
       const m = Math.min(run.o.window, total - position);
       const snapshot: TrainingSnapshot = s.snapshot();
       try {
-        const { h, ...extra } = window(s, m, position);
+        const { h, ...extra } = yield* window(s, m, position);
         run.update(h, s);
         position += m;
         run.record(s, position, { hypergradient: Array.from(h), ...extra }, position >= total);

@@ -17,7 +17,9 @@ export type { MomentumSpec } from "./momentum";
 export type { AdamSpec } from "./adam";
 export type { BlockStep } from "./step";
 
+/** An inner optimiser with its hyperparameters in natural units (from `optimizers.sgd/momentum/adam`). */
 export type OptimizerSpec = SgdSpec | MomentumSpec | AdamSpec;
+/** The inner optimisers by name: `sgd`, `momentum` (heavy ball), `adam` (AdamW). */
 export type OptimizerKind = OptimizerSpec["kind"];
 
 /** SGD with learning rate `lr` and weight decay `wd` (default 0). `lr` may be left out
