@@ -55,7 +55,8 @@ export interface DemoOptions extends ProductOptions {
   seed?: number;
   /** Meta-optimiser (Adam) step on φ. */
   metaLr?: number;
-  /** glocal's estimator options, merged over the scenario's (stride, method, target). */
+  /** glocal's estimator options, merged over the scenario's (stride, method, target). The
+   *  scenario's stride scales with `window` (the same points per window) unless given here. */
   glocal?: GlocalOptions;
   /** glocal: validation examples behind the recorded trajectory; 0 = the whole set. */
   valSubsample?: number;
@@ -184,9 +185,13 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
   const train = optInteger(o.train, "train", size("train"), 10, 9000);
   const val = optInteger(o.val, "val", size("val"), 10, 5000);
   const batch = optInteger(o.batch, "batch", sc.batch === "full" ? train : Math.min(sc.batch, train), 1, train);
+  // The scenario's stride is for its window: with another window, the same number of
+  // recorded points per window (unless a stride is given).
+  const stride =
+    o.window === undefined ? size("stride") : Math.max(1, Math.round((size("stride") * window) / size("window")));
   const glocal: GlocalOptions = {
     ...sc.glocal,
-    stride: size("stride"),
+    stride,
     ...((o.glocal as GlocalOptions | undefined) ?? {}),
   };
   const sub = optInteger(o.valSubsample, "valSubsample", glocal.valSubsample ?? 0, 0);

@@ -6,10 +6,8 @@ import * as path from "path";
 
 const cli = path.join(__dirname, "..", "..", "..", "dist", "cli.cjs");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "glocal-demo-"));
-// The scenario's stride (20) would leave one recorded point in a 20-step window, which the
-// CLI rejects up front (demoChecks.ts): `base` runs 4 points per window, `tiny` adds that.
-const base = ["--train", "200", "--val", "100", "--steps", "60", "--window", "20", "--outer", "2", "--batch", "50"];
-const tiny = [...base, "--stride", "5"];
+// glocal's stride scales with --window: 10 recorded points per 20-step window here.
+const tiny = ["--train", "200", "--val", "100", "--steps", "60", "--window", "20", "--outer", "2", "--batch", "50"];
 const run = (args: string[]) => spawnSync(process.execPath, [cli, "demo", ...args], { encoding: "utf8", cwd: tmp });
 
 describe("glocal demo", () => {
@@ -68,7 +66,7 @@ describe("glocal demo", () => {
   it("--scenario and --val-subsample: another scenario, glocal's trajectory on a subsample", () => {
     const j = path.join(tmp, "mlp.json");
     const e = run([
-      ...base,
+      ...tiny,
       "--scenario",
       "mlp",
       "--strategies",

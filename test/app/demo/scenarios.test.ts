@@ -53,6 +53,18 @@ describe("demo scenarios", () => {
     expect(resolveDemoOptions({ val: 100, valSubsample: 100 }).glocal.valSubsample).toBeUndefined();
   });
 
+  it("scales the scenario's stride with another window, unless a stride is given", () => {
+    const sc = SCENARIOS[DEFAULT_SCENARIO];
+    const points = sc.window / sc.stride;
+    expect(resolveDemoOptions({ window: 20 }).glocal.stride).toBe(20 / points);
+    expect(resolveDemoOptions({ window: 400 }).glocal.stride).toBe(400 / points);
+    expect(resolveDemoOptions({ window: 3 }).glocal.stride).toBe(1);
+    expect(resolveDemoOptions({ window: 20, glocal: { stride: 7 } }).glocal.stride).toBe(7);
+    expect(resolveDemoOptions({ quick: true, window: 25 }).glocal.stride).toBe(
+      Math.round((sc.quick.stride * 25) / sc.quick.window),
+    );
+  });
+
   it("does not modify the scenario entries or the options passed", () => {
     const before = JSON.stringify(SCENARIOS);
     const glocal = { target: "remaining" as const };
@@ -78,7 +90,16 @@ describe("demo scenarios", () => {
 describe("runDemo's trajectory plot", () => {
   it("uses h_m, and says so, when the window holds too few recorded points to extrapolate", () => {
     // Through the library (the CLI rejects this window up front): 20 steps every 20 → 1 point.
-    const r = runDemo({ train: 100, val: 50, batch: 50, steps: 40, window: 20, outer: 2, strategies: ["truncated"] });
+    const r = runDemo({
+      train: 100,
+      val: 50,
+      batch: 50,
+      steps: 40,
+      window: 20,
+      outer: 2,
+      strategies: ["truncated"],
+      glocal: { stride: 20 },
+    });
     const t = r.trajectory as NonNullable<typeof r.trajectory>;
     expect(t.method).toBe("none: 1 recorded point(s) in the window, h_m used");
     expect(t.estimate).toBe(t.truncated);
