@@ -230,11 +230,15 @@ function startValues(spec: OptimizerSpec): DemoSettings["initial"] {
 
 /** The demo's data: the scenario's MNIST digits, split by the seed. */
 export function makeDemoData(s: DemoSettings): ClassificationData {
+  const own = SCENARIOS[s.scenario]?.data;
+  if (own) return own({ train: s.train, val: s.val, seed: s.seed });
   return mnist({ train: s.train, val: s.val, seed: s.seed, ...(s.classes ? { classes: s.classes } : {}) });
 }
 
 /** The demo's model on its data (dispose it when done). */
 export function makeDemoProblem(s: DemoSettings, data: ClassificationData): Problem {
+  const own = SCENARIOS[s.scenario]?.problem;
+  if (own) return own(data, { seed: s.seed, hidden: s.hidden });
   if (s.model === "mlp") return mlp(data, { hidden: s.hidden, activation: "tanh", seed: s.seed });
   return s.model === "logistic" ? logistic(data, { seed: s.seed }) : softmax(data, { seed: s.seed });
 }

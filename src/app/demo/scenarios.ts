@@ -9,6 +9,8 @@ import { STRATEGIES } from "../../optimize/types";
 import type { OptimizerSpec } from "../../training/optim";
 import { optimizers } from "../../training/optim";
 import type { HyperName } from "../../training/hyperparameters";
+import type { ClassificationData } from "../../datasets/mnist";
+import type { Problem } from "../../problems/types";
 
 /** Sizes that `--quick` replaces (about a quarter of the default run). */
 export interface ScenarioSizes {
@@ -49,6 +51,11 @@ export interface DemoScenario extends ScenarioSizes {
   seed: number;
   /** What `--quick` changes. */
   quick: ScenarioSizes;
+  /** Data other than the MNIST digits of `classes` (e.g. digits with added features);
+   *  given the resolved sizes and seed. The browser page hands its MNIST subset in instead. */
+  data?: (s: { train: number; val: number; seed: number }) => ClassificationData;
+  /** A problem other than `model`'s (e.g. one with per-feature options). */
+  problem?: (data: ClassificationData, s: { seed: number; hidden: number }) => Problem;
 }
 
 /**

@@ -1,8 +1,15 @@
 /** The demo's scenarios: each resolves to complete settings, options override single fields, bad names fail typed. */
-import { resolveDemoOptions, demoOptimizeOptions, runDemo } from "../../../src/app/demo/run";
+import {
+  resolveDemoOptions,
+  demoOptimizeOptions,
+  makeDemoData,
+  makeDemoProblem,
+  runDemo,
+} from "../../../src/app/demo/run";
 import { DEFAULT_SCENARIO, SCENARIOS, scenarioNames } from "../../../src/app/demo/scenarios";
+import type { DemoScenario } from "../../../src/app/demo/scenarios";
 import { STRATEGIES } from "../../../src/optimize/types";
-import { GlocalError } from "../../../src/index";
+import { GlocalError, datasets, problems } from "../../../src/index";
 
 function errorOf(fn: () => unknown): GlocalError {
   try {
@@ -104,5 +111,34 @@ describe("runDemo's trajectory plot", () => {
     expect(t.method).toBe("none: 1 recorded point(s) in the window, h_m used");
     expect(t.estimate).toBe(t.truncated);
     expect(r.stopped).toBe("done");
+  });
+});
+
+describe("a scenario with its own data and problem", () => {
+  it("is one more entry: makeDemoData and makeDemoProblem use its factories", () => {
+    const registry = SCENARIOS as Record<string, DemoScenario>;
+    const seen: string[] = [];
+    const data = datasets.synthetic({ kind: "multiclass", train: 40, val: 20, features: 6, classes: 10, seed: 2 });
+    registry.custom = {
+      ...SCENARIOS.softmax,
+      summary: "test",
+      data: (s) => {
+        seen.push(`data ${s.train}/${s.val}/${s.seed}`);
+        return data as never;
+      },
+      problem: (d, s) => {
+        seen.push(`problem ${s.seed}`);
+        return problems.softmax(d as never, { seed: s.seed });
+      },
+    };
+    try {
+      const s = resolveDemoOptions({ scenario: "custom", train: 40, val: 20, seed: 7 });
+      const p = makeDemoProblem(s, makeDemoData(s));
+      expect(seen).toEqual(["data 40/20/7", "problem 7"]);
+      expect(p.features).toBe(6);
+      p.dispose();
+    } finally {
+      delete registry.custom;
+    }
   });
 });
