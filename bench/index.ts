@@ -22,6 +22,7 @@ import { runProductsBench } from "./products";
 import { runSoak } from "./soak";
 import { runHyperdimBench } from "./hyperdim";
 import { runPerFeatureStudy } from "./perFeature/study";
+import { runBudgetBench } from "./budget";
 
 export interface BenchOptions {
   quick: boolean;
@@ -195,7 +196,7 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
 }
 
 export type Suite =
-  "micro" | "jvp" | "accuracy" | "e2e" | "regimes" | "gpu" | "soak" | "hyperdim" | "perfeature" | "all";
+  "micro" | "jvp" | "accuracy" | "e2e" | "regimes" | "gpu" | "soak" | "hyperdim" | "perfeature" | "budget" | "all";
 export const SUITES: readonly Suite[] = [
   "micro",
   "jvp",
@@ -206,6 +207,7 @@ export const SUITES: readonly Suite[] = [
   "soak",
   "hyperdim",
   "perfeature",
+  "budget",
   "all",
 ];
 
@@ -274,6 +276,12 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const soak = await runSoak({ quick: o.quick, log: o.log });
     json.soak = soak.json;
     md += soak.markdown + "\n";
+  }
+  if (run("budget")) {
+    o.log("\n");
+    const budget = await runBudgetBench({ quick: o.quick, log: o.log });
+    json.budget = budget.json;
+    md += budget.markdown + "\n";
   }
   if (run("gpu")) {
     const products = await runProductsBench({ quick: o.quick, log: o.log });

@@ -88,6 +88,7 @@ export function checkOptions(options: unknown, allowed: readonly string[], name 
   return own;
 }
 
+/** A boolean option: `fallback` when absent, E_OPTION naming it otherwise. */
 export function optBoolean(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== "boolean")
@@ -95,6 +96,7 @@ export function optBoolean(value: unknown, name: string, fallback: boolean): boo
   return value;
 }
 
+/** A finite number option (passing `check`, described as `what`): `fallback` when absent. */
 export function optNumber(
   value: unknown,
   name: string,
@@ -113,6 +115,7 @@ export function optNumber(
   return value;
 }
 
+/** An integer option in [min, max]: `fallback` when absent, E_OPTION naming it otherwise. */
 export function optInteger(
   value: unknown,
   name: string,

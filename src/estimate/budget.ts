@@ -121,10 +121,39 @@ function format(bytes: number): string {
   return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${Math.ceil(bytes / 2 ** 20)} MiB`;
 }
 
+function fits(m: number, q: number, r: Resolved): boolean {
+  const { bytes, work } = predictWork(m, q, r);
+  return bytes <= MAX_ESTIMATE_BYTES && work <= MAX_ESTIMATE_WORK;
+}
+
+/** The largest integer in [lo, hi] for which `ok` holds (ok(lo) holds, ok is monotone). */
+function largest(lo: number, hi: number, ok: (v: number) => boolean): number {
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** What would bring the request within the budget, as advice for the message. */
+function advice(m: number, q: number, r: Resolved, argument: string): string {
+  const out: string[] = [];
+  if (argument === "delay" && typeof r.delay === "number" && fits(m, q, { ...r, delay: 1 }))
+    out.push(`a delay of at most ${largest(1, r.delay, (d) => fits(m, q, { ...r, delay: d }))}`);
+  else if (argument === "trajectory" && typeof r.delay === "number" && fits(r.delay + 2, q, r))
+    out.push(`at most ${largest(r.delay + 2, m, (rows) => fits(rows, q, r))} rows (the newest of the window)`);
+  else if (argument !== "trajectory") out.push(`a fixed ${argument}`);
+  if (r.dmdDiagnostics && fits(m, q, { ...r, dmdDiagnostics: false })) out.push("dmdDiagnostics: false");
+  if (r.heldOut > 0 && fits(m, q, { ...r, heldOut: 0 })) out.push("heldOut: 0");
+  return out.length ? `; within it: ${out.join(", or ")}` : "";
+}
+
 /**
  * E_TOO_LARGE, before any work, when the request's predicted memory or work exceeds the
  * budget; the error names the option to change (`delay`, `method`, `rank`) or the
- * trajectory when the window itself is too large at the default delay.
+ * trajectory when the window itself is too large at the default delay, and says what
+ * would fit.
  */
 export function checkWork(m: number, q: number, r: Resolved, delayGiven: boolean): void {
   const { bytes, work } = predictWork(m, q, r);
@@ -136,11 +165,8 @@ export function checkWork(m: number, q: number, r: Resolved, delayGiven: boolean
       : `with delay ${r.delay as number} (method ${r.method})`;
   throw new GlocalError(
     "E_TOO_LARGE",
-    `estimating m = ${m} rows of q = ${q} ${what} would need about ${format(bytes)} of memory and ${work.toExponential(1)} units of work; ` +
-      `the budget is ${format(MAX_ESTIMATE_BYTES)} and ${MAX_ESTIMATE_WORK.toExponential(0)} units: ` +
-      `use ${argument === "trajectory" ? "fewer rows (the newest of the window)" : `a smaller or fixed ${argument}`}` +
-      (r.dmdDiagnostics ? ", or dmdDiagnostics: false" : "") +
-      (r.heldOut > 0 ? ", or heldOut: 0" : ""),
+    `estimating m = ${m} rows of q = ${q} ${what} would need about ${format(bytes)} of memory and ${work.toExponential(1)} units of work, ` +
+      `beyond the budget of ${format(MAX_ESTIMATE_BYTES)} and ${MAX_ESTIMATE_WORK.toExponential(0)} units${advice(m, q, r, argument)}`,
     argument,
   );
 }

@@ -235,7 +235,13 @@ function diagnose(
   estNorm = Math.sqrt(estNorm);
   // Stability and time constants of the model the estimate comes from.
   const spectrum: Spectrum | null = result.modelEigenvalues
-    ? { re: result.modelEigenvalues.re, im: result.modelEigenvalues.im, weights: null, constantNearOne: false }
+    ? {
+        re: result.modelEigenvalues.re,
+        im: result.modelEigenvalues.im,
+        weights: null,
+        constantNearOne: false,
+        horizon: null,
+      }
     : fit
       ? dmdSpectrum(fit, modeWeights(s, fit))
       : null;

@@ -56,12 +56,12 @@ export interface Spectrum {
    * near 1 are slow. A mode at 0.9932 counted as "the constant" by τ decayed to 0 by
    * T = 2000, and the estimate, 0, was trusted (bench/results/accuracy.md).
    */
-  horizon?: { band: number };
+  horizon: { band: number } | null;
 }
 
 /** The DMD spectrum with per-mode weights ‖Φᵢ bᵢ‖, its constant the mode closest to 1 within τ. */
 export function dmdSpectrum(fit: DmdFit, weights: Float64Array): Spectrum {
-  return { re: fit.eigRe, im: fit.eigIm, weights, constantNearOne: true };
+  return { re: fit.eigRe, im: fit.eigIm, weights, constantNearOne: true, horizon: null };
 }
 
 /** The constant band of `horizon` at k = T − m: |λᵏ − 1| ≲ 1 %, never below the eigenvalues' rounding. */

@@ -5,6 +5,7 @@
  */
 import { GlocalError, describe, isGlocalError } from "../core/errors";
 import { optInteger } from "../core/validate";
+import { checkWork } from "../estimate/budget";
 import { ESTIMATE_OPTION_KEYS, resolveOptions } from "../estimate/options";
 
 /** The keys of optimize's `glocal` option: the estimate's, the target and the stride. */
@@ -49,14 +50,9 @@ export function checkGlocalOptions(glocal: Record<string, unknown>, window: numb
     throw e;
   }
   if (window === null) return;
+  // A stride beyond the window is left alone: such a window (the last of a run, or a
+  // whole tiny run) records no row and updates with h_m, as the driver always has.
   const rows = recordedRows(window, stride);
-  if (stride > window) {
-    throw new GlocalError(
-      "E_OPTION",
-      `glocal.stride (${stride}) must not exceed the window (${window} inner steps): no hypergradient would be recorded`,
-      "glocal.stride",
-    );
-  }
   if (typeof delay === "number" && glocal.delay !== undefined && delay + 1 > rows) {
     throw new GlocalError(
       "E_OPTION",
@@ -70,5 +66,31 @@ export function checkGlocalOptions(glocal: Record<string, unknown>, window: numb
       `glocal.heldOut (${heldOut}) must be below the ${rows} rows a window records (window ${window} / stride ${stride})`,
       "glocal.heldOut",
     );
+  }
+}
+
+/**
+ * The work budget of glocal's per-window estimate (src/estimate/budget.ts), checked before
+ * training: a window beyond it would fail in every window and fall back to h_m. Errors
+ * name `glocal.<option>` (or `window` when the window itself is too large).
+ */
+export function checkGlocalWork(glocal: Record<string, unknown>, window: number, q: number): void {
+  const stride = typeof glocal.stride === "number" ? glocal.stride : 1;
+  const rows = recordedRows(window, stride);
+  if (rows < 2 || q < 1) return; // such windows fall back to h_m without estimating
+  const estimate = Object.create(null) as Record<string, unknown>;
+  for (const key of ESTIMATE_OPTION_KEYS) if (glocal[key] !== undefined) estimate[key] = glocal[key];
+  let resolved;
+  try {
+    resolved = resolveOptions(estimate, rows, q);
+  } catch {
+    return; // a window too short for the options: each one falls back (checked above where it is certain)
+  }
+  try {
+    checkWork(rows, q, resolved, glocal.delay !== undefined);
+  } catch (e) {
+    if (!isGlocalError(e)) throw e;
+    const argument = e.argument === "trajectory" ? "window" : `glocal.${e.argument ?? "options"}`;
+    throw new GlocalError(e.code, `glocal's estimate of each window: ${e.message}`, argument);
   }
 }

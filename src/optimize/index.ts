@@ -4,7 +4,7 @@
  * history for all of them; synchronous and asynchronous forms.
  */
 import { GlocalError, describe, isGlocalError } from "../core/errors";
-import { checkOptions, hasMember, optInteger } from "../core/validate";
+import { checkOptions, hasMember, optInteger, ownProperties } from "../core/validate";
 import { checkOptimizer } from "../training/optim";
 import { Run, ResolvedOptions } from "./run";
 import {
@@ -16,7 +16,7 @@ import {
   runRandom,
   runTruncated,
 } from "./strategies/index";
-import { GLOCAL_OPTION_KEYS, checkGlocalOptions } from "./glocalOptions";
+import { GLOCAL_OPTION_KEYS, checkGlocalOptions, checkGlocalWork } from "./glocalOptions";
 import { STRATEGIES, OptimizeAsyncOptions, OptimizeOptions, OptimizeResult, Strategy } from "./types";
 import { Work, checkYieldEvery, runToEnd, runYielding } from "../core/cooperative";
 import { translateError } from "../core/traps";
@@ -118,6 +118,7 @@ export function* optimizeWork(options: OptimizeOptions, pauses: { ms: number } =
   let run: Run | undefined;
   try {
     run = new Run(resolve(options), pauses);
+    if (run.strategy === "glocal") checkGlocalWork(ownProperties(run.o.glocal), run.o.window, run.phi.length);
     return yield* runStrategy(run);
   } catch (e) {
     const t = translateError(e);

@@ -110,7 +110,9 @@ describe("matrix, identity, get, transpose, toArray", () => {
         const codes = new Set<GlocalErrorCode>();
         const dimOk = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
         if (!dimOk(rows) || !dimOk(cols)) codes.add("E_SHAPE");
-        else if ((rows as number) * (cols as number) > (2 ** 30 - 64) / 8) codes.add("E_TOO_LARGE");
+        // An empty dimension counts as 1: a 0 × 10⁹ matrix would still make 10⁹ of work for whatever walks it.
+        else if (Math.max(rows as number, 1) * Math.max(cols as number, 1) > (2 ** 30 - 64) / 8)
+          codes.add("E_TOO_LARGE");
         const d = data === undefined ? null : classifyVector(data, true);
         if (d?.codes) d.codes.forEach((x) => codes.add(x));
         if (!codes.size && d?.ok && d.ok.length !== (rows as number) * (cols as number)) codes.add("E_SHAPE");

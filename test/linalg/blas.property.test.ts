@@ -64,8 +64,10 @@ function reference(
         t += Math.abs(x);
       }
       const c = C ? C.data[i * n + j] : 0;
-      ref[i * n + j] = alpha * s + (C ? beta * c : 0);
-      bound[i * n + j] = Math.abs(alpha) * t + (C ? Math.abs(beta * c) : 0);
+      // α = 0: op(A) op(B) is not referenced (the BLAS convention), so an overflowing product
+      // adds nothing -- not 0·∞ = NaN, which hid an overflowing β·C from the bound (long run, seed 930545599).
+      ref[i * n + j] = (alpha === 0 ? 0 : alpha * s) + (C ? beta * c : 0);
+      bound[i * n + j] = (alpha === 0 ? 0 : Math.abs(alpha) * t) + (C ? Math.abs(beta * c) : 0);
     }
   }
   return { ref, bound };

@@ -122,7 +122,7 @@ const traj = linearTrajectory(
     { r: 0.6, theta: 0.4, u: [0.3, -0.2], v: [0.1, 0.2] },
   ],
 );
-const A = { rows: 3, cols: 3, data: Float64Array.from([4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2]) };
+const A = { rows: 3, cols: 3, data: Float64Array.from([4, 1, 0.5, 2, 3, 0.2, 0.7, 0.1, 2]) }; // not symmetric: transA matters
 const B = { rows: 3, cols: 2, data: Float64Array.from([1, 2, 3, 4, 5, 6]) };
 
 function data(kind: "regression" | "binary" | "multiclass") {

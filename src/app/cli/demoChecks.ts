@@ -5,6 +5,7 @@
  * errors name the flag the user typed.
  */
 import { GlocalError, isGlocalError } from "../../core/errors";
+import { ownProperties } from "../../core/validate";
 import { checkGlocalOptions } from "../../optimize/glocalOptions";
 import { windowEstimator } from "../../optimize/strategies/index";
 import { DemoOptions, DemoSettings, resolveDemoOptions } from "../demo/run";
@@ -33,8 +34,8 @@ export const FLAG_OF: Readonly<Record<string, string>> = {
 function asFlagError(e: unknown, fallback: string): unknown {
   if (!isGlocalError(e)) return e;
   const flag = (e.argument !== undefined && FLAG_OF[e.argument]) || fallback;
-  const message = e.message.startsWith(flag) ? e.message : `${flag}: ${e.message}`;
-  return new GlocalError(e.code, message, flag);
+  const text = e.message.replace(/\bglocal\.\w+/g, (name) => FLAG_OF[name] ?? name);
+  return new GlocalError(e.code, text.startsWith(flag) ? text : `${flag}: ${text}`, flag);
 }
 
 /**
@@ -47,9 +48,12 @@ function checkTrajectoryEstimate(s: DemoSettings, strideGiven: boolean): void {
   const rows = Math.floor(s.window / stride);
   const flag = strideGiven ? "--stride" : "--window";
   if (rows < 1) {
+    // The stride may be the demo's default, which the user never typed.
     throw new GlocalError(
       "E_OPTION",
-      `${flag}: a window of ${s.window} steps recorded every ${stride} steps holds no hypergradient (the stride must not exceed the window)`,
+      strideGiven
+        ? `--stride ${stride} exceeds the window (${s.window} inner steps): no hypergradient would be recorded`
+        : `--window ${s.window} is shorter than the stride glocal records at (${stride} by default; --stride sets it)`,
       flag,
     );
   }
@@ -61,9 +65,11 @@ function checkTrajectoryEstimate(s: DemoSettings, strideGiven: boolean): void {
       est.push(Array.from({ length: q }, (_, j) => (j % 2 === 0 ? 0.9 ** t : 1 - 0.7 ** t)));
     est.estimate();
   } catch (e) {
-    // Too few recorded rows is not an error: the plot then shows h_m, as the driver falls back to it.
-    if (isGlocalError(e) && e.code === "E_TOO_SHORT") return;
-    if (isGlocalError(e) && (e.code === "E_TOO_LARGE" || e.code === "E_OPTION")) {
+    // Too few recorded rows for the demo's own settings is not an error: the plot then shows
+    // h_m, as the driver falls back to it. A stride or method the user chose that can never
+    // be estimated in this window is refused now, not found out after the run.
+    if (isGlocalError(e) && e.code === "E_TOO_SHORT" && !strideGiven) return;
+    if (isGlocalError(e) && (e.code === "E_TOO_SHORT" || e.code === "E_TOO_LARGE" || e.code === "E_OPTION")) {
       throw new GlocalError(
         e.code === "E_TOO_LARGE" ? "E_TOO_LARGE" : "E_OPTION",
         `${flag}: the report's trajectory (window ${s.window}, stride ${stride}: ${rows} recorded rows) cannot be estimated: ${e.message}`,
@@ -93,15 +99,16 @@ export function checkDemoRequest(
   out: string,
   json: string | undefined,
 ): DemoOutputs {
+  const fallback = given.stride === undefined ? "--window" : "--stride";
   let s: DemoSettings;
   try {
     s = resolveDemoOptions(options);
-    if (s.strategies.includes("glocal")) checkGlocalOptions({ ...s.glocal }, s.window);
   } catch (e) {
-    // A stride the user did not give (the demo's default) is too long for their --window.
-    const fallback = given.stride === undefined ? "--window" : "--stride";
-    if (isGlocalError(e) && e.argument === "glocal.stride" && given.stride === undefined)
-      throw asFlagError(new GlocalError(e.code, e.message, "window"), fallback);
+    throw asFlagError(e, fallback);
+  }
+  try {
+    if (s.strategies.includes("glocal")) checkGlocalOptions(ownProperties(s.glocal), s.window);
+  } catch (e) {
     throw asFlagError(e, fallback);
   }
   checkTrajectoryEstimate(s, given.stride !== undefined);

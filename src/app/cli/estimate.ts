@@ -62,10 +62,11 @@ export const ESTIMATE_USAGE = usageLine(ESTIMATE_HELP);
 /**
  * The largest input `glocal estimate` reads: 4 MiB, 0.2–1 million numbers -- more than a
  * window of hypergradients holds (m·q is 10³…10⁵; 1000 hyperparameters × 200 rows in
- * full precision is 3.6 MiB). The worst well-formed input below it (half a million scalar
- * rows) takes under 10 s and 1.5 GB; larger input is rejected with E_TOO_LARGE after
- * reading at most this much, so a 100 MB file, an endless pipe or /dev/zero cannot
- * exhaust the machine (a 30 MB trajectory took 45 s and then failed).
+ * full precision is 3.6 MiB). Larger input is rejected with E_TOO_LARGE after reading at
+ * most this much, so a 100 MB file, an endless pipe or /dev/zero cannot exhaust the
+ * machine. What the input asks for is bounded apart from its size: the estimate's work
+ * budget (src/estimate/budget.ts) refuses a request whose predicted memory or work is too
+ * large -- a 32 KB file with --delay 2000 used to run for minutes.
  */
 export const MAX_INPUT_BYTES = 4 * 2 ** 20;
 

@@ -10,7 +10,8 @@
  *   file, or one in a directory the caller may not write, is refused -- also when running
  *   as root, which the kernel would let through.
  * - The text goes to a new temporary file beside the target (O_EXCL, so a planted link
- *   cannot redirect it), which takes the target's mode (and, as root, its owner) and is
+ *   cannot redirect it), which takes the target's mode (less set-user/group-id, as a write
+ *   by an unprivileged user clears them) and, as root, its owner, and is
  *   renamed over it: an interrupted run leaves the old file or the new one, never half.
  */
 import {
@@ -137,7 +138,8 @@ export function writeOutput(target: OutputTarget, text: string): void {
     const bytes = Buffer.from(text, "utf8");
     for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
     if (existing) {
-      fchmodSync(fd, existing.mode & 0o7777);
+      // The owner first (as root): chown clears the mode's set-id bits. Those are dropped
+      // anyway, as the kernel drops them when an unprivileged user writes a file.
       if (typeof process.getuid === "function" && process.getuid() === 0) {
         try {
           fchownSync(fd, existing.uid, existing.gid);
@@ -145,6 +147,7 @@ export function writeOutput(target: OutputTarget, text: string): void {
           // a file system without owners: the mode is what matters
         }
       }
+      fchmodSync(fd, existing.mode & 0o1777);
     }
     fsyncSync(fd);
     closeSync(fd);

@@ -42,7 +42,10 @@ type TextDamage =
   | "empty"
   | "wrongKey"
   | "notArray"
-  | "nested";
+  | "nested"
+  | "bom"
+  | "control"
+  | "blank";
 
 const arb = fc.record({
   spec: trajSpec,
@@ -63,6 +66,9 @@ const arb = fc.record({
         "wrongKey",
         "notArray",
         "nested",
+        "bom",
+        "control",
+        "blank",
       ),
     },
   ),
@@ -139,6 +145,16 @@ function inputText(c: Case): string {
   if (c.damage === "truncate") text = text.slice(0, c.cut % Math.max(text.length, 1));
   if (c.damage === "garbage")
     text = String.fromCharCode(...Array.from({ length: 40 }, (_, k) => (c.cut * (k + 7) * 2654435761) % 256));
+  // A UTF-8 byte order mark before valid JSON: read as if it were not there.
+  if (c.damage === "bom") text = "\ufeff" + text;
+  // Terminal control bytes (ESC sequences, CR, BEL, a C1 CSI) inside the JSON: the error must not echo them raw.
+  if (c.damage === "control") {
+    const at = c.cut % Math.max(text.length, 1);
+    text =
+      text.slice(0, at) + ["\x1b[2J", "\r\x1b[K", "\x07", "\u009b31m", "\x1b]0;title\x07"][c.cut % 5] + text.slice(at);
+  }
+  // Nothing but white space: empty input, E_SHAPE (as the README says).
+  if (c.damage === "blank") text = [" ", "", "\n\t\n"][c.cut % 3];
   return text;
 }
 
@@ -184,7 +200,7 @@ function expectLibraryEstimate(
 ): void {
   // Only undamaged input is accepted: its rows are the generated trajectory (every token
   // is the number's shortest round-trip form, so JSON reads back the same doubles).
-  assert(c.damage === "none", `accepted input damaged by ${c.damage}`);
+  assert(c.damage === "none" || c.damage === "bom", `accepted input damaged by ${c.damage}`);
   const traj: Matrix = buildTrajectory(c.spec);
   // Accepted flags come in name/value pairs (the horizon entry holds two of them).
   const flat = c.flags.flat();
@@ -247,6 +263,16 @@ describe("glocal estimate (spawned)", () => {
           const m = /^error: (E_[A-Z_]+): \S/.exec(lines[0]);
           assert(m !== null && DOCUMENTED_CODES.includes(m[1] as never), `bad error line ${lines[0]}`);
           assert(!/\bat .*:\d+:\d+/.test(r.stderr), "stack trace on stderr");
+          // Nothing a terminal would act on: no C0 (but the final newline), DEL or C1 byte.
+          assert(
+            // eslint-disable-next-line no-control-regex -- control bytes are what is tested for
+            !/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(r.stderr),
+            `control bytes on stderr: ${JSON.stringify(r.stderr)}`,
+          );
+          // (A bad flag is reported first: flags are checked before the input is read.)
+          if (c.damage === "blank" && m[1] !== "E_OPTION")
+            assert(m[1] === "E_SHAPE", `blank input gave ${m[1]}, not E_SHAPE`);
+          if (c.damage === "bom") assert(m[1] !== "E_PARSE", "a byte order mark made the input unparsable");
           assert(m[1] !== "E_INTERNAL", `internal error: ${lines[0]}`);
           note(m[1]);
         }

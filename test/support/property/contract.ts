@@ -25,6 +25,7 @@ export const DOCUMENTED_CODES: readonly GlocalErrorCode[] = [
   "E_UNSUPPORTED",
   "E_IO",
   "E_PARSE",
+  "E_CALLBACK",
   "E_INTERNAL",
 ];
 
