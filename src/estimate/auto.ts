@@ -3,7 +3,7 @@
  * "auto") scored by the held-out prediction error, best first.
  */
 import { withScope, type Scope } from "../core/scope";
-import { heldOutError } from "./heldOut";
+import { HeldOutFit, heldOutFit } from "./heldOut";
 import type { Config, Resolved } from "./options";
 import { RankRule, formatRankRule } from "./rank";
 import type { AutoCandidate, Method } from "./types";
@@ -15,6 +15,8 @@ const AUTO_MAX_DIM = 256;
 export interface ScoredConfig {
   cfg: Config;
   error: number;
+  /** The candidate's held-out refit (null when it failed): the winner's is reused by the trust test. */
+  fit: HeldOutFit | null;
 }
 
 /** The configurations `auto` tries on a window of m rows of q (each fitted on m − p rows). */
@@ -44,14 +46,15 @@ export function autoSearch(s: Scope, traj: number, m: number, q: number, r: Reso
   const p = Math.max(1, r.heldOut);
   const out: ScoredConfig[] = [];
   for (const cfg of autoCandidates(m, q, r)) {
-    let error = Infinity;
+    let fit: HeldOutFit | null = null;
     try {
-      // Its own scope: the candidates' workspace is released as the search goes.
-      error = withScope((cs) => heldOutError(cs, traj, m, q, p, cfg, r));
+      // Its own scope: the candidates' workspace is released as the search goes (the fit's
+      // numbers are plain arrays and outlive it).
+      fit = withScope((cs) => heldOutFit(cs, traj, m, q, p, cfg, r));
     } catch {
-      error = Infinity;
+      fit = null;
     }
-    out.push({ cfg, error });
+    out.push({ cfg, error: fit ? fit.error : Infinity, fit });
   }
   // Stable sort: among equal errors the earlier (smaller delay, simpler) candidate wins.
   return out.sort((a, b) => a.error - b.error);

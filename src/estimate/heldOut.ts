@@ -54,16 +54,3 @@ export function heldOutFit(
     estimate: result.estimate,
   };
 }
-
-/** Relative error of predicting rows [m − p, m) from a fit on [0, m − p) (what `auto` ranks by). */
-export function heldOutError(
-  s: Scope,
-  traj: number,
-  m: number,
-  q: number,
-  p: number,
-  cfg: Config,
-  r: Resolved,
-): number {
-  return heldOutFit(s, traj, m, q, p, cfg, r).error;
-}

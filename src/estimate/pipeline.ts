@@ -92,6 +92,8 @@ function zeroEstimate(r: Resolved, m: number, q: number, truncated: Float64Array
 interface Choice {
   cfg: Config;
   auto?: AutoCandidate[];
+  /** The held-out refit `auto` already made of cfg (same rows, same configuration), if any. */
+  searched?: HeldOutFit;
 }
 
 /** Stage 2: the configuration, searched by held-out error where anything is "auto". */
@@ -117,6 +119,7 @@ function chooseConfig(s: Scope, w: ScaledWindow, m: number, q: number, r: Resolv
             rank: r.rank.kind === "auto" ? { kind: "full" } : r.rank,
           },
       auto: ranked.map(describeCandidate),
+      ...(found && best.fit && r.heldOut > 0 ? { searched: best.fit } : {}),
     };
   } else {
     choice = { cfg: { method: r.method, delay: r.delay as number, rank: r.rank } };
@@ -135,7 +138,7 @@ function chooseConfig(s: Scope, w: ScaledWindow, m: number, q: number, r: Resolv
 
 /**
  * Stage 4: the held-out refit (null when disabled; a window too short for it is not trusted).
- * Run again for a configuration `auto` chose: the trust test needs the refit's estimate too.
+ * A configuration `auto` chose brings the refit its search made.
  */
 function heldOutTest(
   s: Scope,
@@ -312,7 +315,7 @@ export function estimateInScope(s: Scope, trajIn: number, m: number, q: number, 
   const cfg = choice.cfg;
   const run = runMethod(s, w.traj, m, q, cfg, r, r.horizon, r.dmdDiagnostics);
   const warnings: EstimateWarning[] = [...run.result.warnings];
-  const refit = heldOutTest(s, w, m, q, cfg, r, warnings);
+  const refit = choice.searched ?? heldOutTest(s, w, m, q, cfg, r, warnings);
   const held = refit ? evidence(s, w, m, q, run.result.estimate, refit, r) : null;
   const spectrum = diagnose(s, w, m, q, cfg, r, run, held, warnings);
   const { result, keptModes, fit } = run;
