@@ -102,6 +102,15 @@ export class InnerTraining implements TrainingSession {
   private readonly work: WorkCounter;
   /** Validation rows behind the validation gradient (null: all of them). */
   private valRows: Int32Array | null = null;
+  /**
+   * The per-row weight decay and its tangent slots of the blocks that have them (decay on
+   * weights only, per-feature decay), kept in WebAssembly memory and rewritten when φ
+   * changes, not copied in on every step. Null when no block has per-row decay.
+   */
+  private readonly rowHyper: PersistentBlock | null;
+  /** Byte offsets into rowHyper of each block's decay (doubles) and slots (i32), or null. */
+  private readonly rowAt: ({ decay: number; slot: number } | null)[];
+  private rowHyperStale = true;
 
   constructor(problem: Problem, optimizer: OptimizerSpec, options: InnerTrainingOptions = {}) {
     const p = (this.p = builtinProblem(problem));
@@ -130,6 +139,15 @@ export class InnerTraining implements TrainingSession {
     });
 
     this.block = new PersistentBlock(this, (2 + this.bufNames.length) * this.stackSize, "this training session");
+    // Per block with per-row decay: rows doubles of decay, then rows i32 slots (rounded up to doubles).
+    let rowDoubles = 0;
+    this.rowAt = p.blocks.map((b, i) => {
+      if (!this.hp.block(i, false).decay) return null;
+      const at = { decay: rowDoubles * 8, slot: (rowDoubles + b.rows) * 8 };
+      rowDoubles += b.rows + Math.ceil(b.rows / 2);
+      return at;
+    });
+    this.rowHyper = rowDoubles > 0 ? new PersistentBlock(this, rowDoubles, "this training session") : null;
     this.view().fill(0);
     this.writePart(0, state ? state.theta : p.initialTheta());
     if (state) {
@@ -282,6 +300,7 @@ export class InnerTraining implements TrainingSession {
   setPhi(phi: ArrayLike<number>): void {
     this.checkLive();
     this.hp.setPhi(phi, "phi");
+    this.rowHyperStale = true;
   }
 
   /** The hyperparameters in use: φ (names, values) and every natural value, including
@@ -369,6 +388,7 @@ export class InnerTraining implements TrainingSession {
       );
     }
     this.hp.setPhi(s.phi, "snapshot.phi");
+    this.rowHyperStale = true;
     this.view().set(s.image);
     this.t = s.state.step;
     this.tangentStale = s.tangentStale === true;
@@ -379,6 +399,7 @@ export class InnerTraining implements TrainingSession {
   /** Frees the WebAssembly memory (idempotent). The problem is not disposed. */
   dispose(): void {
     this.block.dispose();
+    this.rowHyper?.dispose();
   }
 
   // --- internals -------------------------------------------------------------------
@@ -424,7 +445,7 @@ export class InnerTraining implements TrainingSession {
         );
       }
       this.lastBatchLoss = loss;
-      this.optimizerStep(s, qa);
+      this.optimizerStep(s.k, qa);
       this.version++;
       if (!this.stateFinite(k, qa)) {
         this.diverged = true;
@@ -462,20 +483,34 @@ export class InnerTraining implements TrainingSession {
     }
   }
 
-  private optimizerStep(s: Scope, qa: number): void {
+  /** Rewrites the per-row decay and slots in WebAssembly memory after φ changed. */
+  private writeRowHyper(): void {
+    this.rowHyperStale = false;
+    if (!this.rowHyper) return;
+    const base = this.rowHyper.ptr,
+      buffer = this.rowHyper.view().buffer;
+    this.p.blocks.forEach((b, i) => {
+      const at = this.rowAt[i];
+      if (!at) return;
+      const h = this.hp.block(i, true);
+      new Float64Array(buffer, base + at.decay, b.rows).set(h.decay as Float64Array);
+      if (h.dslot) new Int32Array(buffer, base + at.slot, b.rows).set(h.dslot);
+    });
+  }
+
+  private optimizerStep(k: Kernels, qa: number): void {
     const { momentum, slots } = this.hp;
     const gradBase = this.ptr(1 + this.bufNames.length);
+    if (this.rowHyperStale) this.writeRowHyper();
+    const rowBase = this.rowHyper ? this.rowHyper.ptr : 0;
     this.p.blocks.forEach((b, i) => {
       const off = this.offsets[i] * 8;
       const h = this.hp.block(i, qa > 0);
       // Per-row decay only where rows differ (decay on weights only, per-feature decay).
-      const decay = h.decay ? s.put(h.decay) : 0;
-      let dslot = 0;
-      if (h.dslot) {
-        dslot = s.allocI32(b.rows);
-        s.i32(dslot, b.rows).set(h.dslot);
-      }
-      optimizerStep(s.k, this.optimizer, {
+      const at = this.rowAt[i];
+      const decay = at ? rowBase + at.decay : 0;
+      const dslot = at && h.dslot ? rowBase + at.slot : 0;
+      optimizerStep(k, this.optimizer, {
         rows: b.rows,
         cols: b.cols,
         q: this.q,
