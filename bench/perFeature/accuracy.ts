@@ -9,6 +9,7 @@
 import { InnerTraining, estimateGlobal, optimizers, problems } from "../../src/index";
 import type { EstimateOptions } from "../../src/index";
 import { perFeatureData } from "./data";
+import { relErr } from "../accuracy/score";
 
 /** One estimator on one window, against the converged limit. */
 export interface AccuracyRow {
@@ -27,15 +28,7 @@ export interface AccuracyRow {
 const M = 50;
 const LONG = 20000;
 
-const rel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let n = 0,
-    d = 0;
-  for (let i = 0; i < b.length; i++) {
-    n += (a[i] - b[i]) ** 2;
-    d += b[i] ** 2;
-  }
-  return Math.sqrt(n / d);
-};
+const rel = relErr;
 const norm = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, x) => s + x * x, 0));
 
 const ESTIMATORS: Array<[string, EstimateOptions]> = [

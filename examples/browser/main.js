@@ -5,15 +5,8 @@
 // and shows glocal's SVG report at the end, its plots and table ending at the same point.
 import { drawPlot } from "./plot.js";
 
-const COLOURS = {
-  global: "#0072B2",
-  local: "#E69F00",
-  truncated: "#009E73",
-  glocal: "#D55E00",
-  none: "#000000",
-  random: "#CC79A7",
-  trajectory: "#444",
-};
+// The strategies' colours arrive with the worker's first "info" message (the report's own).
+const COLOURS = { trajectory: "#444" };
 const $ = (id) => document.getElementById(id);
 const form = $("form");
 
@@ -154,6 +147,7 @@ function setRunning(running) {
 
 function onMessage({ data: msg }) {
   if (msg.type === "info") {
+    Object.assign(COLOURS, msg.colours);
     state.info = msg.info;
     showInfo();
   } else if (msg.type === "progress") {

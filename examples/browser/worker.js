@@ -27,7 +27,8 @@ let initialised = null;
 function init() {
   initialised ??= loadGpuJs().then(() => {
     glocal.initSync(); // a worker may compile WebAssembly synchronously
-    postMessage({ type: "info", info: info() });
+    // The strategies' colours come from the report, so the live plots match it.
+    postMessage({ type: "info", info: info(), colours: glocal.STRATEGY_COLOURS });
   });
   return initialised;
 }

@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServer } from "../../scripts/serve.mjs";
 import { launchChromium } from "./chromium.mjs";
+import { runTests, writeResults } from "../support/runner.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const artifacts = join(root, "test-artifacts");
@@ -357,7 +358,6 @@ test(`a hypergradient trajectory with its products on WebGL2 matches Node's f64 
 
 async function main() {
   const started = Date.now();
-  const results = [];
   let setupError = null;
   try {
     if (!existsSync(join(root, "dist", "browser.mjs")))
@@ -371,42 +371,11 @@ async function main() {
   } catch (e) {
     setupError = e;
   }
-  for (const t of tests) {
-    const t0 = Date.now();
-    if (setupError) {
-      results.push({ name: t.name, status: "failed", ms: 0, error: `setup: ${setupError.message}` });
-      continue;
-    }
-    try {
-      await t.fn();
-      results.push({ name: t.name, status: "passed", ms: Date.now() - t0 });
-      console.log(`  ✓ ${t.name} (${Date.now() - t0} ms)`);
-    } catch (e) {
-      results.push({ name: t.name, status: "failed", ms: Date.now() - t0, error: String(e?.message ?? e) });
-      console.log(`  ✕ ${t.name} (${Date.now() - t0} ms)\n      ${String(e?.message ?? e).split("\n")[0]}`);
-    }
-  }
+  const results = await runTests(tests, setupError);
   if (setupError) console.log(`browser tests could not start: ${setupError.message}`);
   await browser?.close();
   await server?.close();
-  const passed = results.filter((r) => r.status === "passed").length,
-    failed = results.length - passed;
-  writeFileSync(
-    join(artifacts, "browser-results.json"),
-    JSON.stringify(
-      {
-        numTotalTests: results.length,
-        numPassedTests: passed,
-        numFailedTests: failed,
-        success: failed === 0,
-        startTime: started,
-        elapsedMs: Date.now() - started,
-        tests: results,
-      },
-      null,
-      2,
-    ) + "\n",
-  );
+  const { passed, failed } = writeResults(join(artifacts, "browser-results.json"), results, started);
   console.log(`browser: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   process.exitCode = failed === 0 ? 0 : 1;
 }

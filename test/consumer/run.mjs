@@ -24,6 +24,7 @@ import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { launchChromium } from "../browser/chromium.mjs";
+import { runTests, writeResults } from "../support/runner.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const fixtures = join(root, "test", "consumer", "fixtures");
@@ -278,7 +279,6 @@ test("arethetypeswrong on the tarball: no problem", () => {
 
 async function main() {
   const started = Date.now();
-  const results = [];
   let setupError = null;
   try {
     for (const f of ["index.cjs", "index.mjs", "browser.mjs", "index.d.mts", "types/index.d.ts"])
@@ -290,39 +290,10 @@ async function main() {
   } catch (e) {
     setupError = e;
   }
-  for (const t of tests) {
-    const t0 = Date.now();
-    if (setupError) {
-      results.push({ name: t.name, status: "failed", ms: 0, error: `setup: ${setupError.message}` });
-      continue;
-    }
-    try {
-      await t.fn();
-      results.push({ name: t.name, status: "passed", ms: Date.now() - t0 });
-      console.log(`  ✓ ${t.name} (${Date.now() - t0} ms)`);
-    } catch (e) {
-      results.push({ name: t.name, status: "failed", ms: Date.now() - t0, error: String(e?.message ?? e) });
-      console.log(
-        `  ✕ ${t.name} (${Date.now() - t0} ms)\n      ${String(e?.message ?? e)
-          .split("\n")
-          .join("\n      ")}`,
-      );
-    }
-  }
+  const results = await runTests(tests, setupError);
   if (setupError) console.log(`consumer test could not start: ${setupError.message}`);
   if (work && !process.env.GLOCAL_KEEP_CONSUMER) rmSync(work, { recursive: true, force: true });
-  const passed = results.filter((r) => r.status === "passed").length,
-    failed = results.length - passed;
-  const summary = {
-    numTotalTests: results.length,
-    numPassedTests: passed,
-    numFailedTests: failed,
-    success: failed === 0,
-    startTime: started,
-    elapsedMs: Date.now() - started,
-    tests: results,
-  };
-  writeFileSync(join(artifacts, "consumer-results.json"), JSON.stringify(summary, null, 2) + "\n");
+  const { passed, failed } = writeResults(join(artifacts, "consumer-results.json"), results, started);
   writeFileSync(join(artifacts, "consumer-report.json"), JSON.stringify(report, null, 2) + "\n");
   if (report.installedBytes !== undefined)
     console.log(

@@ -6,7 +6,6 @@
 import * as http from "http";
 import type { AddressInfo } from "net";
 import {
-  datasets,
   problems,
   optimizers,
   optimize,
@@ -17,16 +16,9 @@ import {
 } from "../../src/index";
 import { runDemo, runDemoAsync } from "../../src/app/index";
 import { runYielding, runToEnd } from "../../src/core/cooperative";
+import { driverData } from "../support/training";
 
-const data = datasets.synthetic({
-  kind: "multiclass",
-  train: 120,
-  val: 80,
-  features: 8,
-  classes: 3,
-  noise: 0.5,
-  seed: 3,
-});
+const data = driverData();
 const problem = problems.softmax(data, { classes: 3 });
 afterAll(() => problem.dispose());
 

@@ -4,7 +4,6 @@
  * training session, a problem built from the subset's rows, counts derived from the windows).
  */
 import {
-  datasets,
   problems,
   optimizers,
   optimize,
@@ -14,16 +13,9 @@ import {
   OptimizeResult,
 } from "../../src/index";
 import { drawPhi, searchBox } from "../../src/optimize/strategies/searchBox";
+import { driverData } from "../support/training";
 
-const data = datasets.synthetic({
-  kind: "multiclass",
-  train: 120,
-  val: 80,
-  features: 8,
-  classes: 3,
-  noise: 0.5,
-  seed: 3,
-});
+const data = driverData();
 const problem = problems.softmax(data, { classes: 3 });
 afterAll(() => problem.dispose());
 

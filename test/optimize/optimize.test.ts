@@ -8,16 +8,9 @@ import {
   Strategy,
   OptimizeOptions,
 } from "../../src/index";
+import { driverData } from "../support/training";
 
-const data = datasets.synthetic({
-  kind: "multiclass",
-  train: 120,
-  val: 80,
-  features: 8,
-  classes: 3,
-  noise: 0.5,
-  seed: 3,
-});
+const data = driverData();
 
 describe("optimize: every strategy improves a deliberately bad start", () => {
   const problem = problems.softmax(data, { classes: 3 });

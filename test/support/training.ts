@@ -115,3 +115,8 @@ export function fdGradient(f: (phi: Float64Array) => number, phi: Float64Array, 
   }
   return out;
 }
+
+/** The driver tests' data: 3 classes, 8 features, 120 training and 80 validation examples. */
+export function driverData() {
+  return datasets.synthetic({ kind: "multiclass", train: 120, val: 80, features: 8, classes: 3, noise: 0.5, seed: 3 });
+}
