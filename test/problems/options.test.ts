@@ -5,20 +5,10 @@
  * −αλb on the bias rows after one step; per-feature and per-layer hyperparameters set to a
  * common value reproduce the shared one, and their hypergradients sum to its.
  */
-import { GlocalError, InnerTraining, datasets, optimizers, problems } from "../../src/index";
+import { InnerTraining, datasets, optimizers, problems } from "../../src/index";
 import type { HyperName, Matrix, OptimizerSpec, Problem, SyntheticData, TrainingState } from "../../src/index";
 import { OPTIMIZERS, OptimizerName, TINY_DATA, optimizer, tinyProblem } from "../support/training";
-import { relErr } from "../support/helpers";
-
-function code(fn: () => unknown): { code: string; argument?: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof GlocalError)) throw e;
-    return { code: e.code, argument: e.argument };
-  }
-  throw new Error("expected a GlocalError");
-}
+import { code, relErr } from "../support/helpers";
 
 type LinearKind = "linear" | "logistic" | "softmax";
 const LINEAR: LinearKind[] = ["linear", "logistic", "softmax"];

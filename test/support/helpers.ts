@@ -1,4 +1,5 @@
 /** Shared test utilities: a seeded generator, reference products and norms. */
+import { GlocalError } from "../../src/core/errors";
 import { Matrix } from "../../src/core/matrix";
 import { mulberry32 } from "../../src/core/random";
 
@@ -150,4 +151,15 @@ export function eigResidual(A: Matrix | number[][], { values, vectors }: EigPair
     worst = Math.max(worst, Math.sqrt(res) / (normA * Math.sqrt(vn)));
   }
   return worst;
+}
+
+/** The code and argument of the GlocalError `fn` throws (anything else is rethrown; no throw fails). */
+export function code(fn: () => unknown): { code: string; argument?: string } {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof GlocalError)) throw e;
+    return { code: e.code, argument: e.argument };
+  }
+  throw new Error("expected a GlocalError");
 }

@@ -9,16 +9,7 @@ import {
   problems,
 } from "../../src/index";
 import { optimizer, tinyProblem } from "../support/training";
-
-function code(fn: () => unknown): { code: string; argument?: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof GlocalError)) throw e;
-    return { code: e.code, argument: e.argument };
-  }
-  throw new Error("expected a GlocalError");
-}
+import { code } from "../support/helpers";
 
 const x3 = [
   [1, 2],
