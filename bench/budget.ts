@@ -4,7 +4,7 @@
  * the CLI's own worst input -- the largest request the budget accepts is found (by
  * bisection on the predicted cost) and run in a fresh process, which reports its wall
  * time, its peak resident memory and the high-water mark of WebAssembly scratch beside
- * the prediction. The README's Reliability section quotes the worst of them.
+ * the prediction. docs/reliability.md quotes the worst of them.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";

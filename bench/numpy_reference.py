@@ -1,4 +1,4 @@
-"""Native reference for the README's performance table: numpy/OpenBLAS on one thread.
+"""Native reference for the performance table of docs/performance.md: numpy/OpenBLAS on one thread.
 
 Optional (numpy is not an npm dependency and nothing here runs in CI):
     OPENBLAS_NUM_THREADS=1 python3 bench/numpy_reference.py > bench/results/numpy.md

@@ -6,14 +6,17 @@ import { estimateGlobal } from "glocal-hypergrad";
 const file = new URL("./data/logistic-window.json", import.meta.url);
 const { names, trajectory, trueGlobal } = JSON.parse(readFileSync(file, "utf8"));
 
-const r = estimateGlobal(trajectory);
-const hm = trajectory[trajectory.length - 1]; // the truncated hypergradient
+const hm = trajectory[trajectory.length - 1]; // the truncated hypergradient, the fallback
 const error = (h) => Math.hypot(...h.map((v, i) => v - trueGlobal[i])) / Math.hypot(...trueGlobal);
+const show = (label, h) =>
+  `${label.padEnd(9)} ${[...h].map((v) => v.toFixed(6)).join("  ")}  error ${error([...h]).toFixed(4)}`;
 
 console.log(`window: ${trajectory.length} steps of ${names.join(", ")}`);
-console.log(`method ${r.method}, delay ${r.delay}, rank ${r.rank}, trusted ${r.trusted}`);
-console.log(
-  `estimate   ${[...r.estimate].map((v) => v.toFixed(6)).join("  ")}  error ${error([...r.estimate]).toFixed(4)}`,
-);
-console.log(`h_m        ${hm.map((v) => v.toFixed(6)).join("  ")}  error ${error(hm).toFixed(4)}`);
-console.log(`true h_T   ${trueGlobal.map((v) => v.toFixed(6)).join("  ")}  (T = 2000)`);
+console.log(show("h_m", hm));
+// The default method, then a search over methods by held-out forecast error.
+for (const options of [{}, { method: "auto" }]) {
+  const r = estimateGlobal(trajectory, options);
+  const why = r.trusted ? "" : `  (untrusted: ${r.diagnostics.untrustedBecause.join(", ")})`;
+  console.log(`${show(r.method, r.estimate)}  trusted ${r.trusted}${why}`);
+}
+console.log(`true h_T  ${trueGlobal.map((v) => v.toFixed(6)).join("  ")}  (T = 2000)`);

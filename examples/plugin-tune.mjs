@@ -21,7 +21,7 @@ const model = {
     const g = grad(t, X, Y);
     return t.map((v, k) => v - lr * (g[k] + wd * v));
   },
-  // d(step)/dφ_j along each tangent Ż_j = dθ/dφ_j (omit it to use finite differences).
+  // d(step)/dφ_j along each tangent Ż_j = dθ/dφ_j (optional: see jvp: "finite-difference").
   jvp(t, phi, tangents) {
     const [lr, wd] = [Math.exp(phi[0]), Math.exp(phi[1])];
     const g = grad(t, X, Y);

@@ -1,7 +1,7 @@
 /**
  * Determinism: the same inputs and seed give bit-identical results across runs and across
  * the CLI and the library; the plain and relaxed-SIMD binaries differ only by fused
- * multiply-add rounding, within the bounds stated in the README.
+ * multiply-add rounding, within the bounds stated in docs/reliability.md.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -91,7 +91,7 @@ describe("determinism", () => {
       relaxed = probe(true);
     expect(plain.binary).toBe("simd");
     expect(relaxed.binary).toBe("relaxed-simd");
-    // README, Reliability: products and factorisations 1e-13 relative (a few ulps per
+    // docs/reliability.md, Determinism: products and factorisations 1e-13 relative (a few ulps per
     // accumulation), the estimate 1e-9 (rank-truncated, amplified by the conditioning of the
     // fit), a 200-step training trajectory 1e-9.
     expect(maxRel(relaxed.gemm as number[], plain.gemm as number[])).toBeLessThan(1e-13);

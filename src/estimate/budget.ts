@@ -12,7 +12,7 @@
  * held-out and diagnostics setting) and then raised by 10 %; the property tests check
  * it on random requests. Its work is n·c·k + 3·k³ + 40·n·c units (the SVD and the
  * eigendecomposition, and the passes over the snapshots), an upper bound of the
- * measured times at ≈ 18 ns per unit on the reference machine (README, Reliability).
+ * measured times at ≈ 18 ns per unit on the reference machine (docs/reliability.md).
  */
 import { GlocalError } from "../core/errors";
 import { autoCandidates } from "./auto";
@@ -21,7 +21,7 @@ import type { Method } from "./types";
 
 /** The most WebAssembly scratch memory one estimate may be predicted to need: 1 GiB. */
 export const MAX_ESTIMATE_BYTES = 2 ** 30;
-/** The most work one estimate may be predicted to need: 5·10⁸ units (≈ 9 s here, README). */
+/** The most work one estimate may be predicted to need: 5·10⁸ units (≈ 9 s here; see docs/reliability.md). */
 export const MAX_ESTIMATE_WORK = 5e8;
 
 type FitKind = "dmd" | "projection" | "extrapolation";

@@ -46,11 +46,11 @@ export function checkMethod(value: unknown, argument: string): Method | "auto" {
 
 /**
  * The default method, chosen by the accuracy benchmark (bench/accuracy/report.ts: chooseDefault;
- * README "Accuracy of the estimate, and the default").
+ * docs/estimator.md, "Accuracy and the default").
  */
 export const DEFAULT_METHOD: Method = "mpe";
 
-/** The embedding dimension qd the default delay aims at (chosen on the accuracy benchmark; README). */
+/** The embedding dimension qd the default delay aims at (chosen on the accuracy benchmark; docs/estimator.md). */
 export const DEFAULT_DELAY_DIM = 32;
 
 /**

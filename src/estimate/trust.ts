@@ -26,7 +26,7 @@ import { DmdFit } from "./dmd";
 import type { HeldOutEvidence } from "./evidence";
 import type { EstimateWarning, TrustThresholds } from "./types";
 
-/** The trust test's thresholds, chosen on the accuracy benchmark (README: "Trust"). */
+/** The trust test's thresholds, chosen on the accuracy benchmark (docs/estimator.md, "Trust and diagnostics"). */
 export const DEFAULT_TRUST: TrustThresholds = {
   heldOutError: 0.5,
   magnitude: 10,

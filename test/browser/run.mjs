@@ -15,7 +15,7 @@ const artifacts = join(root, "test-artifacts");
 const require = createRequire(import.meta.url);
 mkdirSync(artifacts, { recursive: true });
 
-// Tolerances (see the README, "Accuracy of the GPU path"): the page runs the relaxed-SIMD binary, Node the
+// Tolerances (see docs/performance.md, "The GPU offload: accuracy"): the page runs the relaxed-SIMD binary, Node the
 // plain one; fused multiply-adds round differently, the test prints the largest difference (1e-12 relative here).
 const SAME_SEED_REL = 1e-9;
 // The GPU path is f32: trajectories agree to a cosine of at least this, estimates to this.

@@ -3,8 +3,8 @@
  * every `<!-- example: PATH -->` block of README*.md and docs/*.md holds the file verbatim,
  * every `<!-- output: PATH -->` block what `node PATH` prints now (dist/, built by `npm run
  * build`; the examples import the package by name). `node scripts/doc-examples.cjs` rewrites
- * the blocks after a change on purpose. Also: nothing in them cites documents outside the
- * repository.
+ * the blocks after a change on purpose. Also: the README shows the three tasks of a new user,
+ * stays within 300 lines, and nothing in the docs cites documents outside the repository.
  */
 import { readFileSync } from "fs";
 import { join } from "path";
@@ -25,8 +25,9 @@ const root = join(__dirname, "..", "..");
 const lib = require(join(root, "scripts", "doc-examples.cjs")) as DocExamples;
 
 describe("the docs' examples and outputs", () => {
-  it("the getting-started page shows the three tasks, each with its output", () => {
-    const text = readFileSync(join(root, "docs", "getting-started.md"), "utf8");
+  it("the README shows the three tasks, each with its output, in at most 300 lines", () => {
+    const text = readFileSync(join(root, "README.md"), "utf8");
+    expect(text.split("\n").length - 1).toBeLessThanOrEqual(300);
     const shown = lib.blocks(text).map((b) => `${b.kind}:${b.path}`);
     for (const f of ["estimate-trajectory", "tune-builtin", "plugin-tune"]) {
       expect(shown).toContain(`example:examples/${f}.mjs`);
@@ -51,11 +52,10 @@ describe("the docs' examples and outputs", () => {
     expect(checked).toBeGreaterThanOrEqual(6);
   }, 120000);
 
-  it("the new pages cite nothing outside the repository", () => {
+  it("the README and the docs cite nothing outside the repository", () => {
     for (const file of lib.docFiles()) {
       const text = readFileSync(join(root, file), "utf8");
-      if (file === "README.md") continue; // rewritten at the end (README.next.md is its proposal)
-      expect({ file, cites: /DESIGN(\.md| §)/.test(text) }).toEqual({ file, cites: false });
+      expect({ file, cites: /DESIGN|§/.test(text) }).toEqual({ file, cites: false });
     }
   });
 });

@@ -3,8 +3,8 @@
  * modes ('webasm' accumulates in f32 like a GPU; 'cpu' rounds operands and results to f32):
  * hypergradient trajectories agree to a cosine >= 0.999 per hyperparameter; the default
  * estimate from them gets the same trust verdict, and an affine fit (d = 6) agrees to a
- * relative error <= 1e-2. Measured on these cases (and the wider sweep in the README, "Accuracy
- * of the GPU path"): cosines >= 0.99999995, affine estimates 4e-8 … 8.8e-3 apart, default (mpe)
+ * relative error <= 1e-2. Measured on these cases (and the wider sweep in docs/performance.md, "The GPU
+ * offload: accuracy"): cosines >= 0.99999995, affine estimates 4e-8 … 8.8e-3 apart, default (mpe)
  * estimates 2e-7 … 2.6e-2 apart, all on windows the estimator does not trust.
  */
 import { estimateGlobal, hypergradientTrajectory, optimize, optimizers } from "../../src/index";

@@ -73,7 +73,7 @@ describe("glocal estimate: broken input", () => {
     const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 2654435761) % 256));
     expectError(run(["estimate", "--input", write("garbage.bin", bytes)]), ["E_PARSE", "E_NONFINITE"]);
   });
-  it("an empty (or blank) file → E_SHAPE, as the README says of empty input", () => {
+  it("an empty (or blank) file → E_SHAPE, as docs/cli.md says of empty input", () => {
     expectError(run(["estimate", "--input", write("empty.json", "")]), "E_SHAPE");
     expectError(run(["estimate", "--input", write("blank.json", " \n\t\n")]), "E_SHAPE");
     expectError(run(["estimate", "--input", "-"], ""), "E_SHAPE");

@@ -153,7 +153,7 @@ function inputText(c: Case): string {
     text =
       text.slice(0, at) + ["\x1b[2J", "\r\x1b[K", "\x07", "\u009b31m", "\x1b]0;title\x07"][c.cut % 5] + text.slice(at);
   }
-  // Nothing but white space: empty input, E_SHAPE (as the README says).
+  // Nothing but white space: empty input, E_SHAPE (as docs/cli.md says).
   if (c.damage === "blank") text = [" ", "", "\n\t\n"][c.cut % 3];
   return text;
 }
