@@ -90,7 +90,12 @@ export class TfjsTraining implements DriverSession {
   private diverged = false;
   private disposedFlag = false;
   private version = 0;
-  private cache: { version: number; train?: Evaluation; val?: Evaluation } = { version: -1 };
+  /** The losses at the current state (fields always present: nothing is looked up on a prototype). */
+  private cache: { version: number; train: Evaluation | null; val: Evaluation | null } = {
+    version: -1,
+    train: null,
+    val: null,
+  };
   private readonly work: WorkCounter;
 
   constructor(source: TfjsSource, optimizer: OptimizerSpec, options: TfjsTrainingOptions = {}) {
@@ -359,7 +364,7 @@ export class TfjsTraining implements DriverSession {
 
   private evaluation(split: "train" | "val"): Evaluation {
     this.checkUsable();
-    if (this.cache.version !== this.version) this.cache = { version: this.version };
+    if (this.cache.version !== this.version) this.cache = { version: this.version, train: null, val: null };
     const hit = this.cache[split];
     if (hit) return hit;
     const s = split === "train" ? this.src.train : this.src.val;

@@ -71,7 +71,15 @@ export function twins(
   const widths = model === "mlp-tanh" ? [TINY_DATA.features, 5, k] : [TINY_DATA.features, k];
   const train = split(data.train as never),
     val = split(data.val as never);
-  const y = (labels: tf.Tensor) => (k === 1 ? tf.reshape(labels, [-1, 1]) : tf.oneHot(tf.cast(labels, "int32"), k));
+  // Targets made here are freed below with the rest (the problem keeps clones).
+  const made: tf.Tensor[] = [];
+  const y = (labels: tf.Tensor) =>
+    tf.tidy(() => (k === 1 ? tf.reshape(labels, [-1, 1]) : tf.oneHot(tf.cast(labels, "int32"), k)));
+  const target = (labels: tf.Tensor) => {
+    const t = y(labels);
+    made.push(t);
+    return t;
+  };
   const theta0 = builtin.initialTheta();
   const params = layerTensors(theta0, widths);
   try {
@@ -103,8 +111,8 @@ export function twins(
         params,
         loss,
         accuracy,
-        train: { x: train.x, y: y(train.labels) },
-        val: { x: val.x, y: y(val.labels) },
+        train: { x: train.x, y: target(train.labels) },
+        val: { x: val.x, y: target(val.labels) },
       });
       return { builtin, tfjs, widths };
     }
@@ -125,7 +133,7 @@ export function twins(
     });
     return { builtin, tfjs, widths };
   } finally {
-    tf.dispose([...params, train.x, train.labels, val.x, val.labels]);
+    tf.dispose([...params, ...made, train.x, train.labels, val.x, val.labels]);
   }
 }
 

@@ -139,7 +139,10 @@ describe("tfjs sessions", () => {
       }
       return "no error";
     };
-    expect(code(() => tfjs.createSession(opt, { hyper: ["weights"] }))).toBe("E_OPTION weights");
+    expect(code(() => tfjs.createSession(opt, { hyper: ["weights"] }))).toBe("E_OPTION hyper[0]");
+    expect(code(() => tfjs.createSession(opt, { hyper: ["lr", "layerWd"] }))).toBe("E_OPTION hyper[1]");
+    expect(code(() => tfjs.createSession(opt, { weights: { indices: [0] } } as never))).toBe("E_OPTION weights");
+    expect(code(() => tfjs.createSession(opt, { hyper: "lr" } as never))).toBe("E_OPTION hyper");
     expect(code(() => tfjs.createSession(opt, { backend: "gpu" }))).toBe("E_OPTION backend");
     expect(code(() => tfjs.createSession(opt, { batchSize: 99 }))).toBe("E_OPTION batchSize");
     expect(code(() => tfjs.createSession(opt, { phi: [1] }))).toBe("E_SHAPE phi");
