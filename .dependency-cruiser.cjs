@@ -93,8 +93,7 @@ module.exports = {
     {
       name: "tfjs-not-above-training",
       severity: "error",
-      comment:
-        "src/tfjs/ (TensorFlow.js models as inner problems) builds on core, problems (types) and training only.",
+      comment: "src/tfjs/ (TensorFlow.js models as inner problems) builds on core, problems (types) and training only.",
       from: { path: under("tfjs") },
       to: { path: under("optimize", "app", "datasets", "gpu", "estimate", "linalg") },
     },

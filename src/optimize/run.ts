@@ -123,7 +123,9 @@ export class Run {
       ...this.o.products,
     };
     const p = this.o.problem;
-    const s = isSessionProblem(p) ? p.createSession(this.o.optimizer, options) : new InnerTraining(p, this.o.optimizer, options);
+    const s = isSessionProblem(p)
+      ? p.createSession(this.o.optimizer, options)
+      : new InnerTraining(p, this.o.optimizer, options);
     this.open.add(s);
     return s;
   }

@@ -30,7 +30,13 @@ const Y = [1, -1, 0, 3, -3, 0];
 const junk = fc.oneof(
   fc.constantFrom(undefined, null, NaN, Infinity, -1, 0, 0.5, 1e9, "", "exact", "finite-difference", true),
   fc.constantFrom({}, [], [[]], [NaN], [1, 2], [[1, 2]], [[1], [2, 3]], { x: X }, { x: X, y: Y }, { x: X, y: [1] }),
-  fc.constantFrom("meanSquaredError", "sparseCategoricalCrossentropy", () => 0, () => null, () => tf.scalar(NaN)),
+  fc.constantFrom(
+    "meanSquaredError",
+    "sparseCategoricalCrossentropy",
+    () => 0,
+    () => null,
+    () => tf.scalar(NaN),
+  ),
 );
 
 const SPEC_FIELDS = ["params", "loss", "accuracy", "train", "val", "jvp", "fdStep", "tf", "model", "extra"] as const;

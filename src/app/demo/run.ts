@@ -9,7 +9,6 @@ import { GlocalError, describe, isGlocalError } from "../../core/errors";
 import { checkOptions, optInteger, optNumber } from "../../core/validate";
 import { mnist, ClassificationData } from "../../datasets/mnist";
 import { logistic, mlp, softmax } from "../../problems/index";
-import type { Problem } from "../../problems/types";
 import { OptimizerSpec, momentumValue } from "../../training/optim";
 import { optimizeWork, splitYieldOption } from "../../optimize";
 import { Work, runToEnd, runYielding } from "../../core/cooperative";
@@ -178,7 +177,11 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
   }
   const model = (o.model as DemoSettings["model"] | undefined) ?? sc.model;
   if (sc.tfjs === true && model !== sc.model) {
-    throw new GlocalError("E_OPTION", `scenario '${name}' has the ${sc.model} model only, got ${describe(model)}`, "model");
+    throw new GlocalError(
+      "E_OPTION",
+      `scenario '${name}' has the ${sc.model} model only, got ${describe(model)}`,
+      "model",
+    );
   }
   const classes = sc.classes ? sc.classes.slice() : null;
   if (model === "logistic" && (classes === null || classes.length !== 2)) {

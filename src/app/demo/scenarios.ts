@@ -11,11 +11,12 @@ import { optimizers } from "../../training/optim";
 import type { HyperName } from "../../training/hyperparameters";
 import type { ClassificationData } from "../../datasets/mnist";
 import type { Problem } from "../../problems/types";
-import type { TfjsProblem } from "../../tfjs/problem";
+import type { SessionProblem } from "../../training/types";
 import { tfjsMlp } from "./tfjsModel";
 
-/** A demo problem: a built-in one, or a TensorFlow.js model (glocal-hypergrad/tfjs). */
-export type DemoProblem = Problem | TfjsProblem;
+/** A demo problem: a built-in one, or one that makes its own sessions (the TensorFlow.js
+ *  model of glocal-hypergrad/tfjs). Typed without tfjs, so the demo's types need no tfjs. */
+export type DemoProblem = Problem | (SessionProblem & { dispose(): void });
 
 /** Sizes that `--quick` replaces (about a quarter of the default run). */
 export interface ScenarioSizes {
