@@ -113,8 +113,9 @@ const mlpScenario: DemoScenario = {
 /**
  * `tfjs`: the mlp scenario's network with the same θ₀, computed by TensorFlow.js (f32 model
  * math, exact hypergradients from Hessian–vector products). Needs @tensorflow/tfjs (Node) or
- * a global `tf` (the browser page loads it). tfjs's pure-JS CPU backend is far slower than
- * the built-in kernels, so the budgets are smaller: 1000 digits, T = 500.
+ * a global `tf` (the browser page loads it). tfjs's pure-JS CPU backend is 15–38 times slower
+ * than the built-in kernels (bench/results/tfjs.md), so the budgets are smaller: 1000 digits,
+ * T = 300, three global runs.
  */
 const tfjsScenario: DemoScenario = {
   ...mlpScenario,
@@ -123,11 +124,11 @@ const tfjsScenario: DemoScenario = {
   tfjs: true,
   train: 1000,
   val: 300,
-  steps: 500,
+  steps: 300,
   window: 50,
-  outer: 4,
+  outer: 3,
   stride: 5,
-  quick: { train: 300, val: 100, steps: 100, window: 20, outer: 3, stride: 2 },
+  quick: { train: 200, val: 100, steps: 60, window: 20, outer: 2, stride: 2 },
 };
 
 /** Every scenario by name; the first is the default. */
