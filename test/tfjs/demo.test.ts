@@ -4,15 +4,15 @@ import { datasets } from "../../src/index";
 import { tf } from "../support/tfjs";
 
 it("runDemo({ scenario: 'tfjs' }) follows runDemo({ scenario: 'mlp' }) (same θ₀, data and batches)", () => {
-  const data = datasets.mnist({ train: 100, val: 50, seed: 2 });
+  const data = datasets.mnist({ train: 40, val: 20, seed: 2 });
   const settings = {
-    train: 100,
-    val: 50,
-    batch: 25,
-    steps: 16,
-    window: 8,
+    train: 40,
+    val: 20,
+    batch: 10,
+    steps: 12,
+    window: 6,
     outer: 2,
-    hidden: 8,
+    hidden: 4,
     seed: 2,
     strategies: ["truncated", "glocal"] as ("truncated" | "glocal")[],
     glocal: { stride: 1 },
