@@ -6,6 +6,8 @@
  *   core (and the generated kernels' bindings) → linalg → estimate
  *   core → gpu;  core, gpu → problems, datasets
  *   core, linalg, problems, gpu → training → optimize (+ estimate) → src/index.ts → app
+ *   core, problems, training → tfjs (the glocal-hypergrad/tfjs entry, beside training; only
+ *   src/tfjs/ knows TensorFlow.js, and only src/app/ imports it)
  * A lower layer never imports a higher one, so the folders cannot form a cycle; no-circular
  * keeps the files acyclic too. Type-only imports count (tsPreCompilationDeps).
  */
@@ -89,11 +91,33 @@ module.exports = {
       to: { path: "^src/index\\.ts$" },
     },
     {
+      name: "tfjs-not-above-training",
+      severity: "error",
+      comment: "src/tfjs/ (TensorFlow.js models as inner problems) builds on core, problems (types) and training only.",
+      from: { path: under("tfjs") },
+      to: { path: under("optimize", "app", "datasets", "gpu", "estimate", "linalg") },
+    },
+    {
+      name: "only-app-imports-tfjs",
+      severity: "error",
+      comment: "src/tfjs/ is a separate entry (glocal-hypergrad/tfjs): the library entry must not pull it in.",
+      from: { path: "^src/", pathNot: [under("tfjs"), under("app")] },
+      to: { path: under("tfjs") },
+    },
+    {
       name: "not-to-dev-dep",
       severity: "error",
       comment: "The published library (src/) must not import devDependencies; users do not install them.",
-      from: { path: "^src/" },
+      from: { path: "^src/", pathNot: under("tfjs") },
       to: { dependencyTypes: ["npm-dev"] },
+    },
+    {
+      name: "tfjs-only-tensorflow",
+      severity: "error",
+      comment:
+        "src/tfjs/ may import TensorFlow.js, an optional peer dependency (a devDependency for the tests): types only, the runtime is loaded lazily (src/tfjs/load.ts).",
+      from: { path: under("tfjs") },
+      to: { dependencyTypes: ["npm-dev"], pathNot: "node_modules/@tensorflow/" },
     },
   ],
   options: {

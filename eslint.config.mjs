@@ -57,7 +57,7 @@ export default defineConfig(
 
   // Node: build scripts, benchmarks, tests and the root config files (ES modules).
   {
-    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "test/**/*.mjs", "examples/*.mjs", "*.mjs"],
+    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "test/**/*.mjs", "examples/*.mjs", "examples/tfjs/*.mjs", "*.mjs"],
     languageOptions: { globals: node },
   },
   // CommonJS: every .js/.cjs file outside the browser example (package.json has no "type").

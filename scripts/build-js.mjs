@@ -21,6 +21,10 @@ export const ENTRIES = [
   { source: "src/index.ts", node: "index", browser: "browser", browserCjs: true },
   // "glocal-hypergrad/demo": the library entry plus runDemo and the report
   { source: "src/app/index.ts", node: "demo", browser: "demo-browser" },
+  // "glocal-hypergrad/tfjs": TensorFlow.js models as inner problems. TensorFlow.js is an
+  // optional peer dependency, never bundled: src/tfjs/ imports only its types and loads it
+  // at run time (or takes the caller's namespace, or a global `tf` in browsers).
+  { source: "src/tfjs/index.ts", node: "tfjs", browser: "tfjs-browser", external: ["@tensorflow/*"] },
 ];
 
 // Dependencies and (optional) peer dependencies stay outside the bundles.
@@ -42,24 +46,33 @@ const common = {
 // to CommonJS sees import.meta empty and falls back to its `require`.
 const esmUrl = { js: "const __glocalModuleUrl = import.meta.url;" };
 
-const node = (source, outfile, format) =>
+const node = (source, outfile, format, more = []) =>
   build({
     ...common,
     entryPoints: [source],
     outfile,
     format,
     platform: "node",
-    external,
+    external: [...external, ...more],
     ...(format === "esm" ? { banner: esmUrl } : {}),
   });
-const browser = (source, outfile, format) =>
-  build({ ...common, entryPoints: [source], outfile, format, platform: "browser", plugins: [browserBundle] });
+const browser = (source, outfile, format, more = []) =>
+  build({
+    ...common,
+    entryPoints: [source],
+    outfile,
+    format,
+    platform: "browser",
+    plugins: [browserBundle],
+    external: more,
+  });
 
 const builds = [];
 for (const e of ENTRIES) {
-  builds.push(node(e.source, `dist/${e.node}.cjs`, "cjs"), node(e.source, `dist/${e.node}.mjs`, "esm"));
-  builds.push(browser(e.source, `dist/${e.browser}.mjs`, "esm"));
-  if (e.browserCjs) builds.push(browser(e.source, `dist/${e.browser}.cjs`, "cjs"));
+  const more = e.external ?? [];
+  builds.push(node(e.source, `dist/${e.node}.cjs`, "cjs", more), node(e.source, `dist/${e.node}.mjs`, "esm", more));
+  builds.push(browser(e.source, `dist/${e.browser}.mjs`, "esm", more));
+  if (e.browserCjs) builds.push(browser(e.source, `dist/${e.browser}.cjs`, "cjs", more));
 }
 builds.push(
   build({
@@ -82,7 +95,7 @@ if (existsSync(join(root, "bench", "index.ts"))) {
       outfile: "dist/bench.cjs",
       format: "cjs",
       platform: "node",
-      external: [...external, "benchmark", "ml-matrix"],
+      external: [...external, "benchmark", "ml-matrix", "@tensorflow/*"],
     }),
   );
 }

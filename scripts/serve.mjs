@@ -1,5 +1,5 @@
 // A tiny static server for the browser demo (`npm run serve:demo`). It serves only what the
-// page needs — examples/browser/, dist/ and gpu.js's browser build — with correct MIME
+// page needs — examples/browser/, dist/, gpu.js's and TensorFlow.js's browser builds — with correct MIME
 // types and the cross-origin-isolation headers (COOP/COEP) that make SharedArrayBuffer,
 // and so the demo's graceful Stop button, available. Binds to 127.0.0.1 only.
 //
@@ -16,6 +16,11 @@ const MOUNTS = [
   ["/examples/browser/", join(root, "examples", "browser")],
   ["/dist/", join(root, "dist")],
   ["/vendor/gpu.js/", join(root, "node_modules", "gpu.js", "dist")],
+  // TensorFlow.js's browser builds, for the demo's tfjs model (script-tag globals: tf).
+  ...["tfjs-core", "tfjs-backend-cpu", "tfjs-layers"].map((p) => [
+    `/vendor/${p}/`,
+    join(root, "node_modules", "@tensorflow", p, "dist"),
+  ]),
 ];
 
 const MIME = {

@@ -56,12 +56,19 @@ function options() {
     backend: f.get("backend"),
   };
   if (params.has("strategies")) o.strategies = params.get("strategies").split(",");
+  // The MLP in TensorFlow.js is the demo's tfjs scenario (its model runs on tfjs's backend).
+  if (o.model === "tfjs") {
+    delete o.model;
+    delete o.backend;
+    o.scenario = "tfjs";
+  }
   return o;
 }
 
 /** Where the products of the run in progress (or the last one) went, in words. */
 function describeProducts(run) {
   if (!run) return "model products: (no run yet)";
+  if (run.route === "tfjs") return "model products: the TensorFlow.js model, on tfjs's own backend (f32)";
   const asked = `backend ${run.backend}`;
   const c = run.counts;
   if (run.route === "wasm" || (c && c.gpu + c.wasm === 0 && run.route !== "gpu"))
@@ -79,6 +86,7 @@ function describeBackend(info, run) {
   );
   if (g.error) lines.push(`gpu.js failure: ${g.error}`);
   if (info.gpuJsNote) lines.push(info.gpuJsNote);
+  if (info.tfjs) lines.push(`tfjs model: TensorFlow.js ${info.tfjs.version} on its ${info.tfjs.backend} backend (f32)`);
   lines.push("stop: graceful (the worker yields between inner steps)");
   return lines.join("\n");
 }

@@ -3,10 +3,15 @@
 // arrives during the run and aborts it within one inner step (no shared memory needed).
 // Messages in:  { type: "info" } | { type: "start", options } | { type: "stop" }
 // Messages out: { type: "info" | "progress" | "done" | "error", ... }
+// The tfjs scenario loads TensorFlow.js's browser builds first (they define the global tf).
 import * as glocal from "../../dist/demo-browser.mjs";
 
 const GPU_JS = "../../vendor/gpu.js/gpu-browser.min.js";
+// TensorFlow.js for the tfjs scenario: core, its CPU backend, and layers (which registers the
+// gradients glocal differentiates twice).
+const TFJS = ["tfjs-core/tf-core.min.js", "tfjs-backend-cpu/tf-backend-cpu.min.js", "tfjs-layers/tf-layers.min.js"];
 let gpuJsNote = null;
+let tfjsLoaded = null;
 let controller = null;
 
 /** gpu.js is optional: without it the products simply stay in WebAssembly. */
@@ -19,7 +24,17 @@ async function loadGpuJs() {
 }
 
 function info() {
-  return { ...glocal.backendInfo(), gpuJsNote };
+  const tfjs = self.tf?.version_core ? { version: self.tf.version_core, backend: self.tf.getBackend() } : null;
+  return { ...glocal.backendInfo(), gpuJsNote, tfjs };
+}
+
+/** Loads TensorFlow.js once (in order: the backend and layers extend core's global tf). */
+function loadTfjs() {
+  tfjsLoaded ??= (async () => {
+    for (const file of TFJS) await import(`../../vendor/${file}`);
+    await self.tf.setBackend("cpu");
+  })();
+  return tfjsLoaded;
 }
 
 let initialised = null;
@@ -41,6 +56,7 @@ function productsSince(since) {
 
 async function start({ options }) {
   await init();
+  if (options.scenario === "tfjs") await loadTfjs();
   const response = await fetch("./data/mnist-subset.bin");
   if (!response.ok)
     throw new Error(`data/mnist-subset.bin: HTTP ${response.status} (run npm run serve:demo, which builds it)`);

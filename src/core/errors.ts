@@ -19,7 +19,7 @@ export type GlocalErrorCode =
   | "E_IO" // the CLI could not read or write a file
   | "E_PARSE" // the CLI's input is not valid JSON
   | "E_CALLBACK" // a function the caller passed (onProgress, an AbortSignal's getter) threw: the original is `cause`
-  | "E_MISSING_DEPENDENCY" // an optional peer dependency (gpu.js, mnist) is asked for but not installed
+  | "E_MISSING_DEPENDENCY" // an optional peer dependency (gpu.js, mnist, TensorFlow.js) is asked for but not installed
   | "E_INTERNAL"; // a kernel trapped: a bug in glocal, please report it
 
 /** The one error type of the library: a stable `code`, a message that names the argument, and the argument. */

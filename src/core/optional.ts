@@ -32,7 +32,7 @@ export function nodeRequire(): NodeRequireFn | null {
 }
 
 /** Whether `e` says that the module `id` itself (not one of its own imports) is missing. */
-function isMissing(e: unknown, id: string): boolean {
+export function isMissing(e: unknown, id: string): boolean {
   const err = e as { code?: unknown; message?: unknown };
   return (
     (err?.code === "MODULE_NOT_FOUND" || err?.code === "ERR_MODULE_NOT_FOUND") &&

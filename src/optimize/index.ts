@@ -6,6 +6,7 @@
 import { GlocalError, describe, isGlocalError } from "../core/errors";
 import { checkOptions, hasMember, optInteger, ownProperties } from "../core/validate";
 import { checkOptimizer } from "../training/optim";
+import { isSessionProblem } from "../training/types";
 import { Run, ResolvedOptions } from "./run";
 import {
   checkRandomOptions,
@@ -50,11 +51,11 @@ function resolve(options: OptimizeOptions): ResolvedOptions {
   if (
     typeof problem !== "object" ||
     problem === null ||
-    typeof (problem as { initialTheta?: unknown }).initialTheta !== "function"
+    (typeof (problem as { initialTheta?: unknown }).initialTheta !== "function" && !isSessionProblem(problem))
   ) {
     throw new GlocalError(
       "E_TYPE",
-      `problem must be a built-in problem (problems.softmax(...), …), got ${describe(problem)}`,
+      `problem must be a built-in problem (problems.softmax(...), …) or a SessionProblem, got ${describe(problem)}`,
       "problem",
     );
   }

@@ -9,7 +9,8 @@ import { GlocalError, isGlocalError } from "../core/errors";
 import { HyperParameters } from "../training/hyperparameters";
 import { checkSeed, mixSeed, mulberry32 } from "../core/random";
 import { InnerTraining, builtinProblem, checkBatchSize } from "../training/builtin";
-import type { TrainingSnapshot } from "../training/types";
+import { DriverSession, SessionProblem, isSessionProblem } from "../training/types";
+import type { Problem } from "../problems/types";
 import { MetaOptimizer } from "./meta";
 import { ProductOptions, resolveProducts } from "../gpu/dispatch";
 import type { HistoryEntry, OptimizeEvent, OptimizeOptions, OptimizeResult, Strategy } from "./types";
@@ -63,7 +64,7 @@ export class Run {
   private doneJvps = 0;
   private doneValGrads = 0;
   /** Sessions not yet released (random keeps its best trial open beside the next). */
-  private readonly open = new Set<InnerTraining>();
+  private readonly open = new Set<DriverSession>();
   /** The hyperparameters: names, φ₀, and the range check of φ between sessions. */
   private readonly hp: HyperParameters;
   /** Validation-set size, and the stream of validation subsets (glocal.valSubsample). */
@@ -80,7 +81,7 @@ export class Run {
     this.pauses = pauses;
     this.pausedBefore = pauses.ms;
     // What a session would reject is rejected here, before any work, in InnerTraining's order.
-    const problem = builtinProblem(o.problem);
+    const problem: Problem | SessionProblem = isSessionProblem(o.problem) ? o.problem : builtinProblem(o.problem);
     this.hp = new HyperParameters(o.optimizer, problem, o.hyper, o.weights);
     checkBatchSize(o.batchSize, problem.trainSize);
     checkSeed(o.seed, "seed");
@@ -111,16 +112,20 @@ export class Run {
     return this.o.strategy;
   }
 
-  /** A fresh session from θ₀ with the current φ (or the φ given). */
-  session(phi: ArrayLike<number> = this.phi): InnerTraining {
-    const s = new InnerTraining(this.o.problem, this.o.optimizer, {
+  /** A fresh session from θ₀ with the current φ (or the φ given); a SessionProblem makes its own. */
+  session(phi: ArrayLike<number> = this.phi): DriverSession {
+    const options = {
       hyper: this.o.hyper,
       weights: this.o.weights,
       batchSize: this.o.batchSize,
       seed: this.o.seed,
       phi,
       ...this.o.products,
-    });
+    };
+    const p = this.o.problem;
+    const s = isSessionProblem(p)
+      ? p.createSession(this.o.optimizer, options)
+      : new InnerTraining(p, this.o.optimizer, options);
     this.open.add(s);
     return s;
   }
@@ -141,7 +146,7 @@ export class Run {
    * for the hypergradients recorded next (a partial Fisher–Yates draw without repeats);
    * false (and nothing changed) without one.
    */
-  subsample(s: InnerTraining): boolean {
+  subsample(s: DriverSession): boolean {
     const n = this.o.glocal.valSubsample;
     if (n === undefined || n >= this.valSize) return false;
     const pool = new Int32Array(this.valSize);
@@ -163,7 +168,7 @@ export class Run {
   }
 
   /** Adds a session's work to the totals and frees it (idempotent). */
-  release(s: InnerTraining): void {
+  release(s: DriverSession): void {
     if (this.open.delete(s)) {
       const c = s.counts;
       this.doneJvps += c.jvps;
@@ -189,7 +194,7 @@ export class Run {
 
   /** n inner steps, one at a time so an abort is honoured within one step; the
    *  asynchronous driver may give the event loop a turn after each (optimizeAsync). */
-  *steps(s: InnerTraining, n: number, tangent: boolean): Work<void> {
+  *steps(s: DriverSession, n: number, tangent: boolean): Work<void> {
     for (let i = 0; i < n; i++) {
       if (this.abortRequested()) throw new Aborted();
       s.step(1, { tangent });
@@ -199,7 +204,7 @@ export class Run {
   }
 
   /** Applies h to φ (and the session), remembering where a rejection returns to. */
-  update(h: ArrayLike<number>, s: InnerTraining | null): void {
+  update(h: ArrayLike<number>, s: DriverSession | null): void {
     for (let i = 0; i < h.length; i++) {
       if (!Number.isFinite(h[i]))
         throw new GlocalError("E_DIVERGED", `the hypergradient is not finite (${this.names[i]})`, "hypergradient");
@@ -226,7 +231,7 @@ export class Run {
    * to its value before the last update and halves the meta step. False when the driver
    * should give up.
    */
-  reject(e: unknown, s: InnerTraining | null, snapshot: TrainingSnapshot | null): boolean {
+  reject(e: unknown, s: DriverSession | null, snapshot: unknown): boolean {
     if (!(isGlocalError(e) && e.code === "E_DIVERGED")) throw e;
     this.rejected++;
     this.consecutiveRejections++;
@@ -234,7 +239,7 @@ export class Run {
     this.phi = this.previousPhi.slice();
     this.hp.setPhi(this.phi);
     this.meta.shrink();
-    if (s && snapshot) {
+    if (s && snapshot !== null) {
       s.restore(snapshot);
       s.setPhi(this.phi);
     }
@@ -277,7 +282,7 @@ export class Run {
   }
 
   /** Appends a history entry; evaluates the session's losses when due (timed apart). */
-  record(s: InnerTraining, position: number, extra: Partial<HistoryEntry>, forceEval = false): HistoryEntry {
+  record(s: DriverSession, position: number, extra: Partial<HistoryEntry>, forceEval = false): HistoryEntry {
     let trainLoss: number | null = null,
       valLoss: number | null = null,
       valAccuracy: number | null = null;
@@ -324,7 +329,7 @@ export class Run {
     return entry;
   }
 
-  result(s: InnerTraining): OptimizeResult {
+  result(s: DriverSession): OptimizeResult {
     const t = now();
     const trainLoss = s.trainLoss(),
       valLoss = s.valLoss(),

@@ -3,6 +3,7 @@ import type { EstimateOptions, Method } from "../estimate/types";
 import type { HyperName, WeightsOptions } from "../training/hyperparameters";
 import type { OptimizerSpec } from "../training/optim";
 import type { Problem, ProblemWarning } from "../problems/types";
+import type { SessionProblem } from "../training/types";
 import type { MetaOptimizerSpec } from "./meta";
 import type { ProductOptions } from "../gpu/dispatch";
 
@@ -63,8 +64,9 @@ export interface RandomSearchOptions {
 /** `backend` / `gpuMode` (ProductOptions): where the batched model products of every
  *  session run (default 'auto', see src/gpu/dispatch.ts). */
 export interface OptimizeOptions extends ProductOptions {
-  /** A built-in problem (problems.softmax(...), …). */
-  problem: Problem;
+  /** A built-in problem (problems.softmax(...), …), or a SessionProblem that makes its own
+   *  sessions (e.g. a TensorFlow.js model from glocal-hypergrad/tfjs). */
+  problem: Problem | SessionProblem;
   /** The inner optimiser with the initial hyperparameter values (natural units). */
   optimizer: OptimizerSpec;
   /** Hyperparameters to optimise (default ["lr", "wd"]). */

@@ -2,7 +2,7 @@
  * Forward-mode hypergradients: trajectories h_1 … h_m of a window, the
  * global hypergradient h_T of a whole run, and the local one-step hypergradient. They
  * run on a training session: `InnerTraining` for the built-in problems, `PluginTraining`
- * for caller-supplied models.
+ * for caller-supplied models, or the session a `SessionProblem` makes (glocal-hypergrad/tfjs).
  */
 import { GlocalError, describe } from "../core/errors";
 import { checkOptions, member, optInteger } from "../core/validate";
@@ -17,7 +17,14 @@ import {
 } from "./plugin";
 import { Problem } from "../problems/types";
 import { INNER_TRAINING_OPTIONS, InnerTraining, InnerTrainingOptions } from "./builtin";
-import { TrainingSession, TrainingState, TrajectoryResult } from "./types";
+import {
+  DriverSession,
+  SessionProblem,
+  TrainingSession,
+  TrainingState,
+  TrajectoryResult,
+  isSessionProblem,
+} from "./types";
 import { recordWindow } from "./window";
 
 export { InnerTraining } from "./builtin";
@@ -58,7 +65,7 @@ export interface HypergradientResult<State = TrainingState> extends Omit<Traject
  * Plug-in model: `hypergradientTrajectory(model, { steps, stride, phi, jvp, state })`.
  */
 export function hypergradientTrajectory(
-  problem: Problem,
+  problem: Problem | SessionProblem,
   optimizer: OptimizerSpec,
   options: TrajectoryOptions,
 ): TrajectoryResult;
@@ -67,7 +74,7 @@ export function hypergradientTrajectory(
   options: PluginTrajectoryOptions,
 ): TrajectoryResult<PluginState>;
 export function hypergradientTrajectory(
-  target: Problem | PluginModel,
+  target: Problem | SessionProblem | PluginModel,
   second: OptimizerSpec | PluginTrajectoryOptions,
   third?: TrajectoryOptions,
 ): TrajectoryResult<TrainingState> | TrajectoryResult<PluginState> {
@@ -85,7 +92,11 @@ export function hypergradientTrajectory(
   }
   const o = checkOptions(third, [...INNER_TRAINING_OPTIONS, "steps", "stride"]) as unknown as TrajectoryOptions;
   const { steps, stride } = windowOptions(o);
-  const session = new InnerTraining(target as Problem, second as OptimizerSpec, pick(o, INNER_TRAINING_OPTIONS));
+  const session = makeSession(
+    target as Problem | SessionProblem,
+    second as OptimizerSpec,
+    pick(o, INNER_TRAINING_OPTIONS),
+  );
   try {
     return runWindow(
       session,
@@ -107,7 +118,7 @@ const GLOBAL_OPTIONS = [...INNER_TRAINING_OPTIONS.filter((k) => k !== "state"), 
  * (no truncation). Options as `hypergradientTrajectory` without `state` and `stride`.
  */
 export function globalHypergradient(
-  problem: Problem,
+  problem: Problem | SessionProblem,
   optimizer: OptimizerSpec,
   options: Omit<TrajectoryOptions, "state" | "stride">,
 ): HypergradientResult {
@@ -123,7 +134,8 @@ export function globalHypergradient(
     state: r.state,
     phi: r.phi,
     valLoss: r.valLoss,
-    approximate: false,
+    approximate: r.approximate,
+    ...(r.approximation === undefined ? {} : { approximation: r.approximation }),
     counts: r.counts,
   };
 }
@@ -134,11 +146,11 @@ export function globalHypergradient(
  * `InnerTraining`.
  */
 export function localHypergradient(
-  problem: Problem,
+  problem: Problem | SessionProblem,
   optimizer: OptimizerSpec,
   options: InnerTrainingOptions = {},
 ): HypergradientResult {
-  const session = new InnerTraining(problem, optimizer, options);
+  const session = makeSession(problem, optimizer, options as Record<string, unknown>);
   try {
     const before = session.state();
     const h = session.localHypergradient();
@@ -148,12 +160,23 @@ export function localHypergradient(
       state: before,
       phi: session.getPhi(),
       valLoss: session.valLoss(),
-      approximate: false,
+      approximate: session.approximate,
+      ...approximation(session),
       counts: session.counts,
     };
   } finally {
     session.dispose();
   }
+}
+
+/** A built-in problem's InnerTraining, or the session a SessionProblem makes itself. */
+function makeSession(
+  problem: Problem | SessionProblem,
+  optimizer: OptimizerSpec,
+  options: Record<string, unknown>,
+): DriverSession {
+  if (isSessionProblem(problem)) return problem.createSession(optimizer, options);
+  return new InnerTraining(problem, optimizer, options);
 }
 
 function windowOptions(o: { steps?: unknown; stride?: unknown }): { steps: number; stride: number } {
@@ -193,6 +216,14 @@ function runWindow<S>(
     phi: session.getPhi(),
     valLoss: valLoss(),
     approximate: session.approximate,
+    ...approximation(session),
     counts: session.counts,
   };
+}
+
+/** `approximation` for a result, when the session says why its tangents are approximate. */
+function approximation(session: TrainingSession): { approximation?: string } {
+  return session.approximate && typeof session.approximation === "string"
+    ? { approximation: session.approximation }
+    : {};
 }

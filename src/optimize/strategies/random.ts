@@ -7,7 +7,7 @@
  */
 import { GlocalError } from "../../core/errors";
 import { mixSeed, mulberry32 } from "../../core/random";
-import type { InnerTraining } from "../../training/builtin";
+import type { DriverSession } from "../../training/types";
 import { Aborted, Run } from "../run";
 import type { HistoryEntry, OptimizeResult } from "../types";
 import { finish } from "./finish";
@@ -19,7 +19,7 @@ import { drawPhi, searchBox } from "./searchBox";
 const DRAW_STREAM = 0x7a4d;
 
 interface Trial {
-  s: InnerTraining;
+  s: DriverSession;
   phi: Float64Array;
   /** Validation loss at the end (at the last good state when it diverged). */
   loss: number;
@@ -40,7 +40,7 @@ export function* runRandom(run: Run): Work<OptimizeResult> {
   run.record(start, 0, {}, true);
   run.release(start);
   let best: Trial | null = null;
-  let current: InnerTraining | null = null;
+  let current: DriverSession | null = null;
   try {
     for (let k = 1; k <= K; k++) {
       const phi = drawPhi(box, u);

@@ -4,8 +4,7 @@
  * window is rejected (state restored, φ returned, meta step halved) and retried.
  */
 import type { Work } from "../../core/cooperative";
-import type { InnerTraining } from "../../training/builtin";
-import type { TrainingSnapshot } from "../../training/types";
+import type { DriverSession } from "../../training/types";
 import { Aborted, Run } from "../run";
 import type { HistoryEntry, OptimizeResult } from "../types";
 import { finish } from "./finish";
@@ -13,7 +12,7 @@ import { finish } from "./finish";
 /** Shared loop of the single-run strategies: windows of `run.o.window` steps. */
 export function* runWindows(
   run: Run,
-  window: (s: InnerTraining, m: number, position: number) => Work<Partial<HistoryEntry> & { h: ArrayLike<number> }>,
+  window: (s: DriverSession, m: number, position: number) => Work<Partial<HistoryEntry> & { h: ArrayLike<number> }>,
 ): Work<OptimizeResult> {
   const total = run.o.innerSteps;
   const s = run.session();
@@ -22,7 +21,7 @@ export function* runWindows(
   try {
     while (position < total) {
       const m = Math.min(run.o.window, total - position);
-      const snapshot: TrainingSnapshot = s.snapshot();
+      const snapshot = s.snapshot();
       try {
         const { h, ...extra } = yield* window(s, m, position);
         run.update(h, s);

@@ -23,6 +23,7 @@ export const DOCUMENTED_CODES: readonly GlocalErrorCode[] = [
   "E_DISPOSED",
   "E_NOT_READY",
   "E_UNSUPPORTED",
+  "E_MISSING_DEPENDENCY",
   "E_IO",
   "E_PARSE",
   "E_CALLBACK",
