@@ -90,7 +90,8 @@ export function simdSupported(): boolean {
   }
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+/** Bytes of a base64 string (atob in browsers, Buffer in Node). */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   if (typeof atob === "function") {
     const bin = atob(text);
     const out = new Uint8Array(bin.length);

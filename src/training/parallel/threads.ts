@@ -1,0 +1,87 @@
+/**
+ * How many threads one inner step uses: the `threads` option (1, 2, … or 'auto'), what the
+ * runtime allows, and the measured crossover below which one thread is faster.
+ *
+ * The threaded step needs shared WebAssembly memory (SharedArrayBuffer), workers, and a
+ * caller that may block in Atomics.wait. Node has all three (main thread and workers). A
+ * browser has them only in a Web Worker of a cross-origin-isolated page (served with
+ * COOP `same-origin` and COEP `require-corp`): a page's main thread may not block, and
+ * without isolation there is no SharedArrayBuffer. There, 'auto' means one thread.
+ */
+import { GlocalError, describe } from "../../core/errors";
+import { workerFactory } from "./pool";
+
+export type ThreadsOption = number | "auto";
+
+/** The most threads one step may be split over. */
+export const MAX_THREADS = 64;
+
+/**
+ * Work (batch × parameters × (1 + q)) above which 2 threads beat 1 on one inner step.
+ * From `glocal bench --suite parallel-step` on the development machine (2 vCPU, Node 20):
+ * the threaded step costs a fixed ~0.1–0.2 ms (copying θ in and the summed gradient out,
+ * the reduction, waking the workers), which half of the step's work outweighs from about
+ * here on; see docs/threads.md.
+ */
+export const THREAD_CROSSOVER_WORK = 2_000_000;
+
+/** `auto` never uses more than this many threads (a step's serial part caps the gain). */
+const AUTO_MAX_THREADS = 8;
+
+/** Validates the `threads` option (default 'auto'). */
+export function checkThreads(v: unknown, name = "threads"): ThreadsOption {
+  if (v === undefined || v === "auto") return "auto";
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > MAX_THREADS) {
+    throw new GlocalError(
+      "E_OPTION",
+      `option '${name}' must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${describe(v)}`,
+      name,
+    );
+  }
+  return v;
+}
+
+/** Whether this runtime can run the threaded step, and if not, why. */
+export function threadSupport(): { ok: boolean; reason: string } {
+  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; window?: unknown };
+  if (typeof g.SharedArrayBuffer !== "function" || g.crossOriginIsolated === false) {
+    return {
+      ok: false,
+      reason: "shared memory is unavailable (a browser page needs cross-origin isolation: COOP and COEP headers)",
+    };
+  }
+  if (typeof g.window === "object" && g.window !== null) {
+    return { ok: false, reason: "a browser's main thread may not block in Atomics.wait: run glocal in a Web Worker" };
+  }
+  if (workerFactory() === null) return { ok: false, reason: "this runtime cannot start worker threads" };
+  return { ok: true, reason: "" };
+}
+
+/** Logical cores of this machine (1 when the runtime does not say). */
+export function hardwareThreads(): number {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.("os") as { availableParallelism?: () => number } | undefined;
+  const n =
+    typeof os?.availableParallelism === "function"
+      ? os.availableParallelism()
+      : (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof n === "number" && Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
+/**
+ * The thread count of a session: 1 for `threads: 1`; an explicit count (at most the batch
+ * size, E_UNSUPPORTED where the runtime cannot); for 'auto', 1 below the crossover or
+ * where threads are unavailable, else one thread per crossover's worth of work, at most
+ * the cores and 8.
+ */
+export function resolveThreads(option: ThreadsOption, work: number, batch: number, crossover: number): number {
+  if (option === 1) return 1;
+  const support = threadSupport();
+  if (option !== "auto") {
+    if (!support.ok) throw new GlocalError("E_UNSUPPORTED", `threads: ${option} — ${support.reason}`, "threads");
+    return Math.min(option, batch);
+  }
+  if (!support.ok) return 1;
+  const want = 1 + Math.floor(work / crossover);
+  return Math.max(1, Math.min(want, hardwareThreads(), AUTO_MAX_THREADS, batch));
+}

@@ -1,0 +1,136 @@
+/**
+ * The data-parallel inner step (src/training/parallel/): with threads the batch sums are
+ * grouped by thread, so a threaded run matches the single-threaded one to rounding (not
+ * bit for bit), repeats itself bit for bit for a given thread count, and leaves no worker
+ * thread behind once the session is disposed.
+ */
+import { InnerTraining, datasets, problems } from "../../src/index";
+import type { HyperName, Problem } from "../../src/index";
+import { liveThreadWorkers } from "../../src/training/parallel/pool";
+import { checkThreads } from "../../src/training/parallel/threads";
+import { optimizer } from "../support/training";
+import { code, relErr } from "../support/helpers";
+
+const data = datasets.synthetic({ kind: "multiclass", classes: 4, train: 120, val: 30, features: 7, seed: 11 });
+const hyperOf = (opt: string): HyperName[] => (opt === "sgd" ? ["lr", "wd"] : ["lr", "wd", "momentum"]);
+const STEPS = 6;
+
+interface Run {
+  dTheta: Float64Array;
+  tangent: Float64Array;
+  loss: number;
+  h: Float64Array;
+}
+
+function run(p: Problem, opt: "sgd" | "momentum" | "adam", threads: number, batchSize: number): Run {
+  const s = new InnerTraining(p, optimizer(opt), { hyper: hyperOf(opt), batchSize, seed: 3, threads });
+  try {
+    expect(s.threads).toBe(threads);
+    const theta0 = s.theta();
+    s.step(STEPS);
+    const theta = s.theta();
+    return {
+      dTheta: theta.map((v, i) => v - theta0[i]),
+      tangent: s.tangent().data,
+      loss: s.lastBatchLoss as number,
+      h: s.hypergradient(),
+    };
+  } finally {
+    s.dispose();
+  }
+}
+
+async function noWorkersLeft(): Promise<number> {
+  for (let i = 0; i < 200 && liveThreadWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  return liveThreadWorkers();
+}
+
+const models: Array<[string, () => Problem]> = [
+  // θ₀ ≠ 0: at θ₀ = 0 with balanced classes the full-batch bias gradient is zero in exact
+  // arithmetic, its computed value pure rounding, and AdamW's g/√v turns that rounding
+  // into an O(lr) step: 1 and 2 threads then differ by ~1e-11, whichever is "right".
+  ["softmax", () => problems.softmax(data, { classes: 4, initScale: 0.1 })],
+  ["MLP", () => problems.mlp(data, { hidden: [9, 6], activation: "tanh" })],
+];
+
+describe.each(models)("%s", (_name, make) => {
+  let p: Problem;
+  beforeAll(() => (p = make()));
+  afterAll(() => p.dispose());
+
+  it.each(["sgd", "momentum", "adam"] as const)(
+    "%s: 2 and 3 threads match 1 to 1e-13 (mini-batch and full batch, with tangents)",
+    (opt) => {
+      for (const batch of [50, 120]) {
+        const one = run(p, opt, 1, batch);
+        for (const threads of [2, 3]) {
+          const par = run(p, opt, threads, batch);
+          expect(relErr(par.dTheta, one.dTheta)).toBeLessThanOrEqual(1e-13);
+          expect(relErr(par.tangent, one.tangent)).toBeLessThanOrEqual(1e-13);
+          expect(relErr(par.h, one.h)).toBeLessThanOrEqual(1e-13);
+          expect(Math.abs(par.loss - one.loss) / Math.abs(one.loss)).toBeLessThanOrEqual(1e-13);
+        }
+      }
+    },
+  );
+
+  it("is bit-identical from run to run for a given thread count", () => {
+    const a = run(p, "adam", 2, 50),
+      b = run(p, "adam", 2, 50);
+    expect(Buffer.from(a.dTheta.buffer).equals(Buffer.from(b.dTheta.buffer))).toBe(true);
+    expect(Buffer.from(a.tangent.buffer).equals(Buffer.from(b.tangent.buffer))).toBe(true);
+    expect(Object.is(a.loss, b.loss)).toBe(true);
+  });
+});
+
+describe("threads option and workers", () => {
+  it("weighted losses with weight hyperparameters match one thread", () => {
+    const p = problems.softmax(data, { classes: 4 });
+    const mk = (threads: number) =>
+      new InnerTraining(p, optimizer("momentum"), {
+        hyper: ["lr", "weights"],
+        weights: { transform: "softplus", indices: [0, 5, 77] },
+        batchSize: 40,
+        seed: 2,
+        threads,
+      });
+    const a = mk(1),
+      b = mk(2);
+    a.step(4);
+    b.step(4);
+    expect(relErr(b.tangent().data, a.tangent().data)).toBeLessThanOrEqual(1e-13);
+    expect(relErr(b.theta(), a.theta())).toBeLessThanOrEqual(1e-13);
+    a.dispose();
+    b.dispose();
+    p.dispose();
+  });
+
+  it("leaves no worker alive after dispose (counted)", async () => {
+    const p = problems.softmax(data, { classes: 4 });
+    const before = liveThreadWorkers();
+    const sessions = [2, 3].map((threads) => new InnerTraining(p, optimizer("sgd"), { batchSize: 60, threads }));
+    sessions.forEach((s) => s.step(1));
+    expect(liveThreadWorkers()).toBe(before + 1 + 2);
+    sessions.forEach((s) => s.dispose());
+    expect(await noWorkersLeft()).toBe(0);
+    p.dispose();
+  });
+
+  it("validates 'threads' with a typed error; 'auto' keeps small steps on one thread", () => {
+    const p = problems.softmax(data, { classes: 4 });
+    for (const bad of [0, 1.5, -2, 65, "2", null, NaN])
+      expect(code(() => new InnerTraining(p, optimizer("sgd"), { threads: bad as never }))).toEqual({
+        code: "E_OPTION",
+        argument: "threads",
+      });
+    expect(checkThreads(undefined)).toBe("auto");
+    const s = new InnerTraining(p, optimizer("sgd"), { batchSize: 10 });
+    expect(s.threads).toBe(1);
+    s.dispose();
+    // More threads than examples: one example per thread at most.
+    const t = new InnerTraining(p, optimizer("sgd"), { batchSize: 2, threads: 4 });
+    expect(t.threads).toBe(2);
+    t.dispose();
+    p.dispose();
+  });
+});
