@@ -23,6 +23,7 @@ import { runSoak } from "./soak";
 import { runHyperdimBench } from "./hyperdim";
 import { runPerFeatureStudy } from "./perFeature/study";
 import { runBudgetBench } from "./budget";
+import { runParallelStepBench } from "./parallel/step";
 
 export interface BenchOptions {
   quick: boolean;
@@ -196,7 +197,18 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
 }
 
 export type Suite =
-  "micro" | "jvp" | "accuracy" | "e2e" | "regimes" | "gpu" | "soak" | "hyperdim" | "perfeature" | "budget" | "all";
+  | "micro"
+  | "jvp"
+  | "accuracy"
+  | "e2e"
+  | "regimes"
+  | "gpu"
+  | "soak"
+  | "hyperdim"
+  | "perfeature"
+  | "budget"
+  | "parallel-step"
+  | "all";
 export const SUITES: readonly Suite[] = [
   "micro",
   "jvp",
@@ -208,6 +220,7 @@ export const SUITES: readonly Suite[] = [
   "hyperdim",
   "perfeature",
   "budget",
+  "parallel-step",
   "all",
 ];
 
@@ -282,6 +295,12 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const budget = await runBudgetBench({ quick: o.quick, log: o.log });
     json.budget = budget.json;
     md += budget.markdown + "\n";
+  }
+  if (run("parallel-step")) {
+    o.log("\n");
+    const r = await runParallelStepBench({ quick: o.quick, log: o.log });
+    json.parallelStep = r.json;
+    md += r.markdown + "\n";
   }
   if (run("gpu")) {
     const products = await runProductsBench({ quick: o.quick, log: o.log });

@@ -7,7 +7,20 @@ import { GlocalError } from "../../core/errors";
 import { parseFlags } from "./args";
 import { CommandHelp, flagSpec } from "./help";
 
-const SUITES = ["micro", "jvp", "accuracy", "e2e", "regimes", "gpu", "soak", "hyperdim", "perfeature", "budget", "all"];
+const SUITES = [
+  "micro",
+  "jvp",
+  "accuracy",
+  "e2e",
+  "regimes",
+  "gpu",
+  "soak",
+  "hyperdim",
+  "perfeature",
+  "budget",
+  "parallel-step",
+  "all",
+];
 
 export const BENCH_HELP: CommandHelp = {
   name: "bench",

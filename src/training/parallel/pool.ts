@@ -6,11 +6,17 @@
  *
  * Synchronisation is Atomics on a control block in the shared memory (Int32 words):
  *   0 job counter (workers sleep on it), 1 workers done with the current job,
- *   2 workers ready, 3 quit flag.
+ *   2 workers ready, 3 quit flag, 16 + w − 1: worker w is ready.
  * Each worker has a slot of doubles: [0] error flag, [1] the last call's result,
- * [2] number of calls, then per call: kernel index, argument count, arguments.
+ * [2] number of calls, [3] the job number it is for, then per call: kernel index,
+ * argument count, arguments.
  * The caller blocks in Atomics.wait while the workers finish: allowed in Node (main thread
  * and workers) and in Web Workers, not on a browser's main thread (see threads.ts).
+ *
+ * A slice whose worker is not ready yet runs on the calling thread instead, on instance 0:
+ * the same binary on the same inputs gives the same bits, so the result depends on the
+ * thread count only, not on which threads were up. (A browser may start a worker only once
+ * its creator returns to its event loop; Node starts them at once, and waits for them.)
  */
 import { GlocalError } from "../../core/errors";
 import type { Kernels } from "../../core/abi";
@@ -29,10 +35,11 @@ export interface KernelCall {
   args: readonly number[];
 }
 
-const CTL_BYTES = 64;
+const CTL_WORDS = 16 + 64;
+const CTL_BYTES = CTL_WORDS * 4;
 const MAX_CALLS = 3;
 const MAX_ARGS = 24;
-const SLOT_DOUBLES = 3 + MAX_CALLS * (2 + MAX_ARGS);
+const SLOT_DOUBLES = 4 + MAX_CALLS * (2 + MAX_ARGS);
 /** Longest waits for the workers' start and for one job (a dead worker never answers). */
 const START_LIMIT_MS = 30_000;
 const JOB_LIMIT_MS = 120_000;
@@ -135,14 +142,14 @@ export class ThreadPool {
     this.memory = sharedMemory();
     this.k = new WebAssembly.Instance(sharedModule(), hostImports(this.memory)).exports as unknown as Kernels;
     const ctl = this.k.persistentAlloc(CTL_BYTES + (threads - 1) * SLOT_DOUBLES * 8) >>> 0;
-    this.ctl = new Int32Array(this.memory.buffer, ctl, CTL_BYTES / 4);
+    this.ctl = new Int32Array(this.memory.buffer, ctl, CTL_WORDS);
     this.ctl.fill(0);
     for (let w = 1; w < threads; w++)
       this.slots.push(new Float64Array(this.memory.buffer, ctl + CTL_BYTES + (w - 1) * SLOT_DOUBLES * 8, SLOT_DOUBLES));
   }
 
-  /** Starts the workers, each with an arena of `arenaBytes`, and waits until all are ready. */
-  start(arenaBytes: number): void {
+  /** Starts the workers, each with an arena of `arenaBytes` (in Node: and waits until all are ready). */
+  start(arenaBytes: number, wait: boolean): void {
     const spawn = workerFactory();
     if (spawn === null) throw new GlocalError("E_UNSUPPORTED", "this runtime cannot start worker threads", "threads");
     const module = sharedModule();
@@ -154,7 +161,9 @@ export class ThreadPool {
           module,
           memory: this.memory,
           names: WORKER_KERNELS,
+          index: w - 1,
           ctl: ctlPtr,
+          ctlWords: CTL_WORDS,
           slot: this.slots[w - 1].byteOffset,
           slotDoubles: SLOT_DOUBLES,
           arena,
@@ -162,31 +171,51 @@ export class ThreadPool {
         }),
       );
     }
-    this.waitFor(2, this.threads - 1, "start", START_LIMIT_MS);
+    if (wait) this.waitFor(2, this.threads - 1, "start", START_LIMIT_MS);
+  }
+
+  /** Whether worker w (1-based) has started and serves jobs. */
+  ready(w: number): boolean {
+    return Atomics.load(this.ctl, 16 + w - 1) === 1;
   }
 
   /**
-   * Runs `jobs[w]` on worker w + 1 while `own` runs here, then waits for every worker.
-   * Returns the result of `own` followed by each worker's last call, in thread order.
+   * Runs `jobs[w]` on worker w + 1 while `own` runs here, then waits for every worker;
+   * the job of a worker that is not ready yet runs here after `own`. Returns the result of
+   * `own` followed by each job's last call, in thread order.
    */
-  run(jobs: readonly (readonly KernelCall[])[], own: () => number): number[] {
+  run(
+    jobs: readonly (readonly KernelCall[])[],
+    own: () => number,
+    local: (calls: readonly KernelCall[]) => number,
+  ): number[] {
     if (this.closed) throw new GlocalError("E_DISPOSED", "the threads of this session were stopped", "threads");
-    jobs.forEach((calls, w) => writeJob(this.slots[w], calls));
+    const job = Atomics.load(this.ctl, 0) + 1;
+    const given = jobs.map((_, w) => this.ready(w + 1));
+    let count = 0;
+    jobs.forEach((calls, w) => {
+      if (!given[w]) return;
+      writeJob(this.slots[w], calls, job);
+      count++;
+    });
     Atomics.store(this.ctl, 1, 0);
-    Atomics.add(this.ctl, 0, 1);
+    Atomics.store(this.ctl, 0, job);
     Atomics.notify(this.ctl, 0);
-    let mine: number;
+    const out = [0];
     try {
-      mine = own();
+      out[0] = own();
+      jobs.forEach((calls, w) => {
+        if (!given[w]) out[w + 1] = local(calls);
+      });
     } finally {
       // The workers read and write shared buffers: never return while they still run.
-      this.waitFor(1, jobs.length, "step", JOB_LIMIT_MS);
+      this.waitFor(1, count, "step", JOB_LIMIT_MS);
     }
-    const out = [mine];
     for (let w = 0; w < jobs.length; w++) {
+      if (!given[w]) continue;
       if (this.slots[w][0] !== 0)
         throw new GlocalError("E_INTERNAL", `thread ${w + 1} of the data-parallel step failed (a kernel trapped)`);
-      out.push(this.slots[w][1]);
+      out[w + 1] = this.slots[w][1];
     }
     return out;
   }
@@ -221,12 +250,13 @@ export class ThreadPool {
   }
 }
 
-function writeJob(slot: Float64Array, calls: readonly KernelCall[]): void {
+function writeJob(slot: Float64Array, calls: readonly KernelCall[], job: number): void {
   if (calls.length > MAX_CALLS) throw new GlocalError("E_INTERNAL", "too many kernel calls in one thread job");
   slot[0] = 0;
   slot[1] = 0;
   slot[2] = calls.length;
-  let at = 3;
+  slot[3] = job;
+  let at = 4;
   for (const c of calls) {
     if (c.args.length > MAX_ARGS) throw new GlocalError("E_INTERNAL", `kernel ${c.name}: too many arguments`);
     slot[at] = WORKER_KERNELS.indexOf(c.name);

@@ -96,7 +96,8 @@ export class DataParallelStep {
       } finally {
         k.scratchRelease(mark);
       }
-      pool.start(k.scratchPeakBytes() + ARENA_SLACK);
+      // Node starts workers while this thread blocks; a browser may not (pool.ts).
+      pool.start(k.scratchPeakBytes() + ARENA_SLACK, isNode());
     } catch (e) {
       pool.dispose();
       throw e;
@@ -150,17 +151,18 @@ export class DataParallelStep {
     };
     const jobs: KernelCall[][] = [];
     for (let t = 1; t < this.threads; t++) jobs.push(slice(t));
-    const own = slice(0);
-    const losses = this.pool.run(jobs, () => {
+    const runHere = (calls: readonly KernelCall[]): number => {
       const mark = k.scratchMark();
       try {
         let r = 0;
-        for (const c of own) r = (k[c.name] as (...a: number[]) => number)(...c.args);
+        for (const c of calls) r = (k[c.name] as (...a: number[]) => number)(...c.args);
         return r;
       } finally {
         k.scratchRelease(mark);
       }
-    });
+    };
+    const own = slice(0);
+    const losses = this.pool.run(jobs, () => runHere(own), runHere);
     let loss = losses[0];
     for (let t = 1; t < this.threads; t++) {
       k.addInto(this.stackSize, at.partial[0], at.partial[t]);
@@ -208,4 +210,9 @@ function recordCall(p: BuiltinProblem, a: GradJvpArgs): KernelCall {
   if (c === null || !WORKER_KERNELS.includes(c.name))
     throw new GlocalError("E_INTERNAL", `the ${p.kind} model's gradient kernel cannot run on a worker thread`);
   return c;
+}
+
+function isNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof proc?.versions?.node === "string";
 }
