@@ -6,7 +6,7 @@
  */
 import { InnerTraining, datasets, problems } from "../../src/index";
 import type { HyperName, Problem } from "../../src/index";
-import { liveThreadWorkers } from "../../src/training/parallel/pool";
+import { KernelCall, ThreadPool, liveThreadWorkers } from "../../src/training/parallel/pool";
 import { checkThreads } from "../../src/training/parallel/threads";
 import { optimizer } from "../support/training";
 import { code, relErr } from "../support/helpers";
@@ -132,5 +132,55 @@ describe("threads option and workers", () => {
     expect(t.threads).toBe(2);
     t.dispose();
     p.dispose();
+  });
+});
+
+describe("ThreadPool", () => {
+  it("a slice gives the same bits on a worker and on the caller (the fallback while a worker starts)", async () => {
+    const pool = new ThreadPool(2);
+    const k = pool.k;
+    const n = 40,
+      f = 6,
+      classes = 3,
+      q = 2;
+    const at = (doubles: number) => k.persistentAlloc(doubles * 8) >>> 0;
+    const X = at(n * f),
+      Y = at(n),
+      theta = at((f + 1) * classes * (1 + q)),
+      g = [at((f + 1) * classes * (1 + q)), at((f + 1) * classes * (1 + q))];
+    const buf = pool.memory.buffer;
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    new Float64Array(buf, X, n * f).forEach((_, i, a) => (a[i] = rand()));
+    new Float64Array(buf, Y, n).forEach((_, i, a) => (a[i] = i % classes));
+    new Float64Array(buf, theta, (f + 1) * classes * (1 + q)).forEach((_, i, a) => (a[i] = 0.3 * rand()));
+    // Softmax head (2), with a bias row, q = qa = 2 tangents.
+    const job = (grad: number): KernelCall[] => [
+      { name: "linearGradJvp", args: [2, n, f, classes, 1, q, q, X, Y, 0, 0, 0, 1 / n, theta, grad] },
+    ];
+    const here = (calls: readonly KernelCall[]) => {
+      const mark = k.scratchMark();
+      try {
+        return (k[calls[0].name] as (...a: number[]) => number)(...calls[0].args);
+      } finally {
+        k.scratchRelease(mark);
+      }
+    };
+    try {
+      expect(pool.ready(1)).toBe(false); // no worker started: the job runs here
+      const local = pool.run([job(g[0])], () => 0, here);
+      pool.start(1 << 20, true);
+      expect(pool.ready(1)).toBe(true);
+      const remote = pool.run([job(g[1])], () => 0, here);
+      expect(Object.is(local[1], remote[1])).toBe(true);
+      const size = (f + 1) * classes * (1 + q);
+      const a = new Float64Array(pool.memory.buffer, g[0], size),
+        b = new Float64Array(pool.memory.buffer, g[1], size);
+      expect(Buffer.from(a.slice().buffer).equals(Buffer.from(b.slice().buffer))).toBe(true);
+      expect(a.some((v) => v !== 0)).toBe(true);
+    } finally {
+      pool.dispose();
+    }
+    expect(await noWorkersLeft()).toBe(0);
   });
 });

@@ -17,13 +17,18 @@ export type ThreadsOption = number | "auto";
 export const MAX_THREADS = 64;
 
 /**
- * Work (batch × parameters × (1 + q)) above which 2 threads beat 1 on one inner step.
- * From `glocal bench --suite parallel-step` on the development machine (2 vCPU, Node 20):
- * the threaded step costs a fixed ~0.1–0.2 ms (copying θ in and the summed gradient out,
- * the reduction, waking the workers), which half of the step's work outweighs from about
- * here on; see docs/threads.md.
+ * Work (batch × parameters × (1 + q)) from which `auto` splits a step over 2 threads.
+ * Each extra thread costs work proportional to parameters × (1 + q) (θ copied in, the
+ * model's weights packed again for its products, its partial gradient added and the sum
+ * copied out) plus waking it; the batch's work is what gets halved. Measured with
+ * `glocal bench --suite parallel-step` (bench/results/parallel-step.md) in process CPU time,
+ * which a busy machine leaves intact: softmax at batch 100 (work 2.4e6) costs 1.26 ms
+ * with one thread and 1.68 ms with two in total, so two threads would barely gain; the
+ * MLP at batch 100 (1.5e7) costs 7.5 against 8.4 ms, a clear gain. The crossover sits at
+ * twice the break-even of that CPU-time account (~2.5e6), for the wake-up latency CPU
+ * time does not see; see docs/threads.md.
  */
-export const THREAD_CROSSOVER_WORK = 2_000_000;
+export const THREAD_CROSSOVER_WORK = 5_000_000;
 
 /** `auto` never uses more than this many threads (a step's serial part caps the gain). */
 const AUTO_MAX_THREADS = 8;
