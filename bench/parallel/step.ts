@@ -8,6 +8,8 @@
  * threads cost in total — their overhead over one thread), what `threads: 'auto'` picks,
  * and the work batch × parameters × (1 + q) the crossover is stated in.
  */
+import * as os from "os";
+import { Worker } from "worker_threads";
 import { InnerTraining, datasets, optimizers, problems } from "../../src/index";
 import type { Problem } from "../../src/index";
 import { THREAD_CROSSOVER_WORK } from "../../src/training/parallel/threads";
@@ -58,6 +60,25 @@ function timeSessions(sessions: InnerTraining[], rounds: number): { wall: number
   return { wall: times.map(median), cpu: cpu.map(median) };
 }
 
+/**
+ * How much parallel capacity the machine offers right now: the wall time of two threads
+ * each spinning through the same fixed loop, over that of one (1 = two free cores, 2 = the
+ * equivalent of one core left to this process).
+ */
+async function parallelCapacity(): Promise<number> {
+  const spin = `let x = 0; for (let i = 0; i < 2e8; i++) x += i % 7; require("worker_threads").parentPort.postMessage(x);`;
+  const run = async (n: number) => {
+    const t = performance.now();
+    await Promise.all(
+      Array.from({ length: n }, () => new Promise((r) => new Worker(spin, { eval: true }).once("message", r))),
+    );
+    return performance.now() - t;
+  };
+  const one = [await run(1), await run(1)],
+    two = [await run(2), await run(2)];
+  return Math.min(...two) / Math.min(...one);
+}
+
 export async function runParallelStepBench(o: {
   quick: boolean;
   log: (s: string) => void;
@@ -70,6 +91,8 @@ export async function runParallelStepBench(o: {
   const batches = o.quick ? [100, 1000] : [10, 100, 1000, 10_000];
   const rounds = o.quick ? 3 : 9;
   const rows: ParallelStepRow[] = [];
+  const loadBefore = os.loadavg()[0];
+  const capacityBefore = await parallelCapacity();
   for (const [model, make] of models) {
     const p = make();
     for (const batch of batches) {
@@ -103,10 +126,27 @@ export async function runParallelStepBench(o: {
     }
     p.dispose();
   }
-  let md = `## One inner step with 1 and 2 threads\n\n`;
+  const loadAfter = os.loadavg()[0];
+  const capacityAfter = await parallelCapacity();
+  const capacity = `two threads spinning through a fixed loop took ${capacityBefore.toFixed(2)}× the wall time of one before the measurement and ${capacityAfter.toFixed(2)}× after (1 = two free cores; 2 = one core's worth left to this process, where no thread count can speed anything up)`;
+  o.log(`parallel capacity: ${capacity}\n`);
+  const machine = `Node ${process.version}, ${os.cpus()[0]?.model.trim() ?? "?"}, ${os.availableParallelism()} logical cores; load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`;
+  let md = `## One inner step with 1 and 2 threads\n\n**Machine:** ${machine}; ${capacity}. With a load average above the core count, wall times measure the neighbours as much as the step: the CPU columns (process user + system time, all threads added up) show what the threads cost in total.\n\n`;
   md += `Synthetic data of MNIST's shape (784 features, 10 classes, ${TRAIN.toLocaleString("en-US")} training examples), SGD with q = ${Q} tangents (lr, wd); wall-clock median ms per step over ${rounds} interleaved rounds. Work = batch × parameters × (1 + q); \`threads: 'auto'\` uses 2 threads from ${THREAD_CROSSOVER_WORK.toLocaleString("en-US")} (on a machine with 2 or more cores).\n\n`;
   md += `| model | batch | work | 1 thread (ms) | 2 threads (ms) | 2 / 1 | CPU 1 thread (ms) | CPU 2 threads (ms) | auto picks |\n| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n`;
   for (const r of rows)
     md += `| ${r.model} | ${r.batch} | ${r.work.toExponential(2)} | ${r.ms1.toFixed(3)} | ${r.ms2.toFixed(3)} | ${r.ratio.toFixed(2)} | ${r.cpu1.toFixed(3)} | ${r.cpu2.toFixed(3)} | ${r.auto} |\n`;
-  return { json: { q: Q, train: TRAIN, rounds, crossoverWork: THREAD_CROSSOVER_WORK, rows }, markdown: md };
+  return {
+    json: {
+      machine,
+      capacityBefore,
+      capacityAfter,
+      q: Q,
+      train: TRAIN,
+      rounds,
+      crossoverWork: THREAD_CROSSOVER_WORK,
+      rows,
+    },
+    markdown: md,
+  };
 }

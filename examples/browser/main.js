@@ -79,6 +79,11 @@ function describeBackend(info, run) {
   );
   if (g.error) lines.push(`gpu.js failure: ${g.error}`);
   if (info.gpuJsNote) lines.push(info.gpuJsNote);
+  // Shared memory needs cross-origin isolation (npm run serve:demo sends the headers); without
+  // it every inner step runs on one thread.
+  const t = info.threads;
+  if (t)
+    lines.push(t.available ? `threads: up to ${Math.min(t.cores, 8)} per inner step (large batches)` : `threads: 1 — ${t.reason}`);
   lines.push("stop: graceful (the worker yields between inner steps)");
   return lines.join("\n");
 }

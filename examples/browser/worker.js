@@ -19,7 +19,7 @@ async function loadGpuJs() {
 }
 
 function info() {
-  return { ...glocal.backendInfo(), gpuJsNote };
+  return { ...glocal.backendInfo(), gpuJsNote, threads: glocal.threadInfo() };
 }
 
 let initialised = null;

@@ -26,6 +26,17 @@ export interface BatchWeights {
   der: Float64Array | null;
 }
 
+/** FinalizationRegistry where the runtime has one (typed locally: the build targets ES2020). */
+interface Finalizer<T> {
+  register(target: object, held: T, token?: object): void;
+  unregister(token: object): void;
+}
+const FR = (
+  globalThis as { FinalizationRegistry?: new (cb: (held: DataParallelStep) => void) => Finalizer<DataParallelStep> }
+).FinalizationRegistry;
+// A session collected without dispose() stops its workers then, not at process exit.
+const orphans: Finalizer<DataParallelStep> | null = typeof FR === "function" ? new FR((step) => step.dispose()) : null;
+
 /** Headroom over the measured scratch of a slice, for the arena's 16-byte rounding. */
 const ARENA_SLACK = 64 * 1024;
 
@@ -51,7 +62,8 @@ export class DataParallelStep {
     Y: number[];
   };
 
-  constructor(problem: BuiltinProblem, batch: number, q: number, stackSize: number, threads: number) {
+  /** `owner`: the session; should it be collected undisposed, the workers are stopped. */
+  constructor(owner: object, problem: BuiltinProblem, batch: number, q: number, stackSize: number, threads: number) {
     this.p = problem;
     this.batch = batch;
     this.q = q;
@@ -98,6 +110,7 @@ export class DataParallelStep {
       }
       // Node starts workers while this thread blocks; a browser may not (pool.ts).
       pool.start(k.scratchPeakBytes() + ARENA_SLACK, isNode());
+      orphans?.register(owner, this, this);
     } catch (e) {
       pool.dispose();
       throw e;
@@ -174,6 +187,7 @@ export class DataParallelStep {
 
   /** Stops the workers (idempotent); the shared memory goes with the last reference. */
   dispose(): void {
+    orphans?.unregister(this);
     this.pool.dispose();
   }
 

@@ -22,11 +22,12 @@ export const MAX_THREADS = 64;
  * model's weights packed again for its products, its partial gradient added and the sum
  * copied out) plus waking it; the batch's work is what gets halved. Measured with
  * `glocal bench --suite parallel-step` (bench/results/parallel-step.md) in process CPU time,
- * which a busy machine leaves intact: softmax at batch 100 (work 2.4e6) costs 1.26 ms
- * with one thread and 1.68 ms with two in total, so two threads would barely gain; the
- * MLP at batch 100 (1.5e7) costs 7.5 against 8.4 ms, a clear gain. The crossover sits at
- * twice the break-even of that CPU-time account (~2.5e6), for the wake-up latency CPU
- * time does not see; see docs/threads.md.
+ * which a busy machine leaves intact: a second thread adds 32 % to softmax at batch 100
+ * (work 2.4e6) and 7 % to the MLP at batch 100 (1.5e7), so by CPU time alone two threads
+ * would gain even there; what CPU time misses is the latency of waking a worker and waiting
+ * for it, which weighs on steps of a millisecond or less. 5e6 is a conservative choice that
+ * keeps such steps on one thread, to be lowered once a quiet machine shows the wall-clock
+ * break-even (docs/threads.md).
  */
 export const THREAD_CROSSOVER_WORK = 5_000_000;
 
@@ -89,4 +90,22 @@ export function resolveThreads(option: ThreadsOption, work: number, batch: numbe
   if (!support.ok) return 1;
   const want = 1 + Math.floor(work / crossover);
   return Math.max(1, Math.min(want, hardwareThreads(), AUTO_MAX_THREADS, batch));
+}
+
+/** What `threadInfo()` reports. */
+export interface ThreadInfo {
+  /** Whether this runtime can split an inner step over threads. */
+  available: boolean;
+  /** Why not, when not available ('' when available). */
+  reason: string;
+  /** Logical cores ('auto' uses at most these, and 8). */
+  cores: number;
+  /** Work (batch × parameters × (1 + q)) from which 'auto' uses a second thread. */
+  crossoverWork: number;
+}
+
+/** Whether the data-parallel inner step is available here (docs/threads.md). */
+export function threadInfo(): ThreadInfo {
+  const { ok, reason } = threadSupport();
+  return { available: ok, reason, cores: hardwareThreads(), crossoverWork: THREAD_CROSSOVER_WORK };
 }
