@@ -83,7 +83,11 @@ function describeBackend(info, run) {
   // it every inner step runs on one thread.
   const t = info.threads;
   if (t)
-    lines.push(t.available ? `threads: up to ${Math.min(t.cores, 8)} per inner step (large batches)` : `threads: 1 — ${t.reason}`);
+    lines.push(
+      t.available
+        ? `threads: up to ${Math.min(t.cores, 8)} per inner step (large batches)`
+        : `threads: 1 — ${t.reason}`,
+    );
   lines.push("stop: graceful (the worker yields between inner steps)");
   return lines.join("\n");
 }

@@ -496,7 +496,14 @@ export class InnerTraining implements TrainingSession {
 
   /** The same on the session's threads (parallel/step.ts). */
   private parallelGradient(idx: Int32Array, qa: number): number {
-    const par = (this.parallel ??= new DataParallelStep(this, this.p, this.batchSize, this.q, this.stackSize, this.threads));
+    const par = (this.parallel ??= new DataParallelStep(
+      this,
+      this.p,
+      this.batchSize,
+      this.q,
+      this.stackSize,
+      this.threads,
+    ));
     const view = this.view(),
       g = (1 + this.bufNames.length) * this.stackSize;
     return par.run(
