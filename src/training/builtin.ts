@@ -24,7 +24,7 @@ import { Scope, withScope } from "../core/scope";
 import { WorkCounter, localHypergradient, stepArguments } from "./session";
 import { BatchSampler } from "./sampler";
 import { StepOptions, TrainingCounts, TrainingSession, TrainingSnapshot, TrainingState } from "./types";
-import { THREAD_CROSSOVER_WORK, ThreadsOption, checkThreads, resolveThreads } from "./parallel/threads";
+import { ThreadsOption, checkThreads, resolveThreads, threadDefaults } from "./parallel/threads";
 import { BatchWeights, DataParallelStep } from "./parallel/step";
 
 /** Options of an inner-training session (`backend`, `gpuMode`: where the batched model
@@ -160,7 +160,7 @@ export class InnerTraining implements TrainingSession {
             threads,
             this.batchSize * p.parameterCount * (1 + this.q),
             this.batchSize,
-            THREAD_CROSSOVER_WORK,
+            threadDefaults().crossover,
           )
         : 1;
 

@@ -4,10 +4,11 @@
  * bit for bit), repeats itself bit for bit for a given thread count, and leaves no worker
  * thread behind once the session is disposed.
  */
+import * as os from "os";
 import { InnerTraining, datasets, problems } from "../../src/index";
 import type { HyperName, Problem } from "../../src/index";
 import { KernelCall, ThreadPool, liveThreadWorkers } from "../../src/training/parallel/pool";
-import { checkThreads } from "../../src/training/parallel/threads";
+import { checkThreads, setThreadDefaults } from "../../src/training/parallel/threads";
 import { optimizer } from "../support/training";
 import { code, relErr } from "../support/helpers";
 
@@ -131,6 +132,37 @@ describe("threads option and workers", () => {
     const t = new InnerTraining(p, optimizer("sgd"), { batchSize: 2, threads: 4 });
     expect(t.threads).toBe(2);
     t.dispose();
+    p.dispose();
+  });
+});
+
+describe("setThreadDefaults", () => {
+  afterEach(() => setThreadDefaults({ threads: "auto", crossover: 5_000_000 }));
+
+  it("sets what sessions without 'threads' use, and the crossover of 'auto'", () => {
+    const p = problems.softmax(data, { classes: 4 });
+    // work = 60 × 32 parameters × 3 = 5760
+    const make = (o: { threads?: number }) =>
+      new InnerTraining(p, optimizer("sgd"), { hyper: ["lr", "wd"], batchSize: 60, ...o });
+    const threadsOf = (o: { threads?: number } = {}) => {
+      const s = make(o);
+      const t = s.threads;
+      s.dispose();
+      return t;
+    };
+    expect(threadsOf()).toBe(1); // far below the crossover
+    expect(setThreadDefaults({ crossover: 5760 })).toEqual({ threads: "auto", crossover: 5760 });
+    // 'auto' at the crossover: 2 threads where the machine has 2 cores or more.
+    expect(threadsOf()).toBe(Math.min(2, os.availableParallelism()));
+    setThreadDefaults({ threads: 1 });
+    expect(threadsOf()).toBe(1);
+    expect(threadsOf({ threads: 3 })).toBe(3); // the session's own option wins
+    expect(code(() => setThreadDefaults({ crossover: 0 }))).toEqual({ code: "E_OPTION", argument: "crossover" });
+    expect(code(() => setThreadDefaults({ threads: 0 }))).toEqual({ code: "E_OPTION", argument: "threads" });
+    expect(code(() => setThreadDefaults({ workers: 2 } as never))).toEqual({
+      code: "E_OPTION",
+      argument: "setThreadDefaults options.workers",
+    });
     p.dispose();
   });
 });

@@ -9,6 +9,7 @@
  * without isolation there is no SharedArrayBuffer. There, 'auto' means one thread.
  */
 import { GlocalError, describe } from "../../core/errors";
+import { checkOptions } from "../../core/validate";
 import { workerFactory } from "./pool";
 
 export type ThreadsOption = number | "auto";
@@ -34,9 +35,43 @@ export const THREAD_CROSSOVER_WORK = 5_000_000;
 /** `auto` never uses more than this many threads (a step's serial part caps the gain). */
 const AUTO_MAX_THREADS = 8;
 
-/** Validates the `threads` option (default 'auto'). */
+let defaults: { threads: ThreadsOption; crossover: number } = { threads: "auto", crossover: THREAD_CROSSOVER_WORK };
+
+/**
+ * Sets what a session without its own `threads` option uses (initially 'auto'), and the
+ * crossover work of 'auto' (initially THREAD_CROSSOVER_WORK). A pool that runs independent
+ * trainings on every core sets `threads: 1`, so that each run's steps do not compete with
+ * the other runs for the same cores. Returns the defaults now in force.
+ */
+export function setThreadDefaults(options: { threads?: ThreadsOption; crossover?: number } = {}): {
+  threads: ThreadsOption;
+  crossover: number;
+} {
+  const o = checkOptions(options, ["threads", "crossover"], "setThreadDefaults options");
+  const threads = o.threads === undefined ? defaults.threads : checkThreads(o.threads);
+  let crossover = defaults.crossover;
+  if (o.crossover !== undefined) {
+    if (typeof o.crossover !== "number" || !(o.crossover > 0) || !Number.isFinite(o.crossover))
+      throw new GlocalError(
+        "E_OPTION",
+        `option 'crossover' must be a finite number of work units > 0, got ${describe(o.crossover)}`,
+        "crossover",
+      );
+    crossover = o.crossover;
+  }
+  defaults = { threads, crossover };
+  return { ...defaults };
+}
+
+/** The defaults of setThreadDefaults, for a session to resolve its `threads` with. */
+export function threadDefaults(): { threads: ThreadsOption; crossover: number } {
+  return { ...defaults };
+}
+
+/** Validates the `threads` option (undefined: the default of setThreadDefaults, initially 'auto'). */
 export function checkThreads(v: unknown, name = "threads"): ThreadsOption {
-  if (v === undefined || v === "auto") return "auto";
+  if (v === undefined) return defaults.threads;
+  if (v === "auto") return "auto";
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > MAX_THREADS) {
     throw new GlocalError(
       "E_OPTION",
@@ -100,12 +135,12 @@ export interface ThreadInfo {
   reason: string;
   /** Logical cores ('auto' uses at most these, and 8). */
   cores: number;
-  /** Work (batch × parameters × (1 + q)) from which 'auto' uses a second thread. */
+  /** Work (batch × parameters × (1 + q)) from which 'auto' uses a second thread (setThreadDefaults). */
   crossoverWork: number;
 }
 
 /** Whether the data-parallel inner step is available here (docs/threads.md). */
 export function threadInfo(): ThreadInfo {
   const { ok, reason } = threadSupport();
-  return { available: ok, reason, cores: hardwareThreads(), crossoverWork: THREAD_CROSSOVER_WORK };
+  return { available: ok, reason, cores: hardwareThreads(), crossoverWork: defaults.crossover };
 }
