@@ -13,3 +13,4 @@ export * from "./transpose";
 export * from "./svd";
 export * from "./eig";
 export * from "./hankel";
+export * from "./reduce";

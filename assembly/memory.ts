@@ -15,8 +15,39 @@ let depth: i32 = 0;
 let liveBytes: usize = 0;
 let peakBytes: usize = 0;
 
+// Arena mode, for the extra instances of the shared-memory binary that run on worker
+// threads (src/training/parallel/). Instances sharing one memory must not share the
+// allocator: the heap's bookkeeping and the allocation stack above live in that memory.
+// A worker instance is therefore given its own region, and its scratch is a bump pointer
+// in it, reset after every job; it never touches the heap or the stack arrays.
+let arenaBase: usize = 0;
+let arenaTop: usize = 0;
+let arenaEnd: usize = 0;
+
+/** Switches this instance to arena mode: scratch comes from [base, base + bytes). */
+export function arenaSet(base: usize, bytes: usize): void {
+  arenaBase = (base + 15) & ~<usize>15;
+  arenaTop = arenaBase;
+  arenaEnd = base + bytes;
+}
+
+/** Frees all arena scratch (arena mode; the end of a worker's job). */
+export function arenaReset(): void {
+  arenaTop = arenaBase;
+  liveBytes = 0;
+}
+
 /** Allocates `bytes` (16-byte aligned) of call-scoped scratch. */
 export function scratchAlloc(bytes: usize): usize {
+  if (arenaEnd) {
+    const ptr = arenaTop;
+    const top = ptr + ((bytes + 15) & ~<usize>15);
+    if (top > arenaEnd || top < ptr) abort("arena overflow");
+    arenaTop = top;
+    liveBytes += bytes;
+    if (liveBytes > peakBytes) peakBytes = liveBytes;
+    return ptr;
+  }
   if (depth >= STACK_CAPACITY) abort("allocation stack overflow");
   const ptr = heap.alloc(bytes > 0 ? bytes : 16);
   store<usize>(stackBase + (<usize>depth << alignof<usize>()), ptr);

@@ -24,6 +24,7 @@ import { runHyperdimBench } from "./hyperdim";
 import { runPerFeatureStudy } from "./perFeature/study";
 import { runBudgetBench } from "./budget";
 import { runTfjsBench } from "./tfjs";
+import { runParallelStepBench } from "./parallel/step";
 
 export interface BenchOptions {
   quick: boolean;
@@ -208,6 +209,7 @@ export type Suite =
   | "perfeature"
   | "budget"
   | "tfjs"
+  | "parallel-step"
   | "all";
 export const SUITES: readonly Suite[] = [
   "micro",
@@ -221,6 +223,7 @@ export const SUITES: readonly Suite[] = [
   "perfeature",
   "budget",
   "tfjs",
+  "parallel-step",
   "all",
 ];
 
@@ -300,6 +303,12 @@ export async function runBench(o: BenchOptions): Promise<void> {
     o.log("\n");
     const r = await runTfjsBench({ quick: o.quick, log: o.log });
     json.tfjs = r.json;
+    md += r.markdown + "\n";
+  }
+  if (run("parallel-step")) {
+    o.log("\n");
+    const r = await runParallelStepBench({ quick: o.quick, log: o.log });
+    json.parallelStep = r.json;
     md += r.markdown + "\n";
   }
   if (run("gpu")) {

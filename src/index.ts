@@ -56,6 +56,8 @@ export type { OptimizerSpec, OptimizerKind, SgdSpec, MomentumSpec, AdamSpec } fr
 export type { HyperName, HyperparameterReport, WeightsOptions, WeightTransform } from "./training/hyperparameters";
 export { InnerTraining } from "./training/builtin";
 export type { InnerTrainingOptions } from "./training/builtin";
+export { threadInfo, setThreadDefaults } from "./training/parallel/threads";
+export type { ThreadInfo, ThreadsOption } from "./training/parallel/threads";
 export { PluginTraining } from "./training/plugin";
 export type { PluginModel, PluginState, PluginSnapshot, PluginTrainingOptions } from "./training/plugin";
 export { hypergradientTrajectory, globalHypergradient, localHypergradient } from "./training/functional";

@@ -87,6 +87,15 @@ function describeBackend(info, run) {
   if (g.error) lines.push(`gpu.js failure: ${g.error}`);
   if (info.gpuJsNote) lines.push(info.gpuJsNote);
   if (info.tfjs) lines.push(`tfjs model: TensorFlow.js ${info.tfjs.version} on its ${info.tfjs.backend} backend (f32)`);
+  // Shared memory needs cross-origin isolation (npm run serve:demo sends the headers); without
+  // it every inner step runs on one thread.
+  const t = info.threads;
+  if (t)
+    lines.push(
+      t.available
+        ? `threads: up to ${Math.min(t.cores, 8)} per inner step (large batches)`
+        : `threads: 1 — ${t.reason}`,
+    );
   lines.push("stop: graceful (the worker yields between inner steps)");
   return lines.join("\n");
 }

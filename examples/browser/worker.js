@@ -25,7 +25,7 @@ async function loadGpuJs() {
 
 function info() {
   const tfjs = self.tf?.version_core ? { version: self.tf.version_core, backend: self.tf.getBackend() } : null;
-  return { ...glocal.backendInfo(), gpuJsNote, tfjs };
+  return { ...glocal.backendInfo(), gpuJsNote, tfjs, threads: glocal.threadInfo() };
 }
 
 /** Loads TensorFlow.js once (in order: the backend and layers extend core's global tf). */

@@ -1,8 +1,9 @@
 /**
  * Loading the WebAssembly kernels: both binaries ship inside the package as base64 (no
  * `fs`, no fetch), so Node and browsers share one path. The relaxed-SIMD binary is chosen
- * only where a tiny probe module that uses `f64x2.relaxed_madd` validates; otherwise the
- * plain SIMD one. This file owns the running instance; memory is handed out by scope.ts
+ * only where a tiny probe module that uses `f64x2.relaxed_madd` validates, and not on a
+ * Node before 24 (see relaxedSpills); otherwise the plain SIMD one. (A third binary, on a
+ * shared memory, serves the threaded inner step: src/training/parallel/.) This file owns the running instance; memory is handed out by scope.ts
  * (per call) and block.ts (long-lived).
  */
 import { instantiate, instantiateSync } from "@assemblyscript/loader";
@@ -90,7 +91,8 @@ export function simdSupported(): boolean {
   }
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+/** Bytes of a base64 string (atob in browsers, Buffer in Node). */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   if (typeof atob === "function") {
     const bin = atob(text);
     const out = new Uint8Array(bin.length);
@@ -108,6 +110,20 @@ function envPreference(): BinaryPreference {
   return preference;
 }
 
+/**
+ * Whether this is a Node whose V8 (before Node 24) spills the relaxed gemm micro-kernel's
+ * accumulators: its optimising tier hoists the six broadcasts of a column of A above the
+ * fused multiply-adds, runs out of vector registers, and reloads and stores three or four
+ * accumulators on every iteration of the inner loop, which puts a store-to-load round trip
+ * into their dependency chains; the plain binary, which spills too, ends up faster there
+ * (bench/results/relaxed-simd.md). 'auto' then loads the plain binary; asking for
+ * 'relaxed-simd' still gets it. Node 24 keeps all twelve accumulators in registers.
+ */
+function relaxedSpills(): boolean {
+  const v = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+  return typeof v === "string" && Number(v.split(".")[0]) < 24;
+}
+
 function pick(pref: BinaryPreference): { binary: BinaryName; bytes: Uint8Array<ArrayBuffer> } {
   if (!simdSupported()) {
     throw new GlocalError(
@@ -123,7 +139,7 @@ function pick(pref: BinaryPreference): { binary: BinaryName; bytes: Uint8Array<A
       "binary",
     );
   }
-  const useRelaxed = pref === "relaxed-simd" || (pref === "auto" && relaxed);
+  const useRelaxed = pref === "relaxed-simd" || (pref === "auto" && relaxed && !relaxedSpills());
   return useRelaxed
     ? { binary: "relaxed-simd", bytes: decodeBase64(RELAXED_WASM_BASE64) }
     : { binary: "simd", bytes: decodeBase64(SIMD_WASM_BASE64) };

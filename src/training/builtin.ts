@@ -25,6 +25,8 @@ import { WorkCounter, localHypergradient, stepArguments } from "./session";
 import { BatchSampler } from "./sampler";
 import { StepOptions, TrainingCounts, TrainingSession, TrainingSnapshot, TrainingState } from "./types";
 import { checkBatchSize, checkState } from "./checks";
+import { ThreadsOption, checkThreads, resolveThreads, threadDefaults } from "./parallel/threads";
+import { BatchWeights, DataParallelStep } from "./parallel/step";
 
 export { checkBatchSize, checkState } from "./checks";
 
@@ -48,6 +50,15 @@ export interface InnerTrainingOptions extends ProductOptions {
    *  supplies every value it holds: the optimiser's lr and wd are then needed only for
    *  hyperparameters outside φ. */
   phi?: ArrayLike<number>;
+  /**
+   * Threads one step's batch is split over (docs/threads.md): 'auto' (default) uses more
+   * than one only where the step's work, batch × parameters × (1 + q), is above the
+   * measured crossover and the runtime allows it (Node; a Web Worker of a cross-origin-
+   * isolated page); 1 is the single-threaded step. With n > 1 the batch sums are grouped
+   * by thread, so results match one thread to rounding and are bit-identical for a given n.
+   * Applies to WebAssembly products (with gpu products the step is single-threaded).
+   */
+  threads?: ThreadsOption;
 }
 
 export const INNER_TRAINING_OPTIONS = [
@@ -57,6 +68,7 @@ export const INNER_TRAINING_OPTIONS = [
   "weights",
   "state",
   "phi",
+  "threads",
   ...PRODUCT_OPTION_KEYS,
 ] as const;
 
@@ -83,6 +95,8 @@ export class InnerTraining implements TrainingSession {
   readonly approximate = false;
   readonly batchSize: number;
   readonly seed: number;
+  /** Threads each step's gradient is computed on (1: the single-threaded step). */
+  readonly threads: number;
   /** Loss of the most recent mini-batch (weighted, as optimised), null before the first step. */
   lastBatchLoss: number | null = null;
 
@@ -114,6 +128,8 @@ export class InnerTraining implements TrainingSession {
   /** Byte offsets into rowHyper of each block's decay (doubles) and slots (i32), or null. */
   private readonly rowAt: ({ decay: number; slot: number } | null)[];
   private rowHyperStale = true;
+  /** The threads of the data-parallel step, started on the first step (threads > 1). */
+  private parallel: DataParallelStep | null = null;
 
   constructor(problem: Problem, optimizer: OptimizerSpec, options: InnerTrainingOptions = {}) {
     const p = (this.p = builtinProblem(problem));
@@ -140,6 +156,16 @@ export class InnerTraining implements TrainingSession {
       backend: o.backend as ProductOptions["backend"],
       gpuMode: o.gpuMode as ProductOptions["gpuMode"],
     });
+    const threads = checkThreads(o.threads);
+    this.threads =
+      this.route === null
+        ? resolveThreads(
+            threads,
+            this.batchSize * p.parameterCount * (1 + this.q),
+            this.batchSize,
+            threadDefaults().crossover,
+          )
+        : 1;
 
     this.block = new PersistentBlock(this, (2 + this.bufNames.length) * this.stackSize, "this training session");
     // Per block with per-row decay: rows doubles of decay, then rows i32 slots (rounded up to doubles).
@@ -403,43 +429,17 @@ export class InnerTraining implements TrainingSession {
   dispose(): void {
     this.block.dispose();
     this.rowHyper?.dispose();
+    this.parallel?.dispose();
+    this.parallel = null;
   }
 
   // --- internals -------------------------------------------------------------------
 
   private stepOnce(qa: number): void {
-    const p = this.p,
-      B = this.batchSize,
-      q = this.q;
     withScope((s) => {
       const k = s.k;
-      const train = p.split("train");
       const idx = this.sampler.batch(this.t);
-      let X = train.x,
-        Y = train.y;
-      if (!this.sampler.fullBatch) {
-        const ip = s.allocI32(B);
-        s.i32(ip, B).set(idx);
-        X = s.alloc(B * p.features);
-        Y = s.alloc(B * p.labelCols);
-        k.gatherRows(B, ip, p.features, train.x, X);
-        k.gatherRows(B, ip, p.labelCols, train.y, Y);
-      }
-      const args: GradJvpArgs = {
-        n: B,
-        X,
-        Y,
-        w: 0,
-        wIdx: 0,
-        wDer: 0,
-        scale: 1 / B,
-        q,
-        qa,
-        theta: this.ptr(0),
-        grad: this.ptr(1 + this.bufNames.length),
-      };
-      this.putWeights(s, idx, qa, args);
-      const loss = runProducts(this.route, () => p.gradJvp(k, args));
+      const loss = this.threads > 1 ? this.parallelGradient(idx, qa) : this.gradient(s, idx, qa);
       if (!Number.isFinite(loss)) {
         throw new GlocalError(
           "E_DIVERGED",
@@ -463,26 +463,92 @@ export class InnerTraining implements TrainingSession {
     this.work.step(qa > 0);
   }
 
-  /** Writes the batch's weights (w, tangent slot, dw/dφ) when the loss is weighted. */
-  private putWeights(s: Scope, idx: Int32Array, qa: number, args: GradJvpArgs): void {
+  /** The batch's gradient and tangents on this thread, into the gradient stack; returns the loss. */
+  private gradient(s: Scope, idx: Int32Array, qa: number): number {
+    const p = this.p,
+      B = this.batchSize,
+      q = this.q,
+      k = s.k;
+    const train = p.split("train");
+    let X = train.x,
+      Y = train.y;
+    if (!this.sampler.fullBatch) {
+      const ip = s.allocI32(B);
+      s.i32(ip, B).set(idx);
+      X = s.alloc(B * p.features);
+      Y = s.alloc(B * p.labelCols);
+      k.gatherRows(B, ip, p.features, train.x, X);
+      k.gatherRows(B, ip, p.labelCols, train.y, Y);
+    }
+    const args: GradJvpArgs = {
+      n: B,
+      X,
+      Y,
+      w: 0,
+      wIdx: 0,
+      wDer: 0,
+      scale: 1 / B,
+      q,
+      qa,
+      theta: this.ptr(0),
+      grad: this.ptr(1 + this.bufNames.length),
+    };
+    this.putWeights(s, idx, qa, args);
+    return runProducts(this.route, () => p.gradJvp(k, args));
+  }
+
+  /** The same on the session's threads (parallel/step.ts). */
+  private parallelGradient(idx: Int32Array, qa: number): number {
+    const par = (this.parallel ??= new DataParallelStep(
+      this,
+      this.p,
+      this.batchSize,
+      this.q,
+      this.stackSize,
+      this.threads,
+    ));
+    const view = this.view(),
+      g = (1 + this.bufNames.length) * this.stackSize;
+    return par.run(
+      this.sampler.fullBatch ? null : idx,
+      view.subarray(0, this.stackSize),
+      this.batchWeights(idx, qa),
+      qa,
+      view.subarray(g, g + this.stackSize),
+    );
+  }
+
+  /** The batch's weights (w, tangent slot, dw/dφ) when the loss is weighted, else null. */
+  private batchWeights(idx: Int32Array, qa: number): BatchWeights | null {
     const w = this.hp.weights;
-    if (!w) return;
+    if (!w) return null;
     const n = idx.length,
       slots = this.hp.weightSlot,
       der = this.hp.weightDer;
-    const wp = s.alloc(n);
-    const wv = s.f64(wp, n);
-    for (let r = 0; r < n; r++) wv[r] = w[idx[r]];
-    args.w = wp;
+    const out: BatchWeights = { w: new Float64Array(n), slot: null, der: null };
+    for (let r = 0; r < n; r++) out.w[r] = w[idx[r]];
     if (slots && der && qa > 0) {
+      out.slot = new Int32Array(n);
+      out.der = new Float64Array(n);
+      for (let r = 0; r < n; r++) {
+        out.slot[r] = slots[idx[r]];
+        out.der[r] = der[idx[r]];
+      }
+    }
+    return out;
+  }
+
+  /** Writes the batch's weights into WebAssembly memory when the loss is weighted. */
+  private putWeights(s: Scope, idx: Int32Array, qa: number, args: GradJvpArgs): void {
+    const bw = this.batchWeights(idx, qa);
+    if (!bw) return;
+    args.w = s.put(bw.w);
+    if (bw.slot && bw.der) {
+      const n = idx.length;
       const ip = s.allocI32(n);
-      const iv = s.i32(ip, n);
-      for (let r = 0; r < n; r++) iv[r] = slots[idx[r]];
-      const dp = s.alloc(n);
-      const dv = s.f64(dp, n);
-      for (let r = 0; r < n; r++) dv[r] = der[idx[r]];
+      s.i32(ip, n).set(bw.slot);
       args.wIdx = ip;
-      args.wDer = dp;
+      args.wDer = s.put(bw.der);
     }
   }
 

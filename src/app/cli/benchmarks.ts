@@ -19,6 +19,7 @@ const SUITES = [
   "perfeature",
   "budget",
   "tfjs",
+  "parallel-step",
   "all",
 ];
 
