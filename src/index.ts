@@ -81,6 +81,7 @@ export type {
   Progress,
   GlocalOptions,
   GlocalTarget,
+  GlocalFallback,
   RandomSearchOptions,
 } from "./optimize/types";
 export type { MetaOptimizerSpec } from "./optimize/meta";
