@@ -7,7 +7,20 @@ import { GlocalError } from "../../core/errors";
 import { parseFlags } from "./args";
 import { CommandHelp, flagSpec } from "./help";
 
-const SUITES = ["micro", "jvp", "accuracy", "e2e", "regimes", "gpu", "soak", "hyperdim", "perfeature", "budget", "all"];
+const SUITES = [
+  "micro",
+  "jvp",
+  "accuracy",
+  "e2e",
+  "e2e-perfeature",
+  "regimes",
+  "gpu",
+  "soak",
+  "hyperdim",
+  "perfeature",
+  "budget",
+  "all",
+];
 
 export const BENCH_HELP: CommandHelp = {
   name: "bench",
@@ -20,7 +33,7 @@ export const BENCH_HELP: CommandHelp = {
       flag: "suite",
       value: SUITES.join("|"),
       default: "micro",
-      text: "Which suite: micro (linear algebra against ml-matrix, with the jvp suite), jvp (the batched JVP step), accuracy (every estimator against true global hypergradients), e2e (the strategies end to end), gpu (gpu.js against WebAssembly products), soak (memory over repeated calls), all.",
+      text: "Which suite: micro (linear algebra against ml-matrix, with the jvp suite), jvp (the batched JVP step), accuracy (every estimator against true global hypergradients), e2e (the strategies end to end, three scenarios), e2e-perfeature (only the per-feature scenario of e2e, written into the existing e2e files), gpu (gpu.js against WebAssembly products), soak (memory over repeated calls), all.",
     },
     {
       flag: "quick",

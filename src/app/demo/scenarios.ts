@@ -77,14 +77,15 @@ export interface DemoScenario extends ScenarioSizes {
 
 /**
  * perfeature's meta learning rates per run: the best final validation loss over the grid
- * 0.01 … 0.52 (steps of √3) on seed 9, a seed the benchmark does not report
- * (`glocal bench --suite e2e-tune`, bench/results/e2e.md).
+ * 0.01 … 0.52 (steps of √3) on seed 5, a seed the benchmark does not report
+ * (bench/results/e2e.md, scenario perfeature: `glocal bench --suite e2e-perfeature`).
  */
 const PER_FEATURE_META_LRS: Readonly<Record<string, number>> = {
   local: 0.03,
   truncated: 0.1,
   glocal: 0.1,
   "glocal (fallback absurd)": 0.1,
+  "glocal (fallback nonfinite)": 0.1,
 };
 
 /**
@@ -137,7 +138,7 @@ const mlpScenario: DemoScenario = {
  * every decay starting at 1e-3 (on the weights only), T = 3000. Random search tunes the
  * usual single lr and wd instead (it cannot search 60 dimensions). glocal runs twice: with
  * the driver's default fallback (h_m whenever the estimate is not trusted) and falling
- * back only on absurd estimates. Each run's meta learning rate is the best of a fixed grid
+ * back only on absurd (or non-finite) estimates, and falling back only on non-finite ones. Each run's meta learning rate is the best of a fixed grid
  * on a seed kept out of the benchmark (bench/results/e2e.md says which).
  */
 const perFeatureScenario: DemoScenario = {
@@ -160,7 +161,10 @@ const perFeatureScenario: DemoScenario = {
   metaLrs: PER_FEATURE_META_LRS,
   stride: 1,
   glocal: { method: "affine", delay: 1 },
-  variants: [{ name: "glocal (fallback absurd)", strategy: "glocal", glocal: { fallback: "absurd" } }],
+  variants: [
+    { name: "glocal (fallback absurd)", strategy: "glocal", glocal: { fallback: "absurd" } },
+    { name: "glocal (fallback nonfinite)", strategy: "glocal", glocal: { fallback: "nonfinite" } },
+  ],
   random: { ranges: { lr: [0.05, 2], wd: [1e-4, 1] } },
   strategies: ["none", "random", "local", "truncated", "glocal"],
   seed: 0,

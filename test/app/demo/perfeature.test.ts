@@ -6,7 +6,15 @@ import { resolveDemoOptions, runDemo } from "../../../src/app/demo/run";
 import { SCENARIOS } from "../../../src/app/demo/scenarios";
 import { renderReportSvg } from "../../../src/app/report/svg";
 
-const RUNS = ["none", "random", "local", "truncated", "glocal", "glocal (fallback absurd)"];
+const RUNS = [
+  "none",
+  "random",
+  "local",
+  "truncated",
+  "glocal",
+  "glocal (fallback absurd)",
+  "glocal (fallback nonfinite)",
+];
 
 describe("scenario perfeature", () => {
   it("resolves every run with its own meta learning rate and hyperparameters; --meta-lr sets them all", () => {
@@ -14,8 +22,7 @@ describe("scenario perfeature", () => {
     expect(s.runs.map((r) => r.name)).toEqual(RUNS);
     expect(s.hyper).toEqual(["featureWd"]);
     expect(s.hyperOf.random).toEqual(["lr", "wd"]);
-    for (const name of ["local", "truncated", "glocal", "glocal (fallback absurd)"])
-      expect(s.metaLrs[name]).toBe(SCENARIOS.perfeature.metaLrs?.[name]);
+    for (const name of RUNS.slice(2)) expect(s.metaLrs[name]).toBe(SCENARIOS.perfeature.metaLrs?.[name]);
     const all = resolveDemoOptions({ scenario: "perfeature", metaLr: 0.02 });
     expect(new Set(Object.values(all.metaLrs))).toEqual(new Set([0.02]));
     // A variant runs only with its strategy.
@@ -31,7 +38,7 @@ describe("scenario perfeature", () => {
     const row = (name: string) => r.summary.find((x) => x.strategy === name) as (typeof r.summary)[number];
     for (const name of RUNS.filter((n) => n !== "random")) expect(row(name).innerSteps).toBe(150);
     expect(row("random").innerSteps).toBe(150 * r.settings.outer); // each trial trains a whole model
-    for (const name of ["local", "truncated", "glocal", "glocal (fallback absurd)"]) {
+    for (const name of RUNS.slice(2)) {
       expect(row(name).jvps).toBeGreaterThan(0);
       expect(row(name).valGradients).toBeGreaterThan(0);
     }
@@ -42,6 +49,9 @@ describe("scenario perfeature", () => {
     const variant = r.variants["glocal (fallback absurd)"];
     for (const e of variant.history.slice(1))
       if (e.target === "truncated" && e.estimate !== undefined) expect(e.warnings).toContain("ABSURD_MAGNITUDE");
+    // 'nonfinite' used every finite estimate it got.
+    for (const e of r.variants["glocal (fallback nonfinite)"].history.slice(1))
+      if (e.estimate !== undefined) expect(e.target).toBe("limit");
     // The decay panel: 60 features, 36 real; per-feature runs learn different decays, the others one.
     const d = r.report.decays as NonNullable<typeof r.report.decays>;
     expect(d.real).toBe(36);
