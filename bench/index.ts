@@ -18,6 +18,7 @@ import { JvpBenchResult, runJvpBench } from "./jvp";
 import { runAccuracyBench } from "./accuracy/index";
 import { runE2eBench } from "./e2e/index";
 import { runPerFeatureE2e } from "./e2e/perFeature";
+import { runPerFeatureExplore } from "./perFeature/explore";
 import { runRegimesBench } from "./regimes/index";
 import { runProductsBench } from "./products";
 import { runSoak } from "./soak";
@@ -207,6 +208,7 @@ export type Suite =
   | "soak"
   | "hyperdim"
   | "perfeature"
+  | "perfeature-explore"
   | "budget"
   | "all";
 export const SUITES: readonly Suite[] = [
@@ -220,6 +222,7 @@ export const SUITES: readonly Suite[] = [
   "soak",
   "hyperdim",
   "perfeature",
+  "perfeature-explore",
   "budget",
   "all",
 ];
@@ -318,6 +321,11 @@ export async function runBench(o: BenchOptions): Promise<void> {
     o.log("\n");
     const r = await runPerFeatureStudy({ quick: o.quick, log: o.log });
     json.perfeature = r.json;
+    md += r.markdown + "\n";
+  }
+  if (suite === "perfeature-explore") {
+    const r = await runPerFeatureExplore({ quick: o.quick, log: o.log });
+    json.perfeatureExplore = r.json;
     md += r.markdown + "\n";
   }
   if (run("soak")) {

@@ -18,6 +18,7 @@ const SUITES = [
   "soak",
   "hyperdim",
   "perfeature",
+  "perfeature-explore",
   "budget",
   "all",
 ];
