@@ -2,7 +2,7 @@
  * Why glocal does not reach 0.9 × truncated in the per-feature scenario: the e2e runs
  * (window 50, target limit, affine delay 1) varied one factor at a time — the target
  * (the T → ∞ limit, or h_T at the steps that remain), the window (25, 50, 100; truncated at
- * the same window), the delay (2), and plain SGD instead of Adam on φ (Adam divides each
+ * the same window), the delay (2, 3), and plain SGD instead of Adam on φ (Adam divides each
  * coordinate by its own scale, so an estimate 18 × h_m in size moves φ no faster than
  * h_m). Each configuration at each meta lr of a grid on seeds 0–4 and the tuning seed 5;
  * read as in the e2e: meta lr fixed on seed 5, and best per seed.
@@ -63,10 +63,20 @@ const CONFIGS: Config[] = [
     against: "truncated m=50",
     patch: (o) => glocal(o, { fallback: "absurd", delay: 2 }),
   },
+  {
+    label: "glocal m=50 absurd, delay 3",
+    against: "truncated m=50",
+    patch: (o) => glocal(o, { fallback: "absurd", delay: 3 }),
+  },
   { label: "truncated m=25", against: "truncated m=25", patch: (o) => truncated(o, 25) },
   { label: "glocal m=25 absurd", against: "truncated m=25", patch: (o) => glocal(o, { fallback: "absurd" }, 25) },
   { label: "truncated m=100", against: "truncated m=100", patch: (o) => truncated(o, 100) },
   { label: "glocal m=100 absurd", against: "truncated m=100", patch: (o) => glocal(o, { fallback: "absurd" }, 100) },
+  {
+    label: "glocal m=100 absurd, delay 2",
+    against: "truncated m=100",
+    patch: (o) => glocal(o, { fallback: "absurd", delay: 2 }, 100),
+  },
   {
     label: "glocal m=100 nonfinite",
     against: "truncated m=100",

@@ -148,7 +148,7 @@ function renderDecayPanel(outer: Rect, panel: DecayPanel, colours: Map<string, s
   const { head, area } = openPanel("decays", outer, "learned weight decay per input feature (final)");
   const series = Array.isArray(panel.series) ? panel.series : [];
   const features = Math.max(0, ...series.map((s) => (Array.isArray(s.decays) ? s.decays.length : 0)));
-  const real = typeof panel.real === "number" ? Math.max(0, Math.min(panel.real, features)) : 0;
+  const real = Number.isFinite(panel.real) ? Math.max(0, Math.min(Math.floor(panel.real), features)) : 0;
   const plot: Plot = {
     area,
     x: linearAxis([-0.5, features - 0.5], { count: 6, bounds: [-0.5, Math.max(0.5, features - 0.5)] }),
@@ -156,13 +156,14 @@ function renderDecayPanel(outer: Rect, panel: DecayPanel, colours: Map<string, s
   };
   const parts = [head];
   const split = px(plot, toAxisSpace(plot.x, real - 0.5) ?? 0);
-  if (features > 0) {
+  if (real > 0) {
     parts.push(
       `<rect class="real" x="${num(area.x)}" y="${num(area.y)}" width="${num(Math.max(0, split - area.x))}" height="${num(area.h)}" fill="#eef4ea"/>`,
       text(area.x + 6, area.y + 14, `real features (0–${real - 1})`, 'class="key"'),
-      text(split + 6, area.y + 14, `irrelevant features (${real}–${features - 1})`, 'class="key"'),
     );
   }
+  if (features > real)
+    parts.push(text(split + 6, area.y + 14, `irrelevant features (${real}–${features - 1})`, 'class="key"'));
   parts.push(renderAxes(plot, { x: "input feature", y: "weight decay (log scale)" }));
   const ordered = [...series.filter((s) => s.name !== "glocal"), ...series.filter((s) => s.name === "glocal")];
   for (const s of ordered) {
