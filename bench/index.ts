@@ -209,6 +209,7 @@ export type Suite =
   | "hyperdim"
   | "perfeature"
   | "perfeature-explore"
+  | "perfeature-confirm"
   | "budget"
   | "all";
 export const SUITES: readonly Suite[] = [
@@ -223,6 +224,7 @@ export const SUITES: readonly Suite[] = [
   "hyperdim",
   "perfeature",
   "perfeature-explore",
+  "perfeature-confirm",
   "budget",
   "all",
 ];
@@ -326,6 +328,11 @@ export async function runBench(o: BenchOptions): Promise<void> {
   if (suite === "perfeature-explore") {
     const r = await runPerFeatureExplore({ quick: o.quick, log: o.log });
     json.perfeatureExplore = r.json;
+    md += r.markdown + "\n";
+  }
+  if (suite === "perfeature-confirm") {
+    const r = await runPerFeatureExplore({ quick: o.quick, log: o.log, confirm: true });
+    json.perfeatureConfirm = r.json;
     md += r.markdown + "\n";
   }
   if (run("soak")) {

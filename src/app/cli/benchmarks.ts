@@ -19,6 +19,7 @@ const SUITES = [
   "hyperdim",
   "perfeature",
   "perfeature-explore",
+  "perfeature-confirm",
   "budget",
   "all",
 ];
