@@ -169,7 +169,10 @@ export async function runPerFeatureE2e(o: PerFeatureE2eOptions): Promise<{ markd
     md += `| ${n} | ${mean(list.map((c) => c.innerSteps))} | ${mean(list.map((c) => c.jvps))} | ${mean(list.map((c) => c.valGradients))} | ${(mean(list.map((c) => c.cpuMs)) / 1000).toFixed(2)} | ${mean(list.map((c) => c.log10WdReal)).toFixed(2)} | ${mean(list.map((c) => c.log10WdIrrelevant)).toFixed(2)} |\n`;
   }
   const scenarioLrs = tuned.filter((n) => base.metaLrs[n] !== picks[n]);
-  md += `\nThe demo scenario's meta lrs ${scenarioLrs.length === 0 ? "are these picks" : `differ from these picks for ${scenarioLrs.join(", ")}: update src/app/demo/scenarios.ts`}. CPU time is the process's own (the cores are shared). Elapsed ${((Date.now() - started) / 1000).toFixed(0)} s (wall).\n`;
+  const lrNote = o.quick
+    ? "This quick run uses a smaller grid and T, so its picks are not meant for the demo scenario"
+    : `The demo scenario's meta lrs ${scenarioLrs.length === 0 ? "are these picks" : `differ from these picks for ${scenarioLrs.join(", ")}: update src/app/demo/scenarios.ts`}`;
+  md += `\n${lrNote}. CPU time is the process's own (the cores are shared). Elapsed ${((Date.now() - started) / 1000).toFixed(0)} s (wall).\n`;
   o.log("\n" + md);
   return { markdown: md, json: { settings: base, seeds, tuningSeed, grid, picks, tuning, cells } };
 }
