@@ -17,6 +17,8 @@ import { BenchReport, CaseReport, Cell, Machine, figure, markdownReport, textRep
 import { JvpBenchResult, runJvpBench } from "./jvp";
 import { runAccuracyBench } from "./accuracy/index";
 import { runE2eBench } from "./e2e/index";
+import { runPerFeatureE2e } from "./e2e/perFeature";
+import { runPerFeatureExplore } from "./perFeature/explore";
 import { runRegimesBench } from "./regimes/index";
 import { runProductsBench } from "./products";
 import { runSoak } from "./soak";
@@ -202,11 +204,14 @@ export type Suite =
   | "jvp"
   | "accuracy"
   | "e2e"
+  | "e2e-perfeature"
   | "regimes"
   | "gpu"
   | "soak"
   | "hyperdim"
   | "perfeature"
+  | "perfeature-explore"
+  | "perfeature-confirm"
   | "budget"
   | "tfjs"
   | "parallel-step"
@@ -216,16 +221,44 @@ export const SUITES: readonly Suite[] = [
   "jvp",
   "accuracy",
   "e2e",
+  "e2e-perfeature",
   "regimes",
   "gpu",
   "soak",
   "hyperdim",
   "perfeature",
+  "perfeature-explore",
+  "perfeature-confirm",
   "budget",
   "tfjs",
   "parallel-step",
   "all",
 ];
+
+const PER_FEATURE_HEADING = "## End-to-end: scenario `perfeature`";
+
+/** Writes the per-feature e2e section into existing e2e markdown and JSON files (or new ones). */
+function spliceE2e(o: BenchOptions, pf: { markdown: string; json: object }): void {
+  if (o.markdown) {
+    const old = fs.existsSync(o.markdown) ? fs.readFileSync(o.markdown, "utf8") : "";
+    const start = old.indexOf(PER_FEATURE_HEADING);
+    let md: string;
+    if (start < 0) md = (old ? old.replace(/\n*$/, "\n\n") : "") + pf.markdown + "\n";
+    else {
+      const next = old.indexOf("\n## ", start + PER_FEATURE_HEADING.length);
+      md = old.slice(0, start) + pf.markdown + "\n" + (next < 0 ? "" : old.slice(next + 1));
+    }
+    fs.writeFileSync(o.markdown, md);
+    o.log(`wrote ${o.markdown}\n`);
+  }
+  if (o.json) {
+    const old = fs.existsSync(o.json) ? (JSON.parse(fs.readFileSync(o.json, "utf8")) as Record<string, unknown>) : {};
+    const e2e = (old.e2e ?? {}) as Record<string, unknown>;
+    e2e.perfeature = pf.json;
+    fs.writeFileSync(o.json, JSON.stringify({ ...old, e2e }, null, 1) + "\n");
+    o.log(`wrote ${o.json}\n`);
+  }
+}
 
 /**
  * `glocal bench`: `micro` (linear algebra, DMD) and `jvp` (forward-mode step cost) by
@@ -267,7 +300,18 @@ export async function runBench(o: BenchOptions): Promise<void> {
       e2e[scenario] = r.json;
       md += r.markdown + "\n";
     }
+    o.log("\n");
+    const pf = await runPerFeatureE2e({ quick: o.quick, log: o.log });
+    e2e.perfeature = pf.json;
+    md += pf.markdown + "\n";
     json.e2e = e2e;
+  }
+  if (suite === "e2e-perfeature") {
+    // Only the per-feature scenario of e2e: its section replaces the one in the files
+    // given (the other scenarios' sections and JSON stay as they were).
+    const pf = await runPerFeatureE2e({ quick: o.quick, log: o.log });
+    spliceE2e(o, pf);
+    return;
   }
   if (run("regimes")) {
     o.log("\n");
@@ -285,6 +329,16 @@ export async function runBench(o: BenchOptions): Promise<void> {
     o.log("\n");
     const r = await runPerFeatureStudy({ quick: o.quick, log: o.log });
     json.perfeature = r.json;
+    md += r.markdown + "\n";
+  }
+  if (suite === "perfeature-explore") {
+    const r = await runPerFeatureExplore({ quick: o.quick, log: o.log });
+    json.perfeatureExplore = r.json;
+    md += r.markdown + "\n";
+  }
+  if (suite === "perfeature-confirm") {
+    const r = await runPerFeatureExplore({ quick: o.quick, log: o.log, confirm: true });
+    json.perfeatureConfirm = r.json;
     md += r.markdown + "\n";
   }
   if (run("soak")) {

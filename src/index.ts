@@ -34,7 +34,7 @@ export type { RankRule } from "./estimate/rank";
 // --- Forward mode: inner problems, optimisers, training sessions, datasets ------------
 /** The built-in inner problems (linear, logistic, softmax regression, MLP) on your data. */
 export * as problems from "./problems/index";
-/** Data: the MNIST digits of the optional `mnist` package, seeded synthetic data, the digits file. */
+/** Data: the MNIST digits of the optional `mnist` package, the per-feature-decay task built on them, seeded synthetic data, the digits file. */
 export * as datasets from "./datasets/index";
 export type {
   Problem,
@@ -50,7 +50,14 @@ export type {
   DecayMode,
   ProblemWarning,
 } from "./problems/index";
-export type { MnistOptions, ClassificationData, SyntheticOptions, SyntheticData } from "./datasets/index";
+export type {
+  MnistOptions,
+  ClassificationData,
+  SyntheticOptions,
+  SyntheticData,
+  PerFeatureOptions,
+  PerFeatureData,
+} from "./datasets/index";
 export { optimizers } from "./training/optim/index";
 export type { OptimizerSpec, OptimizerKind, SgdSpec, MomentumSpec, AdamSpec } from "./training/optim/index";
 export type { HyperName, HyperparameterReport, WeightsOptions, WeightTransform } from "./training/hyperparameters";
@@ -83,6 +90,7 @@ export type {
   Progress,
   GlocalOptions,
   GlocalTarget,
+  GlocalFallback,
   RandomSearchOptions,
 } from "./optimize/types";
 export type { MetaOptimizerSpec } from "./optimize/meta";

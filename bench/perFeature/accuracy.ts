@@ -6,9 +6,8 @@
  * 20 000 steps from the window start, the converged limit the estimates aim at (its
  * change from 5 000 to 20 000 steps is reported as the limit's own accuracy).
  */
-import { InnerTraining, estimateGlobal, optimizers, problems } from "../../src/index";
+import { InnerTraining, datasets, estimateGlobal, optimizers, problems } from "../../src/index";
 import type { EstimateOptions } from "../../src/index";
-import { perFeatureData } from "./data";
 import { relErr } from "../accuracy/score";
 
 /** One estimator on one window, against the converged limit. */
@@ -40,7 +39,7 @@ const ESTIMATORS: Array<[string, EstimateOptions]> = [
 
 /** Windows at `positions` of a run of the scenario (seed), each estimator against the limit. */
 export function estimateAccuracy(seed: number, positions: number[]): { rows: AccuracyRow[]; limitChange: number[] } {
-  const d = perFeatureData({ seed });
+  const d = datasets.perFeature({ seed });
   const problem = problems.logistic(d, { decay: "weights" });
   const opt = optimizers.sgd({ lr: 0.5, wd: 1e-3 });
   const base = new InnerTraining(problem, opt, { hyper: [] });

@@ -9,9 +9,8 @@
  * unless the estimates at delays 1 and 2 disagree. Also the glocal fallbacks and their
  * warning codes, and the estimate's accuracy against the converged limit (accuracy.ts).
  */
-import { InnerTraining, optimize, optimizers, problems } from "../../src/index";
+import { InnerTraining, datasets, optimize, optimizers, problems } from "../../src/index";
 import type { EstimateOptions, OptimizeOptions, OptimizeResult, Problem } from "../../src/index";
-import { perFeatureData } from "./data";
 import { FallbackPolicy, runWithPolicy } from "./policy";
 import { accuracyMarkdown, estimateAccuracy } from "./accuracy";
 
@@ -92,7 +91,7 @@ export async function runPerFeatureStudy(o: PerFeatureStudyOptions): Promise<{ m
   /** Largest |val loss of the policy loop − optimize's| over the glocal and truncated runs. */
   let emulation = 0;
   for (const seed of seeds) {
-    const d = perFeatureData({ seed });
+    const d = datasets.perFeature({ seed });
     const problem = problems.logistic(d, { decay: "weights" });
     try {
       cells.push({

@@ -7,9 +7,10 @@ import { GlocalError, describe, isGlocalError } from "../core/errors";
 import { optInteger } from "../core/validate";
 import { checkWork } from "../estimate/budget";
 import { ESTIMATE_OPTION_KEYS, resolveOptions } from "../estimate/options";
+import { GLOCAL_FALLBACKS } from "./types";
 
-/** The keys of optimize's `glocal` option: the estimate's, the target and the stride. */
-export const GLOCAL_OPTION_KEYS = ["target", "stride", "valSubsample", ...ESTIMATE_OPTION_KEYS] as const;
+/** The keys of optimize's `glocal` option: the estimate's, the target, the stride, the subsample and the fallback policy. */
+export const GLOCAL_OPTION_KEYS = ["target", "stride", "valSubsample", "fallback", ...ESTIMATE_OPTION_KEYS] as const;
 
 /** Rows the estimator holds for a window of `window` inner steps recorded every `stride`. */
 export function recordedRows(window: number, stride: number): number {
@@ -27,6 +28,13 @@ export function checkGlocalOptions(glocal: Record<string, unknown>, window: numb
       "E_OPTION",
       `glocal.target must be 'limit' or 'remaining', got ${describe(glocal.target)}`,
       "glocal.target",
+    );
+  }
+  if (glocal.fallback !== undefined && !(GLOCAL_FALLBACKS as readonly unknown[]).includes(glocal.fallback)) {
+    throw new GlocalError(
+      "E_OPTION",
+      `glocal.fallback must be one of ${GLOCAL_FALLBACKS.map((f) => `'${f}'`).join(", ")}, got ${describe(glocal.fallback)}`,
+      "glocal.fallback",
     );
   }
   if (glocal.horizon !== undefined)

@@ -29,7 +29,21 @@ export const HYPERGRADIENT_STRATEGIES: readonly Strategy[] = Object.freeze([
 /** What glocal's update aims at: the T → ∞ limit, or h_T with T = the steps that remain. */
 export type GlocalTarget = "limit" | "remaining";
 
-/** The glocal strategy's options: the estimator's options, the target, and the recording stride. */
+/**
+ * When glocal's update falls back to h_m instead of using the estimate: "untrusted" (the
+ * estimate failed the trust test), "absurd" (it is non-finite or its size is absurd next
+ * to the window's hypergradients, warning ABSURD_MAGNITUDE) or "nonfinite" (only a
+ * non-finite estimate). A window the estimator cannot fit at all always falls back.
+ */
+export type GlocalFallback = "untrusted" | "absurd" | "nonfinite";
+/** The fallback policies, strictest first. */
+export const GLOCAL_FALLBACKS: readonly GlocalFallback[] = Object.freeze([
+  "untrusted",
+  "absurd",
+  "nonfinite",
+] as GlocalFallback[]);
+
+/** The glocal strategy's options: the estimator's options, the target, the recording stride and the fallback policy. */
 export interface GlocalOptions extends EstimateOptions {
   /** "limit" (default: the estimator's method) or "remaining" (horizon = training left). */
   target?: GlocalTarget;
@@ -42,6 +56,16 @@ export interface GlocalOptions extends EstimateOptions {
    * computed once more on the whole set (one more validation gradient per window).
    */
   valSubsample?: number;
+  /**
+   * When the update uses h_m instead of the estimate (default "untrusted": whenever the
+   * trust test rejects the estimate). "absurd" falls back only on a non-finite estimate or
+   * one flagged ABSURD_MAGNITUDE, so estimates rejected for other reasons (e.g. SLOW_MODE:
+   * a mode too slow to extrapolate reliably) are used; "nonfinite" uses every finite
+   * estimate. The looser policies trade the trust test's protection for extrapolation
+   * where the test is too strict for the problem; `fallbacks` counts the windows that used
+   * h_m, and each history entry keeps the trust verdict.
+   */
+  fallback?: GlocalFallback;
 }
 
 /**

@@ -207,7 +207,7 @@ export function formatTable(r: DemoResult): string {
     String(x.jvps),
     String(x.valGradients ?? "—"),
     x.strategy === "random" ? `${x.updates} trials` : String(x.updates),
-    x.strategy === "glocal" ? String(x.fallbacks) : "—",
+    x.strategy === "glocal" || x.strategy.startsWith("glocal (") ? String(x.fallbacks) : "—",
   ]);
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) =>
@@ -292,6 +292,7 @@ export async function runDemoCommand(
             summary: result.summary,
             trajectory: result.trajectory,
             results: result.results,
+            ...(Object.keys(result.variants).length ? { variants: result.variants } : {}),
           },
           null,
           1,

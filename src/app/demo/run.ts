@@ -25,8 +25,9 @@ import type {
 import { DEFAULT_SCENARIO, DemoProblem, SCENARIOS, ScenarioSizes, scenarioNames } from "./scenarios";
 import { InnerTraining, InnerTrainingOptions } from "../../training/builtin";
 import { DriverSession, isSessionProblem } from "../../training/types";
+import type { DemoVariant } from "./scenarios";
 import type { HyperName } from "../../training/hyperparameters";
-import type { DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "../report/types";
+import type { DecayPanel, DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "../report/types";
 import { PRODUCT_OPTION_KEYS, ProductOptions, resolveProducts } from "../../gpu/dispatch";
 
 /** `backend` / `gpuMode` (ProductOptions): where the batched model products run (not for the
@@ -110,6 +111,12 @@ export interface DemoSettings {
   /** The inner optimiser with the starting hyperparameters, and the tuned hyperparameters. */
   start: OptimizerSpec;
   hyper: HyperName[];
+  /** The hyperparameters of the strategies that tune others than `hyper`. */
+  hyperOf: Partial<Record<Strategy, HyperName[]>>;
+  /** Every run in order: each strategy, then its variants (other glocal options). */
+  runs: DemoRun[];
+  /** The meta learning rate of each run by name (`metaLr` for the others; `--meta-lr` sets all). */
+  metaLrs: Record<string, number>;
   initial: { lr: number; wd: number; momentum: number | null };
   /** Where the batched model products run. */
   products: ProductOptions;
@@ -117,10 +124,20 @@ export interface DemoSettings {
   tfjs: boolean;
 }
 
+/** One run of the demo: a strategy under its name, or a variant of one. */
+export interface DemoRun {
+  name: string;
+  strategy: Strategy;
+  /** glocal options merged over the scenario's (variants only). */
+  glocal?: Partial<GlocalOptions>;
+}
+
 /** The demo's outcome: each strategy's optimize result, the summary table, the trajectory plot, the report. */
 export interface DemoResult {
   settings: DemoSettings;
   results: Partial<Record<Strategy, OptimizeResult>>;
+  /** The variants' results by run name (empty when the scenario has none). */
+  variants: Record<string, OptimizeResult>;
   summary: SummaryRow[];
   trajectory: TrajectoryPlot | null;
   report: DemoReport;
@@ -208,6 +225,17 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
   const sub = optInteger(o.valSubsample, "valSubsample", glocal.valSubsample ?? 0, 0);
   if (sub === 0 || sub >= val) delete glocal.valSubsample;
   else glocal.valSubsample = sub;
+  const unique = [...new Set(strategies)];
+  const runs: DemoRun[] = [];
+  for (const st of unique) {
+    runs.push({ name: st, strategy: st });
+    for (const v of sc.variants ?? []) if (v.strategy === st) runs.push(variantRun(v));
+  }
+  const metaLr = optNumber(o.metaLr, "metaLr", sc.metaLr, (v) => v > 0, "> 0");
+  const metaLrs: Record<string, number> = {};
+  for (const r of runs) metaLrs[r.name] = o.metaLr === undefined ? (sc.metaLrs?.[r.name] ?? metaLr) : metaLr;
+  const hyperOf: Partial<Record<Strategy, HyperName[]>> = {};
+  for (const [st, list] of Object.entries(sc.hyperOf ?? {})) if (list) hyperOf[st as Strategy] = list.slice();
   return {
     scenario: name,
     summary: sc.summary,
@@ -221,13 +249,16 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
     window,
     localEvery: optInteger(o.localEvery, "localEvery", sc.localEvery, 1, steps),
     outer: optInteger(o.outer, "outer", size("outer"), 2),
-    strategies: [...new Set(strategies)],
+    strategies: unique,
     seed: optInteger(o.seed, "seed", sc.seed, 0),
-    metaLr: optNumber(o.metaLr, "metaLr", sc.metaLr, (v) => v > 0, "> 0"),
+    metaLr,
     glocal,
     random: sc.random,
     start: sc.start,
     hyper: sc.hyper.slice(),
+    hyperOf,
+    runs,
+    metaLrs,
     initial: startValues(sc.start),
     // A TensorFlow.js scenario runs on tfjs's backend: the product options do not apply
     // (the browser page sends one whatever the model).
@@ -237,6 +268,10 @@ export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
         : { backend: o.backend as ProductOptions["backend"], gpuMode: o.gpuMode as ProductOptions["gpuMode"] },
     tfjs: sc.tfjs === true,
   };
+}
+
+function variantRun(v: DemoVariant): DemoRun {
+  return { name: v.name, strategy: v.strategy, glocal: { ...v.glocal } };
 }
 
 /** The start's lr, wd and momentum (null for plain SGD). */
@@ -271,19 +306,29 @@ function sessionOptions(s: DemoSettings): { hyper: HyperName[]; batchSize: numbe
   return { hyper: s.hyper, batchSize: s.batch, seed: s.seed, ...s.products };
 }
 
-/** The optimize() options the demo uses for one strategy (the end-to-end benchmark reuses them). */
-export function demoOptimizeOptions(s: DemoSettings, problem: DemoProblem, strategy: Strategy): OptimizeOptions {
+/**
+ * The optimize() options the demo uses for one strategy, or for one run (a variant's glocal
+ * options, each run's meta learning rate and hyperparameters); the end-to-end benchmark
+ * reuses them.
+ */
+export function demoOptimizeOptions(
+  s: DemoSettings,
+  problem: DemoProblem,
+  strategy: Strategy,
+  run: DemoRun = { name: strategy, strategy },
+): OptimizeOptions {
   return {
     problem,
     optimizer: s.start,
     strategy,
     ...sessionOptions(s),
+    hyper: s.hyperOf[strategy] ?? s.hyper,
     innerSteps: s.steps,
     outerSteps: s.outer,
     window: strategy === "local" ? s.localEvery : s.window,
     evalEvery: Math.max(s.window, Math.floor(s.steps / 20)),
-    metaOptimizer: { kind: "adam", lr: s.metaLr },
-    glocal: s.glocal,
+    metaOptimizer: { kind: "adam", lr: s.metaLrs[run.name] ?? s.metaLr },
+    glocal: run.glocal ? { ...s.glocal, ...run.glocal } : s.glocal,
     random: s.random,
   };
 }
@@ -338,17 +383,19 @@ function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Wo
   const data = options.data ?? makeDemoData(s);
   const problem = makeDemoProblem(s, data);
   const trajectorySteps = Math.max(s.window, Math.floor(s.steps / 2));
-  const total = s.strategies.reduce((a, st) => a + plannedSteps(s, st), 0) + trajectorySteps * 2;
+  const total = s.runs.reduce((a, run) => a + plannedSteps(s, run.strategy), 0) + trajectorySteps * 2;
   const natural = naturalHyper(s);
   let done = 0;
   const results: Partial<Record<Strategy, OptimizeResult>> = {};
+  const byRun: Record<string, OptimizeResult> = {};
   let stopped: DemoResult["stopped"] = "done";
   try {
     warmUp(problem, s);
-    for (const strategy of s.strategies) {
+    for (const run of s.runs) {
+      const strategy = run.strategy;
       const r = yield* optimizeWork(
         {
-          ...demoOptimizeOptions(s, problem, strategy),
+          ...demoOptimizeOptions(s, problem, strategy, run),
           signal: options.signal,
           onProgress: (p) =>
             options.onProgress?.({
@@ -362,7 +409,8 @@ function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Wo
         },
         pauses,
       );
-      results[strategy] = r;
+      if (run.name === strategy) results[strategy] = r;
+      byRun[run.name] = r;
       done += plannedSteps(s, strategy);
       if (r.stopped === "aborted") {
         stopped = "aborted";
@@ -382,13 +430,22 @@ function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Wo
         ? yield* recordTrajectory(problem, s, finalPhi, trajectorySteps, options, progress)
         : null;
     if (options.signal?.aborted) stopped = "aborted";
-    const summary = s.strategies.filter((st) => results[st]).map((st) => summaryRow(st, results[st] as OptimizeResult));
+    const ran = s.runs.filter((run) => byRun[run.name]);
+    const summary = ran.map((run) => summaryRow(run.name, byRun[run.name]));
+    const variants: Record<string, OptimizeResult> = {};
+    for (const run of ran) if (run.name !== run.strategy) variants[run.name] = byRun[run.name];
+    const real = (data as { real?: unknown }).real;
+    const decays =
+      typeof real === "number" && s.runs.some((run) => (s.hyperOf[run.strategy] ?? s.hyper).includes("featureWd"))
+        ? decayPanel(ran, byRun, real, data.train.x.cols)
+        : null;
     return {
       settings: s,
       results,
+      variants,
       summary,
       trajectory,
-      report: buildReport(s, results, summary, trajectory),
+      report: buildReport(s, ran, byRun, summary, trajectory, decays),
       stopped,
       products,
     };
@@ -485,7 +542,29 @@ function naturalHyper(s: DemoSettings): (phi: ArrayLike<number>) => { lr: number
   });
 }
 
-function summaryRow(strategy: Strategy, r: OptimizeResult): SummaryRow {
+/**
+ * Each run's final weight decay per input feature: its per-feature decays when it tuned
+ * them, else its single decay for every feature.
+ */
+export function featureDecays(r: OptimizeResult, features: number): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < features; j++) {
+    const i = r.names.indexOf(`log_wd[feature${j}]`);
+    out.push(i >= 0 ? Math.exp(r.final.phi[i]) : r.final.hyper.wd);
+  }
+  return out;
+}
+
+function decayPanel(
+  runs: DemoRun[],
+  byRun: Record<string, OptimizeResult>,
+  real: number,
+  features: number,
+): DecayPanel {
+  return { real, series: runs.map((run) => ({ name: run.name, decays: featureDecays(byRun[run.name], features) })) };
+}
+
+function summaryRow(strategy: string, r: OptimizeResult): SummaryRow {
   return {
     strategy,
     valLoss: r.final.valLoss,
@@ -529,6 +608,13 @@ export function comparisons(summary: SummaryRow[]): string[] {
     if (vs.length) out.push(`glocal vs ${vs.join("; ")}`);
     out.push(`glocal fell back to h_m in ${g.fallbacks} of ${g.updates} windows (estimate not trusted)`);
   }
+  // Variants of glocal (another fallback policy): against glocal and truncated.
+  for (const v of summary.filter((r) => r.strategy.startsWith("glocal ("))) {
+    const vs = [g, get("truncated")]
+      .filter((r): r is SummaryRow => r !== undefined)
+      .map((r) => `${r.strategy} ${pct(v.valLoss, r.valLoss)}`);
+    out.push(`${v.strategy}: ${vs.join(", ")}; fell back to h_m in ${v.fallbacks} of ${v.updates} windows`);
+  }
   return out;
 }
 
@@ -538,11 +624,15 @@ export function comparisons(summary: SummaryRow[]): string[] {
  * each line ends at the final loss of the table.
  */
 export function pathPoints(r: OptimizeResult): StrategyPath["points"] {
+  // Per-feature decays: the path shows their geometric mean.
+  const perFeature = r.names.flatMap((n, i) => (n.startsWith("log_wd[feature") ? [i] : []));
+  const wdOf = (phi: ArrayLike<number>, wd: number) =>
+    perFeature.length ? Math.exp(perFeature.reduce((a, i) => a + phi[i], 0) / perFeature.length) : wd;
   const points = r.history.map((e) => ({
     innerSteps: e.innerSteps,
     wallTimeMs: e.wallTimeMs,
     lr: e.hyper.lr,
-    wd: e.hyper.wd,
+    wd: wdOf(e.phi, e.hyper.wd),
     momentum: e.hyper.momentum,
     valLoss: e.valLoss,
   }));
@@ -553,7 +643,7 @@ export function pathPoints(r: OptimizeResult): StrategyPath["points"] {
       innerSteps: r.counts.innerSteps,
       wallTimeMs: r.wallTimeMs,
       lr: h.lr,
-      wd: h.wd,
+      wd: wdOf(r.final.phi, h.wd),
       momentum: h.momentum,
       valLoss: r.final.valLoss,
     });
@@ -561,15 +651,29 @@ export function pathPoints(r: OptimizeResult): StrategyPath["points"] {
   return points;
 }
 
+/** The strategies that tune other hyperparameters, for the subtitle. */
+function tunedElse(s: DemoSettings): string {
+  const other = Object.entries(s.hyperOf).filter(([st]) => s.strategies.includes(st as Strategy));
+  return other.map(([st, list]) => ` (${st}: ${(list ?? []).join(", ")})`).join("");
+}
+
+/** One meta learning rate, or each run's when they differ. */
+function metaLrText(s: DemoSettings): string {
+  const tuned = s.runs.filter((r) => r.strategy !== "none" && r.strategy !== "random");
+  const values = new Set(tuned.map((r) => s.metaLrs[r.name]));
+  if (values.size <= 1) return String(tuned.length ? s.metaLrs[tuned[0].name] : s.metaLr);
+  return tuned.map((r) => `${r.name} ${s.metaLrs[r.name]}`).join(", ");
+}
+
 function buildReport(
   s: DemoSettings,
-  results: Partial<Record<Strategy, OptimizeResult>>,
+  runs: DemoRun[],
+  byRun: Record<string, OptimizeResult>,
   summary: SummaryRow[],
   trajectory: TrajectoryPlot | null,
+  decays: DecayPanel | null,
 ): DemoReport {
-  const strategies: StrategyPath[] = s.strategies
-    .filter((st) => results[st])
-    .map((st) => ({ name: st, points: pathPoints(results[st] as OptimizeResult) }));
+  const strategies: StrategyPath[] = runs.map((run) => ({ name: run.name, points: pathPoints(byRun[run.name]) }));
   const model =
     s.model === "mlp"
       ? `MLP (${s.hidden} tanh units)${s.tfjs ? " in TensorFlow.js" : ""}`
@@ -579,10 +683,11 @@ function buildReport(
   const start = `lr ${s.initial.lr}, wd ${s.initial.wd}${s.initial.momentum === null ? "" : `, momentum ${s.initial.momentum}`}`;
   return {
     title: `glocal demo (${s.scenario}): ${model} on MNIST`,
-    subtitle: `${s.train} training / ${s.val} validation digits, batch ${s.batch}, T = ${s.steps} inner steps per final model (global: ${s.outer} runs, random: ${s.outer} trials), window ${s.window}, local every ${s.localEvery}, glocal stride ${s.glocal.stride ?? 1}${s.glocal.valSubsample === undefined ? "" : ` (its trajectory on ${s.glocal.valSubsample} validation digits)`}, seed ${s.seed}; ${s.start.kind} from ${start}; tuned: ${s.hyper.join(", ")}`,
+    subtitle: `${s.train} training / ${s.val} validation digits, batch ${s.batch}, T = ${s.steps} inner steps per final model (global: ${s.outer} runs, random: ${s.outer} trials), window ${s.window}, local every ${s.localEvery}, glocal stride ${s.glocal.stride ?? 1}${s.glocal.valSubsample === undefined ? "" : ` (its trajectory on ${s.glocal.valSubsample} validation digits)`}, seed ${s.seed}; ${s.start.kind} from ${start}; tuned: ${s.hyper.join(", ")}${tunedElse(s)}; meta Adam lr ${metaLrText(s)}`,
     strategies,
     trajectory,
     summary,
     notes: comparisons(summary),
+    ...(decays ? { decays } : {}),
   };
 }

@@ -8,7 +8,7 @@
  * `data-panel` and `data-series` attributes, and every panel a `<g id="panel-…">`, so tests
  * and users' tools can pick the data back out of the picture.
  */
-import type { DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "./types";
+import type { DecayPanel, DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "./types";
 import {
   type Axis,
   type Plot,
@@ -31,7 +31,7 @@ import {
   wrap,
 } from "./chart";
 
-export type { DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "./types";
+export type { DecayPanel, DemoReport, StrategyPath, SummaryRow, TrajectoryPlot } from "./types";
 
 /** Width of the report in user units; the height grows past 900 only for long tables. */
 export const REPORT_WIDTH = 1200;
@@ -64,7 +64,7 @@ export function strategyColours(names: readonly string[]): Map<string, string> {
 }
 
 /** Panels of the report, as used in `<g id="panel-…">` and `data-panel`. */
-export type PanelId = "lr" | "wd" | "momentum" | "loss" | "trajectory";
+export type PanelId = "lr" | "wd" | "momentum" | "loss" | "trajectory" | "decays";
 
 const STYLE = [
   "text{font-family:Helvetica,Arial,sans-serif}",
@@ -118,6 +118,13 @@ export function renderReportSvg(report: DemoReport): string {
   body.push(renderTrajectoryPanel({ x: MARGIN + w2 + gap, y, w: w2, h: h2 }, report.trajectory ?? null));
   y += h2 + 26;
 
+  // Row 3 (per-feature decay scenarios): the learned decay of every input feature.
+  if (report.decays && typeof report.decays === "object") {
+    const h3 = 230;
+    body.push(renderDecayPanel({ x: MARGIN, y: y - 10, w: inner, h: h3 }, report.decays, colours));
+    y += h3 + 16;
+  }
+
   const table = renderSummary(summary, Array.isArray(report.notes) ? report.notes : [], colours, MARGIN, y, inner);
   body.push(table.svg);
   const height = Math.max(MIN_HEIGHT, Math.ceil(table.bottom + MARGIN));
@@ -130,6 +137,58 @@ export function renderReportSvg(report: DemoReport): string {
     body.join("\n"),
     "\n</svg>\n",
   ].join("");
+}
+
+/**
+ * The final weight decay of every input feature (x: the feature, y: its decay, log scale),
+ * one line of dots per run; the real features are shaded apart from the irrelevant ones,
+ * whose decays a good tuning raises.
+ */
+function renderDecayPanel(outer: Rect, panel: DecayPanel, colours: Map<string, string>): string {
+  const { head, area } = openPanel("decays", outer, "learned weight decay per input feature (final)");
+  const series = Array.isArray(panel.series) ? panel.series : [];
+  const features = Math.max(0, ...series.map((s) => (Array.isArray(s.decays) ? s.decays.length : 0)));
+  const real = Number.isFinite(panel.real) ? Math.max(0, Math.min(Math.floor(panel.real), features)) : 0;
+  const plot: Plot = {
+    area,
+    x: linearAxis([-0.5, features - 0.5], { count: 6, bounds: [-0.5, Math.max(0.5, features - 0.5)] }),
+    y: logAxis(series.flatMap((s) => (Array.isArray(s.decays) ? s.decays : []))),
+  };
+  const parts = [head];
+  const split = px(plot, toAxisSpace(plot.x, real - 0.5) ?? 0);
+  if (real > 0) {
+    parts.push(
+      `<rect class="real" x="${num(area.x)}" y="${num(area.y)}" width="${num(Math.max(0, split - area.x))}" height="${num(area.h)}" fill="#eef4ea"/>`,
+      text(area.x + 6, area.y + 14, `real features (0–${real - 1})`, 'class="key"'),
+    );
+  }
+  if (features > real)
+    parts.push(text(split + 6, area.y + 14, `irrelevant features (${real}–${features - 1})`, 'class="key"'));
+  parts.push(renderAxes(plot, { x: "input feature", y: "weight decay (log scale)" }));
+  const ordered = [...series.filter((s) => s.name !== "glocal"), ...series.filter((s) => s.name === "glocal")];
+  for (const s of ordered) {
+    const decays = Array.isArray(s.decays) ? s.decays : [];
+    const pts = project(
+      plot,
+      decays.map((v, j) => [j, v]),
+    );
+    const colour = colours.get(String(s.name)) ?? "#000";
+    const dash = s.name === "none" ? ' stroke-dasharray="5 3"' : "";
+    parts.push(
+      seriesPath(
+        "decays",
+        String(s.name),
+        pathData(pts),
+        `stroke="${colour}" stroke-width="1.2" stroke-opacity="0.55"${dash} ${LINE_STYLE}`,
+      ),
+    );
+    for (const [x, y] of pts)
+      parts.push(
+        `<circle cx="${num(x)}" cy="${num(y)}" r="2.2" fill="${colour}" data-series="${escapeXml(String(s.name))}"/>`,
+      );
+  }
+  if (series.length === 0 || features === 0) parts.push(noData(area));
+  return parts.join("") + "</g>";
 }
 
 /** The shared strategy legend: a line sample and the name, flowing onto more rows if needed. */

@@ -64,6 +64,14 @@ export interface SummaryRow {
   updates: number;
 }
 
+/** The final weight decay per input feature of each run (per-feature decay scenarios). */
+export interface DecayPanel {
+  /** Features 0 … real − 1 carry signal; the others are irrelevant noise. */
+  real: number;
+  /** One value per feature (natural units); a run with one decay repeats it. */
+  series: Array<{ name: string; decays: number[] }>;
+}
+
 /** Everything `renderReportSvg` draws. */
 export interface DemoReport {
   /** e.g. "glocal demo: softmax regression on MNIST". */
@@ -76,4 +84,6 @@ export interface DemoReport {
   summary: SummaryRow[];
   /** Short lines printed under the summary table. */
   notes?: string[];
+  /** The learned per-feature decays (a panel of their own), when the scenario tunes them. */
+  decays?: DecayPanel;
 }

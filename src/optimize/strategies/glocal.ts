@@ -1,7 +1,8 @@
 /**
  * `glocal`: like truncated, but the update uses the Koopman estimate of the global
- * hypergradient from the window's h_1 … h_m, and falls back to h_m when the estimate is
- * not trusted (counted in `fallbacks`).
+ * hypergradient from the window's h_1 … h_m, and falls back to h_m (counted in
+ * `fallbacks`) when the estimate is not trusted — or, under a looser `glocal.fallback`
+ * policy, only when it is absurd or not finite.
  */
 import type { Work } from "../../core/cooperative";
 import { ownProperties } from "../../core/validate";
@@ -9,7 +10,8 @@ import { GlocalEstimator } from "../../estimate/streaming";
 import type { EstimateOptions } from "../../estimate/types";
 import { windowSteps } from "../../training/window";
 import type { Run } from "../run";
-import type { GlocalOptions, OptimizeResult } from "../types";
+import type { GlobalEstimate } from "../../estimate/types";
+import type { GlocalFallback, GlocalOptions, OptimizeResult } from "../types";
 import { runWindows } from "./windows";
 
 /**
@@ -23,6 +25,7 @@ export function windowEstimator(dim: number, window: number, glocal: GlocalOptio
     target: _target,
     stride = 1,
     valSubsample: _valSubsample,
+    fallback: _fallback,
     ...estimateOptions
   } = ownProperties(glocal) as GlocalOptions;
   return new GlocalEstimator({
@@ -37,8 +40,17 @@ function driverEstimator(dim: number, window: number, glocal: GlocalOptions): Gl
   return windowEstimator(dim, window, { dmdDiagnostics: false, ...glocal });
 }
 
+/** Whether the update falls back to h_m rather than use this estimate, under the policy. */
+export function fallsBack(result: GlobalEstimate, policy: GlocalFallback): boolean {
+  // A non-finite estimate is never used (the trust test never trusts one either).
+  if (!result.estimate.every((x) => Number.isFinite(x))) return true;
+  if (policy === "untrusted") return !result.trusted;
+  if (policy === "nonfinite") return false;
+  return result.diagnostics.warnings.some((w) => w.code === "ABSURD_MAGNITUDE");
+}
+
 export function* runGlocal(run: Run): Work<OptimizeResult> {
-  const { target = "limit", stride = 1 } = run.o.glocal;
+  const { target = "limit", stride = 1, fallback = "untrusted" } = run.o.glocal;
   const estimator = driverEstimator(run.phi.length, run.o.window, run.o.glocal);
   try {
     return yield* runWindows(run, function* (s, m, position) {
@@ -78,7 +90,7 @@ export function* runGlocal(run: Run): Work<OptimizeResult> {
         };
       }
       const warnings = result.diagnostics.warnings.map((w) => w.code);
-      if (!result.trusted) {
+      if (fallsBack(result, fallback)) {
         run.fallbacks++;
         return {
           h,
@@ -94,7 +106,7 @@ export function* runGlocal(run: Run): Work<OptimizeResult> {
         h: result.estimate,
         truncated,
         estimate: Array.from(result.estimate),
-        trusted: true,
+        trusted: result.trusted,
         target,
         method: result.method,
         warnings,

@@ -453,6 +453,56 @@ describe("renderReportSvg", () => {
   });
 });
 
+describe("the per-feature decay panel", () => {
+  const decays = {
+    real: 3,
+    series: [
+      { name: "truncated", decays: [1e-3, 2e-3, 5e-4, 0.05, 0.1] },
+      { name: "random", decays: [0.01, 0.01, 0.01, 0.01, 0.01] },
+    ],
+  };
+
+  it("is drawn only when the report has decays: one series per run, real features shaded apart", () => {
+    expect(panel(renderChecked(report()).svg, "decays")).toHaveLength(0);
+    const { svg } = renderChecked(report({ decays }));
+    const [g] = panel(svg, "decays");
+    expect(g).toBeDefined();
+    const series = all(g, (e) => e.attrs.class === "series").map((e) => e.attrs["data-series"]);
+    expect(series).toEqual(["truncated", "random"]);
+    expect(all(g, (e) => e.name === "circle")).toHaveLength(10);
+    const texts = textOf(g);
+    expect(texts).toContain("real features (0–2)");
+    expect(texts).toContain("irrelevant features (3–4)");
+    // The shaded band ends between feature 2 and feature 3: left of the first irrelevant dot.
+    const band = all(g, (e) => e.attrs.class === "real")[0];
+    const xs = all(g, (e) => e.name === "circle" && e.attrs["data-series"] === "truncated").map((e) =>
+      Number(e.attrs.cx),
+    );
+    const right = Number(band.attrs.x) + Number(band.attrs.width);
+    expect(right).toBeGreaterThan(xs[2]);
+    expect(right).toBeLessThan(xs[3]);
+    // Larger decays sit higher (log scale, y grows downwards).
+    const ys = all(g, (e) => e.name === "circle" && e.attrs["data-series"] === "truncated").map((e) =>
+      Number(e.attrs.cy),
+    );
+    expect(ys[4]).toBeLessThan(ys[3]);
+    expect(ys[2]).toBeGreaterThan(ys[0]);
+  });
+
+  it("renders degenerate decays without throwing or emitting non-numbers", () => {
+    const bad = {
+      real: NaN,
+      series: [
+        { name: "x", decays: [NaN, -1, 0, Infinity] },
+        { name: "y", decays: [] },
+      ],
+    };
+    renderChecked(report({ decays: bad as never }));
+    renderChecked(report({ decays: { real: 2, series: [] } }));
+    renderChecked(report({ decays: { real: 2, series: "no" } as never }));
+  });
+});
+
 describe("the loss panel: final losses that can be told apart", () => {
   // Curves from chance level (2.3) down to finals only 0.3 % apart, as in the demo.
   const finals = [0.36, 0.3611, 0.3622, 0.3633, 0.3644, 0.3655];
