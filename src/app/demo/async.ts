@@ -1,0 +1,37 @@
+/**
+ * runDemoAsync: the demo without holding the thread — its strategies on a pool of workers
+ * (parallel.ts), or, with one worker (or where no worker can be started), in this thread
+ * with turns of the event loop in between.
+ */
+import { runYielding } from "../../core/cooperative";
+import { ownProperties } from "../../core/validate";
+import { checkWorkers, nodeSpawner, resolveOwnBundle } from "../../core/workers";
+import { resolveProducts } from "../../gpu/dispatch";
+import { splitYieldOption } from "../../optimize";
+import { DemoOptions, DemoResult, demoWork, resolveDemoOptions } from "./run";
+import { runDemoOnWorkers } from "./parallel";
+
+/**
+ * `runDemo` that does not hold the thread. With `workers` > 1 (default: the number of
+ * cores) the strategies run side by side on worker threads, longest first, and the
+ * progress of all of them arrives through `onProgress`; with `workers: 1` they run here,
+ * giving the event loop a turn at least every `yieldEveryMs` (default 25 ms). Either way an
+ * aborted `signal` stops every strategy within one inner step, and the results are
+ * runDemo's bit for bit, apart from wall times. Workers load the package's own CommonJS
+ * bundle; where it cannot be found (the library bundled into an application), or where the
+ * products run on a GPU, the run stays in this thread.
+ */
+export async function runDemoAsync(options: DemoOptions & { yieldEveryMs?: number } = {}): Promise<DemoResult> {
+  const { yieldEveryMs, rest } = splitYieldOption(options);
+  const s = resolveDemoOptions(rest); // every option checked before any work
+  const workers = Math.min(checkWorkers(ownProperties(rest).workers), s.strategies.length);
+  const spawn = workers > 1 && resolveProducts(s.products) === null ? demoSpawner() : null;
+  if (spawn !== null) return runDemoOnWorkers(rest, workers, spawn, yieldEveryMs);
+  const pauses = { ms: 0 };
+  return runYielding(demoWork(rest, pauses), { yieldEveryMs, onPause: (ms) => (pauses.ms += ms) });
+}
+
+/** Node worker threads serving the demo's tasks from the package's demo bundle. */
+function demoSpawner(): ReturnType<typeof nodeSpawner> {
+  return nodeSpawner(resolveOwnBundle("glocal-hypergrad/demo"), "serveDemoWorker");
+}

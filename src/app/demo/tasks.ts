@@ -1,0 +1,54 @@
+/**
+ * The demo's work as pool tasks (src/core/pool.ts), run by a worker: one strategy of the demo,
+ * on the data and model the worker builds from the same options — the same statements as the
+ * in-thread run, so the same results bit for bit.
+ */
+import type { Work } from "../../core/cooperative";
+import { TaskContext, WorkerPort, serveTasks } from "../../core/serveTasks";
+import { optimizeWork } from "../../optimize";
+import type { OptimizeResult, Strategy } from "../../optimize/types";
+import { DemoOptions, demoOptimizeOptions, makeDemoData, makeDemoProblem, resolveDemoOptions, warmUp } from "./run";
+
+/** A strategy task's input: the demo's options (no callbacks) and the strategy. */
+export interface StrategyTaskInput {
+  options: DemoOptions;
+  strategy: Strategy;
+}
+
+/** What a strategy task reports after every update. */
+export interface StrategyTaskProgress {
+  innerSteps: number;
+  valLoss: number | null;
+  phi: number[];
+}
+
+export const STRATEGY_TASK = "demo.strategy";
+
+/** Runs one strategy of the demo as the in-thread run does (after the same warm-up). */
+export function* strategyTask(input: StrategyTaskInput, ctx: TaskContext): Work<OptimizeResult> {
+  const s = resolveDemoOptions(input.options);
+  const problem = makeDemoProblem(s, input.options.data ?? makeDemoData(s));
+  try {
+    warmUp(problem, s);
+    return yield* optimizeWork({
+      ...demoOptimizeOptions(s, problem, input.strategy),
+      signal: ctx.signal,
+      onProgress: (p) =>
+        ctx.progress({
+          innerSteps: p.innerSteps,
+          valLoss: p.valLoss,
+          phi: Array.from(p.phi),
+        } satisfies StrategyTaskProgress),
+    });
+  } finally {
+    problem.dispose();
+  }
+}
+
+/**
+ * The entry a worker of the demo's pool calls with its port (the Node worker thread
+ * bootstraps with it; a browser's worker script calls it with its global scope).
+ */
+export function serveDemoWorker(port: WorkerPort): void {
+  serveTasks(port, { [STRATEGY_TASK]: strategyTask as never });
+}
