@@ -382,8 +382,8 @@ export function* finishDemo(
 ): Work<DemoResult> {
   const { trajectorySteps, total } = demoPlan(s);
   let stopped = stoppedBefore;
-  const finalPhi = (results.glocal ?? results.truncated ?? s.strategies.map((st) => results[st]).find((r) => r))
-    ?.final.phi;
+  const finalPhi = (results.glocal ?? results.truncated ?? s.strategies.map((st) => results[st]).find((r) => r))?.final
+    .phi;
   const progress = (step: number, value: number, name: string): void =>
     options.onProgress?.({
       strategy: "trajectory",
@@ -482,7 +482,9 @@ function* recordTrajectory(
 
 /** lr, wd, momentum from φ (ordered lr, wd, momentum whatever the list's order; the
  *  hyperparameters not tuned keep the start's values). */
-export function naturalHyper(s: DemoSettings): (phi: ArrayLike<number>) => { lr: number; wd: number; momentum: number } {
+export function naturalHyper(
+  s: DemoSettings,
+): (phi: ArrayLike<number>) => { lr: number; wd: number; momentum: number } {
   const order: HyperName[] = ["lr", "wd", "momentum"];
   const at = (name: HyperName) =>
     s.hyper.includes(name) ? order.filter((h) => s.hyper.includes(h)).indexOf(name) : -1;
