@@ -40,6 +40,8 @@ export interface PoolOptions {
   spawn: () => WorkerEndpoint;
   /** Progress a task reported (its index in `tasks`). */
   onProgress?: (task: number, value: unknown) => void;
+  /** Told when a task has returned its value. */
+  onDone?: (task: number) => void;
   signal?: { readonly aborted: boolean };
   /** Told when a worker starts and when it has exited (tests count them). */
   onWorkerCount?: (alive: number) => void;
@@ -142,8 +144,13 @@ export function runPool(tasks: readonly PoolTask[], o: PoolOptions): Promise<unk
       }
       running--;
       current.index = -1;
-      if (m.type === "done") results[m.index] = m.value;
-      else return fail(rebuild(m.error));
+      if (m.type !== "done") return fail(rebuild(m.error));
+      results[m.index] = m.value;
+      try {
+        o.onDone?.(m.index);
+      } catch (e) {
+        return fail(e);
+      }
       feed(w, current);
     });
     w.post({ type: "init", flag } satisfies ToWorker);

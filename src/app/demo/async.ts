@@ -24,7 +24,9 @@ import { runDemoOnWorkers } from "./parallel";
 export async function runDemoAsync(options: DemoOptions & { yieldEveryMs?: number } = {}): Promise<DemoResult> {
   const { yieldEveryMs, rest } = splitYieldOption(options);
   const s = resolveDemoOptions(rest); // every option checked before any work
-  const workers = Math.min(checkWorkers(ownProperties(rest).workers), s.strategies.length);
+  // Units of work: every strategy, random search's trials one by one.
+  const units = s.strategies.length + (s.strategies.includes("random") ? s.outer - 1 : 0);
+  const workers = Math.min(checkWorkers(ownProperties(rest).workers), units);
   const spawn = workers > 1 && resolveProducts(s.products) === null ? demoSpawner() : null;
   if (spawn !== null) return runDemoOnWorkers(rest, workers, spawn, yieldEveryMs);
   const pauses = { ms: 0 };

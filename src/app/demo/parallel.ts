@@ -1,15 +1,17 @@
 /**
  * The demo with its strategies on a pool of workers (src/core/pool.ts): each strategy is a
- * task, handed out longest first (global and random train `outer` models, and the
- * strategies with tangents cost about 1 + q plain steps per step), so the longest starts at
- * once; the progress of every worker is merged into one stream; the trajectory plot, which
- * needs glocal's final φ, and the report follow in this thread.
+ * task, and so is each trial of random search; tasks are handed out longest first (global
+ * trains `outer` models, and a step with tangents costs about 1 + q plain steps), so the
+ * longest starts at once. The progress of every worker is merged into one stream; random
+ * search's result is assembled from its trials here, and the trajectory plot, which needs
+ * glocal's final φ, and the report follow in this thread.
  */
 import { runYielding } from "../../core/cooperative";
 import { ownProperties } from "../../core/validate";
-import { WorkerEndpoint, runPool } from "../../core/pool";
+import { PoolTask, WorkerEndpoint, runPool } from "../../core/pool";
+import { TrialOutcome, randomSearchTrials } from "../../optimize";
 import { resolveProducts } from "../../gpu/dispatch";
-import type { OptimizeResult, Strategy } from "../../optimize/types";
+import type { OptimizeOptions, OptimizeResult, Strategy } from "../../optimize/types";
 import {
   DemoOptions,
   DemoResult,
@@ -17,12 +19,13 @@ import {
   finishDemo,
   makeDemoData,
   makeDemoProblem,
+  demoOptimizeOptions,
   naturalHyper,
   plannedSteps,
   resolveDemoOptions,
   demoPlan,
 } from "./run";
-import { STRATEGY_TASK, StrategyTaskInput, StrategyTaskProgress } from "./tasks";
+import { STRATEGY_TASK, StrategyTaskInput, StrategyTaskProgress, TRIAL_TASK, TrialTaskInput } from "./tasks";
 
 /** Relative cost of a strategy, for longest-first scheduling: inner steps, weighted by the tangent's work. */
 export function strategyCost(s: DemoSettings, strategy: Strategy): number {
@@ -39,6 +42,12 @@ function taskOptions(options: DemoOptions): DemoOptions {
   return copy;
 }
 
+/** A unit of the pool's work: a whole strategy, or one trial of random search. */
+interface Unit {
+  strategy: Strategy;
+  trial: number | null;
+}
+
 /** Runs the demo's strategies on `workers` workers made by `spawn`, the rest here. */
 export async function runDemoOnWorkers(
   options: DemoOptions,
@@ -53,50 +62,79 @@ export async function runDemoOnWorkers(
   // The data are made once, here, and handed to every task (the trajectory needs them too).
   const data = options.data ?? makeDemoData(s);
   const input = { ...taskOptions(options), data };
-  const stepsDone = new Map<Strategy, number>();
-  const tasks = s.strategies.map((strategy) => ({
-    label: `strategy '${strategy}'`,
-    name: STRATEGY_TASK,
-    input: { options: input, strategy } satisfies StrategyTaskInput,
-    cost: strategyCost(s, strategy),
-  }));
-  const values = await runPool(tasks, {
-    workers,
-    spawn,
-    signal: options.signal,
-    // Events arrive as the workers send them, strategies interleaved; the fraction counts
-    // the inner steps of all of them.
-    onProgress: (i, value) => {
-      const p = value as StrategyTaskProgress;
-      const strategy = s.strategies[i];
-      stepsDone.set(strategy, p.innerSteps);
-      let sum = 0;
-      for (const n of stepsDone.values()) sum += n;
-      options.onProgress?.({
-        strategy,
-        fraction: sum / total,
-        valLoss: p.valLoss,
-        innerSteps: p.innerSteps,
-        phi: p.phi,
-        hyper: natural(p.phi),
-      });
-    },
-  });
-  const results: Partial<Record<Strategy, OptimizeResult>> = {};
-  let stopped: DemoResult["stopped"] = "done";
-  let done = 0;
-  s.strategies.forEach((strategy, i) => {
-    const r = values[i] as OptimizeResult | undefined;
-    if (r === undefined) {
-      stopped = "aborted"; // skipped: the signal fired before it started
-      return;
-    }
-    results[strategy] = r;
-    done += plannedSteps(s, strategy);
-    if (r.stopped === "aborted") stopped = "aborted";
-  });
   const problem = makeDemoProblem(s, data);
   try {
+    // Random search's trials are tasks of their own (each T plain steps); the draws come from here.
+    const randomOptions = (): OptimizeOptions => demoOptimizeOptions(s, problem, "random");
+    const draws = s.strategies.includes("random") ? randomSearchTrials.draws(randomOptions()) : [];
+    const units: Unit[] = [];
+    const tasks: PoolTask[] = [];
+    for (const strategy of s.strategies) {
+      if (strategy === "random") {
+        draws.forEach((phi, k) => {
+          units.push({ strategy, trial: k });
+          tasks.push({
+            label: `random search's trial ${k + 1}`,
+            name: TRIAL_TASK,
+            input: { options: input, phi } satisfies TrialTaskInput,
+            cost: s.steps,
+          });
+        });
+      } else {
+        units.push({ strategy, trial: null });
+        tasks.push({
+          label: `strategy '${strategy}'`,
+          name: STRATEGY_TASK,
+          input: { options: input, strategy } satisfies StrategyTaskInput,
+          cost: strategyCost(s, strategy),
+        });
+      }
+    }
+    // Inner steps done per unit: the progress fraction counts all of them.
+    const stepsDone = new Array<number>(units.length).fill(0);
+    const stepsOf = (strategy: Strategy): number =>
+      units.reduce((a, u, i) => (u.strategy === strategy ? a + stepsDone[i] : a), 0);
+    const values = await runPool(tasks, {
+      workers,
+      spawn,
+      signal: options.signal,
+      // Events arrive as the workers send them, strategies interleaved.
+      onProgress: (i, value) => {
+        const p = value as StrategyTaskProgress;
+        const { strategy, trial } = units[i];
+        stepsDone[i] = p.innerSteps;
+        const fraction = stepsDone.reduce((a, b) => a + b, 0) / total;
+        if (trial !== null) {
+          options.onProgress?.({ strategy, fraction, valLoss: null, innerSteps: stepsOf(strategy) });
+        } else {
+          const hyper = natural(p.phi);
+          options.onProgress?.({ strategy, fraction, valLoss: p.valLoss, innerSteps: p.innerSteps, phi: p.phi, hyper });
+        }
+      },
+      // A unit that has ended counts its whole budget (global trains its final model after its last report).
+      onDone: (i) => void (stepsDone[i] = units[i].trial === null ? plannedSteps(s, units[i].strategy) : s.steps),
+    });
+    const results: Partial<Record<Strategy, OptimizeResult>> = {};
+    let stopped: DemoResult["stopped"] = "done";
+    let done = 0;
+    for (const strategy of s.strategies) {
+      const mine = units.flatMap((u, i) => (u.strategy === strategy ? [i] : []));
+      const r =
+        strategy === "random"
+          ? randomSearchTrials.result(
+              randomOptions(),
+              draws,
+              mine.map((i) => values[i] as TrialOutcome | undefined),
+            )
+          : (values[mine[0]] as OptimizeResult | undefined);
+      if (r === undefined) {
+        stopped = "aborted"; // skipped: the signal fired before it started
+        continue;
+      }
+      results[strategy] = r;
+      done += plannedSteps(s, strategy);
+      if (r.stopped === "aborted") stopped = "aborted";
+    }
     return await runYielding(finishDemo(s, problem, results, stopped, options, done, products), { yieldEveryMs });
   } finally {
     problem.dispose();

@@ -5,7 +5,7 @@
  */
 import type { Work } from "../../core/cooperative";
 import { TaskContext, WorkerPort, serveTasks } from "../../core/serveTasks";
-import { optimizeWork } from "../../optimize";
+import { TrialOutcome, optimizeWork, randomSearchTrials } from "../../optimize";
 import type { OptimizeResult, Strategy } from "../../optimize/types";
 import { DemoOptions, demoOptimizeOptions, makeDemoData, makeDemoProblem, resolveDemoOptions, warmUp } from "./run";
 
@@ -23,6 +23,13 @@ export interface StrategyTaskProgress {
 }
 
 export const STRATEGY_TASK = "demo.strategy";
+export const TRIAL_TASK = "demo.randomTrial";
+
+/** A random-search trial's input: the demo's options (no callbacks) and the trial's φ. */
+export interface TrialTaskInput {
+  options: DemoOptions;
+  phi: number[];
+}
 
 /** Runs one strategy of the demo as the in-thread run does (after the same warm-up). */
 export function* strategyTask(input: StrategyTaskInput, ctx: TaskContext): Work<OptimizeResult> {
@@ -45,10 +52,26 @@ export function* strategyTask(input: StrategyTaskInput, ctx: TaskContext): Work<
   }
 }
 
+/** Trains and evaluates one trial of the demo's random search (reports its steps after every window). */
+export function* trialTask(input: TrialTaskInput, ctx: TaskContext): Work<TrialOutcome> {
+  const s = resolveDemoOptions(input.options);
+  const problem = makeDemoProblem(s, input.options.data ?? makeDemoData(s));
+  try {
+    warmUp(problem, s);
+    return yield* randomSearchTrials.trial(
+      { ...demoOptimizeOptions(s, problem, "random"), signal: ctx.signal },
+      input.phi,
+      (steps) => ctx.progress({ innerSteps: steps, valLoss: null, phi: [] } satisfies StrategyTaskProgress),
+    );
+  } finally {
+    problem.dispose();
+  }
+}
+
 /**
  * The entry a worker of the demo's pool calls with its port (the Node worker thread
  * bootstraps with it; a browser's worker script calls it with its global scope).
  */
 export function serveDemoWorker(port: WorkerPort): void {
-  serveTasks(port, { [STRATEGY_TASK]: strategyTask as never });
+  serveTasks(port, { [STRATEGY_TASK]: strategyTask as never, [TRIAL_TASK]: trialTask as never });
 }
