@@ -23,6 +23,8 @@ import { runSoak } from "./soak";
 import { runHyperdimBench } from "./hyperdim";
 import { runPerFeatureStudy } from "./perFeature/study";
 import { runBudgetBench } from "./budget";
+import { runParallelBench } from "./parallel/index";
+import { defaultWorkers } from "../src/core/workers";
 
 export interface BenchOptions {
   quick: boolean;
@@ -30,7 +32,11 @@ export interface BenchOptions {
   json?: string;
   markdown?: string;
   log: (s: string) => void;
+  /** Worker threads for the suites that split their cases (e2e); default the number of cores. */
+  workers?: number;
 }
+
+export { serveBenchWorker } from "./worker";
 
 function message(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split("\n")[0];
@@ -196,7 +202,18 @@ async function runMicro(o: BenchOptions): Promise<BenchReport> {
 }
 
 export type Suite =
-  "micro" | "jvp" | "accuracy" | "e2e" | "regimes" | "gpu" | "soak" | "hyperdim" | "perfeature" | "budget" | "all";
+  | "micro"
+  | "jvp"
+  | "accuracy"
+  | "e2e"
+  | "regimes"
+  | "gpu"
+  | "soak"
+  | "hyperdim"
+  | "perfeature"
+  | "budget"
+  | "parallel"
+  | "all";
 export const SUITES: readonly Suite[] = [
   "micro",
   "jvp",
@@ -208,6 +225,7 @@ export const SUITES: readonly Suite[] = [
   "hyperdim",
   "perfeature",
   "budget",
+  "parallel",
   "all",
 ];
 
@@ -247,7 +265,7 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const e2e: Record<string, object> = {};
     for (const scenario of ["softmax", "mlp"]) {
       o.log("\n");
-      const r = await runE2eBench({ quick: o.quick, log: o.log, scenario });
+      const r = await runE2eBench({ quick: o.quick, log: o.log, scenario, workers: o.workers ?? defaultWorkers() });
       e2e[scenario] = r.json;
       md += r.markdown + "\n";
     }
@@ -282,6 +300,12 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const budget = await runBudgetBench({ quick: o.quick, log: o.log });
     json.budget = budget.json;
     md += budget.markdown + "\n";
+  }
+  if (run("parallel")) {
+    o.log("\n");
+    const r = await runParallelBench({ quick: o.quick, log: o.log });
+    json.parallel = r.json;
+    md += r.markdown + "\n";
   }
   if (run("gpu")) {
     const products = await runProductsBench({ quick: o.quick, log: o.log });

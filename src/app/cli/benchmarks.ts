@@ -4,10 +4,24 @@
  * published package leaves the suites out: they run from a clone of the repository.
  */
 import { GlocalError } from "../../core/errors";
-import { parseFlags } from "./args";
+import { integerFlag, parseFlags } from "./args";
+import { defaultWorkers } from "../../core/workers";
 import { CommandHelp, flagSpec } from "./help";
 
-const SUITES = ["micro", "jvp", "accuracy", "e2e", "regimes", "gpu", "soak", "hyperdim", "perfeature", "budget", "all"];
+const SUITES = [
+  "micro",
+  "jvp",
+  "accuracy",
+  "e2e",
+  "regimes",
+  "gpu",
+  "soak",
+  "hyperdim",
+  "perfeature",
+  "budget",
+  "parallel",
+  "all",
+];
 
 export const BENCH_HELP: CommandHelp = {
   name: "bench",
@@ -20,17 +34,27 @@ export const BENCH_HELP: CommandHelp = {
       flag: "suite",
       value: SUITES.join("|"),
       default: "micro",
-      text: "Which suite: micro (linear algebra against ml-matrix, with the jvp suite), jvp (the batched JVP step), accuracy (every estimator against true global hypergradients), e2e (the strategies end to end), gpu (gpu.js against WebAssembly products), soak (memory over repeated calls), all.",
+      text: "Which suite: micro (linear algebra against ml-matrix, with the jvp suite), jvp (the batched JVP step), accuracy (every estimator against true global hypergradients), e2e (the strategies end to end), gpu (gpu.js against WebAssembly products), soak (memory over repeated calls), parallel (the demo and e2e with 1 worker and with 2), all.",
     },
     {
       flag: "quick",
       default: "off",
       text: "Fewer sizes and repetitions: a smoke test of the suite, not figures to quote.",
     },
+    {
+      flag: "workers",
+      value: "N",
+      default: `the number of cores (${defaultWorkers()} here)`,
+      text: "Worker threads that run the e2e suite's cases (seed × strategy) side by side, longest first; 1: one after another in this thread. The losses and counts are the same whatever N; e.g. --workers 2.",
+    },
     { flag: "json", value: "FILE", default: "none", text: "Also write the results as JSON to FILE." },
     { flag: "markdown", value: "FILE", default: "none", text: "Also write the results as a Markdown table to FILE." },
   ],
-  examples: ["glocal bench --quick", "glocal bench --suite accuracy --markdown accuracy.md --json accuracy.json"],
+  examples: [
+    "glocal bench --quick",
+    "glocal bench --suite accuracy --markdown accuracy.md --json accuracy.json",
+    "glocal bench --suite e2e --workers 2",
+  ],
 };
 
 interface BenchModule {
@@ -40,6 +64,7 @@ interface BenchModule {
     json?: string;
     markdown?: string;
     log: (s: string) => void;
+    workers?: number;
   }): Promise<void>;
 }
 
@@ -83,6 +108,7 @@ export async function runBenchCommand(args: string[], log: (s: string) => void):
     json: flags.json as string | undefined,
     markdown: flags.markdown as string | undefined,
     log,
+    ...(typeof flags.workers === "string" ? { workers: integerFlag(flags.workers, "workers", 1) } : {}),
   });
   return 0;
 }
