@@ -256,7 +256,7 @@ export async function runBench(o: BenchOptions): Promise<void> {
   }
   if (run("accuracy")) {
     o.log("\n");
-    const accuracy = await runAccuracyBench({ quick: o.quick, log: o.log });
+    const accuracy = await runAccuracyBench({ quick: o.quick, log: o.log, workers: o.workers ?? defaultWorkers() });
     json.accuracy = accuracy.json;
     md += accuracy.markdown + "\n";
   }
@@ -273,7 +273,7 @@ export async function runBench(o: BenchOptions): Promise<void> {
   }
   if (run("regimes")) {
     o.log("\n");
-    const regimes = await runRegimesBench({ quick: o.quick, log: o.log });
+    const regimes = await runRegimesBench({ quick: o.quick, log: o.log, workers: o.workers ?? defaultWorkers() });
     json.regimes = regimes.json;
     md += regimes.markdown + "\n";
   }

@@ -17,7 +17,8 @@ export interface TaskContext {
   progress(value: unknown): void;
 }
 
-export type TaskHandler = (input: never, ctx: TaskContext) => Work<unknown>;
+/** A task's computation: a generator (run with turns of the event loop), or a promise. */
+export type TaskHandler = (input: never, ctx: TaskContext) => Work<unknown> | Promise<unknown>;
 
 /** The worker's end of its channel: Node's parentPort or a Web Worker's global scope. */
 export interface WorkerPort {
@@ -49,7 +50,8 @@ export function serveTasks(port: WorkerPort, handlers: Readonly<Record<string, T
       const handler = Object.prototype.hasOwnProperty.call(handlers, name) ? handlers[name] : undefined;
       if (handler === undefined) throw new Error(`no task named '${name}'`);
       const ctx: TaskContext = { signal, progress: (value) => post({ type: "progress", index, value }) };
-      const value = await runYielding(handler(input as never, ctx));
+      const work = handler(input as never, ctx);
+      const value = work instanceof Promise ? await work : await runYielding(work);
       post({ type: "done", index, value });
     } catch (e) {
       post({ type: "error", index, error: errorMessage(e) });

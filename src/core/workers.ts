@@ -101,3 +101,46 @@ export function resolveOwnBundle(specifier: string): string | null {
     return null;
   }
 }
+
+interface WebWorker {
+  postMessage(m: unknown): void;
+  addEventListener(
+    type: string,
+    fn: (e: { data?: unknown; message?: string; preventDefault?: () => void }) => void,
+  ): void;
+  terminate(): void;
+}
+
+/**
+ * A spawner of Web Workers (module workers) running the script at `url`, which serves the
+ * tasks (e.g. calls serveDemoWorker with its global scope); null where Worker is missing.
+ * Web Workers report no exit: a crash is their 'error' event, and terminate() ends them.
+ */
+export function webSpawner(url: string | URL): (() => WorkerEndpoint) | null {
+  const W = (globalThis as { Worker?: new (url: string | URL, o: object) => WebWorker }).Worker;
+  if (typeof W !== "function") return null;
+  return () => {
+    const w = new W(url, { type: "module" });
+    const exitFns: Array<(code: number) => void> = [];
+    let exited = false;
+    const exit = (code: number): void => {
+      if (exited) return;
+      exited = true;
+      for (const fn of exitFns) fn(code);
+    };
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (fn) => w.addEventListener("message", (e) => fn(e.data)),
+      onError: (fn) =>
+        w.addEventListener("error", (e) => {
+          e.preventDefault?.(); // reported as E_WORKER, not also on the console as uncaught
+          fn(e.message || "an error in the worker's script");
+        }),
+      onExit: (fn) => void exitFns.push(fn),
+      terminate: async () => {
+        w.terminate();
+        exit(0);
+      },
+    };
+  };
+}

@@ -5,7 +5,7 @@
  */
 import { runYielding } from "../../core/cooperative";
 import { ownProperties } from "../../core/validate";
-import { checkWorkers, nodeSpawner, resolveOwnBundle } from "../../core/workers";
+import { checkWorkers, nodeSpawner, resolveOwnBundle, webSpawner } from "../../core/workers";
 import { resolveProducts } from "../../gpu/dispatch";
 import { splitYieldOption } from "../../optimize";
 import { DemoOptions, DemoResult, demoWork, resolveDemoOptions } from "./run";
@@ -17,8 +17,9 @@ import { runDemoOnWorkers } from "./parallel";
  * progress of all of them arrives through `onProgress`; with `workers: 1` they run here,
  * giving the event loop a turn at least every `yieldEveryMs` (default 25 ms). Either way an
  * aborted `signal` stops every strategy within one inner step, and the results are
- * runDemo's bit for bit, apart from wall times. Workers load the package's own CommonJS
- * bundle; where it cannot be found (the library bundled into an application), or where the
+ * runDemo's bit for bit, apart from wall times. In Node the workers load the package's own
+ * CommonJS bundle; in browsers they run the module script `workerUrl`. Without either (the
+ * library bundled into an application, a browser without `workerUrl`), or where the
  * products run on a GPU, the run stays in this thread.
  */
 export async function runDemoAsync(options: DemoOptions & { yieldEveryMs?: number } = {}): Promise<DemoResult> {
@@ -27,13 +28,15 @@ export async function runDemoAsync(options: DemoOptions & { yieldEveryMs?: numbe
   // Units of work: every strategy, random search's trials one by one.
   const units = s.strategies.length + (s.strategies.includes("random") ? s.outer - 1 : 0);
   const workers = Math.min(checkWorkers(ownProperties(rest).workers), units);
-  const spawn = workers > 1 && resolveProducts(s.products) === null ? demoSpawner() : null;
+  const url = ownProperties(rest).workerUrl as DemoOptions["workerUrl"];
+  const spawn = workers > 1 && resolveProducts(s.products) === null ? demoSpawner(url) : null;
   if (spawn !== null) return runDemoOnWorkers(rest, workers, spawn, yieldEveryMs);
   const pauses = { ms: 0 };
   return runYielding(demoWork(rest, pauses), { yieldEveryMs, onPause: (ms) => (pauses.ms += ms) });
 }
 
-/** Node worker threads serving the demo's tasks from the package's demo bundle. */
-function demoSpawner(): ReturnType<typeof nodeSpawner> {
+/** Web Workers running the caller's script, or Node worker threads serving the tasks from the package's demo bundle. */
+function demoSpawner(url: DemoOptions["workerUrl"]): ReturnType<typeof nodeSpawner> {
+  if (url !== undefined) return webSpawner(url);
   return nodeSpawner(resolveOwnBundle("glocal-hypergrad/demo"), "serveDemoWorker");
 }

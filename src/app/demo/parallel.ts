@@ -39,6 +39,7 @@ function taskOptions(options: DemoOptions): DemoOptions {
   delete copy.onProgress;
   delete copy.signal;
   delete copy.workers;
+  delete copy.workerUrl;
   return copy;
 }
 

@@ -75,6 +75,13 @@ export interface DemoOptions extends ProductOptions {
    * runs in this thread and accepts only 1.
    */
   workers?: number;
+  /**
+   * Browsers: the URL of a module worker script that serves the demo's tasks (it calls
+   * `initSync()` and then `serveDemoWorker` with its global scope, as
+   * examples/browser/pool-worker.js does). Without it, runDemoAsync runs in this thread
+   * there; Node's worker threads need no script.
+   */
+  workerUrl?: string | URL;
 }
 
 /** What `onProgress` receives during the demo: the strategy running, the share done, its latest state. */
@@ -156,6 +163,7 @@ const OPTION_KEYS = [
   "onProgress",
   "signal",
   "workers",
+  "workerUrl",
   ...PRODUCT_OPTION_KEYS,
 ] as const;
 
@@ -163,6 +171,10 @@ const OPTION_KEYS = [
 export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
   const o = checkOptions(options, OPTION_KEYS, "demo options");
   checkWorkers(o.workers);
+  const url = o.workerUrl;
+  if (url !== undefined && typeof url !== "string" && !(typeof URL === "function" && url instanceof URL)) {
+    throw new GlocalError("E_OPTION", `workerUrl must be a string or a URL, got ${describe(url)}`, "workerUrl");
+  }
   const name = o.scenario === undefined ? DEFAULT_SCENARIO : o.scenario;
   if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(SCENARIOS, name)) {
     throw new GlocalError(
