@@ -102,12 +102,17 @@ function logRow(o: E2eOptions, r: Row): void {
   );
 }
 
+/** A worker's data by scenario, sizes and seed: made once per worker, not once per case. */
+const workerData = new Map<string, ReturnType<typeof makeDemoData>>();
+
 /** A worker's case: the seed's data and model, the warm-up, then the variant. */
 export function e2eCase(c: E2eCase): Row {
   const s = { ...resolveDemoOptions({ quick: c.quick, scenario: c.scenario }), seed: c.seed };
   const v = VARIANTS.find((x) => x.label === c.variant);
   if (v === undefined) throw new Error(`no e2e variant '${c.variant}'`);
-  const problem = makeDemoProblem(s, makeDemoData(s));
+  const key = `${s.scenario}/${s.train}/${s.val}/${s.seed}`;
+  if (!workerData.has(key)) workerData.set(key, makeDemoData(s));
+  const problem = makeDemoProblem(s, workerData.get(key) as ReturnType<typeof makeDemoData>);
   try {
     warmUp(problem, s);
     return measureVariant(s, problem, v);
