@@ -22,8 +22,13 @@ export interface RunsOptions {
 interface Timed {
   workers: number;
   wallMs: number;
+  /** CPU time of the process, all its threads (the workers' start and the data handed over included). */
+  cpuMs: number;
   load: number;
 }
+
+/** Preloaded into the demo's child: its process CPU time (every thread) on stderr's last line at exit. */
+const CPU_REPORTER = `process.on("exit", () => { const u = process.cpuUsage(); require("fs").writeSync(2, "\\ncpu-ms " + (u.user + u.system) / 1000 + "\\n"); });`;
 
 const TIMING = /^(wallTimeMs|evalTimeMs|cpuMs)$/;
 /** JSON without the timing fields and the notes' time ratios: what must not depend on the workers. */
@@ -36,19 +41,24 @@ function timeless(value: unknown): string {
 /** `glocal demo` with `workers` workers in a child process: its wall time and its results without timings. */
 function demoRun(quick: boolean, workers: number, dir: string): Timed & { results: string } {
   const json = path.join(dir, `demo-${workers}.json`);
-  const args = [path.join(__dirname, "cli.cjs"), "demo", ...(quick ? ["--quick"] : []), "--workers", String(workers)];
+  const reporter = path.join(dir, "cpu-reporter.js");
+  fs.writeFileSync(reporter, CPU_REPORTER);
+  const args = ["--require", reporter, path.join(__dirname, "cli.cjs"), "demo", ...(quick ? ["--quick"] : [])];
+  args.push("--workers", String(workers));
   args.push("--out", path.join(dir, `demo-${workers}.svg`), "--json", json);
   const load = os.loadavg()[0];
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26 });
   const wallMs = performance.now() - t0;
   if (r.status !== 0) throw new Error(`glocal demo --workers ${workers} failed (${r.status}): ${r.stderr.slice(-500)}`);
-  return { workers, wallMs, load, results: timeless(JSON.parse(fs.readFileSync(json, "utf8"))) };
+  const cpuMs = Number(/cpu-ms ([0-9.]+)\s*$/.exec(r.stderr)?.[1] ?? NaN);
+  return { workers, wallMs, cpuMs, load, results: timeless(JSON.parse(fs.readFileSync(json, "utf8"))) };
 }
 
 async function e2eRun(quick: boolean, workers: number, log: (s: string) => void): Promise<Timed & { rows: string }> {
   const load = os.loadavg()[0];
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const rows: Row[] = [];
   // bench:e2e's two scenarios, as `npm run bench:e2e` runs them.
   for (const scenario of ["softmax", "mlp"]) {
@@ -56,8 +66,19 @@ async function e2eRun(quick: boolean, workers: number, log: (s: string) => void)
     rows.push(...(r.json as { rows: Row[] }).rows);
   }
   const wallMs = performance.now() - t0;
-  log(`  e2e, ${workers} worker(s): ${(wallMs / 1000).toFixed(1)} s\n`);
-  return { workers, wallMs, load, rows: timeless(rows) };
+  const c = process.cpuUsage(c0);
+  const cpuMs = (c.user + c.system) / 1000;
+  log(`  e2e, ${workers} worker(s): ${(wallMs / 1000).toFixed(1)} s wall, ${(cpuMs / 1000).toFixed(1)} s CPU\n`);
+  return { workers, wallMs, cpuMs, load, rows: timeless(rows) };
+}
+
+/** Whether the kernel shares CPU between sessions rather than threads (Linux autogroup scheduling). */
+function autogroup(): boolean {
+  try {
+    return fs.readFileSync("/proc/sys/kernel/sched_autogroup_enabled", "utf8").trim() === "1";
+  } catch {
+    return false;
+  }
 }
 
 export async function runParallelRuns(o: RunsOptions): Promise<{ markdown: string; json: object }> {
@@ -66,7 +87,9 @@ export async function runParallelRuns(o: RunsOptions): Promise<{ markdown: strin
   try {
     const demo = counts.map((w) => {
       const r = demoRun(o.quick, w, dir);
-      o.log(`  demo${o.quick ? " --quick" : ""}, ${w} worker(s): ${(r.wallMs / 1000).toFixed(1)} s\n`);
+      o.log(
+        `  demo${o.quick ? " --quick" : ""}, ${w} worker(s): ${(r.wallMs / 1000).toFixed(1)} s wall, ${(r.cpuMs / 1000).toFixed(1)} s CPU\n`,
+      );
       return r;
     });
     const e2e: Array<Timed & { rows: string }> = [];
@@ -76,13 +99,13 @@ export async function runParallelRuns(o: RunsOptions): Promise<{ markdown: strin
     const ratio = (list: Timed[], i: number) => list[i].wallMs / list[0].wallMs;
     const size = o.quick ? "`--quick` sizes" : "full sizes";
     let md = `## Parallel runs: 1 worker against ${counts.slice(1).join(", ")} (${size})\n\n`;
-    md += `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}. Wall time of the whole run; the load average (1 min) at each start says how busy the machine was (other jobs share the cores).\n\n`;
-    md += `| run | workers | wall time (s) | vs 1 worker | load at start | same results as 1 worker |\n| :--- | ---: | ---: | ---: | ---: | :--- |\n`;
+    md += `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}. Wall time of the whole run, and the CPU time of its process (all threads: what the workers cost beyond the work itself — their start, the data handed to them, a warm-up each). The load average (1 min) at each start says how busy the machine was: ${autogroup() ? "this kernel shares the cores between sessions (autogroup scheduling), not between threads, so while other sessions keep the cores busy a second worker cannot get this process more CPU and the wall-time ratio says little; it means something on an otherwise idle machine" : "other jobs share the cores"}.\n\n`;
+    md += `| run | workers | wall time (s) | vs 1 worker | CPU time (s) | vs 1 worker | load at start | same results as 1 worker |\n| :--- | ---: | ---: | ---: | ---: | ---: | ---: | :--- |\n`;
     const rowsOf = (name: string, list: Array<Timed & { results?: string; rows?: string }>) =>
       list
         .map(
           (x, i) =>
-            `| ${name} | ${x.workers} | ${(x.wallMs / 1000).toFixed(1)} | ${ratio(list, i).toFixed(2)}× | ${x.load.toFixed(1)} | ${(x.results ?? x.rows) === (list[0].results ?? list[0].rows) ? "yes" : "**no**"} |\n`,
+            `| ${name} | ${x.workers} | ${(x.wallMs / 1000).toFixed(1)} | ${ratio(list, i).toFixed(2)}× | ${(x.cpuMs / 1000).toFixed(1)} | ${(x.cpuMs / list[0].cpuMs).toFixed(2)}× | ${x.load.toFixed(1)} | ${(x.results ?? x.rows) === (list[0].results ?? list[0].rows) ? "yes" : "**no**"} |\n`,
         )
         .join("");
     md += rowsOf(`glocal demo${o.quick ? " --quick" : ""} (softmax)`, demo);
@@ -91,8 +114,15 @@ export async function runParallelRuns(o: RunsOptions): Promise<{ markdown: strin
     const json = {
       quick: o.quick,
       cores: os.cpus().length,
-      demo: demo.map(({ workers, wallMs, load }, i) => ({ workers, wallMs, load, ratio: ratio(demo, i) })),
-      e2e: e2e.map(({ workers, wallMs, load }, i) => ({ workers, wallMs, load, ratio: ratio(e2e, i) })),
+      autogroup: autogroup(),
+      demo: demo.map(({ workers, wallMs, cpuMs, load }, i) => ({
+        workers,
+        wallMs,
+        cpuMs,
+        load,
+        ratio: ratio(demo, i),
+      })),
+      e2e: e2e.map(({ workers, wallMs, cpuMs, load }, i) => ({ workers, wallMs, cpuMs, load, ratio: ratio(e2e, i) })),
       sameResults: { demo: same(demo), e2e: same(e2e) },
     };
     return { markdown: md, json };

@@ -7,7 +7,16 @@ import type { Work } from "../../core/cooperative";
 import { TaskContext, WorkerPort, serveTasks } from "../../core/serveTasks";
 import { TrialOutcome, optimizeWork, randomSearchTrials } from "../../optimize";
 import type { OptimizeResult, Strategy } from "../../optimize/types";
-import { DemoOptions, demoOptimizeOptions, makeDemoData, makeDemoProblem, resolveDemoOptions, warmUp } from "./run";
+import type { Problem } from "../../problems/types";
+import {
+  DemoOptions,
+  DemoSettings,
+  demoOptimizeOptions,
+  makeDemoData,
+  makeDemoProblem,
+  resolveDemoOptions,
+  warmUp,
+} from "./run";
 
 /** A strategy task's input: the demo's options (no callbacks) and the strategy. */
 export interface StrategyTaskInput {
@@ -31,12 +40,23 @@ export interface TrialTaskInput {
   phi: number[];
 }
 
+/** Models this worker has warmed up: the engine's compilation is paid once per worker, not per task. */
+const warmed = new Set<string>();
+
+/** warmUp (untimed steps; it changes no result) on the first task of each model in this worker. */
+function warmOnce(problem: Problem, s: DemoSettings): void {
+  const key = `${s.scenario}/${s.model}/${s.hidden}/${s.batch}`;
+  if (warmed.has(key)) return;
+  warmUp(problem, s);
+  warmed.add(key);
+}
+
 /** Runs one strategy of the demo as the in-thread run does (after the same warm-up). */
 export function* strategyTask(input: StrategyTaskInput, ctx: TaskContext): Work<OptimizeResult> {
   const s = resolveDemoOptions(input.options);
   const problem = makeDemoProblem(s, input.options.data ?? makeDemoData(s));
   try {
-    warmUp(problem, s);
+    warmOnce(problem, s);
     return yield* optimizeWork({
       ...demoOptimizeOptions(s, problem, input.strategy),
       signal: ctx.signal,
@@ -57,7 +77,7 @@ export function* trialTask(input: TrialTaskInput, ctx: TaskContext): Work<TrialO
   const s = resolveDemoOptions(input.options);
   const problem = makeDemoProblem(s, input.options.data ?? makeDemoData(s));
   try {
-    warmUp(problem, s);
+    warmOnce(problem, s);
     return yield* randomSearchTrials.trial(
       { ...demoOptimizeOptions(s, problem, "random"), signal: ctx.signal },
       input.phi,
