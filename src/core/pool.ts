@@ -163,7 +163,7 @@ export function runPool(tasks: readonly PoolTask[], o: PoolOptions): Promise<unk
   return (async () => {
     try {
       if (signalAborted()) aborted = true;
-      const n = aborted ? 0 : Math.max(1, Math.min(o.workers, tasks.length));
+      const n = aborted ? 0 : Math.max(0, Math.min(o.workers, tasks.length));
       for (let i = 0; i < n; i++) start();
       if (n === 0) done();
       if (typeof signal?.addEventListener === "function") signal.addEventListener("abort", onAbort);

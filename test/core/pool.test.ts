@@ -71,13 +71,15 @@ describe("runPool", () => {
   it("an abort stops synchronous loops through the shared flag within a second; no worker left", async () => {
     const w = spawner();
     const controller = new AbortController();
-    let progress = 0;
+    const reported = new Set<number>();
     const running = runPool([task(1, "spin"), task(2, "spin"), task(3, "value")], {
       workers: 2,
       spawn: w.spawn,
       signal: controller.signal,
-      onProgress: () => {
-        if (++progress === 4) controller.abort();
+      // Both loops are running (each has reported): abort.
+      onProgress: (i) => {
+        reported.add(i);
+        if (reported.size === 2 && !controller.signal.aborted) controller.abort();
       },
     });
     const abortedAt = await new Promise<number>((resolve) =>
