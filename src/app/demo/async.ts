@@ -24,15 +24,18 @@ import { runDemoOnWorkers } from "./parallel";
  */
 export async function runDemoAsync(options: DemoOptions & { yieldEveryMs?: number } = {}): Promise<DemoResult> {
   const { yieldEveryMs, rest } = splitYieldOption(options);
-  const s = resolveDemoOptions(rest); // every option checked before any work
+  // The caller's options read once, as own properties; everything below uses this copy.
+  const own = (
+    typeof rest === "object" && rest !== null && !Array.isArray(rest) ? ownProperties(rest) : rest
+  ) as DemoOptions;
+  const s = resolveDemoOptions(own); // every option checked before any work
   // Units of work: every strategy, random search's trials one by one.
   const units = s.strategies.length + (s.strategies.includes("random") ? s.outer - 1 : 0);
-  const workers = Math.min(checkWorkers(ownProperties(rest).workers), units);
-  const url = ownProperties(rest).workerUrl as DemoOptions["workerUrl"];
-  const spawn = workers > 1 && resolveProducts(s.products) === null ? demoSpawner(url) : null;
-  if (spawn !== null) return runDemoOnWorkers(rest, workers, spawn, yieldEveryMs);
+  const workers = Math.min(checkWorkers(own.workers), units);
+  const spawn = workers > 1 && resolveProducts(s.products) === null ? demoSpawner(own.workerUrl) : null;
+  if (spawn !== null) return runDemoOnWorkers(own, workers, spawn, yieldEveryMs);
   const pauses = { ms: 0 };
-  return runYielding(demoWork(rest, pauses), { yieldEveryMs, onPause: (ms) => (pauses.ms += ms) });
+  return runYielding(demoWork(own, pauses), { yieldEveryMs, onPause: (ms) => (pauses.ms += ms) });
 }
 
 /** Web Workers running the caller's script, or Node worker threads serving the tasks from the package's demo bundle. */
