@@ -110,7 +110,7 @@ export async function runParallelRuns(o: RunsOptions): Promise<{ markdown: strin
         .join("");
     md += rowsOf(`glocal demo${o.quick ? " --quick" : ""} (softmax)`, demo);
     md += rowsOf(`bench:e2e${o.quick ? " --quick" : ""} (softmax and mlp)`, e2e);
-    md += `\nTargets on an otherwise idle 2-core machine: the demo ≤ 0.6×, bench:e2e ≤ 0.55× with 2 workers. What stays serial: the demo's trajectory plot (it starts from glocal's final hyperparameters) and the report, the workers' start (loading the bundle, the data handed over, a warm-up), and the longest task — global, whose training runs follow one another.\n`;
+    md += `\nTargets on an otherwise idle 2-core machine: the demo ≤ 0.6×, bench:e2e ≤ 0.55× with 2 workers. What stays serial: the data, made before the workers start, and the report; the workers' start (loading the bundle, the data handed over, a warm-up); and the longest task — global, whose training runs follow one another. The demo's trajectory plot starts from glocal's final hyperparameters and is recorded in the main thread while the workers finish the others.\n`;
     const json = {
       quick: o.quick,
       cores: os.cpus().length,

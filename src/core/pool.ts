@@ -41,7 +41,7 @@ export interface PoolOptions {
   /** Progress a task reported (its index in `tasks`). */
   onProgress?: (task: number, value: unknown) => void;
   /** Told when a task has returned its value. */
-  onDone?: (task: number) => void;
+  onDone?: (task: number, value: unknown) => void;
   signal?: { readonly aborted: boolean };
   /** Told when a worker starts and when it has exited (tests count them). */
   onWorkerCount?: (alive: number) => void;
@@ -147,7 +147,7 @@ export function runPool(tasks: readonly PoolTask[], o: PoolOptions): Promise<unk
       if (m.type !== "done") return fail(rebuild(m.error));
       results[m.index] = m.value;
       try {
-        o.onDone?.(m.index);
+        o.onDone?.(m.index, m.value);
       } catch (e) {
         return fail(e);
       }

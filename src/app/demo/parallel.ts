@@ -3,8 +3,9 @@
  * task, and so is each trial of random search; tasks are handed out longest first (global
  * trains `outer` models, and a step with tangents costs about 1 + q plain steps), so the
  * longest starts at once. The progress of every worker is merged into one stream; random
- * search's result is assembled from its trials here, and the trajectory plot, which needs
- * glocal's final φ, and the report follow in this thread.
+ * search's result is assembled from its trials here; the trajectory plot, which needs
+ * glocal's final φ, is recorded here as soon as glocal ends, while the workers finish the
+ * others; the report follows.
  */
 import { runYielding } from "../../core/cooperative";
 import { ownProperties } from "../../core/validate";
@@ -12,6 +13,7 @@ import { PoolTask, WorkerEndpoint, runPool } from "../../core/pool";
 import { TrialOutcome, randomSearchTrials } from "../../optimize";
 import { resolveProducts } from "../../gpu/dispatch";
 import type { OptimizeOptions, OptimizeResult, Strategy } from "../../optimize/types";
+import type { TrajectoryPlot } from "../report/types";
 import {
   DemoOptions,
   DemoResult,
@@ -22,7 +24,9 @@ import {
   demoOptimizeOptions,
   naturalHyper,
   plannedSteps,
+  recordTrajectory,
   resolveDemoOptions,
+  trajectorySource,
   demoPlan,
 } from "./run";
 import { STRATEGY_TASK, StrategyTaskInput, StrategyTaskProgress, TRIAL_TASK, TrialTaskInput } from "./tasks";
@@ -58,12 +62,13 @@ export async function runDemoOnWorkers(
 ): Promise<DemoResult> {
   const s = resolveDemoOptions(options);
   const products = resolveProducts(s.products) === null ? "wasm" : "gpu";
-  const { total } = demoPlan(s);
+  const { total, trajectorySteps } = demoPlan(s);
   const natural = naturalHyper(s);
   // The data are made once, here, and handed to every task (the trajectory needs them too).
   const data = options.data ?? makeDemoData(s);
   const input = { ...taskOptions(options), data };
   const problem = makeDemoProblem(s, data);
+  let recording: Promise<TrajectoryPlot | null> | null = null;
   try {
     // Random search's trials are tasks of their own (each T plain steps); the draws come from here.
     const randomOptions = (): OptimizeOptions => demoOptimizeOptions(s, problem, "random");
@@ -91,8 +96,32 @@ export async function runDemoOnWorkers(
         });
       }
     }
-    // Inner steps done per unit: the progress fraction counts all of them.
+    // Inner steps done per unit: the progress fraction counts all of them (and the trajectory's).
     const stepsDone = new Array<number>(units.length).fill(0);
+    let trajectoryDone = 0;
+    const fractionNow = (): number => (stepsDone.reduce((a, b) => a + b, 0) + trajectoryDone) / total;
+    // The trajectory plot starts from the final φ of one strategy (glocal's): it is recorded
+    // here as soon as that strategy ends, while the workers finish the others.
+    const source = trajectorySource(s);
+    let halted = false;
+    const signal = {
+      get aborted(): boolean {
+        return halted || Boolean(options.signal?.aborted);
+      },
+    };
+    const record = (phi: number[]): void => {
+      const progress = (step: number, value: number, name: string): void => {
+        trajectoryDone = trajectorySteps + step;
+        options.onProgress?.({
+          strategy: "trajectory",
+          fraction: fractionNow(),
+          valLoss: null,
+          point: { step, value, name },
+        });
+      };
+      const work = recordTrajectory(problem, s, phi, trajectorySteps, { signal }, progress);
+      recording = runYielding(work, { yieldEveryMs });
+    };
     const stepsOf = (strategy: Strategy): number =>
       units.reduce((a, u, i) => (u.strategy === strategy ? a + stepsDone[i] : a), 0);
     const values = await runPool(tasks, {
@@ -104,7 +133,7 @@ export async function runDemoOnWorkers(
         const p = value as StrategyTaskProgress;
         const { strategy, trial } = units[i];
         stepsDone[i] = p.innerSteps;
-        const fraction = stepsDone.reduce((a, b) => a + b, 0) / total;
+        const fraction = fractionNow();
         if (trial !== null) {
           options.onProgress?.({ strategy, fraction, valLoss: null, innerSteps: stepsOf(strategy) });
         } else {
@@ -113,8 +142,19 @@ export async function runDemoOnWorkers(
         }
       },
       // A unit that has ended counts its whole budget (global trains its final model after its last report).
-      onDone: (i) => void (stepsDone[i] = units[i].trial === null ? plannedSteps(s, units[i].strategy) : s.steps),
+      onDone: (i, value) => {
+        const { strategy, trial } = units[i];
+        stepsDone[i] = trial === null ? plannedSteps(s, strategy) : s.steps;
+        const r = value as OptimizeResult;
+        if (strategy === source && trial === null && r.stopped !== "aborted" && !signal.aborted) record(r.final.phi);
+      },
+    }).catch((e: unknown) => {
+      // A run that failed drops the plot: its recording stops at its next step.
+      halted = true;
+      throw e;
     });
+    const recorded =
+      recording === null ? undefined : { trajectory: await (recording as Promise<TrajectoryPlot | null>) };
     const results: Partial<Record<Strategy, OptimizeResult>> = {};
     let stopped: DemoResult["stopped"] = "done";
     let done = 0;
@@ -136,8 +176,12 @@ export async function runDemoOnWorkers(
       done += plannedSteps(s, strategy);
       if (r.stopped === "aborted") stopped = "aborted";
     }
-    return await runYielding(finishDemo(s, problem, results, stopped, options, done, products), { yieldEveryMs });
+    return await runYielding(finishDemo(s, problem, results, stopped, options, done, products, recorded), {
+      yieldEveryMs,
+    });
   } finally {
+    // The recording runs on `problem`: it ends before the problem is freed.
+    await (recording as Promise<unknown> | null)?.catch(() => undefined);
     problem.dispose();
   }
 }

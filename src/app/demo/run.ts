@@ -391,6 +391,7 @@ export function* finishDemo(
   options: DemoOptions,
   done: number,
   products: DemoResult["products"],
+  recorded?: { trajectory: TrajectoryPlot | null },
 ): Work<DemoResult> {
   const { trajectorySteps, total } = demoPlan(s);
   let stopped = stoppedBefore;
@@ -403,9 +404,12 @@ export function* finishDemo(
       valLoss: null,
       point: { step, value, name },
     });
+  // `recorded`: the plot was recorded meanwhile (parallel.ts), from the same φ.
   const trajectory =
     stopped === "done" && finalPhi
-      ? yield* recordTrajectory(problem, s, finalPhi, trajectorySteps, options, progress)
+      ? recorded
+        ? recorded.trajectory
+        : yield* recordTrajectory(problem, s, finalPhi, trajectorySteps, options, progress)
       : null;
   if (options.signal?.aborted) stopped = "aborted";
   const summary = s.strategies.filter((st) => results[st]).map((st) => summaryRow(st, results[st] as OptimizeResult));
@@ -420,13 +424,22 @@ export function* finishDemo(
   };
 }
 
+/** The strategy whose final φ the trajectory plot starts from (finishDemo's choice when every strategy ran). */
+export function trajectorySource(s: DemoSettings): Strategy {
+  return s.strategies.includes("glocal")
+    ? "glocal"
+    : s.strategies.includes("truncated")
+      ? "truncated"
+      : s.strategies[0];
+}
+
 /**
  * One window's hypergradient trajectory, continued to the end of training: from θ₀ with
  * the final φ, `steps` plain steps to the window start, then the tangent for `steps` more
  * (h_T at the end is the true global value); the estimate uses only the first m steps.
  * Recorded on the whole validation set.
  */
-function* recordTrajectory(
+export function* recordTrajectory(
   problem: Problem,
   s: DemoSettings,
   phi: number[],
