@@ -78,7 +78,7 @@ export default defineConfig(
     languageOptions: { sourceType: "module", globals: browser },
   },
   {
-    files: ["examples/browser/worker.js"],
+    files: ["examples/browser/worker.js", "examples/browser/pool-worker.js"],
     languageOptions: { globals: { ...browser, ...worker } },
   },
 );

@@ -27,6 +27,8 @@ import { runPerFeatureStudy } from "./perFeature/study";
 import { runBudgetBench } from "./budget";
 import { runTfjsBench } from "./tfjs";
 import { runParallelStepBench } from "./parallel/step";
+import { runParallelBench } from "./parallel/index";
+import { defaultWorkers } from "../src/core/workers";
 
 export interface BenchOptions {
   quick: boolean;
@@ -34,7 +36,11 @@ export interface BenchOptions {
   json?: string;
   markdown?: string;
   log: (s: string) => void;
+  /** Worker threads for the suites that split their cases (e2e); default the number of cores. */
+  workers?: number;
 }
+
+export { serveBenchWorker } from "./worker";
 
 function message(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split("\n")[0];
@@ -215,6 +221,7 @@ export type Suite =
   | "budget"
   | "tfjs"
   | "parallel-step"
+  | "parallel"
   | "all";
 export const SUITES: readonly Suite[] = [
   "micro",
@@ -232,6 +239,7 @@ export const SUITES: readonly Suite[] = [
   "budget",
   "tfjs",
   "parallel-step",
+  "parallel",
   "all",
 ];
 
@@ -287,7 +295,7 @@ export async function runBench(o: BenchOptions): Promise<void> {
   }
   if (run("accuracy")) {
     o.log("\n");
-    const accuracy = await runAccuracyBench({ quick: o.quick, log: o.log });
+    const accuracy = await runAccuracyBench({ quick: o.quick, log: o.log, workers: o.workers ?? defaultWorkers() });
     json.accuracy = accuracy.json;
     md += accuracy.markdown + "\n";
   }
@@ -296,7 +304,7 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const e2e: Record<string, object> = {};
     for (const scenario of ["softmax", "mlp"]) {
       o.log("\n");
-      const r = await runE2eBench({ quick: o.quick, log: o.log, scenario });
+      const r = await runE2eBench({ quick: o.quick, log: o.log, scenario, workers: o.workers ?? defaultWorkers() });
       e2e[scenario] = r.json;
       md += r.markdown + "\n";
     }
@@ -315,7 +323,7 @@ export async function runBench(o: BenchOptions): Promise<void> {
   }
   if (run("regimes")) {
     o.log("\n");
-    const regimes = await runRegimesBench({ quick: o.quick, log: o.log });
+    const regimes = await runRegimesBench({ quick: o.quick, log: o.log, workers: o.workers ?? defaultWorkers() });
     json.regimes = regimes.json;
     md += regimes.markdown + "\n";
   }
@@ -363,6 +371,12 @@ export async function runBench(o: BenchOptions): Promise<void> {
     o.log("\n");
     const r = await runParallelStepBench({ quick: o.quick, log: o.log });
     json.parallelStep = r.json;
+    md += r.markdown + "\n";
+  }
+  if (run("parallel")) {
+    o.log("\n");
+    const r = await runParallelBench({ quick: o.quick, log: o.log });
+    json.parallel = r.json;
     md += r.markdown + "\n";
   }
   if (run("gpu")) {

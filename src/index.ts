@@ -80,6 +80,7 @@ export type {
 
 // --- Hyperparameter optimisation: the driver and its strategies -----------------------
 export { optimize, optimizeAsync, STRATEGIES, HYPERGRADIENT_STRATEGIES } from "./optimize/index";
+export { defaultWorkers, workersAlive } from "./core/workers";
 export type {
   Strategy,
   OptimizeOptions,

@@ -12,6 +12,7 @@ import { ProblemName, makeProblem } from "./data";
 import { CaseInfo, buildReport } from "./report";
 import { WindowScore, scoreWindow } from "./score";
 import type { Problem } from "../../src/index";
+import { benchPool } from "../pool";
 
 /** `quick`: a smoke run; `json`/`markdown`: files to write; `log`: progress. */
 export interface AccuracyOptions {
@@ -19,12 +20,40 @@ export interface AccuracyOptions {
   json?: string;
   markdown?: string;
   log: (s: string) => void;
+  /** Worker threads that record the cases side by side; 1: one after another here. */
+  workers?: number;
+}
+
+/** One case as a worker receives it: its place in accuracyCases(quick). */
+export interface AccuracyCase {
+  quick: boolean;
+  index: number;
+}
+
+export const ACCURACY_TASK = "accuracy.case";
+
+const T = 2000;
+const windowsOf = (quick: boolean) => (quick ? [25, 50, 100] : [25, 50, 100, 200]);
+
+/** A worker's case: the trajectory on a problem of its own, scored at every window. */
+export function accuracyCase(a: AccuracyCase): { info: CaseInfo; scores: WindowScore[] } {
+  const c = accuracyCases(a.quick)[a.index];
+  const windows = windowsOf(a.quick);
+  const problem = makeProblem(c.problem, 1);
+  try {
+    const rec = recordTrajectory(problem, c, T, Math.max(...windows));
+    return {
+      info: { ...c, q: rec.truth.length, settle: rec.settle },
+      scores: windows.map((m) => scoreWindow(a.index, rec.rows, m, rec.truth, T, !a.quick)),
+    };
+  } finally {
+    problem.dispose();
+  }
 }
 
 /** Runs the benchmark and returns its markdown and JSON (bench/results/accuracy.*). */
 export async function runAccuracyBench(o: AccuracyOptions): Promise<{ markdown: string; json: object }> {
-  const T = 2000;
-  const windows = o.quick ? [25, 50, 100] : [25, 50, 100, 200];
+  const windows = windowsOf(o.quick);
   const maxRows = Math.max(...windows);
   const withAuto = !o.quick;
   const cases = accuracyCases(o.quick);
@@ -35,16 +64,33 @@ export async function runAccuracyBench(o: AccuracyOptions): Promise<{ markdown: 
   const infos: CaseInfo[] = [];
   const scores: WindowScore[] = [];
   const problems = new Map<ProblemName, Problem>();
-  try {
-    for (const [i, c] of cases.entries()) {
-      if (!problems.has(c.problem)) problems.set(c.problem, makeProblem(c.problem, 1));
-      const rec = recordTrajectory(problems.get(c.problem) as Problem, c, T, maxRows);
-      infos.push({ ...c, q: rec.truth.length, settle: rec.settle });
-      for (const m of windows) scores.push(scoreWindow(i, rec.rows, m, rec.truth, T, withAuto));
-      o.log(`  ${c.id}: settles at t = ${rec.settle} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+  if ((o.workers ?? 1) > 1) {
+    const values = (await benchPool(
+      cases.map((c, index) => ({
+        label: `case ${c.id}`,
+        name: ACCURACY_TASK,
+        input: { quick: o.quick, index } satisfies AccuracyCase,
+        cost: 1,
+      })),
+      o.workers as number,
+    )) as Array<{ info: CaseInfo; scores: WindowScore[] }>;
+    for (const v of values) {
+      infos.push(v.info);
+      scores.push(...v.scores);
+      o.log(`  ${v.info.id}: settles at t = ${v.info.settle}\n`);
     }
-  } finally {
-    for (const p of problems.values()) p.dispose();
+  } else {
+    try {
+      for (const [i, c] of cases.entries()) {
+        if (!problems.has(c.problem)) problems.set(c.problem, makeProblem(c.problem, 1));
+        const rec = recordTrajectory(problems.get(c.problem) as Problem, c, T, maxRows);
+        infos.push({ ...c, q: rec.truth.length, settle: rec.settle });
+        for (const m of windows) scores.push(scoreWindow(i, rec.rows, m, rec.truth, T, withAuto));
+        o.log(`  ${c.id}: settles at t = ${rec.settle} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+      }
+    } finally {
+      for (const p of problems.values()) p.dispose();
+    }
   }
   const { markdown, json } = buildReport({
     cases: infos,

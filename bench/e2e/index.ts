@@ -10,7 +10,9 @@ import { optimize } from "../../src/index";
 import { demoOptimizeOptions, makeDemoData, makeDemoProblem, resolveDemoOptions, warmUp } from "../../src/app/demo/run";
 import type { DemoSettings } from "../../src/app/demo/run";
 import type { OptimizeOptions, Strategy } from "../../src/index";
-import { cpuMs } from "../cpu";
+import { threadCpuMs } from "../cpu";
+import { strategyCost } from "../../src/app/demo/parallel";
+import { benchPool } from "../pool";
 
 export interface E2eOptions {
   quick: boolean;
@@ -18,7 +20,19 @@ export interface E2eOptions {
   seeds?: number[];
   /** A demo scenario (default: the demo's default). */
   scenario?: string;
+  /** Worker threads that run the (seed, strategy) cases side by side, longest first; 1: one after another here. */
+  workers?: number;
 }
+
+/** One case of the benchmark, as a worker receives it. */
+export interface E2eCase {
+  quick: boolean;
+  scenario?: string;
+  seed: number;
+  variant: string;
+}
+
+export const E2E_TASK = "e2e.case";
 
 interface Variant {
   label: string;
@@ -40,7 +54,7 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-interface Row {
+export interface Row {
   seed: number;
   variant: string;
   valLoss: number;
@@ -62,39 +76,92 @@ const std = (v: number[]) => {
 };
 const signedPct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)} %`;
 
+/** One variant on a seed's problem: optimize under the thread's CPU clock. */
+function measureVariant(s: DemoSettings, problem: ReturnType<typeof makeDemoProblem>, v: Variant): Row {
+  const options = demoOptimizeOptions(s, problem, v.strategy);
+  const { value: r, cpuMs: cpu } = threadCpuMs(() => optimize(v.patch ? v.patch(options) : options));
+  return {
+    seed: s.seed,
+    variant: v.label,
+    valLoss: r.final.valLoss,
+    valAccuracy: r.final.valAccuracy,
+    wallTimeMs: r.wallTimeMs,
+    cpuMs: cpu,
+    innerSteps: r.counts.innerSteps,
+    jvps: r.counts.jvps,
+    valGradients: r.counts.valGradients,
+    fallbacks: r.counts.fallbacks,
+    updates: r.counts.updates,
+  };
+}
+
+function logRow(o: E2eOptions, r: Row): void {
+  const glocal = r.variant.startsWith("glocal");
+  o.log(
+    `  seed ${r.seed} ${r.variant.padEnd(19)} val loss ${r.valLoss.toFixed(4)}  CPU ${(r.cpuMs / 1000).toFixed(2)} s${glocal ? `  fallbacks ${r.fallbacks}/${r.updates}` : ""}\n`,
+  );
+}
+
+/** A worker's data by scenario, sizes and seed: made once per worker, not once per case. */
+const workerData = new Map<string, ReturnType<typeof makeDemoData>>();
+const warmed = new Set<string>();
+
+/** A worker's case: the seed's data and model, the warm-up, then the variant. */
+export function e2eCase(c: E2eCase): Row {
+  const s = { ...resolveDemoOptions({ quick: c.quick, scenario: c.scenario }), seed: c.seed };
+  const v = VARIANTS.find((x) => x.label === c.variant);
+  if (v === undefined) throw new Error(`no e2e variant '${c.variant}'`);
+  const key = `${s.scenario}/${s.train}/${s.val}/${s.seed}`;
+  if (!workerData.has(key)) workerData.set(key, makeDemoData(s));
+  const problem = makeDemoProblem(s, workerData.get(key) as ReturnType<typeof makeDemoData>);
+  try {
+    // Untimed steps that change no result: the engine's compilation, once per worker and model.
+    if (!warmed.has(s.scenario)) {
+      warmUp(problem, s);
+      warmed.add(s.scenario);
+    }
+    return measureVariant(s, problem, v);
+  } finally {
+    problem.dispose();
+  }
+}
+
 export async function runE2eBench(o: E2eOptions): Promise<{ markdown: string; json: object }> {
   const seeds = o.seeds ?? (o.quick ? [1, 2] : [1, 2, 3, 4, 5]);
   const base: DemoSettings = resolveDemoOptions({ quick: o.quick, scenario: o.scenario });
   const rows: Row[] = [];
   const started = Date.now();
   o.log(`end-to-end: scenario ${base.scenario} (${base.model}), ${seeds.length} seeds, ${VARIANTS.length} variants\n`);
-  for (const seed of seeds) {
-    const s = { ...base, seed };
-    const problem = makeDemoProblem(s, makeDemoData(s));
-    try {
-      warmUp(problem, s);
-      for (const v of VARIANTS) {
-        const options = demoOptimizeOptions(s, problem, v.strategy);
-        const { value: r, cpuMs: cpu } = cpuMs(() => optimize(v.patch ? v.patch(options) : options));
-        rows.push({
-          seed,
-          variant: v.label,
-          valLoss: r.final.valLoss,
-          valAccuracy: r.final.valAccuracy,
-          wallTimeMs: r.wallTimeMs,
-          cpuMs: cpu,
-          innerSteps: r.counts.innerSteps,
-          jvps: r.counts.jvps,
-          valGradients: r.counts.valGradients,
-          fallbacks: r.counts.fallbacks,
-          updates: r.counts.updates,
-        });
-        o.log(
-          `  seed ${seed} ${v.label.padEnd(19)} val loss ${r.final.valLoss.toFixed(4)}  CPU ${(cpu / 1000).toFixed(2)} s${v.strategy === "glocal" ? `  fallbacks ${r.counts.fallbacks}/${r.counts.updates}` : ""}\n`,
-        );
+  if ((o.workers ?? 1) > 1) {
+    // Every (seed, strategy) on its own: a worker builds the seed's data and model, warms up and runs it.
+    const cases = seeds.flatMap((seed) => VARIANTS.map((v) => ({ seed, v })));
+    const values = await benchPool(
+      cases.map(({ seed, v }) => ({
+        label: `seed ${seed}, ${v.label}`,
+        name: E2E_TASK,
+        input: { quick: o.quick, scenario: o.scenario, seed, variant: v.label } satisfies E2eCase,
+        cost: strategyCost(base, v.strategy),
+      })),
+      o.workers as number,
+    );
+    for (const r of values as Row[]) {
+      rows.push(r);
+      logRow(o, r);
+    }
+  } else {
+    for (const seed of seeds) {
+      const s = { ...base, seed };
+      const problem = makeDemoProblem(s, makeDemoData(s));
+      try {
+        warmUp(problem, s);
+        for (const v of VARIANTS) {
+          const r = measureVariant(s, problem, v);
+          rows.push(r);
+          logRow(o, r);
+        }
+      } finally {
+        problem.dispose();
       }
-    } finally {
-      problem.dispose();
     }
   }
   const by = (variant: string, seed: number) => rows.find((r) => r.variant === variant && r.seed === seed) as Row;
@@ -137,7 +204,10 @@ export async function runE2eBench(o: E2eOptions): Promise<{ markdown: string; js
   md += `\nBest strategy per seed, against none: ${best.map((b) => `seed ${b.seed} ${b.variant} ${signedPct(b.vsNone)}`).join("; ")}.\n`;
   const ratio = (label: string, to: string) =>
     mean(seeds.map((seed) => by(label, seed).cpuMs / by(to, seed).cpuMs)).toFixed(2);
-  md += `CPU time of glocal against truncated (mean of per-seed ratios): limit ${ratio("glocal (limit)", "truncated")}×, remaining ${ratio("glocal (remaining)", "truncated")}×; against local: ${ratio("glocal (limit)", "local")}×, ${ratio("glocal (remaining)", "local")}×; against global: ${ratio("glocal (limit)", "global")}×, ${ratio("glocal (remaining)", "global")}×. CPU time is the process's own (the cores are shared with other jobs, so wall time, in the JSON, is not comparable between runs). Elapsed ${((Date.now() - started) / 1000).toFixed(0)} s (wall).\n`;
+  md += `CPU time of glocal against truncated (mean of per-seed ratios): limit ${ratio("glocal (limit)", "truncated")}×, remaining ${ratio("glocal (remaining)", "truncated")}×; against local: ${ratio("glocal (limit)", "local")}×, ${ratio("glocal (remaining)", "local")}×; against global: ${ratio("glocal (limit)", "global")}×, ${ratio("glocal (remaining)", "global")}×. CPU time is that of the thread that ran the case (the cores are shared with other jobs, so wall time, in the JSON, is not comparable between runs). Elapsed ${((Date.now() - started) / 1000).toFixed(0)} s (wall).\n`;
   o.log("\n" + md);
-  return { markdown: md, json: { settings: base, seeds, rows, summary, best } };
+  return {
+    markdown: md,
+    json: { settings: base, seeds, workers: o.workers ?? 1, elapsedMs: Date.now() - started, rows, summary, best },
+  };
 }

@@ -11,14 +11,39 @@
  * - each hypergradient strategy at its best Adam meta step of META_GRID.
  * Then the validation-subsample measurement (subsample.ts) on the demo's problem.
  */
+import { benchPool } from "../pool";
 import { datasets, hypergradientTrajectory, optimize, optimizers, problems } from "../../src/index";
 import type { OptimizeOptions, OptimizeResult, OptimizerSpec, Problem } from "../../src/index";
 import { BUDGET, META_GRID, PROBLEM, RANDOM_TRIALS, REGIMES, Regime } from "./cases";
 import { SubsampleResult, runSubsampleStudy, subsampleMarkdown } from "./subsample";
 
+/** One regime as a worker receives it: its place in the suite's list. */
+export interface RegimeTask {
+  quick: boolean;
+  index: number;
+}
+
+export const REGIME_TASK = "regimes.regime";
+
+const sizes = (quick: boolean) => ({
+  seeds: quick ? [1] : [1, 2, 3],
+  grid: quick ? [0.1, 0.3] : META_GRID,
+  regimes: quick ? REGIMES.slice(0, 2) : REGIMES,
+});
+
+/** A worker's regime: every seed and variant of it, the log line returned with the result. */
+export async function regimeTask(t: RegimeTask): Promise<{ result: RegimeResult; line: string }> {
+  const { seeds, grid, regimes } = sizes(t.quick);
+  let line = "";
+  const r = await runRegime(regimes[t.index], seeds, grid, (s) => (line += s));
+  return { result: r.result, line };
+}
+
 export interface RegimesOptions {
   quick: boolean;
   log: (s: string) => void;
+  /** Worker threads that run the regimes side by side; 1: one after another here. */
+  workers?: number;
 }
 
 /** The compared variants; `meta` ones are run at every meta step of the grid. */
@@ -233,13 +258,24 @@ function regimesMarkdown(results: RegimeResult[], seeds: number[], grid: readonl
 }
 
 export async function runRegimesBench(o: RegimesOptions): Promise<{ markdown: string; json: object }> {
-  const seeds = o.quick ? [1] : [1, 2, 3];
-  const grid = o.quick ? [0.1, 0.3] : META_GRID;
-  const regimes = o.quick ? REGIMES.slice(0, 2) : REGIMES;
+  const { seeds, grid, regimes } = sizes(o.quick);
   const started = Date.now();
   o.log(`regimes: ${regimes.length} regimes × ${seeds.length} seeds, meta steps {${grid.join(", ")}}\n`);
   const results: RegimeResult[] = [];
-  for (const r of regimes) results.push((await runRegime(r, seeds, grid, o.log)).result);
+  if ((o.workers ?? 1) > 1) {
+    const tasks = regimes.map((r, index) => ({
+      label: `regime ${r.id}`,
+      name: REGIME_TASK,
+      input: { quick: o.quick, index } satisfies RegimeTask,
+      cost: 1,
+    }));
+    for (const v of (await benchPool(tasks, o.workers as number)) as Array<{ result: RegimeResult; line: string }>) {
+      results.push(v.result);
+      o.log(v.line);
+    }
+  } else {
+    for (const r of regimes) results.push((await runRegime(r, seeds, grid, o.log)).result);
+  }
   const regimeSeconds = (Date.now() - started) / 1000;
   let md = regimesMarkdown(results, seeds, grid, regimeSeconds);
   o.log("\n" + md);

@@ -68,6 +68,8 @@ async function start({ options }) {
   const result = await glocal.runDemoAsync({
     ...options,
     data,
+    // The strategies on nested workers, one per core (pool-worker.js); the products on a GPU stay here.
+    workerUrl: new URL("./pool-worker.js", import.meta.url),
     signal: controller.signal,
     onProgress: (p) => postMessage({ type: "progress", p, products: productsSince(before) }),
   });

@@ -6,7 +6,9 @@
  * @packageDocumentation
  */
 export * from "../index";
-export { runDemo, runDemoAsync } from "./demo/run";
+export { runDemo } from "./demo/run";
+export { runDemoAsync } from "./demo/async";
+export { serveDemoWorker } from "./demo/tasks";
 export type { DemoOptions, DemoProgress, DemoResult, DemoSettings } from "./demo/run";
 export { renderReportSvg, STRATEGY_COLOURS } from "./report/svg";
 export type { DemoReport } from "./report/svg";

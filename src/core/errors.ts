@@ -20,6 +20,7 @@ export type GlocalErrorCode =
   | "E_PARSE" // the CLI's input is not valid JSON
   | "E_CALLBACK" // a function the caller passed (onProgress, an AbortSignal's getter) threw: the original is `cause`
   | "E_MISSING_DEPENDENCY" // an optional peer dependency (gpu.js, mnist, TensorFlow.js) is asked for but not installed
+  | "E_WORKER" // a worker thread running part of a parallel run crashed (threw outside the library, or exited)
   | "E_INTERNAL"; // a kernel trapped: a bug in glocal, please report it
 
 /** The one error type of the library: a stable `code`, a message that names the argument, and the argument. */

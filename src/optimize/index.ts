@@ -19,7 +19,10 @@ import {
 } from "./strategies/index";
 import { GLOCAL_OPTION_KEYS, checkGlocalOptions, checkGlocalWork } from "./glocalOptions";
 import { STRATEGIES, OptimizeAsyncOptions, OptimizeOptions, OptimizeResult, Strategy } from "./types";
-import { Work, checkYieldEvery, runToEnd, runYielding } from "../core/cooperative";
+import { Work, checkYieldEvery, runToEnd, runYielding, unit } from "../core/cooperative";
+import { TrialOutcome, randomDraws, randomFromTrials, randomTrial } from "./strategies/randomTrials";
+
+export type { TrialOutcome } from "./strategies/randomTrials";
 import { translateError } from "../core/traps";
 import { PRODUCT_OPTION_KEYS, ProductOptions } from "../gpu/dispatch";
 
@@ -130,6 +133,49 @@ export function* optimizeWork(options: OptimizeOptions, pauses: { ms: number } =
     run?.dispose();
   }
 }
+
+/** A Run for `options` (validated as optimize validates them), handed to `fn` and disposed after. */
+function* withRun<T>(options: OptimizeOptions, fn: (run: Run) => Work<T>, pauses = { ms: 0 }): Work<T> {
+  let run: Run | undefined;
+  try {
+    run = new Run(resolve(options), pauses);
+    return yield* fn(run);
+  } catch (e) {
+    const t = translateError(e);
+    if (isGlocalError(t)) throw t;
+    throw new GlocalError("E_INTERNAL", `optimize failed: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    run?.dispose();
+  }
+}
+
+function randomRun(run: Run): Run {
+  if (run.strategy !== "random")
+    throw new GlocalError(
+      "E_OPTION",
+      `random search's trials need strategy 'random', got '${run.strategy}'`,
+      "strategy",
+    );
+  return run;
+}
+
+/**
+ * Random search split into its trials (randomTrials.ts), for runners that train them on
+ * workers that can rebuild the problem: the trials' φ, one trial's work, and the result of
+ * `optimize` with the same options from the outcomes, bit for bit (wall times aside).
+ */
+export const randomSearchTrials = {
+  draws: (options: OptimizeOptions): number[][] =>
+    runToEnd(withRun(options, (run) => unit(() => randomDraws(randomRun(run))))),
+  trial: (options: OptimizeOptions, phi: readonly number[], onChunk?: (steps: number) => void): Work<TrialOutcome> =>
+    withRun(options, (run) => randomTrial(randomRun(run), phi, onChunk)),
+  result: (
+    options: OptimizeOptions,
+    draws: readonly number[][],
+    outcomes: ReadonlyArray<TrialOutcome | undefined>,
+  ): OptimizeResult =>
+    runToEnd(withRun(options, (run) => unit(() => randomFromTrials(randomRun(run), draws, outcomes)))),
+};
 
 function* runStrategy(run: Run): Work<OptimizeResult> {
   switch (run.strategy) {

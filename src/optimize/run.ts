@@ -20,6 +20,13 @@ export const MAX_CONSECUTIVE_REJECTIONS = 6;
 
 export class Aborted extends Error {}
 
+/** What record() and result() evaluate: a session, or a random-search trial evaluated on a worker. */
+export interface Evaluable {
+  trainLoss(): number;
+  valLoss(): number;
+  valAccuracy(): number | null;
+}
+
 export interface ResolvedOptions extends Required<
   Pick<OptimizeOptions, "problem" | "optimizer" | "strategy" | "innerSteps">
 > {
@@ -282,7 +289,7 @@ export class Run {
   }
 
   /** Appends a history entry; evaluates the session's losses when due (timed apart). */
-  record(s: DriverSession, position: number, extra: Partial<HistoryEntry>, forceEval = false): HistoryEntry {
+  record(s: Evaluable, position: number, extra: Partial<HistoryEntry>, forceEval = false): HistoryEntry {
     let trainLoss: number | null = null,
       valLoss: number | null = null,
       valAccuracy: number | null = null;
@@ -329,7 +336,7 @@ export class Run {
     return entry;
   }
 
-  result(s: DriverSession): OptimizeResult {
+  result(s: Evaluable): OptimizeResult {
     const t = now();
     const trainLoss = s.trainLoss(),
       valLoss = s.valLoss(),

@@ -224,6 +224,8 @@ describe("runDemoAsync", () => {
     localEvery: 10,
     seed: 2,
     backend: "wasm" as const,
+    // In this thread, yielding (on workers: test/app/demo/parallel.test.ts).
+    workers: 1,
   };
   const noClock = (rows: { wallTimeMs: number }[]) => rows.map((r) => ({ ...r, wallTimeMs: 0 }));
 

@@ -4,7 +4,8 @@
  * published package leaves the suites out: they run from a clone of the repository.
  */
 import { GlocalError } from "../../core/errors";
-import { parseFlags } from "./args";
+import { integerFlag, parseFlags } from "./args";
+import { defaultWorkers } from "../../core/workers";
 import { CommandHelp, flagSpec } from "./help";
 
 const SUITES = [
@@ -23,6 +24,7 @@ const SUITES = [
   "budget",
   "tfjs",
   "parallel-step",
+  "parallel",
   "all",
 ];
 
@@ -37,17 +39,27 @@ export const BENCH_HELP: CommandHelp = {
       flag: "suite",
       value: SUITES.join("|"),
       default: "micro",
-      text: "Which suite: micro (linear algebra against ml-matrix, with the jvp suite), jvp (the batched JVP step), accuracy (every estimator against true global hypergradients), e2e (the strategies end to end, three scenarios), e2e-perfeature (only the per-feature scenario of e2e, written into the existing e2e files), gpu (gpu.js against WebAssembly products), soak (memory over repeated calls), tfjs (a TensorFlow.js model's hypergradient precision against the built-in f64 problems, and its step cost), parallel-step (one inner step on 1 and 2 threads), all.",
+      text: "Which suite: micro (linear algebra against ml-matrix, with the jvp suite), jvp (the batched JVP step), accuracy (every estimator against true global hypergradients), e2e (the strategies end to end, three scenarios), e2e-perfeature (only the per-feature scenario of e2e, written into the existing e2e files), gpu (gpu.js against WebAssembly products), soak (memory over repeated calls), tfjs (a TensorFlow.js model's hypergradient precision against the built-in f64 problems, and its step cost), parallel-step (one inner step on 1 and 2 threads), parallel (the demo and e2e with 1 worker and with 2, and one inner step with 1 and 2 threads), all.",
     },
     {
       flag: "quick",
       default: "off",
       text: "Fewer sizes and repetitions: a smoke test of the suite, not figures to quote.",
     },
+    {
+      flag: "workers",
+      value: "N",
+      default: `the number of cores (${defaultWorkers()} here)`,
+      text: "Worker threads that run the e2e suite's cases (seed × strategy) side by side, longest first; 1: one after another in this thread. The losses and counts are the same whatever N; e.g. --workers 2.",
+    },
     { flag: "json", value: "FILE", default: "none", text: "Also write the results as JSON to FILE." },
     { flag: "markdown", value: "FILE", default: "none", text: "Also write the results as a Markdown table to FILE." },
   ],
-  examples: ["glocal bench --quick", "glocal bench --suite accuracy --markdown accuracy.md --json accuracy.json"],
+  examples: [
+    "glocal bench --quick",
+    "glocal bench --suite accuracy --markdown accuracy.md --json accuracy.json",
+    "glocal bench --suite e2e --workers 2",
+  ],
 };
 
 interface BenchModule {
@@ -57,6 +69,7 @@ interface BenchModule {
     json?: string;
     markdown?: string;
     log: (s: string) => void;
+    workers?: number;
   }): Promise<void>;
 }
 
@@ -100,6 +113,7 @@ export async function runBenchCommand(args: string[], log: (s: string) => void):
     json: flags.json as string | undefined,
     markdown: flags.markdown as string | undefined,
     log,
+    ...(typeof flags.workers === "string" ? { workers: integerFlag(flags.workers, "workers", 1) } : {}),
   });
   return 0;
 }

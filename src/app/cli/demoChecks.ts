@@ -25,6 +25,7 @@ export const FLAG_OF: Readonly<Record<string, string>> = {
   strategies: "--strategies",
   seed: "--seed",
   metaLr: "--meta-lr",
+  workers: "--workers",
   "glocal.stride": "--stride",
   "glocal.method": "--method",
   "glocal.target": "--target",

@@ -7,11 +7,12 @@
  */
 import { GlocalError, describe, isGlocalError } from "../../core/errors";
 import { checkOptions, optInteger, optNumber } from "../../core/validate";
+import { checkWorkers } from "../../core/workers";
 import { mnist, ClassificationData } from "../../datasets/mnist";
 import { logistic, mlp, softmax } from "../../problems/index";
 import { OptimizerSpec, momentumValue } from "../../training/optim";
-import { optimizeWork, splitYieldOption } from "../../optimize";
-import { Work, runToEnd, runYielding } from "../../core/cooperative";
+import { optimizeWork } from "../../optimize";
+import { Work, runToEnd } from "../../core/cooperative";
 import { windowEstimator } from "../../optimize/strategies/index";
 import { windowSteps } from "../../training/window";
 import { STRATEGIES } from "../../optimize/types";
@@ -69,6 +70,20 @@ export interface DemoOptions extends ProductOptions {
   /** Called after every hyperparameter update and every recorded trajectory point. */
   onProgress?: (p: DemoProgress) => void;
   signal?: { readonly aborted: boolean };
+  /**
+   * runDemoAsync: worker threads (Node) or Web Workers that run the strategies side by
+   * side, longest first; default: the number of cores. 1 runs everything in this thread.
+   * The results are the same bit for bit whatever the number (wall times aside). runDemo
+   * runs in this thread and accepts only 1.
+   */
+  workers?: number;
+  /**
+   * Browsers: the URL of a module worker script that serves the demo's tasks (it calls
+   * `initSync()` and then `serveDemoWorker` with its global scope, as
+   * examples/browser/pool-worker.js does). Without it, runDemoAsync runs in this thread
+   * there; Node's worker threads need no script.
+   */
+  workerUrl?: string | URL;
 }
 
 /** What `onProgress` receives during the demo: the strategy running, the share done, its latest state. */
@@ -168,12 +183,19 @@ const OPTION_KEYS = [
   "data",
   "onProgress",
   "signal",
+  "workers",
+  "workerUrl",
   ...PRODUCT_OPTION_KEYS,
 ] as const;
 
 /** The scenario named by `options.scenario`, with the options and `--quick` applied. */
 export function resolveDemoOptions(options: DemoOptions = {}): DemoSettings {
   const o = checkOptions(options, OPTION_KEYS, "demo options");
+  checkWorkers(o.workers);
+  const url = o.workerUrl;
+  if (url !== undefined && typeof url !== "string" && !(typeof URL === "function" && url instanceof URL)) {
+    throw new GlocalError("E_OPTION", `workerUrl must be a string or a URL, got ${describe(url)}`, "workerUrl");
+  }
   const name = o.scenario === undefined ? DEFAULT_SCENARIO : o.scenario;
   if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(SCENARIOS, name)) {
     throw new GlocalError(
@@ -352,7 +374,7 @@ export function warmUp(problem: DemoProblem, s: DemoSettings): void {
 }
 
 /** Inner steps each strategy will take (for the progress fraction). */
-function plannedSteps(s: DemoSettings, strategy: Strategy): number {
+export function plannedSteps(s: DemoSettings, strategy: Strategy): number {
   return strategy === "global" || strategy === "random" ? s.steps * s.outer : s.steps;
 }
 
@@ -361,32 +383,34 @@ function plannedSteps(s: DemoSettings, strategy: Strategy): number {
  * Holds the thread until it ends; see {@link runDemoAsync} for a form a UI or a timer can stop.
  */
 export function runDemo(options: DemoOptions = {}): DemoResult {
+  const workers = (checkOptions(options, OPTION_KEYS, "demo options") as DemoOptions).workers;
+  if (workers !== undefined && checkWorkers(workers) !== 1) {
+    throw new GlocalError(
+      "E_OPTION",
+      `option 'workers' of runDemo must be 1 (it runs in this thread), got ${describe(workers)}; runDemoAsync runs the strategies on workers`,
+      "workers",
+    );
+  }
   return runToEnd(demoWork(options));
 }
 
-/**
- * `runDemo` that gives the event loop a turn at least every `yieldEveryMs` (default 25 ms),
- * so an AbortController aborted by a timer or a UI stops it within one inner step; the same
- * computation, so the same results apart from wall times.
- */
-export async function runDemoAsync(options: DemoOptions & { yieldEveryMs?: number } = {}): Promise<DemoResult> {
-  const { yieldEveryMs, rest } = splitYieldOption(options);
-  const pauses = { ms: 0 };
-  return runYielding(demoWork(rest, pauses), { yieldEveryMs, onPause: (ms) => (pauses.ms += ms) });
+/** The demo's plan: inner steps of the trajectory plot and of the whole run (progress fractions). */
+export function demoPlan(s: DemoSettings): { trajectorySteps: number; total: number } {
+  const trajectorySteps = Math.max(s.window, Math.floor(s.steps / 2));
+  const total = s.runs.reduce((a, run) => a + plannedSteps(s, run.strategy), 0) + trajectorySteps * 2;
+  return { trajectorySteps, total };
 }
 
-/** The job as a generator that yields after every inner step (runDemo, runDemoAsync). */
-function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Work<DemoResult> {
+/** The job as a generator that yields after every inner step (runDemo, runDemoAsync with one worker). */
+export function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Work<DemoResult> {
   const s = resolveDemoOptions(options);
   // Validates backend/gpuMode (and finds out where the products go) before any work.
   const products = s.tfjs ? "tfjs" : resolveProducts(s.products) === null ? "wasm" : "gpu";
   const data = options.data ?? makeDemoData(s);
   const problem = makeDemoProblem(s, data);
-  const trajectorySteps = Math.max(s.window, Math.floor(s.steps / 2));
-  const total = s.runs.reduce((a, run) => a + plannedSteps(s, run.strategy), 0) + trajectorySteps * 2;
+  const { total } = demoPlan(s);
   const natural = naturalHyper(s);
   let done = 0;
-  const results: Partial<Record<Strategy, OptimizeResult>> = {};
   const byRun: Record<string, OptimizeResult> = {};
   let stopped: DemoResult["stopped"] = "done";
   try {
@@ -409,7 +433,6 @@ function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Wo
         },
         pauses,
       );
-      if (run.name === strategy) results[strategy] = r;
       byRun[run.name] = r;
       done += plannedSteps(s, strategy);
       if (r.stopped === "aborted") {
@@ -417,41 +440,78 @@ function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Wo
         break;
       }
     }
-    const finalPhi = (results.glocal ?? results.truncated ?? Object.values(results)[0])?.final.phi;
-    const progress = (step: number, value: number, name: string): void =>
-      options.onProgress?.({
-        strategy: "trajectory",
-        fraction: (done + trajectorySteps + step) / total,
-        valLoss: null,
-        point: { step, value, name },
-      });
-    const trajectory =
-      stopped === "done" && finalPhi
-        ? yield* recordTrajectory(problem, s, finalPhi, trajectorySteps, options, progress)
-        : null;
-    if (options.signal?.aborted) stopped = "aborted";
-    const ran = s.runs.filter((run) => byRun[run.name]);
-    const summary = ran.map((run) => summaryRow(run.name, byRun[run.name]));
-    const variants: Record<string, OptimizeResult> = {};
-    for (const run of ran) if (run.name !== run.strategy) variants[run.name] = byRun[run.name];
-    const real = (data as { real?: unknown }).real;
-    const decays =
-      typeof real === "number" && s.runs.some((run) => (s.hyperOf[run.strategy] ?? s.hyper).includes("featureWd"))
-        ? decayPanel(ran, byRun, real, data.train.x.cols)
-        : null;
-    return {
-      settings: s,
-      results,
-      variants,
-      summary,
-      trajectory,
-      report: buildReport(s, ran, byRun, summary, trajectory, decays),
-      stopped,
-      products,
-    };
+    return yield* finishDemo(s, problem, data, byRun, stopped, options, done, products);
   } finally {
     problem.dispose();
   }
+}
+
+/**
+ * After the runs (here or on workers): the trajectory plot from the final φ of glocal (or
+ * the first strategy that ran), the summary, the per-feature decay panel and the report.
+ * `byRun`: each run's result by its name; `done`: inner steps of the runs, for the
+ * progress fraction.
+ */
+export function* finishDemo(
+  s: DemoSettings,
+  problem: DemoProblem,
+  data: ClassificationData,
+  byRun: Record<string, OptimizeResult>,
+  stoppedBefore: DemoResult["stopped"],
+  options: DemoOptions,
+  done: number,
+  products: DemoResult["products"],
+  recorded?: { trajectory: TrajectoryPlot | null },
+): Work<DemoResult> {
+  const { trajectorySteps, total } = demoPlan(s);
+  let stopped = stoppedBefore;
+  const results: Partial<Record<Strategy, OptimizeResult>> = {};
+  for (const run of s.runs) if (run.name === run.strategy && byRun[run.name]) results[run.strategy] = byRun[run.name];
+  const finalPhi = (results.glocal ?? results.truncated ?? s.strategies.map((st) => results[st]).find((r) => r))?.final
+    .phi;
+  const progress = (step: number, value: number, name: string): void =>
+    options.onProgress?.({
+      strategy: "trajectory",
+      fraction: (done + trajectorySteps + step) / total,
+      valLoss: null,
+      point: { step, value, name },
+    });
+  // `recorded`: the plot was recorded meanwhile (parallel.ts), from the same φ.
+  const trajectory =
+    stopped === "done" && finalPhi
+      ? recorded
+        ? recorded.trajectory
+        : yield* recordTrajectory(problem, s, finalPhi, trajectorySteps, options, progress)
+      : null;
+  if (options.signal?.aborted) stopped = "aborted";
+  const ran = s.runs.filter((run) => byRun[run.name]);
+  const summary = ran.map((run) => summaryRow(run.name, byRun[run.name]));
+  const variants: Record<string, OptimizeResult> = {};
+  for (const run of ran) if (run.name !== run.strategy) variants[run.name] = byRun[run.name];
+  const real = (data as { real?: unknown }).real;
+  const decays =
+    typeof real === "number" && s.runs.some((run) => (s.hyperOf[run.strategy] ?? s.hyper).includes("featureWd"))
+      ? decayPanel(ran, byRun, real, data.train.x.cols)
+      : null;
+  return {
+    settings: s,
+    results,
+    variants,
+    summary,
+    trajectory,
+    report: buildReport(s, ran, byRun, summary, trajectory, decays),
+    stopped,
+    products,
+  };
+}
+
+/** The strategy whose final φ the trajectory plot starts from (finishDemo's choice when every strategy ran). */
+export function trajectorySource(s: DemoSettings): Strategy {
+  return s.strategies.includes("glocal")
+    ? "glocal"
+    : s.strategies.includes("truncated")
+      ? "truncated"
+      : s.strategies[0];
 }
 
 /**
@@ -460,7 +520,7 @@ function* demoWork(options: DemoOptions, pauses: { ms: number } = { ms: 0 }): Wo
  * (h_T at the end is the true global value); the estimate uses only the first m steps.
  * Recorded on the whole validation set.
  */
-function* recordTrajectory(
+export function* recordTrajectory(
   problem: DemoProblem,
   s: DemoSettings,
   phi: number[],
@@ -528,7 +588,9 @@ function* recordTrajectory(
 
 /** lr, wd, momentum from φ (ordered lr, wd, momentum whatever the list's order; the
  *  hyperparameters not tuned keep the start's values). */
-function naturalHyper(s: DemoSettings): (phi: ArrayLike<number>) => { lr: number; wd: number; momentum: number } {
+export function naturalHyper(
+  s: DemoSettings,
+): (phi: ArrayLike<number>) => { lr: number; wd: number; momentum: number } {
   const order: HyperName[] = ["lr", "wd", "momentum"];
   const at = (name: HyperName) =>
     s.hyper.includes(name) ? order.filter((h) => s.hyper.includes(h)).indexOf(name) : -1;

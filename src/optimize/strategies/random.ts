@@ -27,15 +27,21 @@ interface Trial {
 }
 
 /** Whether trial a ranks above b: finite runs first, then by validation loss. */
-function better(a: Trial, b: Trial): boolean {
+export function better(a: Pick<Trial, "diverged" | "loss">, b: Pick<Trial, "diverged" | "loss">): boolean {
   if (a.diverged !== b.diverged) return !a.diverged;
   return a.loss < b.loss;
 }
 
-export function* runRandom(run: Run): Work<OptimizeResult> {
-  const { innerSteps: T, outerSteps: K } = run.o;
+/** The trials' φ, one draw per call, from the search box and the seed. */
+export function trialDraws(run: Run): () => Float64Array {
   const box = searchBox(run.names, run.phi, run.o.random);
   const u = mulberry32(mixSeed(run.o.seed, DRAW_STREAM));
+  return () => drawPhi(box, u);
+}
+
+export function* runRandom(run: Run): Work<OptimizeResult> {
+  const { innerSteps: T, outerSteps: K } = run.o;
+  const draw = trialDraws(run);
   const start = run.session();
   run.record(start, 0, {}, true);
   run.release(start);
@@ -43,7 +49,7 @@ export function* runRandom(run: Run): Work<OptimizeResult> {
   let current: DriverSession | null = null;
   try {
     for (let k = 1; k <= K; k++) {
-      const phi = drawPhi(box, u);
+      const phi = draw();
       const s = (current = run.session(phi));
       const trained = yield* trainFixed(run, s, T, run.o.window);
       const trial: Trial = { s, phi, loss: Infinity, diverged: !trained.finite };
@@ -82,7 +88,7 @@ export function* runRandom(run: Run): Work<OptimizeResult> {
   return finish(run, final);
 }
 
-function trialEntry(run: Run, t: Trial): NonNullable<HistoryEntry["trial"]> {
+export function trialEntry(run: Run, t: Pick<Trial, "phi" | "diverged" | "loss">): NonNullable<HistoryEntry["trial"]> {
   return {
     phi: Array.from(t.phi),
     hyper: run.natural(t.phi),
