@@ -27,7 +27,7 @@ export interface ParallelStepRow {
   cpu2: number;
   /** ms2 / ms1 */
   ratio: number;
-  /** What threads: 'auto' chose. */
+  /** The slices threads: 'auto' chose (each on its own thread as far as the cores go). */
   auto: number;
 }
 
