@@ -4,7 +4,15 @@
  * helpers compute slices or the caller does, whatever the cores, and where the runtime has
  * no shared memory or workers.
  */
-import { InnerTraining, datasets, problems, threadInfo } from "../../src/index";
+import {
+  InnerTraining,
+  backendInfo,
+  datasets,
+  initSync,
+  problems,
+  relaxedSimdSupported,
+  threadInfo,
+} from "../../src/index";
 import type { Problem, ThreadsOption } from "../../src/index";
 import { liveThreadWorkers } from "../../src/training/parallel/pool";
 import { setThreadDefaults, simulateThreadEnvironment } from "../../src/training/parallel/threads";
@@ -118,5 +126,23 @@ describe("maxHelpers", () => {
     p.dispose();
     for (let i = 0; i < 200 && liveThreadWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(liveThreadWorkers()).toBe(0);
+  });
+});
+
+// Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd; Node ≥ 24 and
+// current browsers do. Last in this file: it switches the binary of this file's instance.
+(relaxedSimdSupported() ? describe : describe.skip)("on the relaxed-SIMD binary", () => {
+  it("slices without helpers still give the bits of the shared (plain) binary, unlike one slice", () => {
+    initSync({ binary: "relaxed-simd" });
+    expect(backendInfo().wasm).toBe("relaxed-simd");
+    const p = problems.mlp(data, { hidden: [9, 6], activation: "tanh" });
+    const helped = run(p, 2, {});
+    const alone = run(p, 2, { maxHelpers: 0 });
+    expect(alone.helpers).toBe(0);
+    expectSameBits(helped.values, alone.values);
+    // One slice runs on the relaxed instance itself (fused multiply-add, one sum): other bits.
+    const one = run(p, 1, {});
+    expect(one.values.some((v, i) => !Object.is(v, helped.values[i]))).toBe(true);
+    p.dispose();
   });
 });
