@@ -78,7 +78,7 @@ describe.each(models)("%s with tangents", (_name, make) => {
     expect(one.values.some((v, i) => !Object.is(v, helped.values[i]))).toBe(true);
   });
 
-  it("3 slices: 2, 1 (the caller takes two slices) and 0 helpers give the same bits", () => {
+  it("3 slices: 2, 1 (one helper takes two slices) and 0 helpers give the same bits", () => {
     const two = run(p, 3, { cores: 4 });
     const oneHelper = run(p, 3, { cores: 2 });
     const none = run(p, 3, { cores: 1 });

@@ -191,21 +191,24 @@ describe("ThreadPool", () => {
     const job = (grad: number): KernelCall[] => [
       { name: "linearGradJvp", args: [2, n, f, classes, 1, q, q, X, Y, 0, 0, 0, 1 / n, theta, grad] },
     ];
-    const here = (calls: readonly KernelCall[]) => {
-      const mark = k.scratchMark();
-      try {
-        return (k[calls[0].name] as (...a: number[]) => number)(...calls[0].args);
-      } finally {
-        k.scratchRelease(mark);
-      }
-    };
+    const here = (calls: readonly KernelCall[]) =>
+      calls.map((c) => {
+        const mark = k.scratchMark();
+        try {
+          return (k[c.name] as (...a: number[]) => number)(...c.args);
+        } finally {
+          k.scratchRelease(mark);
+        }
+      });
     try {
       expect(pool.ready(1)).toBe(false); // no worker started: the job runs here
-      const local = pool.run([job(g[0])], () => 0, here);
+      const local = pool.run([job(g[0])], () => undefined, here);
       pool.start(1 << 20, true);
       expect(pool.ready(1)).toBe(true);
-      const remote = pool.run([job(g[1])], () => 0, here);
-      expect(Object.is(local[1], remote[1])).toBe(true);
+      const remote = pool.run([job(g[1])], () => undefined, here);
+      expect(local[0].length).toBe(1);
+      expect(local[0][0]).not.toBe(0); // the slice's loss
+      expect(Object.is(local[0][0], remote[0][0])).toBe(true);
       const size = (f + 1) * classes * (1 + q);
       const a = new Float64Array(pool.memory.buffer, g[0], size),
         b = new Float64Array(pool.memory.buffer, g[1], size);

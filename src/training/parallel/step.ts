@@ -7,8 +7,9 @@
  * each slice. Against one slice the sums over the batch are grouped differently, so
  * results agree to rounding (relative error of order 1e-16 per step, not bit for bit).
  *
- * Who computes the slices: helper w (1 … helpers) takes slice w, the caller slice 0 and
- * then every slice no helper took, in order. With helpers, all of it lives in one shared
+ * Who computes the slices: the caller and the helpers each take a contiguous group of
+ * slices, as even as the counts allow (the caller the first); that balances the work and
+ * does not change the bits. With helpers, all of it lives in one shared
  * WebAssembly memory (pool.ts). Without (one core, a cap of 0, no shared memory or
  * workers in this runtime), the slices run on a private instance of the plain-SIMD binary
  * on an ordinary memory: the same kernel code as the shared binary (both are plain SIMD,
@@ -178,28 +179,42 @@ export class DataParallelStep {
       calls.push(recordCall(p, this.args(n, X, Y, w, wIdx, wDer, qa, at.partial[t])));
       return calls;
     };
-    const runHere = (calls: readonly KernelCall[]): number => {
-      const mark = k.scratchMark();
-      try {
-        let r = 0;
-        for (const c of calls) r = (k[c.name] as (...a: number[]) => number)(...c.args);
-        return r;
-      } finally {
-        k.scratchRelease(mark);
-      }
-    };
-    // Slices 1 … helpers go to the helpers; the caller takes slice 0, then the rest in order.
+    // Each call under its own scratch mark, as a worker empties its arena after each call.
+    const runHere = (calls: readonly KernelCall[]): number[] =>
+      calls.map((c) => {
+        const mark = k.scratchMark();
+        try {
+          return (k[c.name] as (...a: number[]) => number)(...c.args);
+        } finally {
+          k.scratchRelease(mark);
+        }
+      });
+    // Thread j (0: the caller, j ≥ 1: helper j) computes the contiguous group of slices
+    // [group[j], group[j + 1]); a slice's loss is the result of its last call (the kernel).
+    const threads = this.helpers + 1;
+    const group = Array.from({ length: threads + 1 }, (_, j) => Math.floor((j * this.slices) / threads));
     const losses = new Array<number>(this.slices).fill(0);
-    const onCaller = (): number => {
-      losses[0] = runHere(slice(0));
-      for (let t = this.helpers + 1; t < this.slices; t++) losses[t] = runHere(slice(t));
-      return losses[0];
+    const jobOf = (j: number): { calls: KernelCall[]; ends: number[] } => {
+      const calls: KernelCall[] = [],
+        ends: number[] = [];
+      for (let t = group[j]; t < group[j + 1]; t++) {
+        calls.push(...slice(t));
+        ends.push(calls.length - 1);
+      }
+      return { calls, ends };
     };
+    const collect = (j: number, ends: number[], results: number[]) =>
+      ends.forEach((e, i) => (losses[group[j] + i] = results[e]));
+    const own = jobOf(0);
+    const onCaller = () => collect(0, own.ends, runHere(own.calls));
     if (this.pool) {
-      const jobs: KernelCall[][] = [];
-      for (let t = 1; t <= this.helpers; t++) jobs.push(slice(t));
-      const out = this.pool.run(jobs, onCaller, runHere);
-      for (let t = 1; t <= this.helpers; t++) losses[t] = out[t];
+      const jobs = Array.from({ length: this.helpers }, (_, w) => jobOf(w + 1));
+      const out = this.pool.run(
+        jobs.map((j) => j.calls),
+        onCaller,
+        runHere,
+      );
+      jobs.forEach((j, w) => collect(w + 1, j.ends, out[w]));
     } else onCaller();
     let loss = losses[0];
     for (let t = 1; t < this.slices; t++) {

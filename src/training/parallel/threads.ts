@@ -171,7 +171,8 @@ export function resolveSlices(option: ThreadsOption, work: number, batch: number
 /**
  * The helper threads a step of `slices` slices starts: one per slice beyond the caller's,
  * at most one fewer than the cores and at most `maxHelpers`; none where the runtime cannot
- * run them. The slices no helper takes run on the caller, with the same bits.
+ * run them. The caller and the helpers then share the slices out in contiguous groups,
+ * with the same bits whatever the sharing.
  */
 export function resolveHelpers(slices: number): number {
   if (slices <= 1 || !threadSupport().ok) return 0;
