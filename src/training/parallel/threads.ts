@@ -21,17 +21,17 @@ export type ThreadsOption = number | "auto";
 export const MAX_THREADS = 64;
 
 /**
- * Work (batch × parameters × (1 + q)) from which `auto` splits a step over 2 threads.
- * Each extra thread costs work proportional to parameters × (1 + q) (θ copied in, the
+ * Work (batch × parameters × (1 + q)) per slice of `auto`: from it a step is cut in 2.
+ * Each extra slice costs work proportional to parameters × (1 + q) (θ copied in, the
  * model's weights packed again for its products, its partial gradient added and the sum
- * copied out) plus waking it; the batch's work is what gets halved. Measured with
- * `glocal bench --suite parallel-step` (bench/results/parallel-step.md) in process CPU time,
- * which a busy machine leaves intact: a second thread adds 32 % to softmax at batch 100
- * (work 2.4e6) and 7 % to the MLP at batch 100 (1.5e7), so by CPU time alone two threads
- * would gain even there; what CPU time misses is the latency of waking a worker and waiting
- * for it, which weighs on steps of a millisecond or less. 5e6 is a conservative choice that
- * keeps such steps on one thread, to be lowered once a quiet machine shows the wall-clock
- * break-even (docs/threads.md).
+ * copied out), and each helper thread the latency of waking it; the batch's work is what
+ * gets divided. Measured with `glocal bench --suite parallel-step`
+ * (bench/results/parallel-step.md) in process CPU time, which a busy machine leaves intact:
+ * a second thread adds 8 % to softmax at batch 100 (work 2.4e6) and 12 % to the MLP at
+ * batch 100 (1.5e7), so by CPU time alone two threads would gain even there; what CPU time
+ * misses is the latency of waking a worker and waiting for it, which weighs on steps of a
+ * millisecond or less. 5e6 is a conservative choice that keeps such steps in one slice, to
+ * be lowered once a quiet machine shows the wall-clock break-even (docs/threads.md).
  */
 export const THREAD_CROSSOVER_WORK = 5_000_000;
 
