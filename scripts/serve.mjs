@@ -2,7 +2,8 @@
 // page needs — examples/browser/, dist/, gpu.js's and TensorFlow.js's browser builds — with correct
 // MIME types and the cross-origin-isolation headers (COOP/COEP) that make SharedArrayBuffer
 // available: the demo's graceful Stop button, and the threads of the data-parallel inner
-// step (docs/threads.md; without isolation every step runs on one thread). Binds to 127.0.0.1 only.
+// step (docs/threads.md; without isolation every step runs on one thread, with the same
+// results). Binds to 127.0.0.1 only.
 //
 //   node scripts/serve.mjs [--port N]     (default 8080; 0 picks a free port)
 import { createReadStream, statSync } from "node:fs";

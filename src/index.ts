@@ -64,7 +64,7 @@ export type { HyperName, HyperparameterReport, WeightsOptions, WeightTransform }
 export { InnerTraining } from "./training/builtin";
 export type { InnerTrainingOptions } from "./training/builtin";
 export { threadInfo, setThreadDefaults } from "./training/parallel/threads";
-export type { ThreadInfo, ThreadsOption } from "./training/parallel/threads";
+export type { ThreadDefaults, ThreadInfo, ThreadsOption } from "./training/parallel/threads";
 export { PluginTraining } from "./training/plugin";
 export type { PluginModel, PluginState, PluginSnapshot, PluginTrainingOptions } from "./training/plugin";
 export { hypergradientTrajectory, globalHypergradient, localHypergradient } from "./training/functional";

@@ -1,5 +1,6 @@
 /**
- * One inner step with 1 and with 2 threads (the data-parallel step, docs/threads.md):
+ * One inner step with 1 and with 2 threads (the data-parallel step, docs/threads.md), and
+ * with 2 slices both computed on the caller (no helper thread):
  * softmax regression and a one-hidden-layer MLP on 784 features and 10 classes (MNIST's
  * shape, synthetic data), q = 2 tangents (lr, wd), SGD, mini-batches of 10, 100, 1000 and
  * 10 000 from 10 000 training examples. Wall-clock median ms per step over interleaved
@@ -12,7 +13,7 @@ import * as os from "os";
 import { Worker } from "worker_threads";
 import { InnerTraining, datasets, optimizers, problems } from "../../src/index";
 import type { Problem } from "../../src/index";
-import { THREAD_CROSSOVER_WORK } from "../../src/training/parallel/threads";
+import { THREAD_CROSSOVER_WORK, setThreadDefaults } from "../../src/training/parallel/threads";
 
 export interface ParallelStepRow {
   model: string;
@@ -25,9 +26,15 @@ export interface ParallelStepRow {
   /** Process CPU ms per step (all threads). */
   cpu1: number;
   cpu2: number;
+  /** Wall and CPU ms per step of 2 slices with no helper thread (both on the caller). */
+  msCaller: number;
+  cpuCaller: number;
+  /** Wall and CPU ms per step of threads: 'auto' (its slices, helpers as far as the cores go). */
+  msAuto: number;
+  cpuAuto: number;
   /** ms2 / ms1 */
   ratio: number;
-  /** What threads: 'auto' chose. */
+  /** The slices threads: 'auto' chose (each on its own thread as far as the cores go). */
   auto: number;
 }
 
@@ -100,11 +107,16 @@ export async function runParallelStepBench(o: {
       const opt = optimizers.sgd({ lr: 0.05, wd: 1e-4 });
       const auto = new InnerTraining(p, opt, { ...opts, hyper: [...opts.hyper] });
       const autoThreads = auto.threads;
-      auto.dispose();
       const sessions = [1, 2].map((threads) => new InnerTraining(p, opt, { ...opts, hyper: [...opts.hyper], threads }));
+      // The same 2 slices with no helper (a 1-core machine, a pool's worker): both on the caller.
+      const { maxHelpers } = setThreadDefaults({ maxHelpers: 0 });
+      const alone = new InnerTraining(p, opt, { ...opts, hyper: [...opts.hyper], threads: 2 });
+      alone.step(1); // helpers are counted on the first step
+      setThreadDefaults({ maxHelpers });
+      sessions.push(alone, auto);
       const {
-        wall: [ms1, ms2],
-        cpu: [cpu1, cpu2],
+        wall: [ms1, ms2, msCaller, msAuto],
+        cpu: [cpu1, cpu2, cpuCaller, cpuAuto],
       } = timeSessions(sessions, rounds);
       sessions.forEach((s) => s.dispose());
       const row: ParallelStepRow = {
@@ -116,12 +128,16 @@ export async function runParallelStepBench(o: {
         ms2,
         cpu1,
         cpu2,
+        msCaller,
+        cpuCaller,
+        msAuto,
+        cpuAuto,
         ratio: ms2 / ms1,
         auto: autoThreads,
       };
       rows.push(row);
       o.log(
-        `${model.padEnd(22)} batch ${String(batch).padStart(6)}: 1 thread ${ms1.toFixed(3)} ms, 2 threads ${ms2.toFixed(3)} ms (${row.ratio.toFixed(2)}×); CPU ${cpu1.toFixed(3)} / ${cpu2.toFixed(3)} ms; auto ${autoThreads}\n`,
+        `${model.padEnd(22)} batch ${String(batch).padStart(6)}: 1 thread ${ms1.toFixed(3)} ms, 2 threads ${ms2.toFixed(3)} ms (${row.ratio.toFixed(2)}×); CPU ${cpu1.toFixed(3)} / ${cpu2.toFixed(3)} ms; 2 slices on the caller ${msCaller.toFixed(3)} ms, CPU ${cpuCaller.toFixed(3)} ms; auto ${autoThreads} slices ${msAuto.toFixed(3)} ms, CPU ${cpuAuto.toFixed(3)} ms\n`,
       );
     }
     p.dispose();
@@ -131,11 +147,11 @@ export async function runParallelStepBench(o: {
   const capacity = `two threads spinning through a fixed loop took ${capacityBefore.toFixed(2)}× the wall time of one before the measurement and ${capacityAfter.toFixed(2)}× after (1 = two free cores; 2 = one core's worth left to this process, where no thread count can speed anything up)`;
   o.log(`parallel capacity: ${capacity}\n`);
   const machine = `Node ${process.version}, ${os.cpus()[0]?.model.trim() ?? "?"}, ${os.availableParallelism()} logical cores; load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`;
-  let md = `## One inner step with 1 and 2 threads\n\n**Machine:** ${machine}; ${capacity}. With a load average above the core count, wall times measure the neighbours as much as the step: the CPU columns (process user + system time, all threads added up) show what the threads cost in total.\n\n`;
-  md += `Synthetic data of MNIST's shape (784 features, 10 classes, ${TRAIN.toLocaleString("en-US")} training examples), SGD with q = ${Q} tangents (lr, wd); wall-clock median ms per step over ${rounds} interleaved rounds. Work = batch × parameters × (1 + q); \`threads: 'auto'\` uses 2 threads from ${THREAD_CROSSOVER_WORK.toLocaleString("en-US")} (on a machine with 2 or more cores).\n\n`;
-  md += `| model | batch | work | 1 thread (ms) | 2 threads (ms) | 2 / 1 | CPU 1 thread (ms) | CPU 2 threads (ms) | auto picks |\n| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n`;
+  let md = `## One inner step with 1 and 2 threads, and 2 slices without helpers\n\n**Machine:** ${machine}; ${capacity}. With a load average above the core count, wall times measure the neighbours as much as the step: the CPU columns (process user + system time, all threads added up) show what the threads cost in total.\n\n`;
+  md += `Synthetic data of MNIST's shape (${TRAIN.toLocaleString("en-US")} training examples, 784 features, 10 classes), SGD with q = ${Q} tangents (lr, wd); wall-clock median ms per step over ${rounds} interleaved rounds. Work = batch × parameters × (1 + q); \`threads: 'auto'\` cuts a step into 2 slices from ${THREAD_CROSSOVER_WORK.toLocaleString("en-US")}, each on its own thread where the cores allow. "2 slices, caller" is \`threads: 2\` with \`maxHelpers: 0\`: both slices on the calling thread (a 1-core machine, a pool's worker), same results as "2 threads".\n\n`;
+  md += `| model | batch | work | 1 thread (ms) | 2 threads (ms) | 2 / 1 | 2 slices, caller (ms) | CPU 1 thread (ms) | CPU 2 threads (ms) | CPU 2 slices, caller (ms) | auto slices | auto (ms) | CPU auto (ms) |\n| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n`;
   for (const r of rows)
-    md += `| ${r.model} | ${r.batch} | ${r.work.toExponential(2)} | ${r.ms1.toFixed(3)} | ${r.ms2.toFixed(3)} | ${r.ratio.toFixed(2)} | ${r.cpu1.toFixed(3)} | ${r.cpu2.toFixed(3)} | ${r.auto} |\n`;
+    md += `| ${r.model} | ${r.batch} | ${r.work.toExponential(2)} | ${r.ms1.toFixed(3)} | ${r.ms2.toFixed(3)} | ${r.ratio.toFixed(2)} | ${r.msCaller.toFixed(3)} | ${r.cpu1.toFixed(3)} | ${r.cpu2.toFixed(3)} | ${r.cpuCaller.toFixed(3)} | ${r.auto} | ${r.msAuto.toFixed(3)} | ${r.cpuAuto.toFixed(3)} |\n`;
   return {
     json: {
       machine,

@@ -87,14 +87,14 @@ function describeBackend(info, run) {
   if (g.error) lines.push(`gpu.js failure: ${g.error}`);
   if (info.gpuJsNote) lines.push(info.gpuJsNote);
   if (info.tfjs) lines.push(`tfjs model: TensorFlow.js ${info.tfjs.version} on its ${info.tfjs.backend} backend (f32)`);
-  // Shared memory needs cross-origin isolation (npm run serve:demo sends the headers); without
-  // it every inner step runs on one thread.
+  // Helper threads need shared memory, hence cross-origin isolation (npm run serve:demo sends
+  // the headers); without it a step's slices all run on one thread, with the same results.
   const t = info.threads;
   if (t)
     lines.push(
       t.available
-        ? `threads: up to ${Math.min(t.cores, 8)} per inner step (large batches)`
-        : `threads: 1 — ${t.reason}`,
+        ? `threads: up to ${Math.min(t.cores, t.maxHelpers + 1, 8)} per inner step (large batches)`
+        : `threads: 1 (same results, one core's speed) — ${t.reason}`,
     );
   lines.push("stop: graceful (the worker yields between inner steps)");
   return lines.join("\n");

@@ -145,6 +145,18 @@ function pick(pref: BinaryPreference): { binary: BinaryName; bytes: Uint8Array<A
     : { binary: "simd", bytes: decodeBase64(SIMD_WASM_BASE64) };
 }
 
+let plainCompiled: WebAssembly.Module | null = null;
+/**
+ * The plain-SIMD binary, compiled (once): the sliced inner step runs its slices on a
+ * private instance of it where there are no helper threads, so that they give the bits
+ * of the shared binary, also where the running instance is the relaxed one. `ready()`
+ * compiles it ahead where synchronous compilation may be refused (a browser main thread).
+ */
+export function plainModule(): WebAssembly.Module {
+  plainCompiled ??= new WebAssembly.Module(decodeBase64(SIMD_WASM_BASE64));
+  return plainCompiled;
+}
+
 function install(kernels: Kernels, binary: BinaryName): Backend {
   backend = { kernels, binary, generation: ++generation };
   return backend;
@@ -172,6 +184,8 @@ export async function ready(options: { binary?: BinaryPreference } = {}): Promis
   if (backend && (o.binary === undefined || backend.binary === pick(pref).binary)) return backendInfo();
   const { binary, bytes } = pick(pref);
   const result = await instantiate<Kernels>(bytes, hostImports);
+  if (binary === "simd") plainCompiled ??= result.module;
+  else plainCompiled ??= await WebAssembly.compile(decodeBase64(SIMD_WASM_BASE64));
   install(result.exports as unknown as Kernels, binary);
   return backendInfo();
 }

@@ -25,7 +25,7 @@ import { WorkCounter, localHypergradient, stepArguments } from "./session";
 import { BatchSampler } from "./sampler";
 import { StepOptions, TrainingCounts, TrainingSession, TrainingSnapshot, TrainingState } from "./types";
 import { checkBatchSize, checkState } from "./checks";
-import { ThreadsOption, checkThreads, resolveThreads, threadDefaults } from "./parallel/threads";
+import { ThreadsOption, checkThreads, resolveSlices, threadDefaults } from "./parallel/threads";
 import { BatchWeights, DataParallelStep } from "./parallel/step";
 
 export { checkBatchSize, checkState } from "./checks";
@@ -51,12 +51,14 @@ export interface InnerTrainingOptions extends ProductOptions {
    *  hyperparameters outside φ. */
   phi?: ArrayLike<number>;
   /**
-   * Threads one step's batch is split over (docs/threads.md): 'auto' (default) uses more
-   * than one only where the step's work, batch × parameters × (1 + q), is above the
-   * measured crossover and the runtime allows it (Node; a Web Worker of a cross-origin-
-   * isolated page); 1 is the single-threaded step. With n > 1 the batch sums are grouped
-   * by thread, so results match one thread to rounding and are bit-identical for a given n.
-   * Applies to WebAssembly products (with gpu products the step is single-threaded).
+   * Slices one step's batch is split into, each computed on a thread of its own where the
+   * machine allows (docs/threads.md): 'auto' (default) uses one slice per crossover's
+   * worth of the step's work, batch × parameters × (1 + q), at most 8; n: n slices (at
+   * most the batch size); 1 is the single-threaded step. The slices' sums are added in
+   * order, so results depend on this option and the problem only — not on the cores, the
+   * runtime or setThreadDefaults' maxHelpers — and match one slice to rounding. Where a
+   * slice gets no helper thread (one core, no shared memory, a cap) the caller computes
+   * it, with the same bits. Applies to WebAssembly products (with gpu products: 1).
    */
   threads?: ThreadsOption;
 }
@@ -95,7 +97,7 @@ export class InnerTraining implements TrainingSession {
   readonly approximate = false;
   readonly batchSize: number;
   readonly seed: number;
-  /** Threads each step's gradient is computed on (1: the single-threaded step). */
+  /** Slices each step's batch is cut into (1: the single-threaded step); see the `threads` option. */
   readonly threads: number;
   /** Loss of the most recent mini-batch (weighted, as optimised), null before the first step. */
   lastBatchLoss: number | null = null;
@@ -159,7 +161,7 @@ export class InnerTraining implements TrainingSession {
     const threads = checkThreads(o.threads);
     this.threads =
       this.route === null
-        ? resolveThreads(
+        ? resolveSlices(
             threads,
             this.batchSize * p.parameterCount * (1 + this.q),
             this.batchSize,

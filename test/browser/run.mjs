@@ -404,36 +404,14 @@ test(`a hypergradient trajectory with its products on WebGL2 matches Node's f64 
   );
 });
 
-test("threads: in a worker of the isolated page 2 threads match 1 and repeat their bits; the main thread stays on 1", async () => {
+test("threads: in a worker of the isolated page 2 threads match 1 and repeat their bits; the main thread (no helpers) gives the same bits", async () => {
   const p = await browser.context.newPage();
   try {
     await p.goto(server.url + "examples/browser/index.html");
     const out = await p.evaluate(async (base) => {
-      const g = await import(base + "dist/browser.mjs");
-      await g.ready();
-      // The main thread may not block: 'auto' runs one thread, an explicit count is refused.
-      const data = g.datasets.synthetic({
-        kind: "multiclass",
-        classes: 5,
-        train: 3000,
-        val: 50,
-        features: 60,
-        seed: 1,
-      });
-      const p0 = g.problems.softmax(data, { classes: 5 });
-      const auto = new g.InnerTraining(p0, g.optimizers.sgd({ lr: 0.1 }), { batchSize: 3000 });
-      let refused = null;
-      try {
-        new g.InnerTraining(p0, g.optimizers.sgd({ lr: 0.1 }), { threads: 2 });
-      } catch (e) {
-        refused = e.code;
-      }
-      const mainThread = { info: g.threadInfo(), auto: auto.threads, refused };
-      auto.dispose();
-      p0.dispose();
+      // The same session on both sides: 2 slices, with a helper in the worker and none on
+      // the main thread (which may not block), where both slices run on the caller.
       const src = `
-        import * as g from "${base}dist/browser.mjs";
-        g.initSync();
         const data = g.datasets.synthetic({ kind: "multiclass", classes: 5, train: 3000, val: 50, features: 60, seed: 1 });
         const p = g.problems.softmax(data, { classes: 5, initScale: 0.1 });
         const run = (threads) => {
@@ -442,7 +420,15 @@ test("threads: in a worker of the isolated page 2 threads match 1 and repeat the
           const r = { T: s.tangent().data, used: s.threads };
           s.dispose();
           return r;
-        };
+        };`;
+      const g = await import(base + "dist/browser.mjs");
+      await g.ready();
+      const main = new Function("g", src + "return run(2);")(g);
+      const mainThread = { info: g.threadInfo(), used: main.used, T: main.T };
+      const workerSrc = `
+        import * as g from "${base}dist/browser.mjs";
+        g.initSync();
+        ${src}
         const a = run(1), b = run(2), c = run(2);
         let num = 0, den = 0, same = true;
         for (let i = 0; i < a.T.length; i++) {
@@ -450,23 +436,37 @@ test("threads: in a worker of the isolated page 2 threads match 1 and repeat the
           den += a.T[i] ** 2;
           if (!Object.is(b.T[i], c.T[i])) same = false;
         }
-        postMessage({ info: g.threadInfo(), used: b.used, relErr: Math.sqrt(num / den), same });`;
-      const w = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })), { type: "module" });
+        postMessage({ info: g.threadInfo(), used: b.used, relErr: Math.sqrt(num / den), same, T: b.T });`;
+      const w = new Worker(URL.createObjectURL(new Blob([workerSrc], { type: "text/javascript" })), { type: "module" });
       const worker = await new Promise((res, rej) => {
         w.onmessage = (e) => res(e.data);
         w.onerror = (e) => rej(new Error(e.message));
       });
       w.terminate();
-      return { isolated: crossOriginIsolated, mainThread, worker };
+      let differing = 0;
+      for (let i = 0; i < worker.T.length; i++) if (!Object.is(worker.T[i], mainThread.T[i])) differing++;
+      return {
+        isolated: crossOriginIsolated,
+        mainThread: { info: mainThread.info, used: mainThread.used },
+        worker: { ...worker, T: undefined },
+        differing,
+        length: worker.T.length,
+      };
     }, server.url);
     assert(out.isolated, "the served page is not cross-origin isolated");
     const m = out.mainThread;
     assert(!m.info.available && /main thread/.test(m.info.reason), `main thread: ${JSON.stringify(m.info)}`);
-    assert(m.auto === 1 && m.refused === "E_UNSUPPORTED", `main thread: auto ${m.auto}, threads: 2 gave ${m.refused}`);
+    assert(m.used === 2, `main thread: ${m.used} slices`);
     const r = out.worker;
     assert(r.info.available && r.used === 2, `worker: ${JSON.stringify(r.info)}, ${r.used} threads`);
     assert(r.relErr <= 1e-13 && r.same, `worker: relative error ${r.relErr}, bit-identical repeat ${r.same}`);
-    console.log(`    threads in a worker: 2 threads against 1, relative error ${r.relErr.toExponential(1)}`);
+    assert(
+      out.length > 0 && out.differing === 0,
+      `main thread against worker: ${out.differing} of ${out.length} differ`,
+    );
+    console.log(
+      `    threads in a worker: 2 threads against 1, relative error ${r.relErr.toExponential(1)}; main thread's 2 slices bit-identical`,
+    );
   } finally {
     await p.close();
   }

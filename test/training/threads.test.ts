@@ -4,11 +4,10 @@
  * bit for bit), repeats itself bit for bit for a given thread count, and leaves no worker
  * thread behind once the session is disposed.
  */
-import * as os from "os";
 import { InnerTraining, datasets, problems } from "../../src/index";
 import type { HyperName, Problem } from "../../src/index";
 import { KernelCall, ThreadPool, liveThreadWorkers } from "../../src/training/parallel/pool";
-import { checkThreads, setThreadDefaults } from "../../src/training/parallel/threads";
+import { checkThreads, setThreadDefaults, simulateThreadEnvironment } from "../../src/training/parallel/threads";
 import { optimizer } from "../support/training";
 import { code, relErr } from "../support/helpers";
 
@@ -109,9 +108,11 @@ describe("threads option and workers", () => {
   it("leaves no worker alive after dispose (counted)", async () => {
     const p = problems.softmax(data, { classes: 4 });
     const before = liveThreadWorkers();
+    simulateThreadEnvironment({ cores: 4 }); // one helper per slice beyond the caller's
     const sessions = [2, 3].map((threads) => new InnerTraining(p, optimizer("sgd"), { batchSize: 60, threads }));
     sessions.forEach((s) => s.step(1));
     expect(liveThreadWorkers()).toBe(before + 1 + 2);
+    simulateThreadEnvironment({});
     sessions.forEach((s) => s.dispose());
     expect(await noWorkersLeft()).toBe(0);
     p.dispose();
@@ -137,7 +138,7 @@ describe("threads option and workers", () => {
 });
 
 describe("setThreadDefaults", () => {
-  afterEach(() => setThreadDefaults({ threads: "auto", crossover: 5_000_000 }));
+  afterEach(() => setThreadDefaults({ threads: "auto", crossover: 5_000_000, maxHelpers: 63 }));
 
   it("sets what sessions without 'threads' use, and the crossover of 'auto'", () => {
     const p = problems.softmax(data, { classes: 4 });
@@ -151,9 +152,9 @@ describe("setThreadDefaults", () => {
       return t;
     };
     expect(threadsOf()).toBe(1); // far below the crossover
-    expect(setThreadDefaults({ crossover: 5760 })).toEqual({ threads: "auto", crossover: 5760 });
-    // 'auto' at the crossover: 2 threads where the machine has 2 cores or more.
-    expect(threadsOf()).toBe(Math.min(2, os.availableParallelism()));
+    expect(setThreadDefaults({ crossover: 5760 })).toEqual({ threads: "auto", crossover: 5760, maxHelpers: 63 });
+    // 'auto' at the crossover: 2 slices, whatever the machine's cores.
+    expect(threadsOf()).toBe(2);
     setThreadDefaults({ threads: 1 });
     expect(threadsOf()).toBe(1);
     expect(threadsOf({ threads: 3 })).toBe(3); // the session's own option wins
@@ -190,21 +191,24 @@ describe("ThreadPool", () => {
     const job = (grad: number): KernelCall[] => [
       { name: "linearGradJvp", args: [2, n, f, classes, 1, q, q, X, Y, 0, 0, 0, 1 / n, theta, grad] },
     ];
-    const here = (calls: readonly KernelCall[]) => {
-      const mark = k.scratchMark();
-      try {
-        return (k[calls[0].name] as (...a: number[]) => number)(...calls[0].args);
-      } finally {
-        k.scratchRelease(mark);
-      }
-    };
+    const here = (calls: readonly KernelCall[]) =>
+      calls.map((c) => {
+        const mark = k.scratchMark();
+        try {
+          return (k[c.name] as (...a: number[]) => number)(...c.args);
+        } finally {
+          k.scratchRelease(mark);
+        }
+      });
     try {
       expect(pool.ready(1)).toBe(false); // no worker started: the job runs here
-      const local = pool.run([job(g[0])], () => 0, here);
+      const local = pool.run([job(g[0])], () => undefined, here);
       pool.start(1 << 20, true);
       expect(pool.ready(1)).toBe(true);
-      const remote = pool.run([job(g[1])], () => 0, here);
-      expect(Object.is(local[1], remote[1])).toBe(true);
+      const remote = pool.run([job(g[1])], () => undefined, here);
+      expect(local[0].length).toBe(1);
+      expect(local[0][0]).not.toBe(0); // the slice's loss
+      expect(Object.is(local[0][0], remote[0][0])).toBe(true);
       const size = (f + 1) * classes * (1 + q);
       const a = new Float64Array(pool.memory.buffer, g[0], size),
         b = new Float64Array(pool.memory.buffer, g[1], size);

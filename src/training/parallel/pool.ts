@@ -8,14 +8,14 @@
  *   0 job counter (workers sleep on it), 1 workers done with the current job,
  *   2 workers ready, 3 quit flag, 16 + w − 1: worker w is ready.
  * Each worker has a slot of doubles: [0] error flag, [1] the last call's result,
- * [2] number of calls, [3] the job number it is for, then per call: kernel index,
- * argument count, arguments.
+ * [2] number of calls, [3] the job number it is for, [4 … 4 + MAX_CALLS) each call's
+ * result, then per call: kernel index, argument count, arguments.
  * The caller blocks in Atomics.wait while the workers finish: allowed in Node (main thread
  * and workers) and in Web Workers, not on a browser's main thread (see threads.ts).
  *
- * A slice whose worker is not ready yet runs on the calling thread instead, on instance 0:
- * the same binary on the same inputs gives the same bits, so the result depends on the
- * thread count only, not on which threads were up. (A browser may start a worker only once
+ * A job whose worker is not ready yet runs on the calling thread instead, on instance 0:
+ * the same binary on the same inputs gives the same bits, so the result does not depend
+ * on which threads were up. (A browser may start a worker only once
  * its creator returns to its event loop; Node starts them at once, and waits for them.)
  */
 import { GlocalError } from "../../core/errors";
@@ -37,9 +37,12 @@ export interface KernelCall {
 
 const CTL_WORDS = 16 + 64;
 const CTL_BYTES = CTL_WORDS * 4;
-const MAX_CALLS = 3;
+/** Calls of one job: a thread may take up to 64 slices of 3 calls each (gather X, gather Y, kernel). */
+const MAX_CALLS = 3 * 64;
 const MAX_ARGS = 24;
-const SLOT_DOUBLES = 4 + MAX_CALLS * (2 + MAX_ARGS);
+const RESULTS = 4;
+const CALLS = RESULTS + MAX_CALLS;
+const SLOT_DOUBLES = CALLS + MAX_CALLS * (2 + MAX_ARGS);
 /** Longest waits for the workers' start and for one job (a dead worker never answers). */
 const START_LIMIT_MS = 30_000;
 const JOB_LIMIT_MS = 120_000;
@@ -166,6 +169,8 @@ export class ThreadPool {
           ctlWords: CTL_WORDS,
           slot: this.slots[w - 1].byteOffset,
           slotDoubles: SLOT_DOUBLES,
+          results: RESULTS,
+          calls: CALLS,
           arena,
           arenaBytes,
         }),
@@ -181,14 +186,14 @@ export class ThreadPool {
 
   /**
    * Runs `jobs[w]` on worker w + 1 while `own` runs here, then waits for every worker;
-   * the job of a worker that is not ready yet runs here after `own`. Returns the result of
-   * `own` followed by each job's last call, in thread order.
+   * the job of a worker that is not ready yet runs here (with `local`) after `own`.
+   * Returns each job's results, one per call, in worker order.
    */
   run(
     jobs: readonly (readonly KernelCall[])[],
-    own: () => number,
-    local: (calls: readonly KernelCall[]) => number,
-  ): number[] {
+    own: () => void,
+    local: (calls: readonly KernelCall[]) => number[],
+  ): number[][] {
     if (this.closed) throw new GlocalError("E_DISPOSED", "the threads of this session were stopped", "threads");
     const job = Atomics.load(this.ctl, 0) + 1;
     const given = jobs.map((_, w) => this.ready(w + 1));
@@ -201,11 +206,11 @@ export class ThreadPool {
     Atomics.store(this.ctl, 1, 0);
     Atomics.store(this.ctl, 0, job);
     Atomics.notify(this.ctl, 0);
-    const out = [0];
+    const out: number[][] = jobs.map(() => []);
     try {
-      out[0] = own();
+      own();
       jobs.forEach((calls, w) => {
-        if (!given[w]) out[w + 1] = local(calls);
+        if (!given[w]) out[w] = local(calls);
       });
     } finally {
       // The workers read and write shared buffers: never return while they still run.
@@ -215,7 +220,7 @@ export class ThreadPool {
       if (!given[w]) continue;
       if (this.slots[w][0] !== 0)
         throw new GlocalError("E_INTERNAL", `thread ${w + 1} of the data-parallel step failed (a kernel trapped)`);
-      out[w + 1] = this.slots[w][1];
+      out[w] = Array.from(this.slots[w].subarray(RESULTS, RESULTS + jobs[w].length));
     }
     return out;
   }
@@ -256,7 +261,7 @@ function writeJob(slot: Float64Array, calls: readonly KernelCall[], job: number)
   slot[1] = 0;
   slot[2] = calls.length;
   slot[3] = job;
-  let at = 4;
+  let at = CALLS;
   for (const c of calls) {
     if (c.args.length > MAX_ARGS) throw new GlocalError("E_INTERNAL", `kernel ${c.name}: too many arguments`);
     slot[at] = WORKER_KERNELS.indexOf(c.name);

@@ -1,12 +1,15 @@
 /**
- * How many threads one inner step uses: the `threads` option (1, 2, … or 'auto'), what the
- * runtime allows, and the measured crossover below which one thread is faster.
+ * How one inner step is split, in two separate counts:
+ *  - slices: the batch's partition, and so the summation order and the bits of the result.
+ *    It comes from the `threads` option (1, 2, … or 'auto') and the problem's work only.
+ *  - helpers: the threads started to compute slices besides the caller. They depend on the
+ *    cores, the runtime and a process-wide cap (setThreadDefaults), and change only speed.
  *
- * The threaded step needs shared WebAssembly memory (SharedArrayBuffer), workers, and a
- * caller that may block in Atomics.wait. Node has all three (main thread and workers). A
- * browser has them only in a Web Worker of a cross-origin-isolated page (served with
- * COOP `same-origin` and COEP `require-corp`): a page's main thread may not block, and
- * without isolation there is no SharedArrayBuffer. There, 'auto' means one thread.
+ * Helper threads need shared WebAssembly memory (SharedArrayBuffer), workers, and a caller
+ * that may block in Atomics.wait. Node has all three (main thread and workers). A browser
+ * has them only in a Web Worker of a cross-origin-isolated page (served with COOP
+ * `same-origin` and COEP `require-corp`): a page's main thread may not block, and without
+ * isolation there is no SharedArrayBuffer. There every slice runs on the caller.
  */
 import { GlocalError, describe } from "../../core/errors";
 import { checkOptions } from "../../core/validate";
@@ -18,36 +21,51 @@ export type ThreadsOption = number | "auto";
 export const MAX_THREADS = 64;
 
 /**
- * Work (batch × parameters × (1 + q)) from which `auto` splits a step over 2 threads.
- * Each extra thread costs work proportional to parameters × (1 + q) (θ copied in, the
+ * Work (batch × parameters × (1 + q)) per slice of `auto`: from it a step is cut in 2.
+ * Each extra slice costs work proportional to parameters × (1 + q) (θ copied in, the
  * model's weights packed again for its products, its partial gradient added and the sum
- * copied out) plus waking it; the batch's work is what gets halved. Measured with
- * `glocal bench --suite parallel-step` (bench/results/parallel-step.md) in process CPU time,
- * which a busy machine leaves intact: a second thread adds 32 % to softmax at batch 100
- * (work 2.4e6) and 7 % to the MLP at batch 100 (1.5e7), so by CPU time alone two threads
- * would gain even there; what CPU time misses is the latency of waking a worker and waiting
- * for it, which weighs on steps of a millisecond or less. 5e6 is a conservative choice that
- * keeps such steps on one thread, to be lowered once a quiet machine shows the wall-clock
- * break-even (docs/threads.md).
+ * copied out), and each helper thread the latency of waking it; the batch's work is what
+ * gets divided. Measured with `glocal bench --suite parallel-step`
+ * (bench/results/parallel-step.md) in process CPU time, which a busy machine leaves intact:
+ * a second thread adds 8 % to softmax at batch 100 (work 2.4e6) and 12 % to the MLP at
+ * batch 100 (1.5e7), so by CPU time alone two threads would gain even there; what CPU time
+ * misses is the latency of waking a worker and waiting for it, which weighs on steps of a
+ * millisecond or less. 5e6 is a conservative choice that keeps such steps in one slice, to
+ * be lowered once a quiet machine shows the wall-clock break-even (docs/threads.md).
  */
 export const THREAD_CROSSOVER_WORK = 5_000_000;
 
-/** `auto` never uses more than this many threads (a step's serial part caps the gain). */
-const AUTO_MAX_THREADS = 8;
+/** `auto` never cuts a step into more slices than this (a step's serial part caps the gain). */
+const AUTO_MAX_SLICES = 8;
 
-let defaults: { threads: ThreadsOption; crossover: number } = { threads: "auto", crossover: THREAD_CROSSOVER_WORK };
+/** What setThreadDefaults sets. */
+export interface ThreadDefaults {
+  /** The `threads` of sessions without their own option (initially 'auto'). */
+  threads: ThreadsOption;
+  /** The crossover work of 'auto' (initially THREAD_CROSSOVER_WORK). */
+  crossover: number;
+  /**
+   * The most helper threads one step may start, process-wide (initially MAX_THREADS − 1:
+   * no cap beyond the cores). It changes who computes the slices, never the slices, so
+   * never the results: a pool of independent runs sets 0 in its workers.
+   */
+  maxHelpers: number;
+}
+
+const INITIAL: ThreadDefaults = { threads: "auto", crossover: THREAD_CROSSOVER_WORK, maxHelpers: MAX_THREADS - 1 };
+let defaults: ThreadDefaults = { ...INITIAL };
 
 /**
- * Sets what a session without its own `threads` option uses (initially 'auto'), and the
- * crossover work of 'auto' (initially THREAD_CROSSOVER_WORK). A pool that runs independent
- * trainings on every core sets `threads: 1`, so that each run's steps do not compete with
- * the other runs for the same cores. Returns the defaults now in force.
+ * Sets, process-wide: what a session without its own `threads` option uses (initially
+ * 'auto'), the crossover work of 'auto' (initially THREAD_CROSSOVER_WORK), and `maxHelpers`,
+ * the most helper threads a step may start (an integer in [0, 63]; initially 63). A pool
+ * that runs independent trainings on every core sets `maxHelpers: 0` in its workers: each
+ * run's steps then stay on its own thread, with the same bits as with helpers. Sessions
+ * read these when they are created (maxHelpers: on their first step). Returns the defaults
+ * now in force.
  */
-export function setThreadDefaults(options: { threads?: ThreadsOption; crossover?: number } = {}): {
-  threads: ThreadsOption;
-  crossover: number;
-} {
-  const o = checkOptions(options, ["threads", "crossover"], "setThreadDefaults options");
+export function setThreadDefaults(options: Partial<ThreadDefaults> = {}): ThreadDefaults {
+  const o = checkOptions(options, ["threads", "crossover", "maxHelpers"], "setThreadDefaults options");
   const threads = o.threads === undefined ? defaults.threads : checkThreads(o.threads);
   let crossover = defaults.crossover;
   if (o.crossover !== undefined) {
@@ -59,12 +77,23 @@ export function setThreadDefaults(options: { threads?: ThreadsOption; crossover?
       );
     crossover = o.crossover;
   }
-  defaults = { threads, crossover };
+  let maxHelpers = defaults.maxHelpers;
+  if (o.maxHelpers !== undefined) {
+    const m = o.maxHelpers;
+    if (typeof m !== "number" || !Number.isInteger(m) || m < 0 || m > MAX_THREADS - 1)
+      throw new GlocalError(
+        "E_OPTION",
+        `option 'maxHelpers' must be an integer in [0, ${MAX_THREADS - 1}], got ${describe(m)}`,
+        "maxHelpers",
+      );
+    maxHelpers = m;
+  }
+  defaults = { threads, crossover, maxHelpers };
   return { ...defaults };
 }
 
 /** The defaults of setThreadDefaults, for a session to resolve its `threads` with. */
-export function threadDefaults(): { threads: ThreadsOption; crossover: number } {
+export function threadDefaults(): ThreadDefaults {
   return { ...defaults };
 }
 
@@ -82,8 +111,24 @@ export function checkThreads(v: unknown, name = "threads"): ThreadsOption {
   return v;
 }
 
-/** Whether this runtime can run the threaded step, and if not, why. */
+/**
+ * What tests put in place of the machine: a core count and the runtime's support of helper
+ * threads (null: the real ones). Not part of the public API.
+ */
+let simulated: { cores: number | null; support: { ok: boolean; reason: string } | null } = {
+  cores: null,
+  support: null,
+};
+export function simulateThreadEnvironment(env: {
+  cores?: number | null;
+  support?: { ok: boolean; reason: string } | null;
+}): void {
+  simulated = { cores: env.cores ?? null, support: env.support ?? null };
+}
+
+/** Whether this runtime can run helper threads, and if not, why. */
 export function threadSupport(): { ok: boolean; reason: string } {
+  if (simulated.support !== null) return { ...simulated.support };
   const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; window?: unknown };
   if (typeof g.SharedArrayBuffer !== "function" || g.crossOriginIsolated === false) {
     return {
@@ -100,6 +145,7 @@ export function threadSupport(): { ok: boolean; reason: string } {
 
 /** Logical cores of this machine (1 when the runtime does not say). */
 export function hardwareThreads(): number {
+  if (simulated.cores !== null) return simulated.cores;
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const os = proc?.getBuiltinModule?.("os") as { availableParallelism?: () => number } | undefined;
   const n =
@@ -110,37 +156,51 @@ export function hardwareThreads(): number {
 }
 
 /**
- * The thread count of a session: 1 for `threads: 1`; an explicit count (at most the batch
- * size, E_UNSUPPORTED where the runtime cannot); for 'auto', 1 below the crossover or
- * where threads are unavailable, else one thread per crossover's worth of work, at most
- * the cores and 8.
+ * The slices of a session's step: the batch is cut into this many contiguous parts whose
+ * partial sums are added in order, so this count alone fixes the results. It depends on
+ * the option and the problem only, never on the machine: 1 for `threads: 1`; an explicit
+ * count, at most the batch size; for 'auto', one slice per crossover's worth of work
+ * (1 + ⌊work / crossover⌋), at most 8 and the batch size.
  */
-export function resolveThreads(option: ThreadsOption, work: number, batch: number, crossover: number): number {
+export function resolveSlices(option: ThreadsOption, work: number, batch: number, crossover: number): number {
   if (option === 1) return 1;
-  const support = threadSupport();
-  if (option !== "auto") {
-    if (!support.ok) throw new GlocalError("E_UNSUPPORTED", `threads: ${option} — ${support.reason}`, "threads");
-    return Math.min(option, batch);
-  }
-  if (!support.ok) return 1;
-  const want = 1 + Math.floor(work / crossover);
-  return Math.max(1, Math.min(want, hardwareThreads(), AUTO_MAX_THREADS, batch));
+  if (option !== "auto") return Math.min(option, batch);
+  return Math.max(1, Math.min(1 + Math.floor(work / crossover), AUTO_MAX_SLICES, batch));
+}
+
+/**
+ * The helper threads a step of `slices` slices starts: one per slice beyond the caller's,
+ * at most one fewer than the cores and at most `maxHelpers`; none where the runtime cannot
+ * run them. The caller and the helpers then share the slices out in contiguous groups,
+ * with the same bits whatever the sharing.
+ */
+export function resolveHelpers(slices: number): number {
+  if (slices <= 1 || !threadSupport().ok) return 0;
+  return Math.max(0, Math.min(slices - 1, hardwareThreads() - 1, defaults.maxHelpers));
 }
 
 /** What `threadInfo()` reports. */
 export interface ThreadInfo {
-  /** Whether this runtime can split an inner step over threads. */
+  /** Whether this runtime can run helper threads (without them the slices run on the caller, same results). */
   available: boolean;
   /** Why not, when not available ('' when available). */
   reason: string;
-  /** Logical cores ('auto' uses at most these, and 8). */
+  /** Logical cores (a step starts at most cores − 1 helpers). */
   cores: number;
-  /** Work (batch × parameters × (1 + q)) from which 'auto' uses a second thread (setThreadDefaults). */
+  /** Work (batch × parameters × (1 + q)) from which 'auto' cuts a step into 2 slices (setThreadDefaults). */
   crossoverWork: number;
+  /** The most helper threads one step may start (setThreadDefaults). */
+  maxHelpers: number;
 }
 
-/** Whether the data-parallel inner step is available here (docs/threads.md). */
+/** Whether the data-parallel inner step can use helper threads here (docs/threads.md). */
 export function threadInfo(): ThreadInfo {
   const { ok, reason } = threadSupport();
-  return { available: ok, reason, cores: hardwareThreads(), crossoverWork: defaults.crossover };
+  return {
+    available: ok,
+    reason,
+    cores: hardwareThreads(),
+    crossoverWork: defaults.crossover,
+    maxHelpers: defaults.maxHelpers,
+  };
 }

@@ -5,8 +5,10 @@
  * memory it is handed, switches that instance to its own arena (it must never touch the
  * allocator of the main instance, which lives in the same memory), says it is ready, and
  * then serves jobs: it sleeps in Atomics.wait on the job counter, runs the kernel calls
- * written in its slot when the slot carries the new job's number, and counts itself done
- * with Atomics.add + notify. Layout of the control block: see pool.ts.
+ * written in its slot when the slot carries the new job's number (each call's result
+ * written back into the slot, its arena emptied after each call: calls write their output
+ * to memory outside the arena), and counts itself done with Atomics.add + notify. Layout
+ * of the control block: see pool.ts.
  */
 export const WORKER_SOURCE = `"use strict";
 function serve(d) {
@@ -29,11 +31,13 @@ function serve(d) {
     if (Atomics.load(I, 3) !== 0) break;
     if (F[3] !== seen) continue; // a job this worker was not given (it was not ready yet)
     try {
-      var calls = F[2], at = 4, r = 0;
+      var calls = F[2], at = d.calls, r = 0;
       for (var c = 0; c < calls; c++) {
         var fn = k[names[F[at]]], argc = F[at + 1], args = [];
         for (var a = 0; a < argc; a++) args.push(F[at + 2 + a]);
         r = fn.apply(null, args);
+        F[d.results + c] = r;
+        k.arenaReset();
         at += 2 + argc;
       }
       F[1] = r;
