@@ -13,7 +13,7 @@ import * as os from "os";
 import { Worker } from "worker_threads";
 import { InnerTraining, datasets, optimizers, problems } from "../../src/index";
 import type { Problem } from "../../src/index";
-import { THREAD_CROSSOVER_WORK, setThreadDefaults } from "../../src/training/parallel/threads";
+import { THREAD_CROSSOVER_WORK, setThreadDefaults, threadDefaults } from "../../src/training/parallel/threads";
 
 export interface ParallelStepRow {
   model: string;
@@ -109,7 +109,8 @@ export async function runParallelStepBench(o: {
       const autoThreads = auto.threads;
       const sessions = [1, 2].map((threads) => new InnerTraining(p, opt, { ...opts, hyper: [...opts.hyper], threads }));
       // The same 2 slices with no helper (a 1-core machine, a pool's worker): both on the caller.
-      const { maxHelpers } = setThreadDefaults({ maxHelpers: 0 });
+      const { maxHelpers } = threadDefaults(); // (setThreadDefaults returns the new values)
+      setThreadDefaults({ maxHelpers: 0 });
       const alone = new InnerTraining(p, opt, { ...opts, hyper: [...opts.hyper], threads: 2 });
       alone.step(1); // helpers are counted on the first step
       setThreadDefaults({ maxHelpers });

@@ -15,7 +15,7 @@ import {
 } from "../../src/index";
 import type { Problem, ThreadsOption } from "../../src/index";
 import { liveThreadWorkers } from "../../src/training/parallel/pool";
-import { setThreadDefaults, simulateThreadEnvironment } from "../../src/training/parallel/threads";
+import { resolveSlices, setThreadDefaults, simulateThreadEnvironment } from "../../src/training/parallel/threads";
 import { optimizer } from "../support/training";
 import { code } from "../support/helpers";
 
@@ -93,6 +93,14 @@ describe.each(models)("%s with tangents", (_name, make) => {
     const twoCores = run(p, "auto", { cores: 2 }, work);
     expect([oneCore.slices, oneCore.helpers, twoCores.slices, twoCores.helpers]).toEqual([2, 0, 2, 1]);
     expectSameBits(oneCore.values, twoCores.values);
+  });
+
+  it("'auto' cuts a power of two of slices (even shares on 2, 4 or 8 cores), at most 8 and the batch", () => {
+    const slices = (work: number, batch = 1000) => resolveSlices("auto", work, batch, 100);
+    expect([0, 99, 100, 199, 200, 299, 300, 699, 700, 799, 5000].map((w) => slices(w))).toEqual([
+      1, 1, 2, 2, 2, 2, 4, 4, 8, 8, 8,
+    ]);
+    expect([slices(800, 3), slices(800, 1), resolveSlices(5, 800, 1000, 100)]).toEqual([2, 1, 5]);
   });
 
   it("without shared memory or workers the slices run on the caller, with the same bits", () => {

@@ -5,6 +5,7 @@
  */
 import type { Work } from "../../core/cooperative";
 import { TaskContext, WorkerPort, serveTasks } from "../../core/serveTasks";
+import { setThreadDefaults } from "../../training/parallel/threads";
 import { TrialOutcome, optimizeWork, randomSearchTrials } from "../../optimize";
 import type { OptimizeResult } from "../../optimize/types";
 import type { DemoProblem } from "./scenarios";
@@ -94,5 +95,8 @@ export function* trialTask(input: TrialTaskInput, ctx: TaskContext): Work<TrialO
  * bootstraps with it; a browser's worker script calls it with its global scope).
  */
 export function serveDemoWorker(port: WorkerPort): void {
+  // The pool already fills the cores with runs: a run's inner steps start no helper threads of
+  // their own (their slices, and so their results, stay as they are; docs/threads.md).
+  setThreadDefaults({ maxHelpers: 0 });
   serveTasks(port, { [STRATEGY_TASK]: strategyTask as never, [TRIAL_TASK]: trialTask as never });
 }

@@ -160,12 +160,15 @@ export function hardwareThreads(): number {
  * partial sums are added in order, so this count alone fixes the results. It depends on
  * the option and the problem only, never on the machine: 1 for `threads: 1`; an explicit
  * count, at most the batch size; for 'auto', one slice per crossover's worth of work
- * (1 + ⌊work / crossover⌋), at most 8 and the batch size.
+ * (1 + ⌊work / crossover⌋) rounded down to a power of two, at most 8 and the batch size.
+ * Powers of two share out evenly over 2, 4 or 8 cores: 5 slices on 2 cores would leave
+ * the caller 3 and its helper 2 (measured: 0.69× one slice's time against 0.58× for 2).
  */
 export function resolveSlices(option: ThreadsOption, work: number, batch: number, crossover: number): number {
   if (option === 1) return 1;
   if (option !== "auto") return Math.min(option, batch);
-  return Math.max(1, Math.min(1 + Math.floor(work / crossover), AUTO_MAX_SLICES, batch));
+  const want = Math.min(1 + Math.floor(work / crossover), AUTO_MAX_SLICES, batch);
+  return want <= 1 ? 1 : 2 ** Math.floor(Math.log2(want));
 }
 
 /**
