@@ -25,13 +25,9 @@ export const MAX_THREADS = 64;
  * Each extra slice costs work proportional to parameters × (1 + q) (θ copied in, the
  * model's weights packed again for its products, its partial gradient added and the sum
  * copied out), and each helper thread the latency of waking it; the batch's work is what
- * gets divided. Measured with `glocal bench --suite parallel-step`
- * (bench/results/parallel-step.md) in process CPU time, which a busy machine leaves intact:
- * a second thread adds 8 % to softmax at batch 100 (work 2.4e6) and 12 % to the MLP at
- * batch 100 (1.5e7), so by CPU time alone two threads would gain even there; what CPU time
- * misses is the latency of waking a worker and waiting for it, which weighs on steps of a
- * millisecond or less. 5e6 is a conservative choice that keeps such steps in one slice, to
- * be lowered once a quiet machine shows the wall-clock break-even (docs/threads.md).
+ * gets divided. Measured on an idle 2-core machine (`npm run bench:parallel`,
+ * bench/results/parallel.md): 2 threads slow softmax at batch 100 (work 2.4e6) to 1.33×
+ * and speed the MLP at batch 100 (1.5e7) to 0.64×; 5e6 keeps the former in one slice.
  */
 export const THREAD_CROSSOVER_WORK = 5_000_000;
 
