@@ -286,8 +286,11 @@ async function withSigintDeferred(fn: () => void): Promise<void> {
   process.on("SIGINT", onSigint);
   try {
     fn();
-    // One turn of the event loop delivers a signal that arrived during fn.
-    await new Promise((resolve) => setImmediate(resolve));
+    // A signal that arrived during fn is delivered in the event loop's poll phase. Two
+    // setImmediate turns make sure one poll phase has passed (one alone may run in the check
+    // phase of this very turn, before any poll, and the signal is then lost once the listener
+    // is removed: seen when the run's last step came from a worker's message).
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
   } finally {
     process.removeListener("SIGINT", onSigint);
   }
