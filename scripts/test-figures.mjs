@@ -34,7 +34,7 @@ if (has("consumer-report.json")) {
       `| tarball (unpacked), files | ${mib(r.tarball.unpackedBytes)}, ${r.tarball.files} |`,
       `| node_modules after \`npm install <tarball>\` | ${mib(r.installedBytes)} |`,
       `| packages installed | ${r.installed.join(", ")} |`,
-      `| esbuild browser bundle of the test app (not minified; both WebAssembly binaries inlined) | ${(r.browserBundleBytes / 1024).toFixed(0)} KiB |`,
+      `| esbuild browser bundle of the test app (not minified; the three WebAssembly binaries inlined) | ${(r.browserBundleBytes / 1024).toFixed(0)} KiB |`,
       "",
       "arethetypeswrong (`attw --pack`):",
       "",

@@ -145,15 +145,21 @@ function pick(pref: BinaryPreference): { binary: BinaryName; bytes: Uint8Array<A
     : { binary: "simd", bytes: decodeBase64(SIMD_WASM_BASE64) };
 }
 
-let plainCompiled: WebAssembly.Module | null = null;
+/** A compiled WebAssembly module, typed opaquely: the published declarations must not need
+ *  the WebAssembly (DOM) typings, which a consumer's strict check may lack. */
+export interface CompiledBinary {
+  readonly __compiledBinary: true;
+}
+
+let plainCompiled: CompiledBinary | null = null;
 /**
  * The plain-SIMD binary, compiled (once): the sliced inner step runs its slices on a
  * private instance of it where there are no helper threads, so that they give the bits
  * of the shared binary, also where the running instance is the relaxed one. `ready()`
  * compiles it ahead where synchronous compilation may be refused (a browser main thread).
  */
-export function plainModule(): WebAssembly.Module {
-  plainCompiled ??= new WebAssembly.Module(decodeBase64(SIMD_WASM_BASE64));
+export function plainModule(): CompiledBinary {
+  plainCompiled ??= new WebAssembly.Module(decodeBase64(SIMD_WASM_BASE64)) as unknown as CompiledBinary;
   return plainCompiled;
 }
 
@@ -184,8 +190,8 @@ export async function ready(options: { binary?: BinaryPreference } = {}): Promis
   if (backend && (o.binary === undefined || backend.binary === pick(pref).binary)) return backendInfo();
   const { binary, bytes } = pick(pref);
   const result = await instantiate<Kernels>(bytes, hostImports);
-  if (binary === "simd") plainCompiled ??= result.module;
-  else plainCompiled ??= await WebAssembly.compile(decodeBase64(SIMD_WASM_BASE64));
+  const plain = binary === "simd" ? result.module : await WebAssembly.compile(decodeBase64(SIMD_WASM_BASE64));
+  plainCompiled ??= plain as unknown as CompiledBinary;
   install(result.exports as unknown as Kernels, binary);
   return backendInfo();
 }

@@ -111,13 +111,17 @@ interface WebWorker {
   terminate(): void;
 }
 
+/** A worker script's address: a string, or a URL object (typed by its shape, so that the
+ *  published declarations need no DOM or Node typings). */
+export type ScriptUrl = string | { readonly href: string };
+
 /**
  * A spawner of Web Workers (module workers) running the script at `url`, which serves the
  * tasks (e.g. calls serveDemoWorker with its global scope); null where Worker is missing.
  * Web Workers report no exit: a crash is their 'error' event, and terminate() ends them.
  */
-export function webSpawner(url: string | URL): (() => WorkerEndpoint) | null {
-  const W = (globalThis as { Worker?: new (url: string | URL, o: object) => WebWorker }).Worker;
+export function webSpawner(url: ScriptUrl): (() => WorkerEndpoint) | null {
+  const W = (globalThis as { Worker?: new (url: ScriptUrl, o: object) => WebWorker }).Worker;
   if (typeof W !== "function") return null;
   return () => {
     const w = new W(url, { type: "module" });

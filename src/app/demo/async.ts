@@ -7,7 +7,7 @@ import { runYielding } from "../../core/cooperative";
 import { ownProperties } from "../../core/validate";
 import { checkWorkers, nodeSpawner, resolveOwnBundle, webSpawner } from "../../core/workers";
 import { resolveProducts } from "../../gpu/dispatch";
-import { splitYieldOption } from "../../optimize";
+import { splitYieldOption } from "../../optimize/index";
 import { DemoOptions, DemoResult, demoWork, resolveDemoOptions } from "./run";
 import { runDemoOnWorkers } from "./parallel";
 

@@ -10,7 +10,7 @@
 import { runYielding } from "../../core/cooperative";
 import { ownProperties } from "../../core/validate";
 import { PoolTask, WorkerEndpoint, runPool } from "../../core/pool";
-import { TrialOutcome, randomSearchTrials } from "../../optimize";
+import { TrialOutcome, randomSearchTrials } from "../../optimize/index";
 import { resolveProducts } from "../../gpu/dispatch";
 import type { OptimizeOptions, OptimizeResult, Strategy } from "../../optimize/types";
 import type { TrajectoryPlot } from "../report/types";

@@ -7,11 +7,11 @@
  */
 import { GlocalError, describe, isGlocalError } from "../../core/errors";
 import { checkOptions, optInteger, optNumber } from "../../core/validate";
-import { checkWorkers } from "../../core/workers";
+import { ScriptUrl, checkWorkers } from "../../core/workers";
 import { mnist, ClassificationData } from "../../datasets/mnist";
 import { logistic, mlp, softmax } from "../../problems/index";
 import { OptimizerSpec, momentumValue } from "../../training/optim";
-import { optimizeWork } from "../../optimize";
+import { optimizeWork } from "../../optimize/index";
 import { Work, runToEnd } from "../../core/cooperative";
 import { windowEstimator } from "../../optimize/strategies/index";
 import { windowSteps } from "../../training/window";
@@ -83,7 +83,7 @@ export interface DemoOptions extends ProductOptions {
    * examples/browser/pool-worker.js does). Without it, runDemoAsync runs in this thread
    * there; Node's worker threads need no script.
    */
-  workerUrl?: string | URL;
+  workerUrl?: ScriptUrl;
 }
 
 /** What `onProgress` receives during the demo: the strategy running, the share done, its latest state. */

@@ -6,7 +6,7 @@
 import type { Work } from "../../core/cooperative";
 import { TaskContext, WorkerPort, serveTasks } from "../../core/serveTasks";
 import { setThreadDefaults } from "../../training/parallel/threads";
-import { TrialOutcome, optimizeWork, randomSearchTrials } from "../../optimize";
+import { TrialOutcome, optimizeWork, randomSearchTrials } from "../../optimize/index";
 import type { OptimizeResult } from "../../optimize/types";
 import type { DemoProblem } from "./scenarios";
 import {

@@ -272,7 +272,7 @@ function recordCall(p: BuiltinProblem, a: GradJvpArgs): KernelCall {
  * binary's code without atomics, so the slices give the same bits as with helpers.
  */
 function plainInstance(): Kernels {
-  const instance = new WebAssembly.Instance(plainModule(), {
+  const instance = new WebAssembly.Instance(plainModule() as unknown as WebAssembly.Module, {
     env: {
       abort: () => {
         throw new GlocalError("E_INTERNAL", "a kernel of the sliced step aborted (memory exhausted)");
